@@ -1,0 +1,254 @@
+//! Deadline phrases (年内, 年底前, 上半年, 6月底前, 2022年6月底前, 到2025年) and the dates they mean.
+
+/// A deadline phrase found in a text, with char offsets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadlineSpan {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub date: Option<String>,
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+fn iso(year: Option<i32>, month: u32, day: u32) -> Option<String> {
+    let y = year?;
+    (1..=12).contains(&month).then_some(())?;
+    let day = day.min(days_in_month(y, month));
+    Some(format!("{y:04}-{month:02}-{day:02}"))
+}
+
+fn starts(chars: &[char], i: usize, pat: &str) -> bool {
+    let mut k = i;
+    for p in pat.chars() {
+        if chars.get(k) != Some(&p) {
+            return false;
+        }
+        k += 1;
+    }
+    true
+}
+
+fn digits(chars: &[char], i: usize, max: usize) -> Option<(u32, usize)> {
+    let mut k = i;
+    let mut v: u32 = 0;
+    while let Some(c) = chars.get(k).and_then(|c| c.to_digit(10)) {
+        if k - i >= max {
+            return None;
+        }
+        v = v * 10 + c;
+        k += 1;
+    }
+    (k > i).then_some((v, k))
+}
+
+/// Skip one of the suffixes 前 / 以前 / 内 / 之前.
+fn before_suffix(chars: &[char], k: usize) -> (usize, bool) {
+    for s in ["以前", "之前", "前", "内"] {
+        if starts(chars, k, s) {
+            return (k + s.chars().count(), true);
+        }
+    }
+    (k, false)
+}
+
+/// Month part after a year (or alone): "6月底前", "3月31日前", "6月中旬".
+fn month_part(
+    chars: &[char],
+    i: usize,
+    year: Option<i32>,
+) -> Option<(usize, Option<String>, bool)> {
+    let (month, k) = digits(chars, i, 2)?;
+    if !(1..=12).contains(&month) || chars.get(k) != Some(&'月') {
+        return None;
+    }
+    let k = k + 1;
+    let y = year.unwrap_or(2000);
+    let (day, k, marked) = if let Some((d, k2)) = digits(chars, k, 2)
+        .filter(|&(_, k2)| chars.get(k2) == Some(&'日') || chars.get(k2) == Some(&'号'))
+    {
+        (d, k2 + 1, true)
+    } else if starts(chars, k, "底") || starts(chars, k, "末") || starts(chars, k, "下旬") {
+        let n = if starts(chars, k, "下旬") { 2 } else { 1 };
+        (days_in_month(y, month), k + n, true)
+    } else if starts(chars, k, "中旬") {
+        (20, k + 2, true)
+    } else if starts(chars, k, "上旬") {
+        (10, k + 2, true)
+    } else {
+        (days_in_month(y, month), k, false)
+    };
+    let (k, has_before) = before_suffix(chars, k);
+    Some((k, iso(year, month, day), marked || has_before))
+}
+
+/// Phrases that need no number.
+const RELATIVE: [(&str, u32, u32); 14] = [
+    ("今年年底前", 12, 31),
+    ("今年底前", 12, 31),
+    ("年底前", 12, 31),
+    ("年底", 12, 31),
+    ("年末", 12, 31),
+    ("年内", 12, 31),
+    ("本年度", 12, 31),
+    ("上半年", 6, 30),
+    ("下半年", 12, 31),
+    ("年中", 6, 30),
+    ("一季度", 3, 31),
+    ("二季度", 6, 30),
+    ("三季度", 9, 30),
+    ("四季度", 12, 31),
+];
+
+/// Find every deadline phrase in `chars`, resolving years against `plan_year`.
+pub fn find_deadlines(chars: &[char], plan_year: Option<i32>) -> Vec<DeadlineSpan> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if let Some(span) = deadline_at(chars, i, plan_year) {
+            i = span.end.max(i + 1);
+            out.push(span);
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+fn deadline_at(chars: &[char], i: usize, plan_year: Option<i32>) -> Option<DeadlineSpan> {
+    let c = *chars.get(i)?;
+    let make = |end: usize, date: Option<String>| DeadlineSpan {
+        start: i,
+        end,
+        text: chars
+            .get(i..end)
+            .map(|s| s.iter().collect())
+            .unwrap_or_default(),
+        date,
+    };
+    let prefixed = matches!(c, '到' | '至' | '于');
+    let num_at = if prefixed { i + 1 } else { i };
+    // Inside a number (the 22 of 2022) nothing starts.
+    if !prefixed && i > 0 && chars.get(i - 1).is_some_and(|p| p.is_ascii_digit()) {
+        return None;
+    }
+    if let Some((year, k)) = digits(chars, num_at, 4).filter(|&(y, k)| {
+        k - num_at == 4 && (1949..=2100).contains(&y) && chars.get(k) == Some(&'年')
+    }) {
+        let year = i32::try_from(year).ok();
+        let k = k + 1;
+        if let Some((end, date, marked)) = month_part(chars, k, year)
+            && (marked || prefixed)
+        {
+            return Some(make(end, date));
+        }
+        for (word, m, d) in RELATIVE.iter().skip(2) {
+            if starts(chars, k, word) {
+                let end = k + word.chars().count();
+                let (end, _) = before_suffix(chars, end);
+                return Some(make(end, iso(year, *m, *d)));
+            }
+        }
+        let (end, has_before) = before_suffix(chars, k);
+        if prefixed || has_before {
+            return Some(make(end, iso(year, 12, 31)));
+        }
+        return None;
+    }
+    if prefixed {
+        return None;
+    }
+    if c.is_ascii_digit() {
+        let (end, date, marked) = month_part(chars, i, plan_year)?;
+        return marked.then(|| make(end, date));
+    }
+    let offset = usize::from(c == '第');
+    for (word, m, d) in RELATIVE {
+        if starts(chars, i + offset, word) {
+            // 年底 inside 今年底 or a longer word is matched from its first character.
+            let mut end = i + offset + word.chars().count();
+            for s in ["末", "底"] {
+                if word.ends_with("季度") && starts(chars, end, s) {
+                    end += 1;
+                }
+            }
+            let (end, _) = before_suffix(chars, end);
+            return Some(make(end, iso(plan_year, m, d)));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find(s: &str, year: Option<i32>) -> Vec<(String, Option<String>)> {
+        let chars: Vec<char> = s.chars().collect();
+        find_deadlines(&chars, year)
+            .into_iter()
+            .map(|d| (d.text, d.date))
+            .collect()
+    }
+
+    fn one(s: &str, text: &str, date: &str) {
+        assert_eq!(
+            find(s, Some(2022)),
+            vec![(text.to_string(), Some(date.to_string()))],
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn phrases_from_real_plans() {
+        one("6号线二期年内建成通车", "年内", "2022-12-31");
+        one("确保年底前全省农村生活垃圾", "年底前", "2022-12-31");
+        one("力争年底试点区域新批工业用地", "年底", "2022-12-31");
+        one(
+            "2019年上半年，试点城市政府印发实施方案",
+            "2019年上半年",
+            "2019-06-30",
+        );
+        one(
+            "2019年6月底前，研究建立指标体系",
+            "2019年6月底前",
+            "2019-06-30",
+        );
+        one("2021年3月底前，试点城市政府", "2021年3月底前", "2021-03-31");
+        one(
+            "到2020年，基本建成废弃产品逆向回收体系",
+            "到2020年",
+            "2020-12-31",
+        );
+        one("6月底前出台方案", "6月底前", "2022-06-30");
+        one("9月30日前完成", "9月30日前", "2022-09-30");
+        one("第三季度末前完成", "第三季度末前", "2022-09-30");
+        one("2025年前建成", "2025年前", "2025-12-31");
+        one("2024年2月底前", "2024年2月底前", "2024-02-29");
+    }
+
+    #[test]
+    fn years_alone_are_not_deadlines() {
+        assert!(find("整改2013年以来各级财政支持改造过的户厕", Some(2022)).is_empty());
+        assert!(
+            find(
+                "落实2021年联席会议相关成果，配合举办2022年联席会议",
+                Some(2022)
+            )
+            .is_empty()
+        );
+        assert!(find("建设保障性租赁住房8.8万套", Some(2022)).is_empty());
+    }
+
+    #[test]
+    fn unknown_plan_year_keeps_the_phrase() {
+        assert_eq!(find("年底前完成", None), vec![("年底前".to_string(), None)]);
+    }
+}

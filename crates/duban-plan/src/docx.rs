@@ -1,0 +1,142 @@
+//! Text of a .docx: body paragraphs in order, each table row as one line with cells separated by tabs.
+
+use std::io::{Cursor, Read};
+
+use quick_xml::Reader;
+use quick_xml::events::Event;
+
+use crate::decode::DecodeError;
+
+/// Largest uncompressed document.xml read: guards against ZIP bombs.
+const MAX_XML_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Extract the text of `word/document.xml`.
+pub fn docx_text(bytes: &[u8]) -> Result<String, DecodeError> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| DecodeError::BadDocx(e.to_string()))?;
+    let mut xml = Vec::new();
+    let is_workbook = zip
+        .file_names()
+        .any(|n| n.is_ok_and(|n| n.starts_with("xl/")));
+    {
+        let entry = match zip.by_name("word/document.xml") {
+            Ok(entry) => entry,
+            Err(zip::result::ZipError::FileNotFound) => {
+                let hint = if is_workbook {
+                    "it looks like an Excel workbook"
+                } else {
+                    "word/document.xml is missing"
+                };
+                return Err(DecodeError::NotDocx(hint.into()));
+            }
+            Err(zip::result::ZipError::UnsupportedArchive(msg)) if msg.contains("assword") => {
+                return Err(DecodeError::BadDocx("it is password-protected".into()));
+            }
+            Err(e) => return Err(DecodeError::BadDocx(e.to_string())),
+        };
+        entry
+            .take(MAX_XML_BYTES + 1)
+            .read_to_end(&mut xml)
+            .map_err(|e| DecodeError::BadDocx(e.to_string()))?;
+    }
+    if xml.len() as u64 > MAX_XML_BYTES {
+        return Err(DecodeError::BadDocx(
+            "document.xml is larger than 64 MiB".into(),
+        ));
+    }
+    document_xml_text(&xml)
+}
+
+/// Walk WordprocessingML and produce one line per paragraph (outside tables) or per table row.
+fn document_xml_text(xml: &[u8]) -> Result<String, DecodeError> {
+    let xml = std::str::from_utf8(xml)
+        .map_err(|e| DecodeError::BadDocx(format!("document.xml is not UTF-8: {e}")))?;
+    let mut reader = Reader::from_str(xml);
+    let mut out = String::new();
+    let mut para = String::new();
+    let mut row: Vec<String> = Vec::new();
+    let mut cell = String::new();
+    let mut table_depth = 0usize;
+    let mut in_text = false;
+    loop {
+        let event = reader
+            .read_event()
+            .map_err(|e| DecodeError::BadDocx(format!("XML: {e}")))?;
+        match event {
+            Event::Start(e) => match e.local_name().as_ref() {
+                "t" => in_text = true,
+                "tbl" => table_depth += 1,
+                "tr" if table_depth == 1 => row.clear(),
+                "tc" if table_depth == 1 => cell.clear(),
+                "p" => para.clear(),
+                _ => {}
+            },
+            Event::Empty(e) => match e.local_name().as_ref() {
+                "tab" => para.push('\t'),
+                "br" | "cr" => para.push('\n'),
+                _ => {}
+            },
+            Event::Text(t) if in_text => {
+                para.push_str(&t.xml10_content());
+            }
+            Event::GeneralRef(r) if in_text => {
+                if let Ok(Some(c)) = r.resolve_char_ref() {
+                    para.push(c);
+                } else {
+                    para.push_str(match r.into_inner().as_ref() {
+                        "amp" => "&",
+                        "lt" => "<",
+                        "gt" => ">",
+                        "quot" => "\"",
+                        "apos" => "'",
+                        _ => "",
+                    });
+                }
+            }
+            Event::End(e) => match e.local_name().as_ref() {
+                "t" => in_text = false,
+                "p" => {
+                    if table_depth == 0 {
+                        out.push_str(&para);
+                        out.push('\n');
+                    } else {
+                        if !cell.is_empty() && !para.is_empty() {
+                            cell.push(' ');
+                        }
+                        cell.push_str(para.trim());
+                    }
+                    para.clear();
+                }
+                "tc" if table_depth == 1 => row.push(std::mem::take(&mut cell)),
+                "tr" if table_depth == 1 => {
+                    out.push_str(&row.join("\t"));
+                    out.push('\n');
+                    row.clear();
+                }
+                "tbl" => table_depth = table_depth.saturating_sub(1),
+                _ => {}
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_tables_and_entities() {
+        let xml = r#"<?xml version="1.0"?><w:document xmlns:w="x"><w:body>
+<w:p><w:r><w:t>一、总体要求</w:t></w:r></w:p>
+<w:p><w:r><w:t xml:space="preserve">A &amp; B</w:t></w:r><w:r><w:tab/><w:t>&#x4E00;</w:t></w:r></w:p>
+<w:tbl><w:tr><w:tc><w:p><w:r><w:t>序号</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>任务</w:t></w:r></w:p><w:p><w:r><w:t>续</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
+<w:p><w:r><w:t>完</w:t></w:r></w:p></w:body></w:document>"#;
+        assert_eq!(
+            document_xml_text(xml.as_bytes()).unwrap(),
+            "一、总体要求\nA & B\t一\n序号\t任务 续\n完\n"
+        );
+    }
+}

@@ -1,0 +1,212 @@
+//! # duban-plan
+//!
+//! Reads a Chinese government work plan (工作要点, 实施方案, 指导意见 …) into a task ledger:
+//! numbered items, responsible units with roles, quantitative targets, deadlines and projects.
+//!
+//! Pure: bytes in, [`Plan`] out. No async, no file system, no database, so it can be fuzzed and
+//! snapshot-tested. Unit aliases (省发改委 = 省发展改革委) are the caller's business.
+
+pub mod deadlines;
+pub mod decode;
+pub mod docx;
+pub mod labels;
+pub mod model;
+pub mod projects;
+pub mod render;
+pub mod structure;
+pub mod targets;
+pub mod text;
+pub mod units;
+
+pub use decode::{DecodeError, MAX_INPUT_BYTES, SourceFormat, decode};
+pub use model::*;
+
+use structure::RawItem;
+use units::{FoundRule, UnitContext};
+
+/// Decode a document (.txt in UTF-8/GBK, or .docx) and parse it.
+pub fn parse_bytes(bytes: &[u8]) -> Result<Plan, DecodeError> {
+    let decoded = decode(bytes)?;
+    Ok(parse_text(&decoded.text))
+}
+
+/// Parse decoded text.
+pub fn parse_text(text: &str) -> Plan {
+    let paras = text::paragraphs(text);
+    let outline = structure::outline(&paras);
+    let mut state = Walk {
+        year: outline.year,
+        ctx: UnitContext::default(),
+        rules: Vec::new(),
+        warnings: outline.warnings.clone(),
+    };
+    let items = state.items(&outline.items, &[]);
+    let mut warnings = state.warnings;
+    warnings.sort_by_key(|w| w.line);
+    Plan {
+        schema: SCHEMA.to_string(),
+        title: outline.title,
+        issuer: outline.issuer,
+        doc_number: outline.doc_number,
+        year: outline.year,
+        rules: state.rules,
+        warnings,
+        preamble: outline.preamble,
+        closing: outline.closing,
+        items,
+    }
+}
+
+/// Document-order walk: conventions such as "first listed leads, 下同" apply from where they appear.
+struct Walk {
+    year: Option<i32>,
+    ctx: UnitContext,
+    rules: Vec<Rule>,
+    warnings: Vec<Warning>,
+}
+
+impl Walk {
+    fn items(&mut self, raw: &[RawItem], parent: &[String]) -> Vec<Item> {
+        let mut out: Vec<Item> = raw.iter().map(|r| self.item(r, parent)).collect();
+        // A task without units among siblings that have them is probably a parsing miss.
+        if out.iter().any(|i| i.is_task() && !i.units.is_empty()) {
+            for i in out.iter().filter(|i| i.is_task() && i.units.is_empty()) {
+                self.warn(
+                    i.line,
+                    "no_units",
+                    format!("no responsible units found for {} {}", i.label, i.title),
+                );
+            }
+        }
+        out.shrink_to_fit();
+        out
+    }
+
+    fn warn(&mut self, line: u32, code: &str, message: String) {
+        self.warnings.push(Warning {
+            line,
+            code: code.to_string(),
+            message,
+        });
+    }
+
+    fn item(&mut self, raw: &RawItem, parent: &[String]) -> Item {
+        let mut path = parent.to_vec();
+        path.push(raw.label.number.clone());
+        let text = raw.paras.join("\n");
+        let chars: Vec<char> = text.chars().collect();
+        let scan = units::scan_units(&chars, &mut self.ctx);
+        if scan.unclosed_bracket {
+            self.warn(
+                raw.line,
+                "unclosed_bracket",
+                format!("unclosed bracket in {}", raw.label.text),
+            );
+        }
+        for name in &scan.odd_names {
+            self.warn(
+                raw.line,
+                "odd_unit_name",
+                format!("“{name}” does not look like a unit name"),
+            );
+        }
+        for rule in &scan.rules {
+            let (kind, text, units) = match rule {
+                FoundRule::FirstListedLeads(t) => ("first_listed_leads", t.clone(), Vec::new()),
+                FoundRule::AppliesToFollowing { text, units } => {
+                    ("applies_to_following", text.clone(), units.clone())
+                }
+            };
+            self.rules.push(Rule {
+                kind: kind.to_string(),
+                text,
+                units,
+                from_path: path.clone(),
+                line: raw.line,
+            });
+        }
+        let deadline_spans = deadlines::find_deadlines(&chars, self.year);
+        let (targets, unclassified) = targets::find_targets(&chars, &deadline_spans, &scan.spans);
+        for u in unclassified {
+            self.warn(
+                raw.line,
+                "unclassified_number",
+                format!("number not read as a target: …{}…", u.text),
+            );
+        }
+        let mut item_deadlines: Vec<Deadline> = Vec::new();
+        for d in deadline_spans {
+            if !item_deadlines.iter().any(|x| x.text == d.text) {
+                item_deadlines.push(Deadline {
+                    text: d.text,
+                    date: d.date,
+                });
+            }
+        }
+        let children = self.items(&raw.children, &path);
+        Item {
+            label: raw.label.text.clone(),
+            number: raw.label.number.clone(),
+            ordinal: raw.label.ordinal,
+            level: u32::try_from(path.len()).unwrap_or(u32::MAX),
+            path,
+            title: title_of(
+                raw.paras.first().map(String::as_str).unwrap_or(""),
+                &scan.spans,
+                &chars,
+            ),
+            projects: projects::find_projects(&text),
+            text,
+            line: raw.line,
+            units: scan.units,
+            targets,
+            deadlines: item_deadlines,
+            children,
+        }
+    }
+}
+
+/// The lead phrase: words before the first 。 or ： (without a unit list that ends the line).
+fn title_of(first: &str, unit_spans: &[(usize, usize)], item_chars: &[char]) -> String {
+    let mut end = first.len();
+    for (i, c) in first.char_indices() {
+        if matches!(c, '。' | '：' | ':' | '！' | '？') {
+            end = i;
+            break;
+        }
+    }
+    let mut title = first.get(..end).unwrap_or(first).to_string();
+    // Drop a unit group that the title line ends with, e.g. "1.拓展两个市场（税务总局负责）".
+    let first_len = first.chars().count();
+    if let Some(&(a, _)) = unit_spans.iter().find(|&&(a, _)| a < first_len) {
+        let prefix: String = item_chars.get(..a).unwrap_or(&[]).iter().collect();
+        if title.starts_with(&prefix) && title.chars().count() > prefix.chars().count() {
+            title = prefix;
+        }
+    }
+    title
+        .trim_end_matches(['，', '；', ',', ';', ' '])
+        .trim()
+        .to_string()
+}
+
+/// All items in document order (headings and tasks).
+pub fn walk_items(items: &[Item]) -> Vec<&Item> {
+    let mut out = Vec::new();
+    fn go<'a>(items: &'a [Item], out: &mut Vec<&'a Item>) {
+        for i in items {
+            out.push(i);
+            go(&i.children, out);
+        }
+    }
+    go(items, &mut out);
+    out
+}
+
+/// The tasks (leaves) in document order.
+pub fn tasks(plan: &Plan) -> Vec<&Item> {
+    walk_items(&plan.items)
+        .into_iter()
+        .filter(|i| i.is_task())
+        .collect()
+}

@@ -1,0 +1,193 @@
+//! The parsed plan: the `duban.plan/1` shape that every later layer (store, exports, UI) reads.
+
+use serde::{Deserialize, Serialize};
+
+/// Schema tag written into every serialised plan.
+pub const SCHEMA: &str = "duban.plan/1";
+
+/// A whole work plan as read from one document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub schema: String,
+    /// Title of the plan itself (for a notice wrapper, the plan it distributes).
+    pub title: Option<String>,
+    /// Issuing body, where the document prints one.
+    pub issuer: Option<String>,
+    /// Document number such as 国办发〔2018〕128号.
+    #[serde(default)]
+    pub doc_number: Option<String>,
+    /// Plan year: used to turn 年底前 into a date.
+    pub year: Option<i32>,
+    /// Plan-level rules such as "first listed unit leads" or units that apply to every later task.
+    pub rules: Vec<Rule>,
+    /// What the parser was unsure of, for the review step.
+    pub warnings: Vec<Warning>,
+    /// Text before the first numbered item (after any notice wrapper).
+    #[serde(default)]
+    pub preamble: String,
+    /// Unnumbered text after the last item (signature, date, 此件公开发布…).
+    #[serde(default)]
+    pub closing: String,
+    pub items: Vec<Item>,
+}
+
+/// One numbered item of the document: a heading (it has children) or a task (a leaf).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    /// The label as printed: "一、", "（十八）", "1.", "（3）", "①".
+    pub label: String,
+    /// The bare number: "十八", "3".
+    pub number: String,
+    /// The number as an integer (十八 → 18).
+    pub ordinal: u32,
+    /// Depth in the tree, 1 for the outermost level.
+    pub level: u32,
+    /// Bare numbers of the enclosing items, outermost first, ending with this one.
+    pub path: Vec<String>,
+    /// Lead phrase: the words before the first 。 or ：.
+    pub title: String,
+    /// Full text of the item (all its paragraphs, without the label), children excluded.
+    pub text: String,
+    /// 1-based line in the decoded source where the item starts.
+    pub line: u32,
+    pub units: Vec<Unit>,
+    pub targets: Vec<Target>,
+    pub deadlines: Vec<Deadline>,
+    pub projects: Vec<Project>,
+    pub children: Vec<Item>,
+}
+
+impl Item {
+    /// A task is a numbered item without numbered children.
+    pub fn is_task(&self) -> bool {
+        self.children.is_empty()
+    }
+}
+
+/// A responsible body named at an item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unit {
+    /// As written in the document (aliases are resolved by the caller's directory).
+    pub name: String,
+    pub role: Role,
+    pub kind: UnitKind,
+    /// The duty word as printed: 牵头, 参与, 配合, 指导, 负责, 负责落实 …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duty: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// 牵头: the unit that leads and reports for the task.
+    Lead,
+    /// 参与 / 配合 / 指导: the unit that supports.
+    Co,
+    /// 负责 without a lead/co distinction.
+    Responsible,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnitKind {
+    Department,
+    Government,
+    Enterprise,
+    Other,
+}
+
+/// A quantitative commitment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Target {
+    /// The clause the number stands in.
+    pub text: String,
+    /// What the number counts (保障性租赁住房, 垃圾分类覆盖率).
+    pub metric: String,
+    /// The value with 万/亿/千 applied; the lower end of a range.
+    pub value: f64,
+    pub value_max: Option<f64>,
+    /// Measure word without 万/亿: 套, 个, %, 个百分点, 千瓦 …
+    pub unit: String,
+    pub op: Op,
+    /// Deadline phrase of the sentence, as an ISO date.
+    pub deadline: Option<String>,
+}
+
+/// Comparator of a target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Op {
+    #[serde(rename = ">=")]
+    Ge,
+    #[serde(rename = ">")]
+    Gt,
+    #[serde(rename = "<=")]
+    Le,
+    #[serde(rename = "<")]
+    Lt,
+    #[serde(rename = "=")]
+    Eq,
+    #[serde(rename = "range")]
+    Range,
+}
+
+impl Op {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Ge => ">=",
+            Op::Gt => ">",
+            Op::Le => "<=",
+            Op::Lt => "<",
+            Op::Eq => "=",
+            Op::Range => "range",
+        }
+    }
+    /// The comparator as a Chinese ledger would print it before the value.
+    pub fn zh_prefix(self) -> &'static str {
+        match self {
+            Op::Ge => "不少于",
+            Op::Gt => "超过",
+            Op::Le => "不超过",
+            Op::Lt => "低于",
+            Op::Eq | Op::Range => "",
+        }
+    }
+}
+
+/// A deadline phrase and the date it means.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deadline {
+    pub text: String,
+    /// ISO date (YYYY-MM-DD); absent when the plan year is unknown.
+    pub date: Option<String>,
+}
+
+/// A named project with its milestone (西安外环高速公路南段 — 建成通车).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Project {
+    pub name: String,
+    pub milestone: String,
+}
+
+/// A plan-level rule, recorded once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rule {
+    /// `first_listed_leads` or `applies_to_following`.
+    pub kind: String,
+    /// The sentence as printed.
+    pub text: String,
+    /// Units the rule names (for `applies_to_following`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<String>,
+    /// Path of the item where the rule was stated.
+    pub from_path: Vec<String>,
+    pub line: u32,
+}
+
+/// Something the parser was unsure of.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Warning {
+    pub line: u32,
+    /// Stable code: `no_units`, `unclosed_bracket`, `unclassified_number`, `numbering_gap`, …
+    pub code: String,
+    pub message: String,
+}

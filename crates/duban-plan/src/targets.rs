@@ -1,0 +1,791 @@
+//! Quantitative targets: 建设保障性租赁住房8.8万套（间）, 覆盖率超过90%, 创建10-15个示范县.
+//! Years, dates, ordinal names (6号线二期, 十四五, 5G, PM2.5) and document numbers are not targets.
+
+use crate::deadlines::DeadlineSpan;
+use crate::labels::{cn_number, is_cn_numeral_char};
+use crate::model::{Op, Target};
+
+/// Measure words, longest first where one is a prefix of another.
+const MEASURES: [&str; 80] = [
+    "个百分点",
+    "百分点",
+    "平方公里",
+    "平方千米",
+    "平方米",
+    "立方米",
+    "千瓦时",
+    "万千瓦",
+    "千瓦",
+    "兆瓦",
+    "千伏",
+    "公里",
+    "千米",
+    "厘米",
+    "毫米",
+    "公顷",
+    "公斤",
+    "千克",
+    "美元",
+    "人次",
+    "工作日",
+    "小时",
+    "分钟",
+    "标准箱",
+    "标箱",
+    "个",
+    "套",
+    "间",
+    "座",
+    "所",
+    "家",
+    "户",
+    "人",
+    "名",
+    "位",
+    "项",
+    "条",
+    "处",
+    "辆",
+    "台",
+    "架",
+    "艘",
+    "张",
+    "册",
+    "件",
+    "份",
+    "场",
+    "次",
+    "批",
+    "吨",
+    "克",
+    "元",
+    "米",
+    "亩",
+    "瓦",
+    "度",
+    "倍",
+    "天",
+    "秒",
+    "株",
+    "棵",
+    "头",
+    "只",
+    "口",
+    "眼",
+    "栋",
+    "幢",
+    "床",
+    "片",
+    "部",
+    "本",
+    "支",
+    "根",
+    "盏",
+    "块",
+    "宗",
+    "种",
+    "类",
+    "段",
+    "层",
+];
+
+/// Words after a number that make it a date, a year or an ordinal name, not a target.
+const NOT_MEASURES: [&str; 11] = [
+    "年", "月", "日", "号", "期", "届", "版", "周岁", "时", "级", "星",
+];
+
+/// Comparators before a number, longest first.
+const PREFIX_OPS: [(&str, Op); 40] = [
+    ("不少于", Op::Ge),
+    ("不低于", Op::Ge),
+    ("不小于", Op::Ge),
+    ("不超过", Op::Le),
+    ("不高于", Op::Le),
+    ("不大于", Op::Le),
+    ("不多于", Op::Le),
+    ("提升到", Op::Ge),
+    ("提升至", Op::Ge),
+    ("提高到", Op::Ge),
+    ("提高至", Op::Ge),
+    ("增加到", Op::Ge),
+    ("增加至", Op::Ge),
+    ("增长到", Op::Ge),
+    ("扩大到", Op::Ge),
+    ("扩大至", Op::Ge),
+    ("上升到", Op::Ge),
+    ("上升至", Op::Ge),
+    ("降低到", Op::Le),
+    ("降低至", Op::Le),
+    ("下降到", Op::Le),
+    ("下降至", Op::Le),
+    ("减少到", Op::Le),
+    ("压缩到", Op::Le),
+    ("压缩至", Op::Le),
+    ("缩短到", Op::Le),
+    ("缩短至", Op::Le),
+    ("控制在", Op::Le),
+    ("稳定在", Op::Eq),
+    ("保持在", Op::Eq),
+    ("维持在", Op::Eq),
+    ("至少", Op::Ge),
+    ("达到", Op::Ge),
+    ("力争", Op::Ge),
+    ("超过", Op::Gt),
+    ("高于", Op::Gt),
+    ("大于", Op::Gt),
+    ("突破", Op::Gt),
+    ("低于", Op::Lt),
+    ("降至", Op::Le),
+];
+
+/// Comparators after the measure word.
+const SUFFIX_OPS: [(&str, Option<Op>); 7] = [
+    ("及以上", Some(Op::Ge)),
+    ("以上", Some(Op::Ge)),
+    ("及以下", Some(Op::Le)),
+    ("以下", Some(Op::Le)),
+    ("以内", Some(Op::Le)),
+    ("左右", None),
+    ("上下", None),
+];
+
+/// Verbs that make a Chinese-numeral count (建设两个, 打造十五个) a commitment.
+const COMMIT_VERBS: [&str; 22] = [
+    "建设", "新建", "建成", "创建", "打造", "培育", "完成", "新增", "选择", "设立", "认定", "遴选",
+    "确定", "形成", "布局", "命名", "建立", "编制", "出台", "举办", "改造", "实施",
+];
+
+/// A number that is not a target and not clearly something else, for the review step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unclassified {
+    pub text: String,
+}
+
+fn starts(chars: &[char], i: usize, pat: &str) -> bool {
+    let mut k = i;
+    for p in pat.chars() {
+        if chars.get(k) != Some(&p) {
+            return false;
+        }
+        k += 1;
+    }
+    true
+}
+
+fn ends_at(chars: &[char], end: usize, pat: &str) -> bool {
+    let n = pat.chars().count();
+    end >= n && starts(chars, end - n, pat)
+}
+
+fn text(chars: &[char], a: usize, b: usize) -> String {
+    chars
+        .get(a..b.min(chars.len()))
+        .map(|s| s.iter().collect())
+        .unwrap_or_default()
+}
+
+fn is_clause_break(c: char) -> bool {
+    matches!(
+        c,
+        '，' | '。' | '；' | '！' | '？' | '：' | ',' | ';' | '\n' | '（' | '）' | '(' | ')'
+    )
+}
+
+fn is_sentence_break(c: char) -> bool {
+    matches!(c, '。' | '；' | '！' | '？' | ';' | '\n')
+}
+
+/// Parse an Arabic number (with , separators and a decimal part) at `i`.
+fn arabic(chars: &[char], i: usize) -> Option<(f64, usize)> {
+    let mut k = i;
+    let mut s = String::new();
+    while let Some(&c) = chars.get(k) {
+        if c.is_ascii_digit() {
+            s.push(c);
+        } else if c == ',' && chars.get(k + 1).is_some_and(|d| d.is_ascii_digit()) && !s.is_empty()
+        {
+            // thousands separator
+        } else if (c == '.' || c == '．')
+            && chars.get(k + 1).is_some_and(|d| d.is_ascii_digit())
+            && !s.contains('.')
+        {
+            s.push('.');
+        } else {
+            break;
+        }
+        k += 1;
+    }
+    let v: f64 = s.parse().ok()?;
+    Some((v, k))
+}
+
+/// 万 / 亿 / 万亿 / 千 / 百 after a number; 千瓦, 千米, 百分点 are measure words, not multipliers.
+fn multiplier(chars: &[char], i: usize) -> (f64, usize) {
+    if starts(chars, i, "万亿") {
+        return (1e12, i + 2);
+    }
+    match chars.get(i) {
+        Some('亿') => (1e8, i + 1),
+        Some('万') if !starts(chars, i, "万千瓦") => (1e4, i + 1),
+        Some('万') => (1e4, i + 1),
+        Some('千')
+            if !matches!(
+                chars.get(i + 1),
+                Some('瓦' | '米' | '克' | '伏' | '帕' | '卡' | '焦')
+            ) =>
+        {
+            (1e3, i + 1)
+        }
+        Some('百') if !starts(chars, i, "百分") => (1e2, i + 1),
+        _ => (1.0, i),
+    }
+}
+
+/// Number with multiplier and the 多/余 approximations: returns (value, end, multiplier).
+fn quantity(chars: &[char], i: usize) -> Option<(f64, usize, f64)> {
+    let (v, k) = arabic(chars, i)?;
+    let mut k = k;
+    while chars.get(k) == Some(&' ') {
+        k += 1;
+    }
+    let (m, k2) = multiplier(chars, k);
+    let mut k = k2;
+    if matches!(chars.get(k), Some('多' | '余')) {
+        k += 1;
+    }
+    Some((v * m, k, m))
+}
+
+fn measure_at(chars: &[char], i: usize) -> Option<(&'static str, usize)> {
+    if matches!(chars.get(i), Some('%' | '％')) {
+        return Some(("%", i + 1));
+    }
+    for m in MEASURES {
+        if starts(chars, i, m) {
+            let unit = match m {
+                "百分点" => "个百分点",
+                "万千瓦" => "千瓦",
+                other => other,
+            };
+            return Some((unit, i + m.chars().count()));
+        }
+    }
+    None
+}
+
+fn inside(spans: &[(usize, usize)], i: usize) -> bool {
+    spans.iter().any(|&(a, b)| a <= i && i < b)
+}
+
+/// Spans where numbers are names, not quantities: 《…》 titles, 〔2022〕 document numbers, “…” quotes.
+fn quoted_spans(chars: &[char]) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
+    let mut titles = Vec::new();
+    let mut quotes = Vec::new();
+    let mut open: Option<(char, usize)> = None;
+    for (i, &c) in chars.iter().enumerate() {
+        match (c, open) {
+            ('《' | '〔' | '[' | '【', None) => open = Some((c, i)),
+            ('》', Some(('《', a)))
+            | ('〕', Some(('〔', a)))
+            | (']', Some(('[', a)))
+            | ('】', Some(('【', a))) => {
+                titles.push((a, i + 1));
+                open = None;
+            }
+            ('“', None) => open = Some((c, i)),
+            ('”', Some(('“', a))) => {
+                quotes.push((a, i + 1));
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    (titles, quotes)
+}
+
+/// Find the targets in an item's text.
+pub fn find_targets(
+    chars: &[char],
+    deadlines: &[DeadlineSpan],
+    skip: &[(usize, usize)],
+) -> (Vec<Target>, Vec<Unclassified>) {
+    let (titles, quotes) = quoted_spans(chars);
+    let mut targets = Vec::new();
+    let mut unclassified = Vec::new();
+    let mut i = 0usize;
+    let mut last_target_end: Option<usize> = None;
+    while i < chars.len() {
+        let c = chars.get(i).copied().unwrap_or(' ');
+        let in_deadline = deadlines.iter().any(|d| d.start <= i && i < d.end);
+        if c.is_ascii_digit() && !in_deadline && !inside(&titles, i) && !inside(skip, i) {
+            let prev = if i > 0 {
+                chars.get(i - 1).copied()
+            } else {
+                None
+            };
+            let Some((value, after_num, mult)) = quantity(chars, i) else {
+                i += 1;
+                continue;
+            };
+            let glued_to_letters = prev
+                .is_some_and(|p| p.is_ascii_alphanumeric() || p == '.' || p == '-')
+                || chars
+                    .get(after_num)
+                    .is_some_and(|n| n.is_ascii_alphabetic());
+            let ordinal = prev == Some('第');
+            if glued_to_letters
+                || ordinal
+                || NOT_MEASURES.iter().any(|w| starts(chars, after_num, w))
+            {
+                i = after_num.max(i + 1);
+                continue;
+            }
+            if let Some(t) = target_at(chars, i, value, after_num, mult, last_target_end, deadlines)
+            {
+                last_target_end = Some(t.1);
+                i = t.1;
+                targets.push(t.0);
+                continue;
+            }
+            unclassified.push(Unclassified {
+                text: text(chars, i.saturating_sub(6), (after_num + 4).min(chars.len())),
+            });
+            i = after_num.max(i + 1);
+            continue;
+        }
+        if is_cn_numeral_char(c) && !inside(&quotes, i) && !inside(&titles, i) && !inside(skip, i) {
+            if let Some(verb_end) = COMMIT_VERBS
+                .iter()
+                .find_map(|v| ends_at(chars, i, v).then_some(i))
+            {
+                let mut k = i;
+                while chars.get(k).is_some_and(|&c| is_cn_numeral_char(c)) {
+                    k += 1;
+                }
+                let numeral = text(chars, i, k);
+                if let Some(v) = cn_number(&numeral).filter(|&v| v >= 2 && v < 10_000)
+                    && matches!(
+                        chars.get(k),
+                        Some('个' | '座' | '家' | '所' | '条' | '项' | '处' | '套')
+                    )
+                    && let Some(t) = target_at(
+                        chars,
+                        verb_end,
+                        f64::from(v),
+                        k,
+                        1.0,
+                        last_target_end,
+                        deadlines,
+                    )
+                {
+                    last_target_end = Some(t.1);
+                    i = t.1;
+                    targets.push(t.0);
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+    (targets, unclassified)
+}
+
+/// Build the target whose number starts at `start` and ends (with multiplier) at `after_num`.
+fn target_at(
+    chars: &[char],
+    start: usize,
+    value: f64,
+    after_num: usize,
+    mult: f64,
+    last_target_end: Option<usize>,
+    deadlines: &[DeadlineSpan],
+) -> Option<(Target, usize)> {
+    let mut k = after_num;
+    let mut value_max = None;
+    let mut value = value;
+    // Range: 10-15个, 10—15个, 10至15个, 10～15个, 1万—1.5万.
+    if matches!(
+        chars.get(k),
+        Some('-' | '—' | '–' | '～' | '~' | '〜' | '至' | '到' | '－')
+    ) && chars.get(k + 1).is_some_and(|c| c.is_ascii_digit())
+        && let Some((hi, k2, hi_mult)) = quantity(chars, k + 1)
+    {
+        value_max = Some(hi);
+        k = k2;
+        // "10-15万": the upper end's multiplier belongs to both ends.
+        if mult == 1.0 {
+            value *= hi_mult;
+        }
+    }
+    let had_mult = mult != 1.0;
+    while chars.get(k) == Some(&' ') {
+        k += 1;
+    }
+    let (unit, mut end) = match measure_at(chars, k) {
+        Some(found) => found,
+        None if had_mult => ("", k),
+        None => return None,
+    };
+    // 8.8万套（间）: the alternative measure word in brackets belongs to the target text.
+    if chars.get(end) == Some(&'（')
+        && chars.get(end + 2) == Some(&'）')
+        && chars.get(end + 1).is_some_and(|c| !c.is_ascii_digit())
+    {
+        end += 3;
+    }
+    let mut suffix_op: Option<Option<Op>> = None;
+    for (word, op) in SUFFIX_OPS {
+        if starts(chars, end, word) {
+            suffix_op = Some(op);
+            end += word.chars().count();
+            break;
+        }
+    }
+    let clause_start = (0..start)
+        .rev()
+        .find(|&j| chars.get(j).is_some_and(|&c| is_clause_break(c)))
+        .map_or(0, |j| j + 1);
+    let prefix = prefix_op(chars, clause_start, start, last_target_end);
+    let op = if value_max.is_some() {
+        Op::Range
+    } else {
+        match (suffix_op, prefix) {
+            (Some(Some(op)), _) => op,
+            (_, Some((op, _))) => op,
+            _ => Op::Eq,
+        }
+    };
+    let metric_after = metric_after(chars, end, unit);
+    let metric = match &metric_after {
+        Some((m, _)) => m.clone(),
+        None => metric_before(chars, clause_start, prefix.map_or(start, |(_, at)| at)),
+    };
+    let span_end = metric_after.as_ref().map_or(end, |(_, e)| *e);
+    let sentence_start = (0..start)
+        .rev()
+        .find(|&j| chars.get(j).is_some_and(|&c| is_sentence_break(c)))
+        .map_or(0, |j| j + 1);
+    let sentence_end = (start..chars.len())
+        .find(|&j| chars.get(j).is_some_and(|&c| is_sentence_break(c)))
+        .unwrap_or(chars.len());
+    let deadline = deadlines
+        .iter()
+        .filter(|d| d.start >= sentence_start && d.end <= start)
+        .next_back()
+        .or_else(|| {
+            deadlines
+                .iter()
+                .find(|d| d.start >= start && d.end <= sentence_end)
+        })
+        .and_then(|d| d.date.clone());
+    let target = Target {
+        text: text(chars, clause_start, span_end).trim().to_string(),
+        metric,
+        value,
+        value_max,
+        unit: unit.to_string(),
+        op,
+        deadline,
+    };
+    Some((target, end))
+}
+
+/// The nearest comparator before the number within its clause. Another quantity between the
+/// comparator and this number breaks the link unless joined by 和/、/及/或 ("分别达到65%和55%").
+fn prefix_op(
+    chars: &[char],
+    clause_start: usize,
+    start: usize,
+    last_target_end: Option<usize>,
+) -> Option<(Op, usize)> {
+    let floor = clause_start.max(start.saturating_sub(40));
+    let mut j = start;
+    while j > floor {
+        j -= 1;
+        // A match may be the tail of a longer comparator (低于 in 不低于): prefer the longer one.
+        let found = (0..=2usize)
+            .filter_map(|back| j.checked_sub(back))
+            .filter(|&at| at >= floor)
+            .flat_map(|at| PREFIX_OPS.iter().map(move |(w, op)| (at, *w, *op)))
+            .filter(|&(at, w, _)| {
+                starts(chars, at, w)
+                    && at + w.chars().count() >= j + 2
+                    && at + w.chars().count() <= start
+            })
+            .max_by_key(|&(_, w, _)| w.chars().count());
+        if let Some((at, word, op)) = found {
+            let j = at;
+            let _ = word;
+            {
+                if let Some(prev_end) = last_target_end
+                    && prev_end > j
+                    && prev_end <= start
+                {
+                    let joiner = text(chars, prev_end, start);
+                    if !matches!(joiner.as_str(), "和" | "、" | "及" | "或" | "与") {
+                        return None;
+                    }
+                }
+                return Some((op, j));
+            }
+        }
+    }
+    None
+}
+
+/// Classifiers after which the counted noun follows the number (100个乡村振兴示范镇).
+fn is_classifier(unit: &str) -> bool {
+    matches!(
+        unit,
+        "个" | "座"
+            | "家"
+            | "所"
+            | "条"
+            | "项"
+            | "处"
+            | "批"
+            | "套"
+            | "户"
+            | "名"
+            | "位"
+            | "台"
+            | "辆"
+            | "张"
+            | "件"
+            | "种"
+            | "类"
+            | "支"
+            | "场"
+            | "间"
+            | "栋"
+            | "部"
+            | "宗"
+            | "块"
+    )
+}
+
+fn metric_after(chars: &[char], end: usize, unit: &str) -> Option<(String, usize)> {
+    if !is_classifier(unit) {
+        return None;
+    }
+    let mut k = end;
+    let mut quoted = false;
+    while let Some(&c) = chars.get(k) {
+        if c == '“' {
+            quoted = true;
+        } else if c == '”' {
+            quoted = false;
+        } else if !quoted && (is_clause_break(c) || c == '、' || c == '的') {
+            break;
+        }
+        if k - end >= 24 {
+            break;
+        }
+        k += 1;
+    }
+    let raw = text(chars, end, k);
+    let trimmed: String = raw.chars().filter(|c| !matches!(c, '“' | '”')).collect();
+    let trimmed = trimmed
+        .trim_end_matches("建设")
+        .trim_end_matches("任务")
+        .trim()
+        .to_string();
+    (trimmed.chars().count() >= 2).then_some((trimmed, k))
+}
+
+/// Verbs and scope words stripped from the front of a metric phrase.
+const METRIC_LEADS: [&str; 28] = [
+    "到年底",
+    "年内",
+    "年底前",
+    "力争",
+    "确保",
+    "其中",
+    "全省",
+    "全市",
+    "全国",
+    "全区",
+    "累计",
+    "新建",
+    "建设",
+    "改造",
+    "完成",
+    "打造",
+    "创建",
+    "新增",
+    "实现",
+    "推动",
+    "推进",
+    "开展",
+    "整改",
+    "培育",
+    "组织编制",
+    "编制",
+    "总体",
+    "使",
+];
+
+fn metric_before(chars: &[char], clause_start: usize, end: usize) -> String {
+    let mut s = text(chars, clause_start, end);
+    loop {
+        let before = s.len();
+        for lead in METRIC_LEADS {
+            if let Some(rest) = s.strip_prefix(lead) {
+                s = rest.to_string();
+            }
+        }
+        if s.len() == before {
+            break;
+        }
+    }
+    for tail in [
+        "均",
+        "分别",
+        "总体",
+        "稳定",
+        "提升到",
+        "提高到",
+        "达",
+        "在",
+        "为",
+    ] {
+        if let Some(rest) = s.strip_suffix(tail) {
+            s = rest.to_string();
+        }
+    }
+    s.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deadlines::find_deadlines;
+
+    fn targets(s: &str) -> Vec<(f64, Option<f64>, String, &'static str, String)> {
+        let chars: Vec<char> = s.chars().collect();
+        let d = find_deadlines(&chars, Some(2022));
+        find_targets(&chars, &d, &[])
+            .0
+            .into_iter()
+            .map(|t| (t.value, t.value_max, t.unit, t.op.as_str(), t.metric))
+            .collect()
+    }
+
+    fn one(s: &str, value: f64, unit: &str, op: &str) {
+        let t = targets(s);
+        assert_eq!(t.len(), 1, "{s}: {t:?}");
+        assert!((t[0].0 - value).abs() < 1e-6, "{s}: {t:?}");
+        assert_eq!((t[0].2.as_str(), t[0].3), (unit, op), "{s}");
+    }
+
+    #[test]
+    fn counts_with_wan_and_yi() {
+        one(
+            "坚持租购并举，建设保障性租赁住房8.8万套（间）",
+            88000.0,
+            "套",
+            "=",
+        );
+        one("全省新建5G基站1.85万个", 18500.0, "个", "=");
+        one("全国农机总动力超过10亿千瓦", 1e9, "千瓦", ">");
+        one("其中灌排机械动力达到1.2亿千瓦", 1.2e8, "千瓦", ">=");
+        one("完成22万座农村卫生户厕改造任务", 220000.0, "座", "=");
+        one("安排资金100亿元", 1e10, "元", "=");
+        one("新增装机300万千瓦", 3e6, "千瓦", "=");
+    }
+
+    #[test]
+    fn comparators() {
+        one("注册公司不少于200个", 200.0, "个", ">=");
+        one("社区日间照料机构覆盖率超过90%", 90.0, "%", ">");
+        one("生活垃圾分类覆盖率达到95%", 95.0, "%", ">=");
+        one("自然村比例稳定保持在90%以上", 90.0, "%", ">=");
+        one("全国农机总动力稳定在11亿千瓦左右", 1.1e9, "千瓦", "=");
+        one("机械化率总体达到50%左右", 50.0, "%", ">=");
+        one(
+            "力争年底试点区域新批工业用地不低于40%按照标准地供应",
+            40.0,
+            "%",
+            ">=",
+        );
+        one("禁止生产和使用厚度低于0.01毫米的地膜", 0.01, "毫米", "<");
+        one("能耗控制在500万吨标准煤以内", 5e6, "吨", "<=");
+        one("城镇新建建筑中绿色建筑占比提升到60%", 60.0, "%", ">=");
+        one("单位GDP能耗下降3个百分点", 3.0, "个百分点", "=");
+        one("空置率不超过5%", 5.0, "%", "<=");
+    }
+
+    #[test]
+    fn ranges_and_lists() {
+        let t = targets("创建10-15个县城建设示范县");
+        assert_eq!((t[0].0, t[0].1, t[0].3), (10.0, Some(15.0), "range"));
+        assert_eq!(t[0].4, "县城建设示范县");
+        for s in [
+            "创建10—15个示范县",
+            "创建10至15个示范县",
+            "创建10～15个示范县",
+        ] {
+            let t = targets(s);
+            assert_eq!((t[0].0, t[0].1), (10.0, Some(15.0)), "{s}");
+        }
+        let t = targets("花生种植、收获机械化率分别达到65%和55%");
+        assert_eq!(
+            t.iter().map(|t| (t.0, t.3)).collect::<Vec<_>>(),
+            vec![(65.0, ">="), (55.0, ">=")]
+        );
+    }
+
+    #[test]
+    fn chinese_numerals_after_commitment_verbs() {
+        one("在全省打造两个国家级示范区", 2.0, "个", "=");
+        one("建设十五个物流枢纽", 15.0, "个", "=");
+        assert!(targets("统筹两个市场、两种资源").is_empty());
+        assert!(targets("深入实施三年行动计划").is_empty());
+    }
+
+    #[test]
+    fn not_targets() {
+        for s in [
+            "整改2013年以来各级财政支持改造过的问题",
+            "6号线二期年内建成通车",
+            "协同控制PM2.5和臭氧污染",
+            "加大对5G网络的投资力度",
+            "抓好城市群“十四五”建设",
+            "国办发〔2022〕371号",
+            "落实《2022年新型城镇化和城乡融合发展重点任务》",
+            "2019年6月底前，研究建立指标体系",
+            "第3批试点城市",
+        ] {
+            assert!(targets(s).is_empty(), "{s}: {:?}", targets(s));
+        }
+    }
+
+    #[test]
+    fn metrics() {
+        assert_eq!(
+            targets("建设保障性租赁住房8.8万套（间）")[0].4,
+            "保障性租赁住房"
+        );
+        assert_eq!(targets("改造城镇老旧小区2192个")[0].4, "城镇老旧小区");
+        assert_eq!(
+            targets("全力推进100个乡村振兴示范镇建设")[0].4,
+            "乡村振兴示范镇"
+        );
+        assert_eq!(
+            targets("在全省打造200个“美丽宜居示范村”")[0].4,
+            "美丽宜居示范村"
+        );
+        assert_eq!(
+            targets("社区日间照料机构覆盖率超过90%")[0].4,
+            "社区日间照料机构覆盖率"
+        );
+    }
+
+    #[test]
+    fn deadline_attached_from_sentence() {
+        let chars: Vec<char> = "到2020年，秸秆综合利用率达到85%以上。".chars().collect();
+        let d = find_deadlines(&chars, Some(2018));
+        let t = find_targets(&chars, &d, &[]).0;
+        assert_eq!(t[0].deadline.as_deref(), Some("2020-12-31"));
+    }
+}

@@ -1,0 +1,614 @@
+//! Responsible units of an item: bracket lists such as
+//! （省发展改革委、省交通运输厅，相关市政府等按职责分工负责）, 牵头单位：…/配合单位：… forms,
+//! roles, and the conventions that say who leads.
+
+use crate::model::{Role, Unit, UnitKind};
+
+/// Conventions in force while walking the document in order.
+#[derive(Debug, Clone, Default)]
+pub struct UnitContext {
+    /// "列第一位者为牵头单位，下同": the first unit of a list leads from here on.
+    pub first_listed_leads: bool,
+}
+
+/// A plan-level rule found inside a unit list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FoundRule {
+    FirstListedLeads(String),
+    AppliesToFollowing { text: String, units: Vec<String> },
+}
+
+/// What one item's text yields.
+#[derive(Debug, Clone, Default)]
+pub struct UnitScan {
+    pub units: Vec<Unit>,
+    pub rules: Vec<FoundRule>,
+    /// Char ranges (start, end) of the unit groups, so numbers inside them are not read as targets.
+    pub spans: Vec<(usize, usize)>,
+    pub unclosed_bracket: bool,
+    pub odd_names: Vec<String>,
+}
+
+/// Duty words at the end of a clause, longest first, and the role they give.
+const DUTIES: [(&str, Role); 24] = [
+    ("按职责分工负责", Role::Responsible),
+    ("按职责分工落实", Role::Responsible),
+    ("按职能分工负责", Role::Responsible),
+    ("按职责负责", Role::Responsible),
+    ("分工负责", Role::Responsible),
+    ("共同负责", Role::Responsible),
+    ("牵头负责", Role::Lead),
+    ("牵头落实", Role::Lead),
+    ("牵头实施", Role::Lead),
+    ("负责落实", Role::Responsible),
+    ("具体负责", Role::Responsible),
+    ("督促指导", Role::Co),
+    ("参与配合", Role::Co),
+    ("配合落实", Role::Co),
+    ("组织实施", Role::Responsible),
+    ("牵头", Role::Lead),
+    ("负责", Role::Responsible),
+    ("落实", Role::Responsible),
+    ("参与", Role::Co),
+    ("配合", Role::Co),
+    ("协助", Role::Co),
+    ("协同", Role::Co),
+    ("指导", Role::Co),
+    ("承担", Role::Responsible),
+];
+
+/// "牵头单位：" style labels and the role they give.
+const LABELS: [(&str, Role); 16] = [
+    ("牵头单位", Role::Lead),
+    ("牵头部门", Role::Lead),
+    ("主责单位", Role::Lead),
+    ("主责部门", Role::Lead),
+    ("主办单位", Role::Lead),
+    ("责任单位", Role::Responsible),
+    ("责任部门", Role::Responsible),
+    ("负责单位", Role::Responsible),
+    ("负责部门", Role::Responsible),
+    ("实施单位", Role::Responsible),
+    ("配合单位", Role::Co),
+    ("配合部门", Role::Co),
+    ("参与单位", Role::Co),
+    ("参与部门", Role::Co),
+    ("协办单位", Role::Co),
+    ("协同单位", Role::Co),
+];
+
+/// Closing words of a list that are not part of the last name.
+const LIST_TAILS: [&str; 9] = [
+    "等有关部门",
+    "等相关部门",
+    "等有关单位",
+    "等相关单位",
+    "等部门",
+    "等单位",
+    "等有关方面",
+    "及有关部门",
+    "等",
+];
+
+const ORG_SUFFIXES: [&str; 44] = [
+    "政府",
+    "管委会",
+    "委员会",
+    "集团",
+    "公司",
+    "总局",
+    "总署",
+    "分行",
+    "监管局",
+    "中心",
+    "办公室",
+    "法院",
+    "检察院",
+    "银行",
+    "协会",
+    "联合会",
+    "工会",
+    "妇联",
+    "团委",
+    "团省委",
+    "大学",
+    "学院",
+    "海关",
+    "部",
+    "委",
+    "厅",
+    "局",
+    "署",
+    "办",
+    "院",
+    "会",
+    "行",
+    "室",
+    "所",
+    "社",
+    "处",
+    "站",
+    "队",
+    "市",
+    "县",
+    "区",
+    "旗",
+    "州",
+    "盟",
+];
+
+/// Whether a name reads like a government body, company or other organisation.
+pub fn looks_like_org(name: &str) -> bool {
+    let n = name.chars().count();
+    if !(2..=30).contains(&n)
+        || name.contains(['，', '。', '；', '：', '“', '”', '%', '％'])
+        || name.chars().any(|c| c.is_ascii_digit())
+    {
+        return false;
+    }
+    ORG_SUFFIXES.iter().any(|s| name.ends_with(s))
+        || ["各", "相关", "有关", "省", "市", "县", "国家"]
+            .iter()
+            .any(|p| name.starts_with(p) && n <= 16)
+}
+
+/// Classify a unit by its name.
+pub fn unit_kind(name: &str) -> UnitKind {
+    if name.ends_with("公司") || name.ends_with("集团") || name.ends_with("企业") {
+        return UnitKind::Enterprise;
+    }
+    if name.ends_with("政府") || name.ends_with("管委会") || name.ends_with("管理委员会")
+    {
+        return UnitKind::Government;
+    }
+    let n = name.chars().count();
+    if n <= 8
+        && ["市", "县", "区", "旗", "州", "盟"]
+            .iter()
+            .any(|s| name.ends_with(s))
+        && !name.ends_with("城区")
+    {
+        return UnitKind::Government;
+    }
+    if ["协会", "联合会", "学会", "商会", "大学", "学院"]
+        .iter()
+        .any(|s| name.ends_with(s))
+    {
+        return UnitKind::Other;
+    }
+    if [
+        "部",
+        "委",
+        "厅",
+        "局",
+        "署",
+        "办",
+        "院",
+        "行",
+        "室",
+        "总社",
+        "海关",
+        "中心",
+        "委员会",
+    ]
+    .iter()
+    .any(|s| name.ends_with(s))
+    {
+        return UnitKind::Department;
+    }
+    UnitKind::Other
+}
+
+fn strip_duty(clause: &str) -> Option<(&str, Role, &'static str)> {
+    DUTIES
+        .iter()
+        .find_map(|(word, role)| clause.strip_suffix(word).map(|rest| (rest, *role, *word)))
+}
+
+fn strip_label(clause: &str) -> Option<(&str, Role, &'static str)> {
+    LABELS.iter().find_map(|(label, role)| {
+        let rest = clause.strip_prefix(label)?;
+        let rest = rest.strip_prefix('：').or_else(|| rest.strip_prefix(':'))?;
+        Some((rest, *role, *label))
+    })
+}
+
+/// One name with its own role marker such as 省发展改革委（牵头）.
+fn split_names(list: &str) -> Vec<(String, Option<Role>)> {
+    let mut list = list.trim();
+    for p in ["由", "请"] {
+        list = list.strip_prefix(p).unwrap_or(list);
+    }
+    for tail in LIST_TAILS {
+        if let Some(rest) = list.strip_suffix(tail)
+            && !rest.is_empty()
+        {
+            list = rest;
+            break;
+        }
+    }
+    list.split(['、', '，', ','])
+        .filter_map(|raw| {
+            let raw = raw.trim();
+            for marker in ["（牵头）", "(牵头)"] {
+                if let Some(name) = raw.strip_suffix(marker) {
+                    return Some((name.to_string(), Some(Role::Lead)));
+                }
+            }
+            (!raw.is_empty()).then(|| (raw.to_string(), None))
+        })
+        .collect()
+}
+
+/// Units named by one clause, with their role and duty word.
+type Named = Vec<(String, Role, String)>;
+
+/// Parse the content of one bracket group, or a 牵头单位：… passage. None when it is not a unit list.
+fn parse_group(content: &str, rules: &mut Vec<FoundRule>) -> Option<Named> {
+    let mut named: Named = Vec::new();
+    let mut saw_duty = false;
+    for sentence in content.split(['。', '；', ';']) {
+        let mut pending: Vec<(String, Option<Role>)> = Vec::new();
+        for clause in sentence.split(['，', ',']) {
+            let clause = clause.trim();
+            if clause.is_empty() || clause == "下同" || clause.contains("不再列出") {
+                continue;
+            }
+            if clause.contains("第一") && clause.contains("牵头") {
+                rules.push(FoundRule::FirstListedLeads(content.trim().to_string()));
+                saw_duty = true;
+                continue;
+            }
+            if clause.starts_with("以下") || clause.starts_with("上述") {
+                let body = clause.split_once('需').map_or(clause, |(_, b)| b);
+                let body = body
+                    .trim_end_matches("落实")
+                    .trim_end_matches("负责")
+                    .trim_end_matches("承担");
+                let units = split_names(body)
+                    .into_iter()
+                    .map(|(n, _)| n)
+                    .filter(|n| looks_like_org(n))
+                    .collect();
+                rules.push(FoundRule::AppliesToFollowing {
+                    text: sentence.trim().to_string(),
+                    units,
+                });
+                saw_duty = true;
+                continue;
+            }
+            let (list, role, duty) = if let Some(found) = strip_label(clause) {
+                found
+            } else if let Some(found) = strip_duty(clause) {
+                found
+            } else {
+                pending.extend(split_names(clause));
+                continue;
+            };
+            saw_duty = true;
+            // "A会同B负责": A leads, B supports.
+            if let Some((lead, co)) = list.split_once("会同") {
+                for (name, _) in split_names(lead) {
+                    named.push((name, Role::Lead, "牵头".to_string()));
+                }
+                for (name, _) in pending.drain(..).chain(split_names(co)) {
+                    named.push((name, Role::Co, "配合".to_string()));
+                }
+                continue;
+            }
+            for (name, own) in pending.drain(..).chain(split_names(list)) {
+                named.push((
+                    name,
+                    own.unwrap_or(role),
+                    if own.is_some() {
+                        "牵头".into()
+                    } else {
+                        duty.into()
+                    },
+                ));
+            }
+        }
+        // Names with no duty word after them: the list closed without one (rare); keep them as responsible.
+        for (name, own) in pending {
+            named.push((name, own.unwrap_or(Role::Responsible), "负责".into()));
+        }
+    }
+    if !saw_duty || named.is_empty() && rules.is_empty() {
+        return None;
+    }
+    let orgish = named.iter().filter(|(n, _, _)| looks_like_org(n)).count();
+    (orgish * 10 >= named.len() * 6).then_some(named)
+}
+
+/// Find every unit group in an item's text (as chars) and resolve roles.
+pub fn scan_units(chars: &[char], ctx: &mut UnitContext) -> UnitScan {
+    let mut scan = UnitScan::default();
+    let mut named: Named = Vec::new();
+    let mut depth = 0usize;
+    let mut open_at = 0usize;
+    let mut i = 0usize;
+    while i < chars.len() {
+        let c = chars.get(i).copied().unwrap_or(' ');
+        match c {
+            '（' | '(' => {
+                if depth == 0 {
+                    open_at = i;
+                }
+                depth += 1;
+            }
+            '）' | ')' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    let content: String = chars.get(open_at + 1..i).unwrap_or(&[]).iter().collect();
+                    let mut rules = Vec::new();
+                    if let Some(found) = parse_group(&content, &mut rules) {
+                        named.extend(found);
+                        scan.spans.push((open_at, i + 1));
+                    }
+                    if !rules.is_empty() {
+                        scan.spans.push((open_at, i + 1));
+                    }
+                    scan.rules.extend(rules);
+                }
+            }
+            _ if depth == 0 => {
+                // 牵头单位：… outside brackets runs to the end of the sentence or line.
+                if let Some(end) = label_passage_end(chars, i) {
+                    let content: String = chars.get(i..end).unwrap_or(&[]).iter().collect();
+                    let mut rules = Vec::new();
+                    if let Some(found) = parse_group(&content, &mut rules) {
+                        named.extend(found);
+                        scan.spans.push((i, end));
+                        scan.rules.extend(rules);
+                        i = end;
+                        continue;
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if depth > 0 {
+        scan.unclosed_bracket = true;
+        let content: String = chars.get(open_at + 1..).unwrap_or(&[]).iter().collect();
+        let mut rules = Vec::new();
+        if let Some(found) = parse_group(&content, &mut rules) {
+            named.extend(found);
+            scan.spans.push((open_at, chars.len()));
+        }
+        scan.rules.extend(rules);
+    }
+    if scan
+        .rules
+        .iter()
+        .any(|r| matches!(r, FoundRule::FirstListedLeads(_)))
+    {
+        ctx.first_listed_leads = true;
+    }
+    for (name, role, duty) in named {
+        if let Some(existing) = scan.units.iter_mut().find(|u| u.name == name) {
+            if role == Role::Lead {
+                existing.role = Role::Lead;
+            }
+            continue;
+        }
+        if !looks_like_org(&name) {
+            scan.odd_names.push(name.clone());
+        }
+        let kind = unit_kind(&name);
+        scan.units.push(Unit {
+            name,
+            role,
+            kind,
+            duty: Some(duty),
+        });
+    }
+    if ctx.first_listed_leads && !scan.units.iter().any(|u| u.role == Role::Lead) {
+        let mut first = true;
+        for u in scan
+            .units
+            .iter_mut()
+            .filter(|u| u.role == Role::Responsible)
+        {
+            u.role = if first { Role::Lead } else { Role::Co };
+            first = false;
+        }
+    }
+    scan
+}
+
+/// If a 牵头单位：/责任单位： passage starts at `i`, where it ends.
+fn label_passage_end(chars: &[char], i: usize) -> Option<usize> {
+    let c = *chars.get(i)?;
+    if !matches!(c, '牵' | '主' | '责' | '负' | '实' | '配' | '参' | '协') {
+        return None;
+    }
+    let head: String = chars.get(i..(i + 5).min(chars.len()))?.iter().collect();
+    if !LABELS.iter().any(|(l, _)| head.starts_with(l))
+        || !matches!(head.chars().nth(4), Some('：' | ':'))
+    {
+        return None;
+    }
+    let mut end = i;
+    while let Some(&c) = chars.get(end) {
+        if matches!(c, '。' | '\n') {
+            break;
+        }
+        end += 1;
+    }
+    Some(end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan(text: &str, ctx: &mut UnitContext) -> UnitScan {
+        let chars: Vec<char> = text.chars().collect();
+        scan_units(&chars, ctx)
+    }
+
+    fn names(s: &UnitScan) -> Vec<(&str, Role)> {
+        s.units.iter().map(|u| (u.name.as_str(), u.role)).collect()
+    }
+
+    #[test]
+    fn shaanxi_trailing_list_with_governments() {
+        let s = scan(
+            "完善西安地铁网络。（省发展改革委、省交通运输厅，相关市政府、杨凌示范区管委会等按职责分工负责）",
+            &mut UnitContext::default(),
+        );
+        assert_eq!(
+            names(&s),
+            vec![
+                ("省发展改革委", Role::Responsible),
+                ("省交通运输厅", Role::Responsible),
+                ("相关市政府", Role::Responsible),
+                ("杨凌示范区管委会", Role::Responsible)
+            ]
+        );
+        assert_eq!(s.units[2].kind, UnitKind::Government);
+        assert_eq!(s.units[0].kind, UnitKind::Department);
+    }
+
+    #[test]
+    fn lead_and_participants_and_plan_rule() {
+        let mut ctx = UnitContext::default();
+        let s = scan(
+            "健全统计制度。（生态环境部牵头，国家发展改革委、国家统计局参与）提升监管能力。（生态环境部指导，试点城市政府负责落实。以下均需试点城市政府落实，不再列出）",
+            &mut ctx,
+        );
+        assert_eq!(
+            names(&s),
+            vec![
+                ("生态环境部", Role::Lead),
+                ("国家发展改革委", Role::Co),
+                ("国家统计局", Role::Co),
+                ("试点城市政府", Role::Responsible)
+            ]
+        );
+        assert_eq!(s.rules.len(), 1);
+        assert!(
+            matches!(&s.rules[0], FoundRule::AppliesToFollowing { units, .. } if units == &vec!["试点城市政府".to_string()])
+        );
+    }
+
+    #[test]
+    fn first_listed_leads_from_here_on() {
+        let mut ctx = UnitContext::default();
+        let s = scan(
+            "孵化培育企业。（工业和信息化部、发展改革委、科技部等负责。列第一位者为牵头单位，下同）",
+            &mut ctx,
+        );
+        assert_eq!(
+            names(&s),
+            vec![
+                ("工业和信息化部", Role::Lead),
+                ("发展改革委", Role::Co),
+                ("科技部", Role::Co)
+            ]
+        );
+        assert!(ctx.first_listed_leads);
+        let s = scan("推进改革。（市场监管总局、工业和信息化部等负责）", &mut ctx);
+        assert_eq!(
+            names(&s),
+            vec![("市场监管总局", Role::Lead), ("工业和信息化部", Role::Co)]
+        );
+        // An explicit 牵头 wins over the convention.
+        let s = scan("健全机制。（农业农村部、工业和信息化部牵头负责）", &mut ctx);
+        assert_eq!(
+            names(&s),
+            vec![("农业农村部", Role::Lead), ("工业和信息化部", Role::Lead)]
+        );
+    }
+
+    #[test]
+    fn convention_in_same_bracket_as_list() {
+        let mut ctx = UnitContext::default();
+        let s = scan(
+            "拓展两个市场。（税务总局、财政部、海关总署负责，排在第一位的部门为牵头部门，下同）",
+            &mut ctx,
+        );
+        assert_eq!(
+            names(&s),
+            vec![
+                ("税务总局", Role::Lead),
+                ("财政部", Role::Co),
+                ("海关总署", Role::Co)
+            ]
+        );
+    }
+
+    #[test]
+    fn label_forms_outside_brackets() {
+        let s = scan(
+            "推进改革。\n牵头单位：省发展改革委\n配合单位：省财政厅、省自然资源厅\n",
+            &mut UnitContext::default(),
+        );
+        assert_eq!(
+            names(&s),
+            vec![
+                ("省发展改革委", Role::Lead),
+                ("省财政厅", Role::Co),
+                ("省自然资源厅", Role::Co)
+            ]
+        );
+        let s = scan(
+            "推进改革。（责任单位：省发展改革委（牵头）、省财政厅）",
+            &mut UnitContext::default(),
+        );
+        assert_eq!(
+            names(&s),
+            vec![
+                ("省发展改革委", Role::Lead),
+                ("省财政厅", Role::Responsible)
+            ]
+        );
+    }
+
+    #[test]
+    fn other_bracket_groups_are_not_units() {
+        for t in [
+            "（此件公开发布）",
+            "推广政府和社会资本合作（PPP）模式",
+            "试点县（市、区）",
+            "（垃圾焚烧企业依法依规安装污染物排放自动监测设备、自动监测设备与生态环境部门联网）",
+        ] {
+            assert!(scan(t, &mut UnitContext::default()).units.is_empty(), "{t}");
+        }
+    }
+
+    #[test]
+    fn etc_and_related_departments_dropped_and_huitong() {
+        let s = scan(
+            "（海关总署、商务部等有关部门负责）",
+            &mut UnitContext::default(),
+        );
+        assert_eq!(
+            names(&s),
+            vec![
+                ("海关总署", Role::Responsible),
+                ("商务部", Role::Responsible)
+            ]
+        );
+        let s = scan(
+            "（省交通运输厅会同省发展改革委负责）",
+            &mut UnitContext::default(),
+        );
+        assert_eq!(
+            names(&s),
+            vec![("省交通运输厅", Role::Lead), ("省发展改革委", Role::Co)]
+        );
+    }
+
+    #[test]
+    fn unclosed_bracket_is_flagged_but_read() {
+        let s = scan(
+            "推进改革。（省自然资源厅等按职责分工负责",
+            &mut UnitContext::default(),
+        );
+        assert!(s.unclosed_bracket);
+        assert_eq!(names(&s), vec![("省自然资源厅", Role::Responsible)]);
+    }
+}
