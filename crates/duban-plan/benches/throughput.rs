@@ -9,16 +9,10 @@ use std::time::{Duration, Instant};
 
 fn corpus_files() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let dir = std::env::var_os("DUBAN_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            let shared = root.join("../shared/corpus/docs");
-            if shared.is_dir() {
-                shared
-            } else {
-                root.join("fixtures")
-            }
-        });
+    let dir = std::env::var_os("DUBAN_CORPUS").map(PathBuf::from).unwrap_or_else(|| {
+        let shared = root.join("../shared/corpus/docs");
+        if shared.is_dir() { shared } else { root.join("fixtures") }
+    });
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -43,29 +37,15 @@ fn rate(bytes: usize, budget: Duration, mut f: impl FnMut() -> usize) -> f64 {
 
 fn main() {
     let files = corpus_files();
-    let total: usize = files
-        .iter()
-        .map(|f| std::fs::metadata(f).unwrap().len() as usize)
-        .sum();
+    let total: usize = files.iter().map(|f| std::fs::metadata(f).unwrap().len() as usize).sum();
     let budget = Duration::from_secs(2);
     let floor = rate(total, budget, || {
-        files
-            .iter()
-            .map(|f| {
-                std::str::from_utf8(&std::fs::read(f).unwrap())
-                    .map(str::len)
-                    .unwrap_or(0)
-            })
-            .sum()
+        files.iter().map(|f| std::str::from_utf8(&std::fs::read(f).unwrap()).map(str::len).unwrap_or(0)).sum()
     });
     let parse = rate(total, budget, || {
         files
             .iter()
-            .map(|f| {
-                duban_plan::parse_bytes(&std::fs::read(f).unwrap())
-                    .map(|p| p.items.len())
-                    .unwrap_or(0)
-            })
+            .map(|f| duban_plan::parse_bytes(&std::fs::read(f).unwrap()).map(|p| p.items.len()).unwrap_or(0))
             .sum()
     });
     let mb = |r: f64| r / 1e6;
@@ -74,20 +54,10 @@ fn main() {
     println!("parse (read + decode + parse): {:>10.1} MB/s", mb(parse));
     println!("ratio floor/parse:             {:>10.1}x", floor / parse);
     // Linearity: the same text repeated 1, 4 and 16 times.
-    let one: String = files
-        .iter()
-        .map(|f| std::fs::read_to_string(f).unwrap())
-        .collect::<Vec<_>>()
-        .join("\n");
+    let one: String = files.iter().map(|f| std::fs::read_to_string(f).unwrap()).collect::<Vec<_>>().join("\n");
     for k in [1usize, 4, 16] {
         let text = vec![one.as_str(); k].join("\n");
-        let r = rate(text.len(), budget, || {
-            duban_plan::parse_text(&text).items.len()
-        });
-        println!(
-            "parse_text on {:>8} bytes:   {:>10.1} MB/s",
-            text.len(),
-            mb(r)
-        );
+        let r = rate(text.len(), budget, || duban_plan::parse_text(&text).items.len());
+        println!("parse_text on {:>8} bytes:   {:>10.1} MB/s", text.len(), mb(r));
     }
 }

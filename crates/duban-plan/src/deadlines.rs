@@ -1,5 +1,7 @@
 //! Deadline phrases (年内, 年底前, 上半年, 6月底前, 2022年6月底前, 到2025年) and the dates they mean.
 
+use crate::scan::starts;
+
 /// A deadline phrase found in a text, with char offsets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeadlineSpan {
@@ -23,17 +25,6 @@ fn iso(year: Option<i32>, month: u32, day: u32) -> Option<String> {
     (1..=12).contains(&month).then_some(())?;
     let day = day.min(days_in_month(y, month));
     Some(format!("{y:04}-{month:02}-{day:02}"))
-}
-
-fn starts(chars: &[char], i: usize, pat: &str) -> bool {
-    let mut k = i;
-    for p in pat.chars() {
-        if chars.get(k) != Some(&p) {
-            return false;
-        }
-        k += 1;
-    }
-    true
 }
 
 fn digits(chars: &[char], i: usize, max: usize) -> Option<(u32, usize)> {
@@ -60,19 +51,15 @@ fn before_suffix(chars: &[char], k: usize) -> (usize, bool) {
 }
 
 /// Month part after a year (or alone): "6月底前", "3月31日前", "6月中旬".
-fn month_part(
-    chars: &[char],
-    i: usize,
-    year: Option<i32>,
-) -> Option<(usize, Option<String>, bool)> {
+fn month_part(chars: &[char], i: usize, year: Option<i32>) -> Option<(usize, Option<String>, bool)> {
     let (month, k) = digits(chars, i, 2)?;
     if !(1..=12).contains(&month) || chars.get(k) != Some(&'月') {
         return None;
     }
     let k = k + 1;
     let y = year.unwrap_or(2000);
-    let (day, k, marked) = if let Some((d, k2)) = digits(chars, k, 2)
-        .filter(|&(_, k2)| chars.get(k2) == Some(&'日') || chars.get(k2) == Some(&'号'))
+    let (day, k, marked) = if let Some((d, k2)) =
+        digits(chars, k, 2).filter(|&(_, k2)| chars.get(k2) == Some(&'日') || chars.get(k2) == Some(&'号'))
     {
         (d, k2 + 1, true)
     } else if starts(chars, k, "底") || starts(chars, k, "末") || starts(chars, k, "下旬") {
@@ -127,10 +114,7 @@ fn deadline_at(chars: &[char], i: usize, plan_year: Option<i32>) -> Option<Deadl
     let make = |end: usize, date: Option<String>| DeadlineSpan {
         start: i,
         end,
-        text: chars
-            .get(i..end)
-            .map(|s| s.iter().collect())
-            .unwrap_or_default(),
+        text: chars.get(i..end).map(|s| s.iter().collect()).unwrap_or_default(),
         date,
     };
     let prefixed = matches!(c, '到' | '至' | '于');
@@ -139,9 +123,9 @@ fn deadline_at(chars: &[char], i: usize, plan_year: Option<i32>) -> Option<Deadl
     if !prefixed && i > 0 && chars.get(i - 1).is_some_and(|p| p.is_ascii_digit()) {
         return None;
     }
-    if let Some((year, k)) = digits(chars, num_at, 4).filter(|&(y, k)| {
-        k - num_at == 4 && (1949..=2100).contains(&y) && chars.get(k) == Some(&'年')
-    }) {
+    if let Some((year, k)) = digits(chars, num_at, 4)
+        .filter(|&(y, k)| k - num_at == 4 && (1949..=2100).contains(&y) && chars.get(k) == Some(&'年'))
+    {
         let year = i32::try_from(year).ok();
         let k = k + 1;
         if let Some((end, date, marked)) = month_part(chars, k, year)
@@ -192,18 +176,11 @@ mod tests {
 
     fn find(s: &str, year: Option<i32>) -> Vec<(String, Option<String>)> {
         let chars: Vec<char> = s.chars().collect();
-        find_deadlines(&chars, year)
-            .into_iter()
-            .map(|d| (d.text, d.date))
-            .collect()
+        find_deadlines(&chars, year).into_iter().map(|d| (d.text, d.date)).collect()
     }
 
     fn one(s: &str, text: &str, date: &str) {
-        assert_eq!(
-            find(s, Some(2022)),
-            vec![(text.to_string(), Some(date.to_string()))],
-            "{s}"
-        );
+        assert_eq!(find(s, Some(2022)), vec![(text.to_string(), Some(date.to_string()))], "{s}");
     }
 
     #[test]
@@ -211,22 +188,10 @@ mod tests {
         one("6号线二期年内建成通车", "年内", "2022-12-31");
         one("确保年底前全省农村生活垃圾", "年底前", "2022-12-31");
         one("力争年底试点区域新批工业用地", "年底", "2022-12-31");
-        one(
-            "2019年上半年，试点城市政府印发实施方案",
-            "2019年上半年",
-            "2019-06-30",
-        );
-        one(
-            "2019年6月底前，研究建立指标体系",
-            "2019年6月底前",
-            "2019-06-30",
-        );
+        one("2019年上半年，试点城市政府印发实施方案", "2019年上半年", "2019-06-30");
+        one("2019年6月底前，研究建立指标体系", "2019年6月底前", "2019-06-30");
         one("2021年3月底前，试点城市政府", "2021年3月底前", "2021-03-31");
-        one(
-            "到2020年，基本建成废弃产品逆向回收体系",
-            "到2020年",
-            "2020-12-31",
-        );
+        one("到2020年，基本建成废弃产品逆向回收体系", "到2020年", "2020-12-31");
         one("6月底前出台方案", "6月底前", "2022-06-30");
         one("9月30日前完成", "9月30日前", "2022-09-30");
         one("第三季度末前完成", "第三季度末前", "2022-09-30");
@@ -237,13 +202,7 @@ mod tests {
     #[test]
     fn years_alone_are_not_deadlines() {
         assert!(find("整改2013年以来各级财政支持改造过的户厕", Some(2022)).is_empty());
-        assert!(
-            find(
-                "落实2021年联席会议相关成果，配合举办2022年联席会议",
-                Some(2022)
-            )
-            .is_empty()
-        );
+        assert!(find("落实2021年联席会议相关成果，配合举办2022年联席会议", Some(2022)).is_empty());
         assert!(find("建设保障性租赁住房8.8万套", Some(2022)).is_empty());
     }
 

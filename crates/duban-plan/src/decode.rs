@@ -51,10 +51,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         return Err(DecodeError::Empty);
     }
     if bytes.len() > MAX_INPUT_BYTES {
-        return Err(DecodeError::TooLarge {
-            size: bytes.len(),
-            limit: MAX_INPUT_BYTES,
-        });
+        return Err(DecodeError::TooLarge { size: bytes.len(), limit: MAX_INPUT_BYTES });
     }
     if bytes.starts_with(b"%PDF-") {
         return Err(DecodeError::Pdf);
@@ -69,17 +66,11 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return match std::str::from_utf8(rest) {
             Ok(s) => finish(s.to_owned(), SourceFormat::Utf8),
-            Err(_) => Err(DecodeError::Binary(
-                "a UTF-8 byte-order mark followed by invalid UTF-8".into(),
-            )),
+            Err(_) => Err(DecodeError::Binary("a UTF-8 byte-order mark followed by invalid UTF-8".into())),
         };
     }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        let enc = if bytes.starts_with(&[0xFF, 0xFE]) {
-            encoding_rs::UTF_16LE
-        } else {
-            encoding_rs::UTF_16BE
-        };
+        let enc = if bytes.starts_with(&[0xFF, 0xFE]) { encoding_rs::UTF_16LE } else { encoding_rs::UTF_16BE };
         let (text, had_errors) = enc.decode_with_bom_removal(bytes);
         if had_errors {
             return Err(DecodeError::Binary("invalid UTF-16".into()));
@@ -117,12 +108,7 @@ fn strip_controls(s: &str) -> Cow<'_, str> {
     if !s.chars().any(bad) {
         return Cow::Borrowed(s);
     }
-    Cow::Owned(
-        s.chars()
-            .map(|c| if c == '\u{c}' { '\n' } else { c })
-            .filter(|&c| !bad(c))
-            .collect(),
-    )
+    Cow::Owned(s.chars().map(|c| if c == '\u{c}' { '\n' } else { c }).filter(|&c| !bad(c)).collect())
 }
 
 /// A plain-text document has no NUL bytes and few C0 control bytes.
@@ -131,15 +117,9 @@ fn binary_reason(bytes: &[u8]) -> Option<String> {
     if let Some(pos) = head.iter().position(|&b| b == 0) {
         return Some(format!("NUL byte at offset {pos}"));
     }
-    let controls = head
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C))
-        .count();
+    let controls = head.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C)).count();
     if controls * 100 > head.len() {
-        return Some(format!(
-            "{controls} control bytes in the first {} bytes",
-            head.len()
-        ));
+        return Some(format!("{controls} control bytes in the first {} bytes", head.len()));
     }
     None
 }
@@ -179,25 +159,16 @@ mod tests {
     fn refusals_say_why() {
         assert_eq!(decode(b""), Err(DecodeError::Empty));
         assert_eq!(decode(b"%PDF-1.7\n..."), Err(DecodeError::Pdf));
-        assert_eq!(
-            decode(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0]),
-            Err(DecodeError::LegacyDoc)
-        );
+        assert_eq!(decode(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0]), Err(DecodeError::LegacyDoc));
         assert!(matches!(decode(b"ab\0cd"), Err(DecodeError::Binary(_))));
         assert_eq!(decode(b"  \n\t \n"), Err(DecodeError::NoText));
         let big = vec![b'a'; MAX_INPUT_BYTES + 1];
         assert!(matches!(decode(&big), Err(DecodeError::TooLarge { .. })));
-        assert!(matches!(
-            decode(b"PK\x03\x04garbage"),
-            Err(DecodeError::BadDocx(_) | DecodeError::NotDocx(_))
-        ));
+        assert!(matches!(decode(b"PK\x03\x04garbage"), Err(DecodeError::BadDocx(_) | DecodeError::NotDocx(_))));
     }
 
     #[test]
     fn form_feeds_become_line_breaks() {
-        assert_eq!(
-            decode("第一页\u{c}第二页".as_bytes()).unwrap().text,
-            "第一页\n第二页"
-        );
+        assert_eq!(decode("第一页\u{c}第二页".as_bytes()).unwrap().text, "第一页\n第二页");
     }
 }

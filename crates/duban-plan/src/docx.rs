@@ -12,21 +12,14 @@ const MAX_XML_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Extract the text of `word/document.xml`.
 pub fn docx_text(bytes: &[u8]) -> Result<String, DecodeError> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| DecodeError::BadDocx(e.to_string()))?;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| DecodeError::BadDocx(e.to_string()))?;
     let mut xml = Vec::new();
-    let is_workbook = zip
-        .file_names()
-        .any(|n| n.is_ok_and(|n| n.starts_with("xl/")));
+    let is_workbook = zip.file_names().any(|n| n.is_ok_and(|n| n.starts_with("xl/")));
     {
         let entry = match zip.by_name("word/document.xml") {
             Ok(entry) => entry,
             Err(zip::result::ZipError::FileNotFound) => {
-                let hint = if is_workbook {
-                    "it looks like an Excel workbook"
-                } else {
-                    "word/document.xml is missing"
-                };
+                let hint = if is_workbook { "it looks like an Excel workbook" } else { "word/document.xml is missing" };
                 return Err(DecodeError::NotDocx(hint.into()));
             }
             Err(zip::result::ZipError::UnsupportedArchive(msg)) if msg.contains("assword") => {
@@ -34,23 +27,17 @@ pub fn docx_text(bytes: &[u8]) -> Result<String, DecodeError> {
             }
             Err(e) => return Err(DecodeError::BadDocx(e.to_string())),
         };
-        entry
-            .take(MAX_XML_BYTES + 1)
-            .read_to_end(&mut xml)
-            .map_err(|e| DecodeError::BadDocx(e.to_string()))?;
+        entry.take(MAX_XML_BYTES + 1).read_to_end(&mut xml).map_err(|e| DecodeError::BadDocx(e.to_string()))?;
     }
     if xml.len() as u64 > MAX_XML_BYTES {
-        return Err(DecodeError::BadDocx(
-            "document.xml is larger than 64 MiB".into(),
-        ));
+        return Err(DecodeError::BadDocx("document.xml is larger than 64 MiB".into()));
     }
     document_xml_text(&xml)
 }
 
 /// Walk WordprocessingML and produce one line per paragraph (outside tables) or per table row.
 fn document_xml_text(xml: &[u8]) -> Result<String, DecodeError> {
-    let xml = std::str::from_utf8(xml)
-        .map_err(|e| DecodeError::BadDocx(format!("document.xml is not UTF-8: {e}")))?;
+    let xml = std::str::from_utf8(xml).map_err(|e| DecodeError::BadDocx(format!("document.xml is not UTF-8: {e}")))?;
     let mut reader = Reader::from_str(xml);
     let mut out = String::new();
     let mut para = String::new();
@@ -59,9 +46,7 @@ fn document_xml_text(xml: &[u8]) -> Result<String, DecodeError> {
     let mut table_depth = 0usize;
     let mut in_text = false;
     loop {
-        let event = reader
-            .read_event()
-            .map_err(|e| DecodeError::BadDocx(format!("XML: {e}")))?;
+        let event = reader.read_event().map_err(|e| DecodeError::BadDocx(format!("XML: {e}")))?;
         match event {
             Event::Start(e) => match e.local_name().as_ref() {
                 "t" => in_text = true,
@@ -134,9 +119,6 @@ mod tests {
 <w:p><w:r><w:t xml:space="preserve">A &amp; B</w:t></w:r><w:r><w:tab/><w:t>&#x4E00;</w:t></w:r></w:p>
 <w:tbl><w:tr><w:tc><w:p><w:r><w:t>序号</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>任务</w:t></w:r></w:p><w:p><w:r><w:t>续</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
 <w:p><w:r><w:t>完</w:t></w:r></w:p></w:body></w:document>"#;
-        assert_eq!(
-            document_xml_text(xml.as_bytes()).unwrap(),
-            "一、总体要求\nA & B\t一\n序号\t任务 续\n完\n"
-        );
+        assert_eq!(document_xml_text(xml.as_bytes()).unwrap(), "一、总体要求\nA & B\t一\n序号\t任务 续\n完\n");
     }
 }

@@ -88,9 +88,7 @@ pub fn cn_number(s: &str) -> Option<u32> {
         }
         digit = None;
     }
-    let value = total
-        .checked_add(section)?
-        .checked_add(digit.unwrap_or(0))?;
+    let value = total.checked_add(section)?.checked_add(digit.unwrap_or(0))?;
     // A lone 〇 is not a label number and "一〇" style digit strings are rejected above.
     (value > 0 || s == "零" || s == "〇").then_some(value)
 }
@@ -239,11 +237,7 @@ mod tests {
         ];
         for (s, kind, number, ordinal) in cases {
             let l = parse_label(s).unwrap_or_else(|| panic!("{s}"));
-            assert_eq!(
-                (l.kind, l.number.as_str(), l.ordinal),
-                (kind, number, ordinal),
-                "{s}"
-            );
+            assert_eq!((l.kind, l.number.as_str(), l.ordinal), (kind, number, ordinal), "{s}");
             assert_eq!(&s[..l.len], l.text);
         }
     }

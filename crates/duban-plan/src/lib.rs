@@ -13,6 +13,7 @@ pub mod labels;
 pub mod model;
 pub mod projects;
 pub mod render;
+pub mod scan;
 pub mod structure;
 pub mod targets;
 pub mod text;
@@ -34,12 +35,8 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Plan, DecodeError> {
 pub fn parse_text(text: &str) -> Plan {
     let paras = text::paragraphs(text);
     let outline = structure::outline(&paras);
-    let mut state = Walk {
-        year: outline.year,
-        ctx: UnitContext::default(),
-        rules: Vec::new(),
-        warnings: outline.warnings.clone(),
-    };
+    let mut state =
+        Walk { year: outline.year, ctx: UnitContext::default(), rules: Vec::new(), warnings: outline.warnings.clone() };
     let items = state.items(&outline.items, &[]);
     let mut warnings = state.warnings;
     warnings.sort_by_key(|w| w.line);
@@ -71,11 +68,7 @@ impl Walk {
         // A task without units among siblings that have them is probably a parsing miss.
         if out.iter().any(|i| i.is_task() && !i.units.is_empty()) {
             for i in out.iter().filter(|i| i.is_task() && i.units.is_empty()) {
-                self.warn(
-                    i.line,
-                    "no_units",
-                    format!("no responsible units found for {} {}", i.label, i.title),
-                );
+                self.warn(i.line, "no_units", format!("no responsible units found for {} {}", i.label, i.title));
             }
         }
         out.shrink_to_fit();
@@ -83,11 +76,7 @@ impl Walk {
     }
 
     fn warn(&mut self, line: u32, code: &str, message: String) {
-        self.warnings.push(Warning {
-            line,
-            code: code.to_string(),
-            message,
-        });
+        self.warnings.push(Warning { line, code: code.to_string(), message });
     }
 
     fn item(&mut self, raw: &RawItem, parent: &[String]) -> Item {
@@ -97,50 +86,27 @@ impl Walk {
         let chars: Vec<char> = text.chars().collect();
         let scan = units::scan_units(&chars, &mut self.ctx);
         if scan.unclosed_bracket {
-            self.warn(
-                raw.line,
-                "unclosed_bracket",
-                format!("unclosed bracket in {}", raw.label.text),
-            );
+            self.warn(raw.line, "unclosed_bracket", format!("unclosed bracket in {}", raw.label.text));
         }
         for name in &scan.odd_names {
-            self.warn(
-                raw.line,
-                "odd_unit_name",
-                format!("“{name}” does not look like a unit name"),
-            );
+            self.warn(raw.line, "odd_unit_name", format!("“{name}” does not look like a unit name"));
         }
         for rule in &scan.rules {
             let (kind, text, units) = match rule {
                 FoundRule::FirstListedLeads(t) => ("first_listed_leads", t.clone(), Vec::new()),
-                FoundRule::AppliesToFollowing { text, units } => {
-                    ("applies_to_following", text.clone(), units.clone())
-                }
+                FoundRule::AppliesToFollowing { text, units } => ("applies_to_following", text.clone(), units.clone()),
             };
-            self.rules.push(Rule {
-                kind: kind.to_string(),
-                text,
-                units,
-                from_path: path.clone(),
-                line: raw.line,
-            });
+            self.rules.push(Rule { kind: kind.to_string(), text, units, from_path: path.clone(), line: raw.line });
         }
         let deadline_spans = deadlines::find_deadlines(&chars, self.year);
         let (targets, unclassified) = targets::find_targets(&chars, &deadline_spans, &scan.spans);
         for u in unclassified {
-            self.warn(
-                raw.line,
-                "unclassified_number",
-                format!("number not read as a target: …{}…", u.text),
-            );
+            self.warn(raw.line, "unclassified_number", format!("number not read as a target: …{}…", u.text));
         }
         let mut item_deadlines: Vec<Deadline> = Vec::new();
         for d in deadline_spans {
             if !item_deadlines.iter().any(|x| x.text == d.text) {
-                item_deadlines.push(Deadline {
-                    text: d.text,
-                    date: d.date,
-                });
+                item_deadlines.push(Deadline { text: d.text, date: d.date });
             }
         }
         let children = self.items(&raw.children, &path);
@@ -150,11 +116,7 @@ impl Walk {
             ordinal: raw.label.ordinal,
             level: u32::try_from(path.len()).unwrap_or(u32::MAX),
             path,
-            title: title_of(
-                raw.paras.first().map(String::as_str).unwrap_or(""),
-                &scan.spans,
-                &chars,
-            ),
+            title: title_of(raw.paras.first().map(String::as_str).unwrap_or(""), &scan.spans, &chars),
             projects: projects::find_projects(&text),
             text,
             line: raw.line,
@@ -184,10 +146,7 @@ fn title_of(first: &str, unit_spans: &[(usize, usize)], item_chars: &[char]) -> 
             title = prefix;
         }
     }
-    title
-        .trim_end_matches(['，', '；', ',', ';', ' '])
-        .trim()
-        .to_string()
+    title.trim_end_matches(['，', '；', ',', ';', ' ']).trim().to_string()
 }
 
 /// All items in document order (headings and tasks).
@@ -205,8 +164,5 @@ pub fn walk_items(items: &[Item]) -> Vec<&Item> {
 
 /// The tasks (leaves) in document order.
 pub fn tasks(plan: &Plan) -> Vec<&Item> {
-    walk_items(&plan.items)
-        .into_iter()
-        .filter(|i| i.is_task())
-        .collect()
+    walk_items(&plan.items).into_iter().filter(|i| i.is_task()).collect()
 }

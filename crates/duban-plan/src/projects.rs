@@ -57,32 +57,16 @@ const VERBS_BEFORE: [(&str, &str); 12] = [
     ("完成", "完成"),
 ];
 
-const VERBS_AFTER: [&str; 9] = [
-    "建成通车",
-    "建成投运",
-    "建成投产",
-    "开工建设",
-    "加快建设",
-    "竣工验收",
-    "建成",
-    "开工",
-    "通车",
-];
+const VERBS_AFTER: [&str; 9] =
+    ["建成通车", "建成投运", "建成投产", "开工建设", "加快建设", "竣工验收", "建成", "开工", "通车"];
 
 fn ends_with_name_end(s: &str) -> Option<&'static str> {
-    NAME_ENDS
-        .iter()
-        .copied()
-        .find(|e| s.ends_with(e) && s.chars().count() > e.chars().count())
+    NAME_ENDS.iter().copied().find(|e| s.ends_with(e) && s.chars().count() > e.chars().count())
 }
 
 /// Split "府谷、定边机场" into 府谷机场, 定边机场 (a shared ending is distributed).
 fn names(list: &str) -> Vec<String> {
-    let parts: Vec<&str> = list
-        .split('、')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect();
+    let parts: Vec<&str> = list.split('、').map(str::trim).filter(|p| !p.is_empty()).collect();
     let shared = parts.last().and_then(|l| ends_with_name_end(l));
     parts
         .iter()
@@ -106,18 +90,8 @@ pub fn find_projects(text: &str) -> Vec<Project> {
             };
             let (body, milestone) = if let Some(b) = rest.strip_suffix("前期工作") {
                 (b, "前期工作")
-            } else if let Some(b) = rest
-                .strip_suffix("建设进度")
-                .or_else(|| rest.strip_suffix("建设"))
-            {
-                (
-                    b,
-                    if milestone == "推进" {
-                        "加快建设"
-                    } else {
-                        milestone
-                    },
-                )
+            } else if let Some(b) = rest.strip_suffix("建设进度").or_else(|| rest.strip_suffix("建设")) {
+                (b, if milestone == "推进" { "加快建设" } else { milestone })
             } else {
                 (rest, milestone)
             };
@@ -125,10 +99,7 @@ pub fn find_projects(text: &str) -> Vec<Project> {
             let list = names(body);
             if !list.is_empty() && list.len() == body.split('、').count() {
                 for name in list {
-                    out.push(Project {
-                        name,
-                        milestone: milestone.to_string(),
-                    });
+                    out.push(Project { name, milestone: milestone.to_string() });
                 }
                 found = true;
                 break;
@@ -141,17 +112,11 @@ pub fn find_projects(text: &str) -> Vec<Project> {
             let Some(body) = clause.strip_suffix(verb) else {
                 continue;
             };
-            let body = body
-                .strip_suffix("年内")
-                .or_else(|| body.strip_suffix("年底前"))
-                .unwrap_or(body);
+            let body = body.strip_suffix("年内").or_else(|| body.strip_suffix("年底前")).unwrap_or(body);
             let list = names(body);
             if !list.is_empty() && list.len() == body.split('、').count() {
                 for name in list {
-                    out.push(Project {
-                        name,
-                        milestone: verb.to_string(),
-                    });
+                    out.push(Project { name, milestone: verb.to_string() });
                 }
                 break;
             }
@@ -169,10 +134,7 @@ mod tests {
         let p = find_projects(
             "加快西延高铁、西康高铁、西十高铁建设，推进延安经榆林至鄂尔多斯高铁前期工作。建成通车西安外环高速公路南段，开工建设府谷、定边机场。6号线二期年内建成通车。",
         );
-        let got: Vec<(&str, &str)> = p
-            .iter()
-            .map(|p| (p.name.as_str(), p.milestone.as_str()))
-            .collect();
+        let got: Vec<(&str, &str)> = p.iter().map(|p| (p.name.as_str(), p.milestone.as_str())).collect();
         assert_eq!(
             got,
             vec![
@@ -190,8 +152,6 @@ mod tests {
 
     #[test]
     fn policy_sentences_are_not_projects() {
-        assert!(
-            find_projects("推进农机装备创新中心、产业技术创新联盟建设。完善政策措施。").is_empty()
-        );
+        assert!(find_projects("推进农机装备创新中心、产业技术创新联盟建设。完善政策措施。").is_empty());
     }
 }

@@ -4,34 +4,19 @@ use crate::model::{Item, Plan, Role, Target};
 
 /// 量化指标 as one line: "建设保障性租赁住房8.8万套（间）；改造城镇老旧小区2192个".
 pub fn targets_cell(targets: &[Target]) -> String {
-    targets
-        .iter()
-        .map(|t| t.text.as_str())
-        .collect::<Vec<_>>()
-        .join("；")
+    targets.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join("；")
 }
 
 fn units_cell(item: &Item) -> String {
     item.units
         .iter()
-        .map(|u| {
-            if u.role == Role::Lead {
-                format!("{}（牵头）", u.name)
-            } else {
-                u.name.clone()
-            }
-        })
+        .map(|u| if u.role == Role::Lead { format!("{}（牵头）", u.name) } else { u.name.clone() })
         .collect::<Vec<_>>()
         .join("、")
 }
 
 fn leads_cell(item: &Item) -> String {
-    item.units
-        .iter()
-        .filter(|u| u.role == Role::Lead)
-        .map(|u| u.name.as_str())
-        .collect::<Vec<_>>()
-        .join("、")
+    item.units.iter().filter(|u| u.role == Role::Lead).map(|u| u.name.as_str()).collect::<Vec<_>>().join("、")
 }
 
 fn deadlines_cell(item: &Item) -> String {
@@ -68,10 +53,7 @@ fn md_escape(s: &str) -> String {
 /// A Markdown ledger: one table row per task.
 pub fn markdown(plan: &Plan) -> String {
     let mut out = String::new();
-    out.push_str(&format!(
-        "# {}\n\n",
-        plan.title.as_deref().unwrap_or("任务分解台账")
-    ));
+    out.push_str(&format!("# {}\n\n", plan.title.as_deref().unwrap_or("任务分解台账")));
     if let Some(issuer) = &plan.issuer {
         out.push_str(&format!("发文单位：{issuer}  \n"));
     }
@@ -81,7 +63,9 @@ pub fn markdown(plan: &Plan) -> String {
     for r in &plan.rules {
         out.push_str(&format!("规则：{}  \n", r.text));
     }
-    out.push_str("\n| 序号 | 重点任务 | 具体内容 | 责任单位 | 牵头单位 | 量化指标 | 完成时限 |\n|---|---|---|---|---|---|---|\n");
+    out.push_str(
+        "\n| 序号 | 重点任务 | 具体内容 | 责任单位 | 牵头单位 | 量化指标 | 完成时限 |\n|---|---|---|---|---|---|---|\n",
+    );
     for (n, item) in crate::tasks(plan).into_iter().enumerate() {
         out.push_str(&format!(
             "| {} | {} | {}{} | {} | {} | {} | {} |\n",
@@ -105,17 +89,12 @@ pub fn markdown(plan: &Plan) -> String {
 }
 
 fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
 }
 
 /// CSV with 序号, 重点任务, 具体内容, 责任单位, 牵头单位, 量化指标, 完成时限; starts with a UTF-8 BOM.
 pub fn csv(plan: &Plan) -> String {
-    let mut out =
-        String::from("\u{feff}序号,重点任务,具体内容,责任单位,牵头单位,量化指标,完成时限\r\n");
+    let mut out = String::from("\u{feff}序号,重点任务,具体内容,责任单位,牵头单位,量化指标,完成时限\r\n");
     for (n, item) in crate::tasks(plan).into_iter().enumerate() {
         let content = format!("{}{}", item.label, item.text);
         let row = [
@@ -127,12 +106,7 @@ pub fn csv(plan: &Plan) -> String {
             targets_cell(&item.targets),
             deadlines_cell(item),
         ];
-        out.push_str(
-            &row.iter()
-                .map(|f| csv_field(f))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
+        out.push_str(&row.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");
     }
     out

@@ -48,15 +48,12 @@ fn is_date_line(s: &str) -> bool {
         return false;
     }
     s.chars().all(|c| {
-        c.is_ascii_digit()
-            || crate::labels::is_cn_numeral_char(c)
-            || matches!(c, '年' | '月' | '日' | '〇' | ' ')
+        c.is_ascii_digit() || crate::labels::is_cn_numeral_char(c) || matches!(c, '年' | '月' | '日' | '〇' | ' ')
     })
 }
 
 fn is_closing_line(s: &str) -> bool {
-    let bracketed =
-        (s.starts_with('（') || s.starts_with('(')) && (s.ends_with('）') || s.ends_with(')'));
+    let bracketed = (s.starts_with('（') || s.starts_with('(')) && (s.ends_with('）') || s.ends_with(')'));
     (bracketed && s.contains("此件"))
         || s.starts_with("抄送")
         || (s.ends_with("印发") && s.contains('年'))
@@ -65,18 +62,14 @@ fn is_closing_line(s: &str) -> bool {
 
 fn looks_like_signature(s: &str) -> bool {
     let n = s.chars().count();
-    (2..=30).contains(&n)
-        && !s.contains(['，', '。', '：', '；', '、'])
-        && crate::units::looks_like_org(s)
+    (2..=30).contains(&n) && !s.contains(['，', '。', '：', '；', '、']) && crate::units::looks_like_org(s)
 }
 
 /// First 4-digit year (1949–2100) followed by 年 or inside 〔〕.
 fn first_year(s: &str) -> Option<i32> {
     let chars: Vec<char> = s.chars().collect();
     for (i, w) in chars.windows(5).enumerate() {
-        if w.iter().take(4).all(|c| c.is_ascii_digit())
-            && matches!(w.get(4), Some('年' | '〕' | ']' | '］'))
-        {
+        if w.iter().take(4).all(|c| c.is_ascii_digit()) && matches!(w.get(4), Some('年' | '〕' | ']' | '］')) {
             let prev_digit = i > 0 && chars.get(i - 1).is_some_and(|c| c.is_ascii_digit());
             let y: i32 = w.iter().take(4).collect::<String>().parse().ok()?;
             if !prev_digit && (1949..=2100).contains(&y) {
@@ -100,10 +93,7 @@ fn issuer_from_title(title: &str) -> Option<String> {
 /// Build the outline of a document.
 pub fn outline(paras: &[Para]) -> Outline {
     let mut out = Outline::default();
-    let first_label = paras
-        .iter()
-        .position(|p| parse_label(&p.text).is_some())
-        .unwrap_or(paras.len());
+    let first_label = paras.iter().position(|p| parse_label(&p.text).is_some()).unwrap_or(paras.len());
     let head = paras.get(..first_label).unwrap_or(&[]);
 
     // Title block: the first short lines without sentence punctuation.
@@ -133,18 +123,11 @@ pub fn outline(paras: &[Para]) -> Outline {
     let mut body_start = k;
     // Notice wrapper: 关于印发《X》的通知 … then X as the plan's own title.
     if let Some(rest) = title.split_once("印发").map(|(_, r)| r)
-        && let Some(inner) = rest
-            .strip_suffix("的通知")
-            .or_else(|| rest.strip_suffix("的函"))
+        && let Some(inner) = rest.strip_suffix("的通知").or_else(|| rest.strip_suffix("的函"))
     {
         let inner = strip_book_marks(inner);
         out.issuer = issuer_from_title(&title);
-        let found = head
-            .iter()
-            .enumerate()
-            .skip(k)
-            .find(|(_, p)| strip_book_marks(&p.text) == inner)
-            .map(|(j, _)| j);
+        let found = head.iter().enumerate().skip(k).find(|(_, p)| strip_book_marks(&p.text) == inner).map(|(j, _)| j);
         if let Some(j) = found {
             for p in head.get(k..j).unwrap_or(&[]) {
                 if looks_like_signature(&p.text) && out.issuer.is_none() {
@@ -176,16 +159,9 @@ pub fn outline(paras: &[Para]) -> Outline {
         }
     }
     let closing = paras.get(end..).unwrap_or(&[]);
-    out.closing = closing
-        .iter()
-        .map(|p| p.text.as_str())
-        .collect::<Vec<_>>()
-        .join("\n");
+    out.closing = closing.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n");
     if out.issuer.is_none() {
-        out.issuer = closing
-            .iter()
-            .find(|p| looks_like_signature(&p.text))
-            .map(|p| p.text.clone());
+        out.issuer = closing.iter().find(|p| looks_like_signature(&p.text)).map(|p| p.text.clone());
     }
 
     out.year = out
@@ -242,10 +218,7 @@ fn nest(body: &[Para], warnings: &mut Vec<Warning>) -> Vec<RawItem> {
                     warnings.push(Warning {
                         line: p.line,
                         code: "label_out_of_sequence".into(),
-                        message: format!(
-                            "{} does not continue any numbering; read as text",
-                            label.text
-                        ),
+                        message: format!("{} does not continue any numbering; read as text", label.text),
                     });
                     return None;
                 }
@@ -257,20 +230,8 @@ fn nest(body: &[Para], warnings: &mut Vec<Warning>) -> Vec<RawItem> {
             Some((label, depth)) => {
                 last_of_kind.insert(label.kind, label.ordinal);
                 let first = p.text.get(label.len..).unwrap_or("").trim().to_string();
-                let paras = if first.is_empty() {
-                    Vec::new()
-                } else {
-                    vec![first]
-                };
-                flat.push(Flat {
-                    depth,
-                    item: RawItem {
-                        label,
-                        line: p.line,
-                        paras,
-                        children: Vec::new(),
-                    },
-                });
+                let paras = if first.is_empty() { Vec::new() } else { vec![first] };
+                flat.push(Flat { depth, item: RawItem { label, line: p.line, paras, children: Vec::new() } });
             }
             None => {
                 if let Some(last) = flat.last_mut() {
@@ -312,11 +273,8 @@ mod tests {
     fn shape(items: &[RawItem]) -> Vec<String> {
         fn walk(items: &[RawItem], prefix: &str, out: &mut Vec<String>) {
             for it in items {
-                let p = if prefix.is_empty() {
-                    it.label.number.clone()
-                } else {
-                    format!("{prefix}/{}", it.label.number)
-                };
+                let p =
+                    if prefix.is_empty() { it.label.number.clone() } else { format!("{prefix}/{}", it.label.number) };
                 out.push(p.clone());
                 walk(&it.children, &p, out);
             }
@@ -328,13 +286,8 @@ mod tests {
 
     #[test]
     fn numbering_runs_on_across_parts() {
-        let o = outline(&paragraphs(
-            "工作要点\n前言。\n一、甲\n（一）A。\n（二）B。\n二、乙\n（三）C。\n（四）D。\n",
-        ));
-        assert_eq!(
-            shape(&o.items),
-            vec!["一", "一/一", "一/二", "二", "二/三", "二/四"]
-        );
+        let o = outline(&paragraphs("工作要点\n前言。\n一、甲\n（一）A。\n（二）B。\n二、乙\n（三）C。\n（四）D。\n"));
+        assert_eq!(shape(&o.items), vec!["一", "一/一", "一/二", "二", "二/三", "二/四"]);
         assert_eq!(o.title.as_deref(), Some("工作要点"));
         assert_eq!(o.preamble, "前言。");
     }
@@ -346,19 +299,7 @@ mod tests {
         ));
         assert_eq!(
             shape(&o.items),
-            vec![
-                "一",
-                "一/1",
-                "一/2",
-                "二",
-                "二/一",
-                "二/一/1",
-                "二/二",
-                "二/二/1",
-                "三",
-                "三/①",
-                "三/②"
-            ]
+            vec!["一", "一/1", "一/2", "二", "二/一", "二/一/1", "二/二", "二/二/1", "三", "三/①", "三/②"]
         );
     }
 
@@ -368,14 +309,8 @@ mod tests {
             "一、总体要求\n（一）基本原则。\n坚持问题导向。\n坚持因地制宜。\n（二）目标。\n5.这不是标签。\n",
         ));
         let first = &o.items[0].children[0];
-        assert_eq!(
-            first.paras,
-            vec!["基本原则。", "坚持问题导向。", "坚持因地制宜。"]
-        );
-        assert_eq!(
-            o.items[0].children[1].paras,
-            vec!["目标。", "5.这不是标签。"]
-        );
+        assert_eq!(first.paras, vec!["基本原则。", "坚持问题导向。", "坚持因地制宜。"]);
+        assert_eq!(o.items[0].children[1].paras, vec!["目标。", "5.这不是标签。"]);
     }
 
     #[test]

@@ -4,9 +4,10 @@
 use crate::deadlines::DeadlineSpan;
 use crate::labels::{cn_number, is_cn_numeral_char};
 use crate::model::{Op, Target};
+use crate::scan::{ends_at, starts, text};
 
 /// Measure words, longest first where one is a prefix of another.
-const MEASURES: [&str; 80] = [
+const MEASURES: [&str; 82] = [
     "个百分点",
     "百分点",
     "平方公里",
@@ -27,6 +28,8 @@ const MEASURES: [&str; 80] = [
     "千克",
     "美元",
     "人次",
+    "个工作日",
+    "个小时",
     "工作日",
     "小时",
     "分钟",
@@ -90,9 +93,7 @@ const MEASURES: [&str; 80] = [
 ];
 
 /// Words after a number that make it a date, a year or an ordinal name, not a target.
-const NOT_MEASURES: [&str; 11] = [
-    "年", "月", "日", "号", "期", "届", "版", "周岁", "时", "级", "星",
-];
+const NOT_MEASURES: [&str; 11] = ["年", "月", "日", "号", "期", "届", "版", "周岁", "时", "级", "星"];
 
 /// Comparators before a number, longest first.
 const PREFIX_OPS: [(&str, Op); 40] = [
@@ -151,8 +152,8 @@ const SUFFIX_OPS: [(&str, Option<Op>); 7] = [
 
 /// Verbs that make a Chinese-numeral count (建设两个, 打造十五个) a commitment.
 const COMMIT_VERBS: [&str; 22] = [
-    "建设", "新建", "建成", "创建", "打造", "培育", "完成", "新增", "选择", "设立", "认定", "遴选",
-    "确定", "形成", "布局", "命名", "建立", "编制", "出台", "举办", "改造", "实施",
+    "建设", "新建", "建成", "创建", "打造", "培育", "完成", "新增", "选择", "设立", "认定", "遴选", "确定", "形成",
+    "布局", "命名", "建立", "编制", "出台", "举办", "改造", "实施",
 ];
 
 /// A number that is not a target and not clearly something else, for the review step.
@@ -161,34 +162,8 @@ pub struct Unclassified {
     pub text: String,
 }
 
-fn starts(chars: &[char], i: usize, pat: &str) -> bool {
-    let mut k = i;
-    for p in pat.chars() {
-        if chars.get(k) != Some(&p) {
-            return false;
-        }
-        k += 1;
-    }
-    true
-}
-
-fn ends_at(chars: &[char], end: usize, pat: &str) -> bool {
-    let n = pat.chars().count();
-    end >= n && starts(chars, end - n, pat)
-}
-
-fn text(chars: &[char], a: usize, b: usize) -> String {
-    chars
-        .get(a..b.min(chars.len()))
-        .map(|s| s.iter().collect())
-        .unwrap_or_default()
-}
-
 fn is_clause_break(c: char) -> bool {
-    matches!(
-        c,
-        '，' | '。' | '；' | '！' | '？' | '：' | ',' | ';' | '\n' | '（' | '）' | '(' | ')'
-    )
+    matches!(c, '，' | '。' | '；' | '！' | '？' | '：' | ',' | ';' | '\n' | '（' | '）' | '(' | ')')
 }
 
 fn is_sentence_break(c: char) -> bool {
@@ -202,13 +177,9 @@ fn arabic(chars: &[char], i: usize) -> Option<(f64, usize)> {
     while let Some(&c) = chars.get(k) {
         if c.is_ascii_digit() {
             s.push(c);
-        } else if c == ',' && chars.get(k + 1).is_some_and(|d| d.is_ascii_digit()) && !s.is_empty()
-        {
+        } else if c == ',' && chars.get(k + 1).is_some_and(|d| d.is_ascii_digit()) && !s.is_empty() {
             // thousands separator
-        } else if (c == '.' || c == '．')
-            && chars.get(k + 1).is_some_and(|d| d.is_ascii_digit())
-            && !s.contains('.')
-        {
+        } else if (c == '.' || c == '．') && chars.get(k + 1).is_some_and(|d| d.is_ascii_digit()) && !s.contains('.') {
             s.push('.');
         } else {
             break;
@@ -228,12 +199,7 @@ fn multiplier(chars: &[char], i: usize) -> (f64, usize) {
         Some('亿') => (1e8, i + 1),
         Some('万') if !starts(chars, i, "万千瓦") => (1e4, i + 1),
         Some('万') => (1e4, i + 1),
-        Some('千')
-            if !matches!(
-                chars.get(i + 1),
-                Some('瓦' | '米' | '克' | '伏' | '帕' | '卡' | '焦')
-            ) =>
-        {
+        Some('千') if !matches!(chars.get(i + 1), Some('瓦' | '米' | '克' | '伏' | '帕' | '卡' | '焦')) => {
             (1e3, i + 1)
         }
         Some('百') if !starts(chars, i, "百分") => (1e2, i + 1),
@@ -265,6 +231,8 @@ fn measure_at(chars: &[char], i: usize) -> Option<(&'static str, usize)> {
             let unit = match m {
                 "百分点" => "个百分点",
                 "万千瓦" => "千瓦",
+                "个工作日" => "工作日",
+                "个小时" => "小时",
                 other => other,
             };
             return Some((unit, i + m.chars().count()));
@@ -277,18 +245,19 @@ fn inside(spans: &[(usize, usize)], i: usize) -> bool {
     spans.iter().any(|&(a, b)| a <= i && i < b)
 }
 
+/// A char range `start..end`.
+type Span = (usize, usize);
+
 /// Spans where numbers are names, not quantities: 《…》 titles, 〔2022〕 document numbers, “…” quotes.
-fn quoted_spans(chars: &[char]) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
+fn quoted_spans(chars: &[char]) -> (Vec<Span>, Vec<Span>) {
     let mut titles = Vec::new();
     let mut quotes = Vec::new();
     let mut open: Option<(char, usize)> = None;
     for (i, &c) in chars.iter().enumerate() {
         match (c, open) {
             ('《' | '〔' | '[' | '【', None) => open = Some((c, i)),
-            ('》', Some(('《', a)))
-            | ('〕', Some(('〔', a)))
-            | (']', Some(('[', a)))
-            | ('】', Some(('【', a))) => {
+            ('》', Some(('《', a))) | ('〕', Some(('〔', a))) | (']', Some(('[', a))) | ('】', Some(('【', a))) =>
+            {
                 titles.push((a, i + 1));
                 open = None;
             }
@@ -318,65 +287,44 @@ pub fn find_targets(
         let c = chars.get(i).copied().unwrap_or(' ');
         let in_deadline = deadlines.iter().any(|d| d.start <= i && i < d.end);
         if c.is_ascii_digit() && !in_deadline && !inside(&titles, i) && !inside(skip, i) {
-            let prev = if i > 0 {
-                chars.get(i - 1).copied()
-            } else {
-                None
-            };
+            let prev = if i > 0 { chars.get(i - 1).copied() } else { None };
             let Some((value, after_num, mult)) = quantity(chars, i) else {
                 i += 1;
                 continue;
             };
-            let glued_to_letters = prev
-                .is_some_and(|p| p.is_ascii_alphanumeric() || p == '.' || p == '-')
-                || chars
-                    .get(after_num)
-                    .is_some_and(|n| n.is_ascii_alphabetic());
+            let glued_to_letters = prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == '.' || p == '-')
+                || chars.get(after_num).is_some_and(|n| n.is_ascii_alphabetic());
             let ordinal = prev == Some('第');
-            if glued_to_letters
-                || ordinal
-                || NOT_MEASURES.iter().any(|w| starts(chars, after_num, w))
-            {
+            if glued_to_letters || ordinal || NOT_MEASURES.iter().any(|w| starts(chars, after_num, w)) {
                 i = after_num.max(i + 1);
                 continue;
             }
-            if let Some(t) = target_at(chars, i, value, after_num, mult, last_target_end, deadlines)
-            {
+            if let Some(t) = target_at(chars, i, value, after_num, mult, last_target_end, deadlines) {
                 last_target_end = Some(t.1);
                 i = t.1;
                 targets.push(t.0);
                 continue;
             }
-            unclassified.push(Unclassified {
-                text: text(chars, i.saturating_sub(6), (after_num + 4).min(chars.len())),
-            });
+            unclassified
+                .push(Unclassified { text: text(chars, i.saturating_sub(6), (after_num + 4).min(chars.len())) });
             i = after_num.max(i + 1);
             continue;
         }
-        if is_cn_numeral_char(c) && !inside(&quotes, i) && !inside(&titles, i) && !inside(skip, i) {
-            if let Some(verb_end) = COMMIT_VERBS
-                .iter()
-                .find_map(|v| ends_at(chars, i, v).then_some(i))
+        if is_cn_numeral_char(c)
+            && !inside(&quotes, i)
+            && !inside(&titles, i)
+            && !inside(skip, i)
+            && COMMIT_VERBS.iter().any(|v| ends_at(chars, i, v))
+        {
             {
                 let mut k = i;
                 while chars.get(k).is_some_and(|&c| is_cn_numeral_char(c)) {
                     k += 1;
                 }
                 let numeral = text(chars, i, k);
-                if let Some(v) = cn_number(&numeral).filter(|&v| v >= 2 && v < 10_000)
-                    && matches!(
-                        chars.get(k),
-                        Some('个' | '座' | '家' | '所' | '条' | '项' | '处' | '套')
-                    )
-                    && let Some(t) = target_at(
-                        chars,
-                        verb_end,
-                        f64::from(v),
-                        k,
-                        1.0,
-                        last_target_end,
-                        deadlines,
-                    )
+                if let Some(v) = cn_number(&numeral).filter(|v| (2..10_000).contains(v))
+                    && matches!(chars.get(k), Some('个' | '座' | '家' | '所' | '条' | '项' | '处' | '套'))
+                    && let Some(t) = target_at(chars, i, f64::from(v), k, 1.0, last_target_end, deadlines)
                 {
                     last_target_end = Some(t.1);
                     i = t.1;
@@ -404,10 +352,8 @@ fn target_at(
     let mut value_max = None;
     let mut value = value;
     // Range: 10-15个, 10—15个, 10至15个, 10～15个, 1万—1.5万.
-    if matches!(
-        chars.get(k),
-        Some('-' | '—' | '–' | '～' | '~' | '〜' | '至' | '到' | '－')
-    ) && chars.get(k + 1).is_some_and(|c| c.is_ascii_digit())
+    if matches!(chars.get(k), Some('-' | '—' | '–' | '～' | '~' | '〜' | '至' | '到' | '－'))
+        && chars.get(k + 1).is_some_and(|c| c.is_ascii_digit())
         && let Some((hi, k2, hi_mult)) = quantity(chars, k + 1)
     {
         value_max = Some(hi);
@@ -441,10 +387,8 @@ fn target_at(
             break;
         }
     }
-    let clause_start = (0..start)
-        .rev()
-        .find(|&j| chars.get(j).is_some_and(|&c| is_clause_break(c)))
-        .map_or(0, |j| j + 1);
+    let clause_start =
+        (0..start).rev().find(|&j| chars.get(j).is_some_and(|&c| is_clause_break(c))).map_or(0, |j| j + 1);
     let prefix = prefix_op(chars, clause_start, start, last_target_end);
     let op = if value_max.is_some() {
         Op::Range
@@ -461,22 +405,14 @@ fn target_at(
         None => metric_before(chars, clause_start, prefix.map_or(start, |(_, at)| at)),
     };
     let span_end = metric_after.as_ref().map_or(end, |(_, e)| *e);
-    let sentence_start = (0..start)
-        .rev()
-        .find(|&j| chars.get(j).is_some_and(|&c| is_sentence_break(c)))
-        .map_or(0, |j| j + 1);
-    let sentence_end = (start..chars.len())
-        .find(|&j| chars.get(j).is_some_and(|&c| is_sentence_break(c)))
-        .unwrap_or(chars.len());
+    let sentence_start =
+        (0..start).rev().find(|&j| chars.get(j).is_some_and(|&c| is_sentence_break(c))).map_or(0, |j| j + 1);
+    let sentence_end =
+        (start..chars.len()).find(|&j| chars.get(j).is_some_and(|&c| is_sentence_break(c))).unwrap_or(chars.len());
     let deadline = deadlines
         .iter()
-        .filter(|d| d.start >= sentence_start && d.end <= start)
-        .next_back()
-        .or_else(|| {
-            deadlines
-                .iter()
-                .find(|d| d.start >= start && d.end <= sentence_end)
-        })
+        .rfind(|d| d.start >= sentence_start && d.end <= start)
+        .or_else(|| deadlines.iter().find(|d| d.start >= start && d.end <= sentence_end))
         .and_then(|d| d.date.clone());
     let target = Target {
         text: text(chars, clause_start, span_end).trim().to_string(),
@@ -492,45 +428,29 @@ fn target_at(
 
 /// The nearest comparator before the number within its clause. Another quantity between the
 /// comparator and this number breaks the link unless joined by 和/、/及/或 ("分别达到65%和55%").
-fn prefix_op(
-    chars: &[char],
-    clause_start: usize,
-    start: usize,
-    last_target_end: Option<usize>,
-) -> Option<(Op, usize)> {
+fn prefix_op(chars: &[char], clause_start: usize, start: usize, last_target_end: Option<usize>) -> Option<(Op, usize)> {
     let floor = clause_start.max(start.saturating_sub(40));
-    let mut j = start;
-    while j > floor {
-        j -= 1;
-        // A match may be the tail of a longer comparator (低于 in 不低于): prefer the longer one.
-        let found = (0..=2usize)
-            .filter_map(|back| j.checked_sub(back))
-            .filter(|&at| at >= floor)
-            .flat_map(|at| PREFIX_OPS.iter().map(move |(w, op)| (at, *w, *op)))
+    // Scan backwards for the nearest comparator; at each position prefer the longest word that
+    // covers it, so 不低于 wins over the 低于 inside it.
+    let found = (floor..start).rev().find_map(|j| {
+        (0..=2usize)
+            .filter_map(|back| j.checked_sub(back).filter(|&at| at >= floor))
+            .flat_map(|at| PREFIX_OPS.iter().map(move |&(w, op)| (at, w, op)))
             .filter(|&(at, w, _)| {
-                starts(chars, at, w)
-                    && at + w.chars().count() >= j + 2
-                    && at + w.chars().count() <= start
+                let end = at + w.chars().count();
+                starts(chars, at, w) && end > j && end <= start
             })
-            .max_by_key(|&(_, w, _)| w.chars().count());
-        if let Some((at, word, op)) = found {
-            let j = at;
-            let _ = word;
-            {
-                if let Some(prev_end) = last_target_end
-                    && prev_end > j
-                    && prev_end <= start
-                {
-                    let joiner = text(chars, prev_end, start);
-                    if !matches!(joiner.as_str(), "和" | "、" | "及" | "或" | "与") {
-                        return None;
-                    }
-                }
-                return Some((op, j));
-            }
-        }
+            .max_by_key(|&(_, w, _)| w.chars().count())
+    });
+    let (at, _, op) = found?;
+    if let Some(prev_end) = last_target_end
+        && prev_end > at
+        && prev_end <= start
+        && !matches!(text(chars, prev_end, start).as_str(), "和" | "、" | "及" | "或" | "与")
+    {
+        return None;
     }
-    None
+    Some((op, at))
 }
 
 /// Classifiers after which the counted noun follows the number (100个乡村振兴示范镇).
@@ -585,11 +505,7 @@ fn metric_after(chars: &[char], end: usize, unit: &str) -> Option<(String, usize
     }
     let raw = text(chars, end, k);
     let trimmed: String = raw.chars().filter(|c| !matches!(c, '“' | '”')).collect();
-    let trimmed = trimmed
-        .trim_end_matches("建设")
-        .trim_end_matches("任务")
-        .trim()
-        .to_string();
+    let trimmed = trimmed.trim_end_matches("建设").trim_end_matches("任务").trim().to_string();
     (trimmed.chars().count() >= 2).then_some((trimmed, k))
 }
 
@@ -638,17 +554,7 @@ fn metric_before(chars: &[char], clause_start: usize, end: usize) -> String {
             break;
         }
     }
-    for tail in [
-        "均",
-        "分别",
-        "总体",
-        "稳定",
-        "提升到",
-        "提高到",
-        "达",
-        "在",
-        "为",
-    ] {
+    for tail in ["均", "分别", "总体", "稳定", "提升到", "提高到", "达", "在", "为"] {
         if let Some(rest) = s.strip_suffix(tail) {
             s = rest.to_string();
         }
@@ -680,12 +586,7 @@ mod tests {
 
     #[test]
     fn counts_with_wan_and_yi() {
-        one(
-            "坚持租购并举，建设保障性租赁住房8.8万套（间）",
-            88000.0,
-            "套",
-            "=",
-        );
+        one("坚持租购并举，建设保障性租赁住房8.8万套（间）", 88000.0, "套", "=");
         one("全省新建5G基站1.85万个", 18500.0, "个", "=");
         one("全国农机总动力超过10亿千瓦", 1e9, "千瓦", ">");
         one("其中灌排机械动力达到1.2亿千瓦", 1.2e8, "千瓦", ">=");
@@ -702,12 +603,7 @@ mod tests {
         one("自然村比例稳定保持在90%以上", 90.0, "%", ">=");
         one("全国农机总动力稳定在11亿千瓦左右", 1.1e9, "千瓦", "=");
         one("机械化率总体达到50%左右", 50.0, "%", ">=");
-        one(
-            "力争年底试点区域新批工业用地不低于40%按照标准地供应",
-            40.0,
-            "%",
-            ">=",
-        );
+        one("力争年底试点区域新批工业用地不低于40%按照标准地供应", 40.0, "%", ">=");
         one("禁止生产和使用厚度低于0.01毫米的地膜", 0.01, "毫米", "<");
         one("能耗控制在500万吨标准煤以内", 5e6, "吨", "<=");
         one("城镇新建建筑中绿色建筑占比提升到60%", 60.0, "%", ">=");
@@ -720,19 +616,12 @@ mod tests {
         let t = targets("创建10-15个县城建设示范县");
         assert_eq!((t[0].0, t[0].1, t[0].3), (10.0, Some(15.0), "range"));
         assert_eq!(t[0].4, "县城建设示范县");
-        for s in [
-            "创建10—15个示范县",
-            "创建10至15个示范县",
-            "创建10～15个示范县",
-        ] {
+        for s in ["创建10—15个示范县", "创建10至15个示范县", "创建10～15个示范县"] {
             let t = targets(s);
             assert_eq!((t[0].0, t[0].1), (10.0, Some(15.0)), "{s}");
         }
         let t = targets("花生种植、收获机械化率分别达到65%和55%");
-        assert_eq!(
-            t.iter().map(|t| (t.0, t.3)).collect::<Vec<_>>(),
-            vec![(65.0, ">="), (55.0, ">=")]
-        );
+        assert_eq!(t.iter().map(|t| (t.0, t.3)).collect::<Vec<_>>(), vec![(65.0, ">="), (55.0, ">=")]);
     }
 
     #[test]
@@ -762,23 +651,11 @@ mod tests {
 
     #[test]
     fn metrics() {
-        assert_eq!(
-            targets("建设保障性租赁住房8.8万套（间）")[0].4,
-            "保障性租赁住房"
-        );
+        assert_eq!(targets("建设保障性租赁住房8.8万套（间）")[0].4, "保障性租赁住房");
         assert_eq!(targets("改造城镇老旧小区2192个")[0].4, "城镇老旧小区");
-        assert_eq!(
-            targets("全力推进100个乡村振兴示范镇建设")[0].4,
-            "乡村振兴示范镇"
-        );
-        assert_eq!(
-            targets("在全省打造200个“美丽宜居示范村”")[0].4,
-            "美丽宜居示范村"
-        );
-        assert_eq!(
-            targets("社区日间照料机构覆盖率超过90%")[0].4,
-            "社区日间照料机构覆盖率"
-        );
+        assert_eq!(targets("全力推进100个乡村振兴示范镇建设")[0].4, "乡村振兴示范镇");
+        assert_eq!(targets("在全省打造200个“美丽宜居示范村”")[0].4, "美丽宜居示范村");
+        assert_eq!(targets("社区日间照料机构覆盖率超过90%")[0].4, "社区日间照料机构覆盖率");
     }
 
     #[test]

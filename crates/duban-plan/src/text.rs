@@ -13,6 +13,8 @@ struct Line<'a> {
     line: u32,
     indented: bool,
     chars: usize,
+    /// Next to a page number: where running headers and footers sit.
+    at_page_break: bool,
 }
 
 fn is_space(c: char) -> bool {
@@ -23,6 +25,7 @@ fn is_space(c: char) -> bool {
 pub fn paragraphs(text: &str) -> Vec<Para> {
     let mut lines: Vec<Line<'_>> = Vec::new();
     let mut page_marks = 0usize;
+    let mut after_mark = false;
     for (idx, raw) in text.split('\n').enumerate() {
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
         let trimmed = raw.trim_matches(is_space);
@@ -32,17 +35,21 @@ pub fn paragraphs(text: &str) -> Vec<Para> {
         }
         if is_page_number(trimmed) {
             page_marks += 1;
+            if let Some(prev) = lines.last_mut() {
+                prev.at_page_break = true;
+            }
+            after_mark = true;
             continue;
         }
         let indented = raw.starts_with(is_space);
-        lines.push(Line {
-            text: trimmed,
-            line,
-            indented,
-            chars: trimmed.chars().count(),
-        });
+        lines.push(Line { text: trimmed, line, indented, chars: trimmed.chars().count(), at_page_break: after_mark });
+        after_mark = false;
     }
     if page_marks >= 2 {
+        // The top of the first page is a page boundary too.
+        if let Some(first) = lines.first_mut() {
+            first.at_page_break = true;
+        }
         drop_running_headers(&mut lines);
     }
     let width = wrap_width(&lines);
@@ -50,14 +57,10 @@ pub fn paragraphs(text: &str) -> Vec<Para> {
     let mut out: Vec<Para> = Vec::new();
     let mut joining = false;
     for l in &lines {
-        let starts_new =
-            crate::labels::parse_label(l.text).is_some() || (uses_indent && l.indented);
+        let starts_new = crate::labels::parse_label(l.text).is_some() || (uses_indent && l.indented);
         match out.last_mut() {
             Some(prev) if joining && !starts_new => push_joined(&mut prev.text, l.text),
-            _ => out.push(Para {
-                text: clean_spaces(l.text),
-                line: l.line,
-            }),
+            _ => out.push(Para { text: clean_spaces(l.text), line: l.line }),
         }
         joining = match width {
             Some(w) => continues(l, w),
@@ -77,18 +80,14 @@ fn is_page_number(s: &str) -> bool {
     let core: String = s.chars().filter(|c| !is_space(*c)).collect();
     let core = core.trim_matches(|c| matches!(c, '-' | '—' | '–' | '－' | '─' | '·'));
     if core.is_empty() {
-        return s
-            .chars()
-            .all(|c| matches!(c, '-' | '—' | '–' | '－' | '─' | '·' | '_') || is_space(c))
+        return s.chars().all(|c| matches!(c, '-' | '—' | '–' | '－' | '─' | '·' | '_') || is_space(c))
             && s.chars().count() <= 3;
     }
     if core.len() <= 4 && core.bytes().all(|b| b.is_ascii_digit()) {
         return true;
     }
     if let Some(rest) = core.strip_prefix('第') {
-        let digits_end = rest
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(rest.len());
+        let digits_end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
         if digits_end > 0 {
             let after = rest.get(digits_end..).unwrap_or("");
             return after == "页" || (after.starts_with("页共") && after.ends_with('页'));
@@ -104,19 +103,16 @@ fn is_page_number(s: &str) -> bool {
     false
 }
 
-/// In a paginated copy, short lines repeated on three or more pages are running headers or footers.
+/// In a paginated copy, a short line that stands next to page numbers on two or more pages is a
+/// running header or footer; only those occurrences are dropped.
 fn drop_running_headers(lines: &mut Vec<Line<'_>>) {
     let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for l in lines.iter() {
-        if l.chars <= 40 {
-            *counts.entry(l.text).or_default() += 1;
-        }
+    for l in lines.iter().filter(|l| l.at_page_break && l.chars <= 40) {
+        *counts.entry(l.text).or_default() += 1;
     }
     lines.retain(|l| {
-        let repeated = counts.get(l.text).copied().unwrap_or(0) >= 3;
-        !(repeated
-            && !l.text.contains(['：', ':', '。'])
-            && crate::labels::parse_label(l.text).is_none())
+        let header = l.at_page_break && counts.get(l.text).copied().unwrap_or(0) >= 2;
+        !(header && !l.text.contains(['：', ':', '。']) && crate::labels::parse_label(l.text).is_none())
     });
 }
 
@@ -142,10 +138,7 @@ fn continues(l: &Line<'_>, width: usize) -> bool {
         return true;
     }
     let last = l.text.chars().last().unwrap_or('。');
-    let ends_sentence = matches!(
-        last,
-        '。' | '！' | '？' | '；' | '：' | '”' | '）' | ')' | '!' | '?' | ';' | ':'
-    );
+    let ends_sentence = matches!(last, '。' | '！' | '？' | '；' | '：' | '”' | '）' | ')' | '!' | '?' | ';' | ':');
     !ends_sentence && l.chars * 10 >= width * 7
 }
 
@@ -167,10 +160,7 @@ fn clean_spaces(s: &str) -> String {
             continue;
         }
         if pending_space {
-            let prev_ascii = out
-                .chars()
-                .last()
-                .is_some_and(|p| p.is_ascii_alphanumeric());
+            let prev_ascii = out.chars().last().is_some_and(|p| p.is_ascii_alphanumeric());
             if (prev_ascii || c.is_ascii_alphanumeric()) && !out.is_empty() {
                 out.push(' ');
             }
@@ -194,11 +184,7 @@ mod tests {
         let t = "一、总体要求\n（一）指导思想。以习近平新时代中国特色社会主义思想为指导。\n\n（二）基本原则。";
         assert_eq!(
             texts(t),
-            vec![
-                "一、总体要求",
-                "（一）指导思想。以习近平新时代中国特色社会主义思想为指导。",
-                "（二）基本原则。"
-            ]
+            vec!["一、总体要求", "（一）指导思想。以习近平新时代中国特色社会主义思想为指导。", "（二）基本原则。"]
         );
     }
 
@@ -219,11 +205,7 @@ mod tests {
         let p = texts(t);
         assert_eq!(p.len(), 3, "{p:?}");
         assert!(p[1].contains("建设保障性租赁住房8.8万套（间）"), "{}", p[1]);
-        assert!(
-            p[1].ends_with("（省发展改革委、省工业和信息化厅，相关市政府等按职责分工负责）"),
-            "{}",
-            p[1]
-        );
+        assert!(p[1].ends_with("（省发展改革委、省工业和信息化厅，相关市政府等按职责分工负责）"), "{}", p[1]);
         assert!(p[2].starts_with("（二）推进重大基础设施项目建设。加快西延高铁、西康高铁"));
     }
 
@@ -242,9 +224,6 @@ mod tests {
 
     #[test]
     fn spaces_between_chinese_characters_are_removed() {
-        assert_eq!(
-            clean_spaces("省 发展 改革委 and  PM 2.5"),
-            "省发展改革委 and PM 2.5"
-        );
+        assert_eq!(clean_spaces("省 发展 改革委 and  PM 2.5"), "省发展改革委 and PM 2.5");
     }
 }

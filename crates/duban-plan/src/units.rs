@@ -78,17 +78,8 @@ const LABELS: [(&str, Role); 16] = [
 ];
 
 /// Closing words of a list that are not part of the last name.
-const LIST_TAILS: [&str; 9] = [
-    "等有关部门",
-    "等相关部门",
-    "等有关单位",
-    "等相关单位",
-    "等部门",
-    "等单位",
-    "等有关方面",
-    "及有关部门",
-    "等",
-];
+const LIST_TAILS: [&str; 9] =
+    ["等有关部门", "等相关部门", "等有关单位", "等相关单位", "等部门", "等单位", "等有关方面", "及有关部门", "等"];
 
 const ORG_SUFFIXES: [&str; 44] = [
     "政府",
@@ -147,9 +138,7 @@ pub fn looks_like_org(name: &str) -> bool {
         return false;
     }
     ORG_SUFFIXES.iter().any(|s| name.ends_with(s))
-        || ["各", "相关", "有关", "省", "市", "县", "国家"]
-            .iter()
-            .any(|p| name.starts_with(p) && n <= 16)
+        || ["各", "相关", "有关", "省", "市", "县", "国家"].iter().any(|p| name.starts_with(p) && n <= 16)
 }
 
 /// Classify a unit by its name.
@@ -157,42 +146,20 @@ pub fn unit_kind(name: &str) -> UnitKind {
     if name.ends_with("公司") || name.ends_with("集团") || name.ends_with("企业") {
         return UnitKind::Enterprise;
     }
-    if name.ends_with("政府") || name.ends_with("管委会") || name.ends_with("管理委员会")
-    {
+    if name.ends_with("政府") || name.ends_with("管委会") || name.ends_with("管理委员会") {
         return UnitKind::Government;
     }
     let n = name.chars().count();
-    if n <= 8
-        && ["市", "县", "区", "旗", "州", "盟"]
-            .iter()
-            .any(|s| name.ends_with(s))
-        && !name.ends_with("城区")
+    if n <= 8 && ["市", "县", "区", "旗", "州", "盟"].iter().any(|s| name.ends_with(s)) && !name.ends_with("城区")
     {
         return UnitKind::Government;
     }
-    if ["协会", "联合会", "学会", "商会", "大学", "学院"]
-        .iter()
-        .any(|s| name.ends_with(s))
-    {
+    if ["协会", "联合会", "学会", "商会", "大学", "学院"].iter().any(|s| name.ends_with(s)) {
         return UnitKind::Other;
     }
-    if [
-        "部",
-        "委",
-        "厅",
-        "局",
-        "署",
-        "办",
-        "院",
-        "行",
-        "室",
-        "总社",
-        "海关",
-        "中心",
-        "委员会",
-    ]
-    .iter()
-    .any(|s| name.ends_with(s))
+    if ["部", "委", "厅", "局", "署", "办", "院", "行", "室", "总社", "海关", "中心", "委员会"]
+        .iter()
+        .any(|s| name.ends_with(s))
     {
         return UnitKind::Department;
     }
@@ -200,9 +167,7 @@ pub fn unit_kind(name: &str) -> UnitKind {
 }
 
 fn strip_duty(clause: &str) -> Option<(&str, Role, &'static str)> {
-    DUTIES
-        .iter()
-        .find_map(|(word, role)| clause.strip_suffix(word).map(|rest| (rest, *role, *word)))
+    DUTIES.iter().find_map(|(word, role)| clause.strip_suffix(word).map(|rest| (rest, *role, *word)))
 }
 
 fn strip_label(clause: &str) -> Option<(&str, Role, &'static str)> {
@@ -261,19 +226,9 @@ fn parse_group(content: &str, rules: &mut Vec<FoundRule>) -> Option<Named> {
             }
             if clause.starts_with("以下") || clause.starts_with("上述") {
                 let body = clause.split_once('需').map_or(clause, |(_, b)| b);
-                let body = body
-                    .trim_end_matches("落实")
-                    .trim_end_matches("负责")
-                    .trim_end_matches("承担");
-                let units = split_names(body)
-                    .into_iter()
-                    .map(|(n, _)| n)
-                    .filter(|n| looks_like_org(n))
-                    .collect();
-                rules.push(FoundRule::AppliesToFollowing {
-                    text: sentence.trim().to_string(),
-                    units,
-                });
+                let body = body.trim_end_matches("落实").trim_end_matches("负责").trim_end_matches("承担");
+                let units = split_names(body).into_iter().map(|(n, _)| n).filter(|n| looks_like_org(n)).collect();
+                rules.push(FoundRule::AppliesToFollowing { text: sentence.trim().to_string(), units });
                 saw_duty = true;
                 continue;
             }
@@ -297,15 +252,7 @@ fn parse_group(content: &str, rules: &mut Vec<FoundRule>) -> Option<Named> {
                 continue;
             }
             for (name, own) in pending.drain(..).chain(split_names(list)) {
-                named.push((
-                    name,
-                    own.unwrap_or(role),
-                    if own.is_some() {
-                        "牵头".into()
-                    } else {
-                        duty.into()
-                    },
-                ));
+                named.push((name, own.unwrap_or(role), if own.is_some() { "牵头".into() } else { duty.into() }));
             }
         }
         // Names with no duty word after them: the list closed without one (rare); keep them as responsible.
@@ -379,11 +326,7 @@ pub fn scan_units(chars: &[char], ctx: &mut UnitContext) -> UnitScan {
         }
         scan.rules.extend(rules);
     }
-    if scan
-        .rules
-        .iter()
-        .any(|r| matches!(r, FoundRule::FirstListedLeads(_)))
-    {
+    if scan.rules.iter().any(|r| matches!(r, FoundRule::FirstListedLeads(_))) {
         ctx.first_listed_leads = true;
     }
     for (name, role, duty) in named {
@@ -397,20 +340,11 @@ pub fn scan_units(chars: &[char], ctx: &mut UnitContext) -> UnitScan {
             scan.odd_names.push(name.clone());
         }
         let kind = unit_kind(&name);
-        scan.units.push(Unit {
-            name,
-            role,
-            kind,
-            duty: Some(duty),
-        });
+        scan.units.push(Unit { name, role, kind, duty: Some(duty) });
     }
     if ctx.first_listed_leads && !scan.units.iter().any(|u| u.role == Role::Lead) {
         let mut first = true;
-        for u in scan
-            .units
-            .iter_mut()
-            .filter(|u| u.role == Role::Responsible)
-        {
+        for u in scan.units.iter_mut().filter(|u| u.role == Role::Responsible) {
             u.role = if first { Role::Lead } else { Role::Co };
             first = false;
         }
@@ -425,9 +359,7 @@ fn label_passage_end(chars: &[char], i: usize) -> Option<usize> {
         return None;
     }
     let head: String = chars.get(i..(i + 5).min(chars.len()))?.iter().collect();
-    if !LABELS.iter().any(|(l, _)| head.starts_with(l))
-        || !matches!(head.chars().nth(4), Some('：' | ':'))
-    {
+    if !LABELS.iter().any(|(l, _)| head.starts_with(l)) || !matches!(head.chars().nth(4), Some('：' | ':')) {
         return None;
     }
     let mut end = i;
@@ -497,74 +429,31 @@ mod tests {
     #[test]
     fn first_listed_leads_from_here_on() {
         let mut ctx = UnitContext::default();
-        let s = scan(
-            "孵化培育企业。（工业和信息化部、发展改革委、科技部等负责。列第一位者为牵头单位，下同）",
-            &mut ctx,
-        );
-        assert_eq!(
-            names(&s),
-            vec![
-                ("工业和信息化部", Role::Lead),
-                ("发展改革委", Role::Co),
-                ("科技部", Role::Co)
-            ]
-        );
+        let s =
+            scan("孵化培育企业。（工业和信息化部、发展改革委、科技部等负责。列第一位者为牵头单位，下同）", &mut ctx);
+        assert_eq!(names(&s), vec![("工业和信息化部", Role::Lead), ("发展改革委", Role::Co), ("科技部", Role::Co)]);
         assert!(ctx.first_listed_leads);
         let s = scan("推进改革。（市场监管总局、工业和信息化部等负责）", &mut ctx);
-        assert_eq!(
-            names(&s),
-            vec![("市场监管总局", Role::Lead), ("工业和信息化部", Role::Co)]
-        );
+        assert_eq!(names(&s), vec![("市场监管总局", Role::Lead), ("工业和信息化部", Role::Co)]);
         // An explicit 牵头 wins over the convention.
         let s = scan("健全机制。（农业农村部、工业和信息化部牵头负责）", &mut ctx);
-        assert_eq!(
-            names(&s),
-            vec![("农业农村部", Role::Lead), ("工业和信息化部", Role::Lead)]
-        );
+        assert_eq!(names(&s), vec![("农业农村部", Role::Lead), ("工业和信息化部", Role::Lead)]);
     }
 
     #[test]
     fn convention_in_same_bracket_as_list() {
         let mut ctx = UnitContext::default();
-        let s = scan(
-            "拓展两个市场。（税务总局、财政部、海关总署负责，排在第一位的部门为牵头部门，下同）",
-            &mut ctx,
-        );
-        assert_eq!(
-            names(&s),
-            vec![
-                ("税务总局", Role::Lead),
-                ("财政部", Role::Co),
-                ("海关总署", Role::Co)
-            ]
-        );
+        let s = scan("拓展两个市场。（税务总局、财政部、海关总署负责，排在第一位的部门为牵头部门，下同）", &mut ctx);
+        assert_eq!(names(&s), vec![("税务总局", Role::Lead), ("财政部", Role::Co), ("海关总署", Role::Co)]);
     }
 
     #[test]
     fn label_forms_outside_brackets() {
-        let s = scan(
-            "推进改革。\n牵头单位：省发展改革委\n配合单位：省财政厅、省自然资源厅\n",
-            &mut UnitContext::default(),
-        );
-        assert_eq!(
-            names(&s),
-            vec![
-                ("省发展改革委", Role::Lead),
-                ("省财政厅", Role::Co),
-                ("省自然资源厅", Role::Co)
-            ]
-        );
-        let s = scan(
-            "推进改革。（责任单位：省发展改革委（牵头）、省财政厅）",
-            &mut UnitContext::default(),
-        );
-        assert_eq!(
-            names(&s),
-            vec![
-                ("省发展改革委", Role::Lead),
-                ("省财政厅", Role::Responsible)
-            ]
-        );
+        let s =
+            scan("推进改革。\n牵头单位：省发展改革委\n配合单位：省财政厅、省自然资源厅\n", &mut UnitContext::default());
+        assert_eq!(names(&s), vec![("省发展改革委", Role::Lead), ("省财政厅", Role::Co), ("省自然资源厅", Role::Co)]);
+        let s = scan("推进改革。（责任单位：省发展改革委（牵头）、省财政厅）", &mut UnitContext::default());
+        assert_eq!(names(&s), vec![("省发展改革委", Role::Lead), ("省财政厅", Role::Responsible)]);
     }
 
     #[test]
@@ -581,33 +470,15 @@ mod tests {
 
     #[test]
     fn etc_and_related_departments_dropped_and_huitong() {
-        let s = scan(
-            "（海关总署、商务部等有关部门负责）",
-            &mut UnitContext::default(),
-        );
-        assert_eq!(
-            names(&s),
-            vec![
-                ("海关总署", Role::Responsible),
-                ("商务部", Role::Responsible)
-            ]
-        );
-        let s = scan(
-            "（省交通运输厅会同省发展改革委负责）",
-            &mut UnitContext::default(),
-        );
-        assert_eq!(
-            names(&s),
-            vec![("省交通运输厅", Role::Lead), ("省发展改革委", Role::Co)]
-        );
+        let s = scan("（海关总署、商务部等有关部门负责）", &mut UnitContext::default());
+        assert_eq!(names(&s), vec![("海关总署", Role::Responsible), ("商务部", Role::Responsible)]);
+        let s = scan("（省交通运输厅会同省发展改革委负责）", &mut UnitContext::default());
+        assert_eq!(names(&s), vec![("省交通运输厅", Role::Lead), ("省发展改革委", Role::Co)]);
     }
 
     #[test]
     fn unclosed_bracket_is_flagged_but_read() {
-        let s = scan(
-            "推进改革。（省自然资源厅等按职责分工负责",
-            &mut UnitContext::default(),
-        );
+        let s = scan("推进改革。（省自然资源厅等按职责分工负责", &mut UnitContext::default());
         assert!(s.unclosed_bracket);
         assert_eq!(names(&s), vec![("省自然资源厅", Role::Responsible)]);
     }

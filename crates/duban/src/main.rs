@@ -8,11 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 mod parse_cmd;
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "duban",
-    version,
-    about = "督办 — run a government work plan from the document to the bulletin"
-)]
+#[command(name = "duban", version, about = "督办 — run a government work plan from the document to the bulletin")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -50,27 +46,17 @@ pub struct CliError {
 
 impl CliError {
     pub fn input(path: &Path, message: impl std::fmt::Display) -> Self {
-        CliError {
-            code: 2,
-            message: format!("{}: {message}", path.display()),
-        }
+        CliError { code: 2, message: format!("{}: {message}", path.display()) }
     }
     pub fn io(path: &Path, err: &std::io::Error) -> Self {
-        CliError {
-            code: 1,
-            message: format!("{}: {err}", path.display()),
-        }
+        CliError { code: 1, message: format!("{}: {err}", path.display()) }
     }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Parse {
-            files,
-            format,
-            output,
-        } => parse_cmd::run(&files, format, output.as_deref()),
+        Command::Parse { files, format, output } => parse_cmd::run(&files, format, output.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

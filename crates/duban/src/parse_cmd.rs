@@ -8,10 +8,7 @@ use crate::{CliError, Format};
 fn render(plan: &duban_plan::Plan, format: Format) -> Result<String, CliError> {
     Ok(match format {
         Format::Json => {
-            let mut s = serde_json::to_string_pretty(plan).map_err(|e| CliError {
-                code: 1,
-                message: e.to_string(),
-            })?;
+            let mut s = serde_json::to_string_pretty(plan).map_err(|e| CliError { code: 1, message: e.to_string() })?;
             s.push('\n');
             s
         }
@@ -36,11 +33,7 @@ fn parse_file(path: &Path) -> Result<duban_plan::Plan, CliError> {
     if meta.len() > duban_plan::MAX_INPUT_BYTES as u64 {
         return Err(CliError::input(
             path,
-            format!(
-                "the file is too large ({} bytes; the limit is {} bytes)",
-                meta.len(),
-                duban_plan::MAX_INPUT_BYTES
-            ),
+            format!("the file is too large ({} bytes; the limit is {} bytes)", meta.len(), duban_plan::MAX_INPUT_BYTES),
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| CliError::input(path, e))?;
@@ -49,14 +42,8 @@ fn parse_file(path: &Path) -> Result<duban_plan::Plan, CliError> {
 
 /// Write through a temporary file and rename, so a failed write leaves no half-written output.
 fn write_atomically(path: &Path, contents: &str) -> Result<(), CliError> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
     let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
@@ -83,10 +70,7 @@ pub fn run(files: &[PathBuf], format: Format, output: Option<&Path>) -> Result<(
             for (_, plan) in &plans {
                 stdout
                     .write_all(render(plan, format)?.as_bytes())
-                    .map_err(|e| CliError {
-                        code: 1,
-                        message: format!("stdout: {e}"),
-                    })?;
+                    .map_err(|e| CliError { code: 1, message: format!("stdout: {e}") })?;
             }
             Ok(())
         }
@@ -94,14 +78,8 @@ pub fn run(files: &[PathBuf], format: Format, output: Option<&Path>) -> Result<(
         (Some(dir), _) => {
             std::fs::create_dir_all(dir).map_err(|e| CliError::io(dir, &e))?;
             for (src, plan) in &plans {
-                let stem = src
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| "plan".into());
-                write_atomically(
-                    &dir.join(format!("{stem}.{}", extension(format))),
-                    &render(plan, format)?,
-                )?;
+                let stem = src.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "plan".into());
+                write_atomically(&dir.join(format!("{stem}.{}", extension(format))), &render(plan, format)?)?;
             }
             Ok(())
         }

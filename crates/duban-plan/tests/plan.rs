@@ -1,0 +1,290 @@
+//! Behaviour of the whole parser on real and synthetic documents: the seed snapshot, other
+//! document shapes and encodings, and arbitrary input never panicking.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::Write;
+
+use duban_plan::{Op, Plan, Role, parse_bytes, parse_text, tasks};
+
+const SEED: &str = include_str!("../../../fixtures/shaanxi-2022-urbanization.txt");
+
+fn task<'a>(plan: &'a Plan, path: &[&str]) -> &'a duban_plan::Item {
+    tasks(plan).into_iter().find(|t| t.path == path).unwrap_or_else(|| panic!("no task {path:?}"))
+}
+
+#[test]
+fn seed_plan_snapshot() {
+    let plan = parse_bytes(SEED.as_bytes()).unwrap();
+    insta::assert_json_snapshot!("shaanxi-2022", plan);
+}
+
+#[test]
+fn seed_plan_facts() {
+    let plan = parse_text(SEED);
+    assert_eq!(plan.title.as_deref(), Some("2022年推动新型城镇化高质量发展工作要点"));
+    assert_eq!(plan.year, Some(2022));
+    assert_eq!(plan.items.len(), 6);
+    let all = tasks(&plan);
+    assert_eq!(all.len(), 24);
+    assert_eq!(all.iter().map(|t| t.ordinal).collect::<Vec<_>>(), (1..=24).collect::<Vec<_>>());
+    let t18 = task(&plan, &["五", "十八"]);
+    assert_eq!((t18.label.as_str(), t18.level), ("（十八）", 2));
+    assert_eq!(t18.title, "加快农民工市民化进程");
+    let t14 = task(&plan, &["四", "十四"]);
+    let housing = &t14.targets[0];
+    assert_eq!(
+        (housing.value, housing.unit.as_str(), housing.op, housing.metric.as_str()),
+        (88000.0, "套", Op::Eq, "保障性租赁住房")
+    );
+    assert!(t14.units.iter().any(|u| u.name == "省文物局"));
+    let t2 = task(&plan, &["一", "二"]);
+    assert!(t2.projects.iter().any(|p| p.name == "西安外环高速公路南段" && p.milestone == "建成通车"));
+    assert!(t2.deadlines.iter().any(|d| d.text == "年内" && d.date.as_deref() == Some("2022-12-31")));
+    assert!(t2.targets.is_empty(), "6号线二期 is a name: {:?}", t2.targets);
+}
+
+/// A plan in another house style: 一、/1./（1）/① levels, 牵头单位：/配合单位： lines, a title on
+/// its own line followed by body paragraphs, restart of numbering under each part.
+const OTHER_STYLE: &str = "\
+XX市2023年优化营商环境重点任务清单
+
+为持续优化营商环境，制定本清单。
+
+一、提升政务服务效能
+1.推进“一网通办”
+全市政务服务事项网上可办率达到98%以上，年底前实现高频事项“跨省通办”不少于150项。
+牵头单位：市政务服务中心
+配合单位：市发展改革委、市司法局
+2.压缩办理时限。企业开办时间压缩至1个工作日以内，6月底前完成系统改造。（市市场监管局牵头，市公安局、市税务局配合）
+二、加强要素保障
+1.保障用地需求
+（1）新增建设用地1.2万亩。（市自然资源局负责）
+（2）盘活存量土地3000—5000亩。（市自然资源局、各区县政府负责）
+2.降低融资成本
+①新增普惠小微贷款不低于200亿元。（人民银行市中心支行牵头）
+②政府性融资担保费率控制在1%以内。（市财政局负责）
+
+XX市人民政府办公室
+2023年2月1日
+";
+
+#[test]
+fn other_house_style() {
+    let plan = parse_text(OTHER_STYLE);
+    assert_eq!(plan.title.as_deref(), Some("XX市2023年优化营商环境重点任务清单"));
+    assert_eq!(plan.year, Some(2023));
+    assert_eq!(plan.issuer.as_deref(), Some("XX市人民政府办公室"));
+    let paths: Vec<Vec<String>> = tasks(&plan).iter().map(|t| t.path.clone()).collect();
+    assert_eq!(
+        paths,
+        vec![
+            vec!["一", "1"],
+            vec!["一", "2"],
+            vec!["二", "1", "1"],
+            vec!["二", "1", "2"],
+            vec!["二", "2", "①"],
+            vec!["二", "2", "②"],
+        ]
+        .into_iter()
+        .map(|p| p.into_iter().map(String::from).collect::<Vec<_>>())
+        .collect::<Vec<_>>()
+    );
+    let t1 = task(&plan, &["一", "1"]);
+    assert_eq!(t1.title, "推进“一网通办”");
+    let units: Vec<(&str, Role)> = t1.units.iter().map(|u| (u.name.as_str(), u.role)).collect();
+    assert_eq!(units, vec![("市政务服务中心", Role::Lead), ("市发展改革委", Role::Co), ("市司法局", Role::Co)]);
+    let targets: Vec<(f64, &str, Op)> = t1.targets.iter().map(|t| (t.value, t.unit.as_str(), t.op)).collect();
+    assert_eq!(targets, vec![(98.0, "%", Op::Ge), (150.0, "项", Op::Ge)]);
+    assert_eq!(t1.targets[1].deadline.as_deref(), Some("2023-12-31"));
+    let t2 = task(&plan, &["一", "2"]);
+    assert_eq!(t2.targets[0].unit, "工作日");
+    assert_eq!(t2.targets[0].op, Op::Le);
+    assert_eq!(t2.units.iter().filter(|u| u.role == Role::Lead).count(), 1);
+    assert!(t2.deadlines.iter().any(|d| d.date.as_deref() == Some("2023-06-30")));
+    let land = task(&plan, &["二", "1", "2"]);
+    assert_eq!(
+        (land.targets[0].value, land.targets[0].value_max, land.targets[0].op),
+        (3000.0, Some(5000.0), Op::Range)
+    );
+    let loans = task(&plan, &["二", "2", "①"]);
+    assert_eq!((loans.targets[0].value, loans.targets[0].unit.as_str()), (2e10, "元"));
+    assert!(plan.closing.contains("2023年2月1日"));
+}
+
+fn docx(paragraphs: &[&str]) -> Vec<u8> {
+    let mut body = String::new();
+    for p in paragraphs {
+        let esc = p.replace('&', "&amp;").replace('<', "&lt;");
+        body.push_str(&format!("<w:p><w:pPr><w:ind w:firstLine=\"640\"/></w:pPr><w:r><w:t>{esc}</w:t></w:r></w:p>"));
+    }
+    let xml = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}<w:tbl><w:tr><w:tc><w:p><w:r><w:t>附表</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>说明</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:body></w:document>"#
+    );
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut buf);
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("[Content_Types].xml", opts).unwrap();
+    zip.write_all(b"<?xml version=\"1.0\"?><Types/>").unwrap();
+    zip.start_file("word/document.xml", opts).unwrap();
+    zip.write_all(xml.as_bytes()).unwrap();
+    zip.finish().unwrap();
+    buf.into_inner()
+}
+
+#[test]
+fn docx_gbk_and_pdf_copy_give_the_same_ledger_as_utf8() {
+    let reference = parse_text(SEED);
+    let lines: Vec<&str> = SEED.lines().collect();
+    let from_docx = parse_bytes(&docx(&lines)).unwrap();
+    let (gbk, _, _) = encoding_rs::GBK.encode(SEED);
+    let from_gbk = parse_bytes(&gbk).unwrap();
+    // A PDF copy: every paragraph wrapped at 33 characters, a page number every 30 lines.
+    let mut wrapped = String::new();
+    let mut n = 0;
+    for line in lines {
+        let chars: Vec<char> = line.chars().collect();
+        for chunk in chars.chunks(33) {
+            wrapped.extend(chunk);
+            wrapped.push('\n');
+            n += 1;
+            if n % 30 == 0 {
+                wrapped.push_str(&format!("\n- {} -\n\n", n / 30));
+            }
+        }
+    }
+    let from_pdf = parse_text(&wrapped);
+    for (name, other) in [("docx", &from_docx), ("gbk", &from_gbk), ("pdf copy", &from_pdf)] {
+        let a = tasks(&reference);
+        let b = tasks(other);
+        assert_eq!(a.len(), b.len(), "{name}");
+        for (x, y) in a.iter().zip(b.iter()) {
+            assert_eq!(x.path, y.path, "{name}");
+            assert_eq!(x.title, y.title, "{name}");
+            assert_eq!(x.units, y.units, "{name} {:?}", x.path);
+            assert_eq!(x.targets, y.targets, "{name} {:?}", x.path);
+        }
+    }
+}
+
+#[test]
+fn bad_input_is_an_error_not_a_panic() {
+    assert!(parse_bytes(b"").is_err());
+    assert!(parse_bytes(b"%PDF-1.4 binary").is_err());
+    assert!(parse_bytes(&[0u8, 159, 146, 150, 0, 1, 2]).is_err());
+    let mut zip_not_docx = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut zip_not_docx);
+        z.start_file("xl/workbook.xml", zip::write::SimpleFileOptions::default()).unwrap();
+        z.write_all(b"<workbook/>").unwrap();
+        z.finish().unwrap();
+    }
+    let err = parse_bytes(&zip_not_docx.into_inner()).unwrap_err();
+    assert!(err.to_string().contains("Excel"), "{err}");
+}
+
+mod never_panics {
+    use proptest::prelude::*;
+
+    /// Characters that drive the parser's decisions, so random text reaches deep paths.
+    const ALPHABET: &[&str] = &[
+        "一、",
+        "（一）",
+        "（十八）",
+        "1.",
+        "1、",
+        "（1）",
+        "①",
+        "（",
+        "）",
+        "(",
+        ")",
+        "、",
+        "，",
+        "。",
+        "：",
+        "省发展改革委",
+        "负责",
+        "牵头",
+        "参与",
+        "按职责分工负责",
+        "列第一位者为牵头单位",
+        "以下均需",
+        "不再列出",
+        "8.8万",
+        "套",
+        "%",
+        "个",
+        "不少于",
+        "达到",
+        "以上",
+        "左右",
+        "2022年",
+        "6月底前",
+        "年底前",
+        "到2025年",
+        "—",
+        "-",
+        "至",
+        "\n",
+        "　",
+        " ",
+        "5G",
+        "PM2.5",
+        "〔2022〕",
+        "号",
+        "《",
+        "》",
+        "“",
+        "”",
+        "两",
+        "十五",
+        "建设",
+        "亿",
+        "千瓦",
+        "第",
+        "— 3 —",
+        "关于印发",
+        "的通知",
+        "国务院",
+        "2018年12月21日",
+        "（此件公开发布）",
+        "牵头单位：",
+        "会同",
+        "等",
+        "加快",
+        "高铁",
+        "机场",
+        "建成通车",
+        "、",
+    ];
+
+    fn doc() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(ALPHABET), 0..120).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 600, ..ProptestConfig::default() })]
+
+        #[test]
+        fn structured_noise(s in doc()) {
+            let plan = duban_plan::parse_text(&s);
+            for item in duban_plan::walk_items(&plan.items) {
+                prop_assert!(item.level as usize == item.path.len());
+                for t in &item.targets {
+                    prop_assert!(t.value.is_finite());
+                }
+            }
+        }
+
+        #[test]
+        fn arbitrary_text(s in ".{0,400}") {
+            let _ = duban_plan::parse_text(&s);
+        }
+
+        #[test]
+        fn arbitrary_bytes(b in prop::collection::vec(any::<u8>(), 0..600)) {
+            let _ = duban_plan::parse_bytes(&b);
+        }
+    }
+}
