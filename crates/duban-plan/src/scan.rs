@@ -26,7 +26,7 @@ mod tests {
         let c: Vec<char> = "到2020年底前".chars().collect();
         assert!(starts(&c, 1, "2020年"));
         assert!(!starts(&c, 5, "年底前后"));
-        assert!(ends_at(&c, 6, "年底"));
+        assert!(ends_at(&c, 7, "年底"));
         assert_eq!(text(&c, 5, 99), "年底前");
     }
 }
