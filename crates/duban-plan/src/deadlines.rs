@@ -111,6 +111,12 @@ pub fn find_deadlines(chars: &[char], plan_year: Option<i32>) -> Vec<DeadlineSpa
 
 fn deadline_at(chars: &[char], i: usize, plan_year: Option<i32>) -> Option<DeadlineSpan> {
     let c = *chars.get(i)?;
+    // Every phrase starts with one of these; most characters are rejected here.
+    if !(c.is_ascii_digit()
+        || matches!(c, '到' | '至' | '于' | '第' | '今' | '年' | '本' | '上' | '下' | '一' | '二' | '三' | '四'))
+    {
+        return None;
+    }
     let make = |end: usize, date: Option<String>| DeadlineSpan {
         start: i,
         end,

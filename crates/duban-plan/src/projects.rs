@@ -64,12 +64,23 @@ fn ends_with_name_end(s: &str) -> Option<&'static str> {
     NAME_ENDS.iter().copied().find(|e| s.ends_with(e) && s.chars().count() > e.chars().count())
 }
 
+/// "…水库等项目" → "…水库".
+fn strip_etc(body: &str) -> &str {
+    ["等项目", "等工程", "等"].iter().find_map(|t| body.strip_suffix(t)).unwrap_or(body)
+}
+
+/// Generic phrases such as 重大基础设施项目 name a class of projects, not one.
+fn is_generic(name: &str) -> bool {
+    ["重大", "重点", "一批", "相关", "各类", "有关", "基础设施"].iter().any(|p| name.starts_with(p))
+}
+
 /// Split "府谷、定边机场" into 府谷机场, 定边机场 (a shared ending is distributed).
 fn names(list: &str) -> Vec<String> {
     let parts: Vec<&str> = list.split('、').map(str::trim).filter(|p| !p.is_empty()).collect();
     let shared = parts.last().and_then(|l| ends_with_name_end(l));
     parts
         .iter()
+        .filter(|p| !is_generic(p))
         .filter_map(|p| match (ends_with_name_end(p), shared) {
             (Some(_), _) => Some((*p).to_string()),
             (None, Some(end)) if p.chars().count() <= 6 => Some(format!("{p}{end}")),
@@ -82,7 +93,10 @@ fn names(list: &str) -> Vec<String> {
 pub fn find_projects(text: &str) -> Vec<Project> {
     let mut out: Vec<Project> = Vec::new();
     for clause in text.split(['。', '；', '，', '\n']) {
-        let clause = clause.trim();
+        let mut clause = clause.trim();
+        for adverb in ["协同", "积极", "全力", "有序", "继续"] {
+            clause = clause.strip_prefix(adverb).unwrap_or(clause);
+        }
         let mut found = false;
         for (verb, milestone) in VERBS_BEFORE {
             let Some(rest) = clause.strip_prefix(verb) else {
@@ -95,7 +109,7 @@ pub fn find_projects(text: &str) -> Vec<Project> {
             } else {
                 (rest, milestone)
             };
-            let body = body.strip_suffix("等").unwrap_or(body);
+            let body = strip_etc(body);
             let list = names(body);
             if !list.is_empty() && list.len() == body.split('、').count() {
                 for name in list {
@@ -113,6 +127,7 @@ pub fn find_projects(text: &str) -> Vec<Project> {
                 continue;
             };
             let body = body.strip_suffix("年内").or_else(|| body.strip_suffix("年底前")).unwrap_or(body);
+            let body = strip_etc(body);
             let list = names(body);
             if !list.is_empty() && list.len() == body.split('、').count() {
                 for name in list {

@@ -241,8 +241,15 @@ fn measure_at(chars: &[char], i: usize) -> Option<(&'static str, usize)> {
     None
 }
 
-fn inside(spans: &[(usize, usize)], i: usize) -> bool {
-    spans.iter().any(|&(a, b)| a <= i && i < b)
+/// One flag per char: set inside any of the spans. Lets the scan test a position in O(1).
+fn mask(len: usize, spans: impl IntoIterator<Item = Span>) -> Vec<bool> {
+    let mut m = vec![false; len];
+    for (a, b) in spans {
+        for f in m.iter_mut().take(b).skip(a) {
+            *f = true;
+        }
+    }
+    m
 }
 
 /// A char range `start..end`.
@@ -279,14 +286,19 @@ pub fn find_targets(
     skip: &[(usize, usize)],
 ) -> (Vec<Target>, Vec<Unclassified>) {
     let (titles, quotes) = quoted_spans(chars);
+    // Numbers inside titles, document numbers, unit lists or deadline phrases are not targets;
+    // Chinese numerals inside quotes (“三品”) are names.
+    let blocked =
+        mask(chars.len(), titles.iter().chain(skip).copied().chain(deadlines.iter().map(|d| (d.start, d.end))));
+    let quoted = mask(chars.len(), quotes.iter().copied());
+    let is = |m: &[bool], i: usize| m.get(i).copied().unwrap_or(false);
     let mut targets = Vec::new();
     let mut unclassified = Vec::new();
     let mut i = 0usize;
     let mut last_target_end: Option<usize> = None;
     while i < chars.len() {
         let c = chars.get(i).copied().unwrap_or(' ');
-        let in_deadline = deadlines.iter().any(|d| d.start <= i && i < d.end);
-        if c.is_ascii_digit() && !in_deadline && !inside(&titles, i) && !inside(skip, i) {
+        if c.is_ascii_digit() && !is(&blocked, i) {
             let prev = if i > 0 { chars.get(i - 1).copied() } else { None };
             let Some((value, after_num, mult)) = quantity(chars, i) else {
                 i += 1;
@@ -311,9 +323,8 @@ pub fn find_targets(
             continue;
         }
         if is_cn_numeral_char(c)
-            && !inside(&quotes, i)
-            && !inside(&titles, i)
-            && !inside(skip, i)
+            && !is(&quoted, i)
+            && !is(&blocked, i)
             && COMMIT_VERBS.iter().any(|v| ends_at(chars, i, v))
         {
             {
@@ -409,11 +420,11 @@ fn target_at(
         (0..start).rev().find(|&j| chars.get(j).is_some_and(|&c| is_sentence_break(c))).map_or(0, |j| j + 1);
     let sentence_end =
         (start..chars.len()).find(|&j| chars.get(j).is_some_and(|&c| is_sentence_break(c))).unwrap_or(chars.len());
-    let deadline = deadlines
-        .iter()
-        .rfind(|d| d.start >= sentence_start && d.end <= start)
-        .or_else(|| deadlines.iter().find(|d| d.start >= start && d.end <= sentence_end))
-        .and_then(|d| d.date.clone());
+    // Deadlines are in text order: the last one before the number in its sentence, else the next.
+    let split = deadlines.partition_point(|d| d.start < start);
+    let before = deadlines.get(..split).and_then(|b| b.last()).filter(|d| d.start >= sentence_start && d.end <= start);
+    let after = deadlines.get(split..).and_then(|a| a.first()).filter(|d| d.end <= sentence_end);
+    let deadline = before.or(after).and_then(|d| d.date.clone());
     let target = Target {
         text: text(chars, clause_start, span_end).trim().to_string(),
         metric,

@@ -60,7 +60,7 @@ pub fn paragraphs(text: &str) -> Vec<Para> {
         let starts_new = crate::labels::parse_label(l.text).is_some() || (uses_indent && l.indented);
         match out.last_mut() {
             Some(prev) if joining && !starts_new => push_joined(&mut prev.text, l.text),
-            _ => out.push(Para { text: clean_spaces(l.text), line: l.line }),
+            _ => out.push(Para { text: l.text.to_string(), line: l.line }),
         }
         joining = match width {
             Some(w) => continues(l, w),

@@ -288,3 +288,41 @@ mod never_panics {
         }
     }
 }
+
+/// Projects are a first cut. This measures them against a hand-made list for the one corpus passage
+/// that names projects (Shaanxi （二）); the figures are printed and must not fall.
+#[test]
+fn projects_first_cut_precision_and_recall() {
+    let expected: &[(&str, &str)] = &[
+        ("西延高铁", "加快建设"),
+        ("西康高铁", "加快建设"),
+        ("西十高铁", "加快建设"),
+        ("延安经榆林至鄂尔多斯高铁", "前期工作"),
+        ("西安外环高速公路南段", "建成通车"),
+        ("包茂高速曲江至太乙宫改扩建工程", "开工建设"),
+        ("西安咸阳国际机场三期扩建工程", "加快推进"),
+        ("府谷机场", "开工建设"),
+        ("定边机场", "开工建设"),
+        ("渭南机场", "前期工作"),
+        ("商洛机场", "前期工作"),
+        ("6号线二期", "建成通车"),
+        ("引汉济渭二期", "加快建设"),
+        ("东庄水利枢纽", "加快建设"),
+        ("榆林黄河引水", "加快建设"),
+        ("黄河古贤水利枢纽", "前期工作"),
+        ("东庄供水工程", "前期工作"),
+        ("蒋家窑则水库", "前期工作"),
+    ];
+    let plan = parse_text(SEED);
+    let found: Vec<(String, String)> =
+        tasks(&plan).iter().flat_map(|t| t.projects.iter().map(|p| (p.name.clone(), p.milestone.clone()))).collect();
+    let hits = found.iter().filter(|(n, m)| expected.contains(&(n.as_str(), m.as_str()))).count();
+    let precision = hits as f64 / found.len().max(1) as f64;
+    let recall = hits as f64 / expected.len() as f64;
+    println!(
+        "projects: precision {precision:.2}, recall {recall:.2} ({hits} of {} found, {} expected)",
+        found.len(),
+        expected.len()
+    );
+    assert!(precision >= 0.9 && recall >= 0.9, "precision {precision:.2} recall {recall:.2}: {found:?}");
+}
