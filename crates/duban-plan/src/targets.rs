@@ -400,7 +400,7 @@ fn target_at(
     }
     let clause_start =
         (0..start).rev().find(|&j| chars.get(j).is_some_and(|&c| is_clause_break(c))).map_or(0, |j| j + 1);
-    let prefix = prefix_op(chars, clause_start, start, last_target_end);
+    let prefix = prefix_op(chars, clause_start, start, last_target_end).or_else(|| adjacent_op(chars, start));
     let op = if value_max.is_some() {
         Op::Range
     } else {
@@ -462,6 +462,17 @@ fn prefix_op(chars: &[char], clause_start: usize, start: usize, last_target_end:
         return None;
     }
     Some((op, at))
+}
+
+/// One-character comparators right before the number: 达95%, 超100亿元. Alone they are too
+/// common (达标, 超前) to look for further back.
+fn adjacent_op(chars: &[char], start: usize) -> Option<(Op, usize)> {
+    let at = start.checked_sub(1)?;
+    match chars.get(at)? {
+        '达' => Some((Op::Ge, at)),
+        '超' => Some((Op::Gt, at)),
+        _ => None,
+    }
 }
 
 /// Classifiers after which the counted noun follows the number (100个乡村振兴示范镇).
@@ -620,6 +631,10 @@ mod tests {
         one("城镇新建建筑中绿色建筑占比提升到60%", 60.0, "%", ">=");
         one("单位GDP能耗下降3个百分点", 3.0, "个百分点", "=");
         one("空置率不超过5%", 5.0, "%", "<=");
+        one("森林覆盖率达45%", 45.0, "%", ">=");
+        one("年营业收入超100亿元", 1e10, "元", ">");
+        one("年均增长10%以上", 10.0, "%", ">=");
+        one("培育企业1000万元以上", 1e7, "元", ">=");
     }
 
     #[test]

@@ -181,7 +181,7 @@ fn strip_label(clause: &str) -> Option<(&str, Role, &'static str)> {
 /// One name with its own role marker such as 省发展改革委（牵头）.
 fn split_names(list: &str) -> Vec<(String, Option<Role>)> {
     let mut list = list.trim();
-    for p in ["由", "请"] {
+    for p in ["分别由", "由", "请"] {
         list = list.strip_prefix(p).unwrap_or(list);
     }
     for tail in LIST_TAILS {
@@ -212,11 +212,26 @@ type Named = Vec<(String, Role, String)>;
 fn parse_group(content: &str, rules: &mut Vec<FoundRule>) -> Option<Named> {
     let mut named: Named = Vec::new();
     let mut saw_duty = false;
+    // "牵头单位：A配合单位：B" on one line: each label starts its own sentence.
+    let mut content = content.to_string();
+    for (label, _) in LABELS {
+        for colon in ['：', ':'] {
+            let marked = format!("{label}{colon}");
+            let first = content.chars().next().map_or(0, char::len_utf8);
+            if content.get(first..).is_some_and(|rest| rest.contains(&marked)) {
+                content = content.replace(&marked, &format!("；{marked}"));
+            }
+        }
+    }
     for sentence in content.split(['。', '；', ';']) {
         let mut pending: Vec<(String, Option<Role>)> = Vec::new();
         for clause in sentence.split(['，', ',']) {
             let clause = clause.trim();
             if clause.is_empty() || clause == "下同" || clause.contains("不再列出") {
+                continue;
+            }
+            // Another field of the same line, such as 完成时限：2023年底.
+            if clause.contains(['：', ':']) && strip_label(clause).is_none() {
                 continue;
             }
             if clause.contains("第一") && clause.contains("牵头") {
@@ -255,8 +270,9 @@ fn parse_group(content: &str, rules: &mut Vec<FoundRule>) -> Option<Named> {
                 named.push((name, own.unwrap_or(role), if own.is_some() { "牵头".into() } else { duty.into() }));
             }
         }
-        // Names with no duty word after them: the list closed without one (rare); keep them as responsible.
-        for (name, own) in pending {
+        // Names with no duty word after them: the list closed without one (rare); keep those that
+        // read as organisations, as responsible.
+        for (name, own) in pending.into_iter().filter(|(n, _)| looks_like_org(n)) {
             named.push((name, own.unwrap_or(Role::Responsible), "负责".into()));
         }
     }
@@ -452,6 +468,11 @@ mod tests {
         let s =
             scan("推进改革。\n牵头单位：省发展改革委\n配合单位：省财政厅、省自然资源厅\n", &mut UnitContext::default());
         assert_eq!(names(&s), vec![("省发展改革委", Role::Lead), ("省财政厅", Role::Co), ("省自然资源厅", Role::Co)]);
+        let s = scan(
+            "推进改革。\n牵头单位：省发展改革委 配合单位：省财政厅；完成时限：2023年12月底\n",
+            &mut UnitContext::default(),
+        );
+        assert_eq!(names(&s), vec![("省发展改革委", Role::Lead), ("省财政厅", Role::Co)]);
         let s = scan("推进改革。（责任单位：省发展改革委（牵头）、省财政厅）", &mut UnitContext::default());
         assert_eq!(names(&s), vec![("省发展改革委", Role::Lead), ("省财政厅", Role::Responsible)]);
     }
@@ -472,6 +493,8 @@ mod tests {
     fn etc_and_related_departments_dropped_and_huitong() {
         let s = scan("（海关总署、商务部等有关部门负责）", &mut UnitContext::default());
         assert_eq!(names(&s), vec![("海关总署", Role::Responsible), ("商务部", Role::Responsible)]);
+        let s = scan("（分别由省财政厅、省税务局负责）", &mut UnitContext::default());
+        assert_eq!(names(&s), vec![("省财政厅", Role::Responsible), ("省税务局", Role::Responsible)]);
         let s = scan("（省交通运输厅会同省发展改革委负责）", &mut UnitContext::default());
         assert_eq!(names(&s), vec![("省交通运输厅", Role::Lead), ("省发展改革委", Role::Co)]);
     }
