@@ -7,7 +7,7 @@ use crate::model::{Op, Target};
 use crate::scan::{ends_at, starts, text};
 
 /// Measure words, longest first where one is a prefix of another.
-const MEASURES: [&str; 82] = [
+const MEASURES: &[&str] = &[
     "个百分点",
     "百分点",
     "平方公里",
@@ -28,6 +28,8 @@ const MEASURES: [&str; 82] = [
     "千克",
     "美元",
     "人次",
+    "架次",
+    "毫升",
     "个工作日",
     "个小时",
     "工作日",
@@ -90,6 +92,15 @@ const MEASURES: [&str; 82] = [
     "类",
     "段",
     "层",
+    "斤",
+    "升",
+    "例",
+    "对",
+    "篇",
+    "门",
+    "班",
+    "列",
+    "趟",
 ];
 
 /// Words after a number that make it a date, a year or an ordinal name, not a target.
@@ -226,7 +237,7 @@ fn measure_at(chars: &[char], i: usize) -> Option<(&'static str, usize)> {
     if matches!(chars.get(i), Some('%' | '％')) {
         return Some(("%", i + 1));
     }
-    for m in MEASURES {
+    for &m in MEASURES {
         if starts(chars, i, m) {
             let unit = match m {
                 "百分点" => "个百分点",
@@ -635,6 +646,8 @@ mod tests {
         one("年营业收入超100亿元", 1e10, "元", ">");
         one("年均增长10%以上", 10.0, "%", ">=");
         one("培育企业1000万元以上", 1e7, "元", ">=");
+        one("产量达到130亿斤", 1.3e10, "斤", ">=");
+        one("开行班列300列", 300.0, "列", "=");
     }
 
     #[test]

@@ -167,7 +167,12 @@ pub fn unit_kind(name: &str) -> UnitKind {
 }
 
 fn strip_duty(clause: &str) -> Option<(&str, Role, &'static str)> {
-    DUTIES.iter().find_map(|(word, role)| clause.strip_suffix(word).map(|rest| (rest, *role, *word)))
+    DUTIES.iter().find_map(|(word, role)| {
+        let rest = clause.strip_suffix(word)?;
+        // 分别负责 / 共同牵头: the adverb belongs to the duty, not to the last name.
+        let rest = ["分别", "共同", "各自"].iter().find_map(|a| rest.strip_suffix(a)).unwrap_or(rest);
+        Some((rest, *role, *word))
+    })
 }
 
 fn strip_label(clause: &str) -> Option<(&str, Role, &'static str)> {
@@ -493,6 +498,8 @@ mod tests {
     fn etc_and_related_departments_dropped_and_huitong() {
         let s = scan("（海关总署、商务部等有关部门负责）", &mut UnitContext::default());
         assert_eq!(names(&s), vec![("海关总署", Role::Responsible), ("商务部", Role::Responsible)]);
+        let s = scan("（省教育厅、省卫生健康委分别负责）", &mut UnitContext::default());
+        assert_eq!(names(&s), vec![("省教育厅", Role::Responsible), ("省卫生健康委", Role::Responsible)]);
         let s = scan("（分别由省财政厅、省税务局负责）", &mut UnitContext::default());
         assert_eq!(names(&s), vec![("省财政厅", Role::Responsible), ("省税务局", Role::Responsible)]);
         let s = scan("（省交通运输厅会同省发展改革委负责）", &mut UnitContext::default());
