@@ -452,19 +452,19 @@ fn target_at(
 /// comparator and this number breaks the link unless joined by 和/、/及/或 ("分别达到65%和55%").
 fn prefix_op(chars: &[char], clause_start: usize, start: usize, last_target_end: Option<usize>) -> Option<(Op, usize)> {
     let floor = clause_start.max(start.saturating_sub(40));
-    // Scan backwards for the nearest comparator; at each position prefer the longest word that
-    // covers it, so 不低于 wins over the 低于 inside it.
-    let found = (floor..start).rev().find_map(|j| {
-        (0..=2usize)
-            .filter_map(|back| j.checked_sub(back).filter(|&at| at >= floor))
-            .flat_map(|at| PREFIX_OPS.iter().map(move |&(w, op)| (at, w, op)))
-            .filter(|&(at, w, _)| {
-                let end = at + w.chars().count();
-                starts(chars, at, w) && end > j && end <= start
-            })
-            .max_by_key(|&(_, w, _)| w.chars().count())
-    });
-    let (at, _, op) = found?;
+    // The comparator that ends nearest the number; at the same end the longest (不低于 over 低于).
+    let mut best: Option<(usize, usize, usize, Op)> = None; // (end, len, at, op)
+    for (w, op) in PREFIX_OPS {
+        let n = w.chars().count();
+        let last = (floor..=start.saturating_sub(n)).rev().find(|&at| starts(chars, at, w));
+        if let Some(at) = last {
+            let key = (at + n, n);
+            if best.is_none_or(|(e, l, _, _)| key > (e, l)) {
+                best = Some((at + n, n, at, op));
+            }
+        }
+    }
+    let (_, _, at, op) = best?;
     if let Some(prev_end) = last_target_end
         && prev_end > at
         && prev_end <= start

@@ -219,7 +219,8 @@ fn parse_group(content: &str, rules: &mut Vec<FoundRule>) -> Option<Named> {
     let mut saw_duty = false;
     // "牵头单位：A配合单位：B" on one line: each label starts its own sentence.
     let mut content = content.to_string();
-    for (label, _) in LABELS {
+    let has_colon = content.contains(['：', ':']);
+    for (label, _) in LABELS.iter().filter(|_| has_colon) {
         for colon in ['：', ':'] {
             let marked = format!("{label}{colon}");
             let first = content.chars().next().map_or(0, char::len_utf8);
