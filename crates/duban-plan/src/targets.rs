@@ -15,7 +15,6 @@ const MEASURES: &[&str] = &[
     "平方米",
     "立方米",
     "千瓦时",
-    "万千瓦",
     "千瓦",
     "兆瓦",
     "千伏",
@@ -208,7 +207,6 @@ fn multiplier(chars: &[char], i: usize) -> (f64, usize) {
     }
     match chars.get(i) {
         Some('亿') => (1e8, i + 1),
-        Some('万') if !starts(chars, i, "万千瓦") => (1e4, i + 1),
         Some('万') => (1e4, i + 1),
         Some('千') if !matches!(chars.get(i + 1), Some('瓦' | '米' | '克' | '伏' | '帕' | '卡' | '焦')) => {
             (1e3, i + 1)
@@ -241,7 +239,6 @@ fn measure_at(chars: &[char], i: usize) -> Option<(&'static str, usize)> {
         if starts(chars, i, m) {
             let unit = match m {
                 "百分点" => "个百分点",
-                "万千瓦" => "千瓦",
                 "个工作日" => "工作日",
                 "个小时" => "小时",
                 other => other,
