@@ -1,0 +1,121 @@
+//! One error type for every layer above the parser: a kind (which becomes the HTTP status), a stable
+//! machine code, and the message in both languages so that the caller picks the reader's.
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The request is malformed or breaks a rule of the data (HTTP 400/422).
+    BadInput,
+    /// Not signed in, or the credentials are wrong (401).
+    Unauthenticated,
+    /// Signed in but not allowed (403).
+    Forbidden,
+    NotFound,
+    /// A stale version, a duplicate, or a state that does not allow the action (409).
+    Conflict,
+    /// The reporting period is locked (423).
+    Locked,
+    /// Too many attempts (429).
+    TooMany,
+    /// The database or another part failed; the message says what, without internals.
+    Internal,
+}
+
+/// Language of a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// Picks the language from an `Accept-Language` header value: English only when it comes before Chinese.
+    pub fn from_accept_language(header: &str) -> Lang {
+        for part in header.split(',') {
+            let tag = part.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            if tag.starts_with("zh") {
+                return Lang::Zh;
+            }
+            if tag.starts_with("en") {
+                return Lang::En;
+            }
+        }
+        Lang::Zh
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    pub kind: ErrorKind,
+    /// Stable identifier for programs: `report.stale_version`, `period.locked` …
+    pub code: &'static str,
+    pub zh: String,
+    pub en: String,
+}
+
+impl Error {
+    pub fn new(kind: ErrorKind, code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Error { kind, code, zh: zh.into(), en: en.into() }
+    }
+    pub fn bad_input(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Self::new(ErrorKind::BadInput, code, zh, en)
+    }
+    pub fn not_found(what_zh: &str, what_en: &str) -> Self {
+        Self::new(ErrorKind::NotFound, "not_found", format!("{what_zh}不存在"), format!("{what_en} not found"))
+    }
+    pub fn forbidden() -> Self {
+        Self::new(ErrorKind::Forbidden, "forbidden", "无权进行此操作", "You are not allowed to do this")
+    }
+    pub fn stale(what_zh: &str, what_en: &str) -> Self {
+        Self::new(
+            ErrorKind::Conflict,
+            "stale_version",
+            format!("{what_zh}已被他人修改，请刷新后重试"),
+            format!("The {what_en} was changed by someone else; reload and try again"),
+        )
+    }
+    pub fn internal(detail: impl fmt::Display) -> Self {
+        Self::new(
+            ErrorKind::Internal,
+            "internal",
+            format!("服务器内部错误：{detail}"),
+            format!("Internal error: {detail}"),
+        )
+    }
+    pub fn message(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.en, self.code)
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_the_first_known_language() {
+        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9,zh-CN;q=0.8"), Lang::En);
+        assert_eq!(Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"), Lang::Zh);
+        assert_eq!(Lang::from_accept_language("fr-FR, en;q=0.5"), Lang::En);
+        assert_eq!(Lang::from_accept_language(""), Lang::Zh);
+    }
+}

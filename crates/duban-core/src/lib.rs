@@ -1,0 +1,21 @@
+//! duban's rules, kept free of I/O, async and the database so that they can be tested with a moved clock.
+//!
+//! - [`status`]: expected progress on the time line, 已完成/正常推进/滞后/未报送/逾期, year-end forecasts.
+//! - [`lifecycle`]: who may move a progress report from which state to which.
+//! - [`access`]: roles and what each may see and change.
+//! - [`periods`]: reporting periods, due dates, grace and locks.
+//! - [`audit`]: the hash chain over the audit trail.
+//! - [`error`]: errors with a stable code and a message in Chinese and English.
+
+pub mod access;
+pub mod audit;
+pub mod error;
+pub mod lifecycle;
+pub mod names;
+pub mod periods;
+pub mod status;
+
+pub use access::{Actor, Role};
+pub use error::{Error, ErrorKind, Lang};
+pub use lifecycle::{ReportAction, ReportState};
+pub use status::{Status, Thresholds};

@@ -1,0 +1,180 @@
+//! The life cycle of a progress report: draft → submitted → returned (with a reason) or approved.
+//!
+//! A unit edits its report while it is a draft or has been returned, and submits it. The office approves or
+//! returns a submitted report, and only the office reopens an approved one (back to draft, with a reason).
+
+use serde::{Deserialize, Serialize};
+
+use crate::access::Actor;
+use crate::error::{Error, ErrorKind};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportState {
+    Draft,
+    Submitted,
+    Returned,
+    Approved,
+}
+
+impl ReportState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportState::Draft => "draft",
+            ReportState::Submitted => "submitted",
+            ReportState::Returned => "returned",
+            ReportState::Approved => "approved",
+        }
+    }
+    pub fn parse(s: &str) -> Option<ReportState> {
+        match s {
+            "draft" => Some(ReportState::Draft),
+            "submitted" => Some(ReportState::Submitted),
+            "returned" => Some(ReportState::Returned),
+            "approved" => Some(ReportState::Approved),
+            _ => None,
+        }
+    }
+    pub fn zh(self) -> &'static str {
+        match self {
+            ReportState::Draft => "草稿",
+            ReportState::Submitted => "已报送",
+            ReportState::Returned => "已退回",
+            ReportState::Approved => "已审核",
+        }
+    }
+    /// Counts as reported for completeness (the unit has sent it).
+    pub fn is_reported(self) -> bool {
+        matches!(self, ReportState::Submitted | ReportState::Approved)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportAction {
+    /// Create or edit the draft.
+    Save,
+    Submit,
+    Approve,
+    Return,
+    Reopen,
+}
+
+impl ReportAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportAction::Save => "save",
+            ReportAction::Submit => "submit",
+            ReportAction::Approve => "approve",
+            ReportAction::Return => "return",
+            ReportAction::Reopen => "reopen",
+        }
+    }
+}
+
+/// The state after `action`, or why it is refused. `current` is `None` for a report not yet written.
+pub fn next_state(
+    current: Option<ReportState>,
+    action: ReportAction,
+    actor: &Actor,
+    report_unit: i64,
+) -> Result<ReportState, Error> {
+    use ReportAction as A;
+    use ReportState as S;
+    let unit_side = actor.can_report_for(report_unit);
+    match action {
+        A::Save | A::Submit => {
+            if !unit_side {
+                return Err(Error::forbidden());
+            }
+            match current {
+                None | Some(S::Draft) | Some(S::Returned) => {
+                    Ok(if action == A::Save { current.unwrap_or(S::Draft) } else { S::Submitted })
+                }
+                Some(s) => Err(wrong_state(s, action)),
+            }
+        }
+        A::Approve | A::Return => {
+            actor.require_admin()?;
+            match current {
+                Some(S::Submitted) => Ok(if action == A::Approve { S::Approved } else { S::Returned }),
+                Some(s) => Err(wrong_state(s, action)),
+                None => Err(Error::not_found("报告", "report")),
+            }
+        }
+        A::Reopen => {
+            actor.require_admin()?;
+            match current {
+                Some(S::Approved) | Some(S::Submitted) => Ok(S::Draft),
+                Some(s) => Err(wrong_state(s, action)),
+                None => Err(Error::not_found("报告", "report")),
+            }
+        }
+    }
+}
+
+fn wrong_state(state: ReportState, action: ReportAction) -> Error {
+    Error::new(
+        ErrorKind::Conflict,
+        "report.wrong_state",
+        format!("报告当前为“{}”，不能执行此操作", state.zh()),
+        format!("The report is {}; it cannot be {}", state.as_str(), past_tense(action)),
+    )
+}
+
+fn past_tense(action: ReportAction) -> &'static str {
+    match action {
+        ReportAction::Save => "edited",
+        ReportAction::Submit => "submitted",
+        ReportAction::Approve => "approved",
+        ReportAction::Return => "returned",
+        ReportAction::Reopen => "reopened",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access::Role;
+
+    fn actor(role: Role, unit: Option<i64>) -> Actor {
+        Actor { user_id: 1, username: "u".into(), role, unit_id: unit }
+    }
+
+    #[test]
+    fn the_whole_cycle() {
+        let rep = actor(Role::Reporter, Some(7));
+        let office = actor(Role::Admin, None);
+        let s = next_state(None, ReportAction::Save, &rep, 7).unwrap();
+        assert_eq!(s, ReportState::Draft);
+        let s = next_state(Some(s), ReportAction::Submit, &rep, 7).unwrap();
+        assert_eq!(s, ReportState::Submitted);
+        // A submitted report is frozen for the unit.
+        assert_eq!(next_state(Some(s), ReportAction::Save, &rep, 7).unwrap_err().code, "report.wrong_state");
+        let s = next_state(Some(s), ReportAction::Return, &office, 7).unwrap();
+        assert_eq!(s, ReportState::Returned);
+        assert_eq!(next_state(Some(s), ReportAction::Save, &rep, 7).unwrap(), ReportState::Returned);
+        let s = next_state(Some(s), ReportAction::Submit, &rep, 7).unwrap();
+        let s = next_state(Some(s), ReportAction::Approve, &office, 7).unwrap();
+        assert_eq!(s, ReportState::Approved);
+        assert_eq!(next_state(Some(s), ReportAction::Reopen, &office, 7).unwrap(), ReportState::Draft);
+    }
+
+    #[test]
+    fn who_may_do_what() {
+        let other = actor(Role::Reporter, Some(8));
+        let viewer = actor(Role::Viewer, None);
+        let leader = actor(Role::Leader, Some(7));
+        assert_eq!(next_state(None, ReportAction::Save, &other, 7).unwrap_err().code, "forbidden");
+        assert_eq!(next_state(None, ReportAction::Save, &viewer, 7).unwrap_err().code, "forbidden");
+        assert!(next_state(None, ReportAction::Submit, &leader, 7).is_ok());
+        assert_eq!(
+            next_state(Some(ReportState::Submitted), ReportAction::Approve, &leader, 7).unwrap_err().code,
+            "forbidden"
+        );
+        assert_eq!(
+            next_state(Some(ReportState::Draft), ReportAction::Reopen, &actor(Role::Admin, None), 7).unwrap_err().code,
+            "report.wrong_state"
+        );
+    }
+}
