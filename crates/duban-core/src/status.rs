@@ -234,23 +234,25 @@ pub fn assess_task(facts: &TaskFacts, indicators: &[Assessment], day: NaiveDate,
         let status = if day > facts.deadline { Status::Overdue } else { Status::NotReported };
         return Assessment { status, actual: None, ratio: None, at_risk: false, ..by_percent };
     }
-    if indicators.is_empty() {
+    // An indicator without a value in a report that was sent is unknown, not "not reported".
+    let known: Vec<&Assessment> = indicators.iter().filter(|a| a.status != Status::NotReported).collect();
+    let Some((first, rest)) = known.split_first() else {
         return by_percent;
-    }
+    };
     let mut out = by_percent.clone();
     // The indicators decide, together with the percentage when the units gave one (a task is usually more
     // than its numbers).
-    let mut status = indicators[0].status;
-    for a in &indicators[1..] {
+    let mut status = first.status;
+    for a in rest {
         status = status.worst(a.status);
     }
     if facts.percent.is_some() || facts.finished {
         status = status.worst(by_percent.status);
     }
     out.status = status;
-    out.at_risk = indicators.iter().any(|a| a.at_risk);
+    out.at_risk = known.iter().any(|a| a.at_risk);
     out.due_soon = status != Status::Completed && due_soon(facts.deadline, day, th);
-    out.ratio = indicators.iter().filter_map(|a| a.ratio).reduce(f64::min);
+    out.ratio = known.iter().filter_map(|a| a.ratio).reduce(f64::min);
     out
 }
 
@@ -411,6 +413,10 @@ mod tests {
         assert_eq!(assess_task(&done, &[], d("2022-06-30"), &th).status, Status::Completed);
         let h = housing();
         let lag = assess_indicator(&h, Some(10_000.0), d("2022-06-30"), &th);
-        assert_eq!(assess_task(&facts, &[lag], d("2022-06-30"), &th).status, Status::Lagging);
+        assert_eq!(assess_task(&facts, std::slice::from_ref(&lag), d("2022-06-30"), &th).status, Status::Lagging);
+        // An indicator left blank in a sent report does not make the task "not reported".
+        let blank = assess_indicator(&h, None, d("2022-06-30"), &th);
+        assert_eq!(assess_task(&facts, &[lag, blank.clone()], d("2022-06-30"), &th).status, Status::Lagging);
+        assert_eq!(assess_task(&facts, &[blank], d("2022-06-30"), &th).status, Status::OnTrack);
     }
 }

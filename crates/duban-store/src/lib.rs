@@ -1,0 +1,39 @@
+//! duban's system of record.
+//!
+//! One storage interface, [`Store`], over two backends: an embedded SQLite file (the default) and
+//! PostgreSQL. Both run the same SQL through sqlx's `Any` driver; the schemas live in
+//! `migrations/sqlite` and `migrations/postgres` and a test keeps them in step. Where the dialects differ
+//! (identity columns, the append-only trigger) only the migrations differ.
+//!
+//! Every write runs in one transaction that also appends to the hash-chained audit trail and, when the
+//! caller gives an idempotency key, records the answer so that a repeated request gets the same answer
+//! instead of a second write. Every function takes the time from its caller ([`Ctx::now`]).
+//!
+//! On SQLite, writes go through a pool of one connection (SQLite has one writer at a time; queueing in the
+//! pool is cheaper and fairer than retrying on `SQLITE_BUSY`), reads through a pool of several. On
+//! PostgreSQL, writers are ordered by the row lock on the audit chain's head.
+
+mod audit;
+mod db;
+mod periods;
+mod plans;
+mod reports;
+mod summary;
+mod units;
+mod users;
+
+pub use audit::{AuditEntry, AuditReport};
+pub use db::{Backend, Ctx, Idempotency, Store, Tx};
+pub use periods::PeriodRecord;
+pub use plans::{
+    AssignedUnit, IndicatorRecord, ItemPatch, Ledger, LedgerItem, NewIndicator, PlanRecord, UnresolvedName,
+};
+pub use reports::{ExtensionRecord, ReminderRecord, ReportDraft, ReportFilter, ReportRecord, ReportValue, TodoRow};
+pub use summary::{IndicatorSummary, PartSummary, StatusCounts, Summary, TaskSummary, UnitRate};
+pub use units::{NewUnit, UnitRecord};
+pub use users::{ApiSession, NewUser, UserRecord, hash_password, verify_password};
+
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}

@@ -1,0 +1,777 @@
+//! Plans: imported through the parser as drafts, corrected, published. The ledger is the plan's item tree
+//! with ids, assignments (resolved through the units directory) and indicators.
+
+use std::collections::HashMap;
+
+use duban_core::{Error, ErrorKind};
+use duban_plan::model::{Item, Plan, Role as PlanRole};
+use serde::{Deserialize, Serialize};
+
+use crate::db::{DbResult, Store, Tx, get};
+use crate::units::{Resolved, check_name};
+use crate::{Ctx, sha256_hex};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanRecord {
+    pub id: i64,
+    pub title: String,
+    pub year: i64,
+    /// draft, published.
+    pub state: String,
+    pub version: i64,
+    pub previous_id: Option<i64>,
+    pub source_name: String,
+    pub source_sha256: String,
+    /// Changes with every edit; an edit must name the version it was made on.
+    pub row_version: i64,
+    pub created_at: i64,
+    pub published_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssignedUnit {
+    pub unit_id: i64,
+    pub name: String,
+    /// lead, co, responsible (as in `duban.plan/1`).
+    pub role: String,
+    pub kind: String,
+    pub duty: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorRecord {
+    pub id: i64,
+    pub item_id: i64,
+    pub text: String,
+    pub metric: String,
+    pub value: f64,
+    pub value_max: Option<f64>,
+    pub unit: String,
+    pub op: String,
+    pub baseline: f64,
+    pub deadline: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnresolvedName {
+    pub item_id: i64,
+    pub path: String,
+    pub name: String,
+    pub role: String,
+}
+
+/// An item of the ledger, shaped as in `duban.plan/1` plus ids, assignments and indicators.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LedgerItem {
+    pub id: i64,
+    pub label: String,
+    pub number: String,
+    pub ordinal: i64,
+    pub level: i64,
+    pub path: Vec<String>,
+    pub title: String,
+    pub text: String,
+    pub line: i64,
+    pub is_task: bool,
+    pub deadline: String,
+    pub units: Vec<AssignedUnit>,
+    pub unresolved_units: Vec<String>,
+    pub targets: Vec<IndicatorRecord>,
+    pub deadlines: serde_json::Value,
+    pub projects: serde_json::Value,
+    pub children: Vec<LedgerItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ledger {
+    pub plan: PlanRecord,
+    pub issuer: Option<String>,
+    pub doc_number: Option<String>,
+    pub warnings: serde_json::Value,
+    pub items: Vec<LedgerItem>,
+}
+
+/// A correction of a draft item; absent fields stay.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ItemPatch {
+    pub title: Option<String>,
+    pub text: Option<String>,
+    pub deadline: Option<String>,
+    /// Replaces the assignments: (unit id, role).
+    pub units: Option<Vec<(i64, String)>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewIndicator {
+    pub text: String,
+    pub metric: String,
+    pub value: f64,
+    #[serde(default)]
+    pub value_max: Option<f64>,
+    pub unit: String,
+    pub op: String,
+    #[serde(default)]
+    pub baseline: f64,
+    #[serde(default)]
+    pub deadline: Option<String>,
+}
+
+const PLAN_COLS: &str =
+    "id, title, year, state, version, previous_id, source_name, source_sha256, row_version, created_at, published_at";
+
+impl Store {
+    /// Stores a parsed plan as a draft, with its source text and hash; unit names resolve through the
+    /// directory and the rest are listed for the office to map.
+    pub async fn import_plan(
+        &self,
+        ctx: &Ctx,
+        source_name: &str,
+        source_text: &str,
+        plan: &Plan,
+    ) -> Result<PlanRecord, Error> {
+        ctx.actor.require_admin()?;
+        let year = plan.year.ok_or_else(|| {
+            Error::bad_input(
+                "plan.year",
+                "无法从文件中确定计划年度",
+                "The plan year could not be read from the document",
+            )
+        })?;
+        let tasks = duban_plan::tasks(plan);
+        if tasks.is_empty() {
+            return Err(Error::bad_input(
+                "plan.empty",
+                "文件中没有找到编号的任务",
+                "No numbered tasks were found in the document",
+            ));
+        }
+        let title = plan.title.clone().unwrap_or_else(|| source_name.to_string());
+        let parsed = serde_json::to_string(plan).map_err(Error::internal)?;
+        let sha = sha256_hex(source_text.as_bytes());
+        let source_name = source_name.to_string();
+        let source_text = source_text.to_string();
+        self.write(ctx, async |tx| {
+            let row = sqlx::query(
+                "INSERT INTO plans (previous_id, version, title, year, state, source_name, source_text, source_sha256, \
+                 parsed_json, row_version, created_at, published_at) \
+                 VALUES (NULL, 1, $1, $2, 'draft', $3, $4, $5, $6, 1, $7, NULL) RETURNING id",
+            )
+            .bind(&title)
+            .bind(i64::from(year))
+            .bind(&source_name)
+            .bind(&source_text)
+            .bind(&sha)
+            .bind(&parsed)
+            .bind(tx.now)
+            .fetch_one(tx.conn())
+            .await
+            .db()?;
+            let plan_id: i64 = get(&row, "id")?;
+            let mut position = 0;
+            for item in &plan.items {
+                tx.insert_item(plan_id, None, item, year, &mut position).await?;
+            }
+            let rec = tx.plan(plan_id).await?;
+            tx.audit(
+                "plan.import",
+                "plan",
+                plan_id,
+                &(),
+                &serde_json::json!({ "title": title, "source": source_name, "sha256": sha, "tasks": tasks.len() }),
+            )
+            .await?;
+            Ok(rec)
+        })
+        .await
+    }
+
+    pub async fn list_plans(&self) -> Result<Vec<PlanRecord>, Error> {
+        let rows =
+            sqlx::query(&format!("SELECT {PLAN_COLS} FROM plans ORDER BY id DESC")).fetch_all(&self.read).await.db()?;
+        rows.iter().map(plan_from_row).collect()
+    }
+
+    pub async fn plan(&self, id: i64) -> Result<PlanRecord, Error> {
+        let row = sqlx::query(&format!("SELECT {PLAN_COLS} FROM plans WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await
+            .db()?
+            .ok_or_else(|| Error::not_found("计划", "plan"))?;
+        plan_from_row(&row)
+    }
+
+    pub async fn plan_source(&self, id: i64) -> Result<String, Error> {
+        let row = sqlx::query("SELECT source_text FROM plans WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await
+            .db()?
+            .ok_or_else(|| Error::not_found("计划", "plan"))?;
+        get(&row, "source_text")
+    }
+
+    /// The ledger: the item tree with assignments and indicators.
+    pub async fn ledger(&self, id: i64) -> Result<Ledger, Error> {
+        let plan = self.plan(id).await?;
+        let meta =
+            sqlx::query("SELECT parsed_json FROM plans WHERE id = $1").bind(id).fetch_one(&self.read).await.db()?;
+        let parsed: serde_json::Value =
+            serde_json::from_str(&get::<String>(&meta, "parsed_json")?).map_err(Error::internal)?;
+        let items = sqlx::query(
+            "SELECT id, parent_id, label, number, ordinal, level, path, title, body, is_task, deadline, line, extra_json \
+             FROM items WHERE plan_id = $1 ORDER BY position",
+        )
+        .bind(id)
+        .fetch_all(&self.read)
+        .await
+        .db()?;
+        let assigned = sqlx::query(
+            "SELECT a.item_id, a.unit_id, a.role, a.duty, u.name, u.kind FROM assignments a \
+             JOIN items i ON i.id = a.item_id JOIN units u ON u.id = a.unit_id WHERE i.plan_id = $1 \
+             ORDER BY a.item_id, CASE a.role WHEN 'lead' THEN 0 WHEN 'responsible' THEN 1 ELSE 2 END, u.id",
+        )
+        .bind(id)
+        .fetch_all(&self.read)
+        .await
+        .db()?;
+        let unresolved = sqlx::query(
+            "SELECT r.item_id, r.name FROM unresolved_names r JOIN items i ON i.id = r.item_id WHERE i.plan_id = $1 ORDER BY r.name",
+        )
+        .bind(id)
+        .fetch_all(&self.read)
+        .await
+        .db()?;
+        let indicators = self.indicators_of_plan(id).await?;
+
+        let mut units_of: HashMap<i64, Vec<AssignedUnit>> = HashMap::new();
+        for r in &assigned {
+            units_of.entry(get(r, "item_id")?).or_default().push(AssignedUnit {
+                unit_id: get(r, "unit_id")?,
+                name: get(r, "name")?,
+                role: get(r, "role")?,
+                kind: get(r, "kind")?,
+                duty: get(r, "duty")?,
+            });
+        }
+        let mut unresolved_of: HashMap<i64, Vec<String>> = HashMap::new();
+        for r in &unresolved {
+            unresolved_of.entry(get(r, "item_id")?).or_default().push(get(r, "name")?);
+        }
+        let mut targets_of: HashMap<i64, Vec<IndicatorRecord>> = HashMap::new();
+        for ind in indicators {
+            targets_of.entry(ind.item_id).or_default().push(ind);
+        }
+        // Build the tree: items come in document order, so a parent precedes its children.
+        let mut flat: Vec<(Option<i64>, LedgerItem)> = Vec::with_capacity(items.len());
+        for r in &items {
+            let id: i64 = get(r, "id")?;
+            let extra: serde_json::Value =
+                serde_json::from_str(&get::<String>(r, "extra_json")?).map_err(Error::internal)?;
+            let path: String = get(r, "path")?;
+            flat.push((
+                get(r, "parent_id")?,
+                LedgerItem {
+                    id,
+                    label: get(r, "label")?,
+                    number: get(r, "number")?,
+                    ordinal: get(r, "ordinal")?,
+                    level: get(r, "level")?,
+                    path: path.split('.').map(str::to_string).collect(),
+                    title: get(r, "title")?,
+                    text: get(r, "body")?,
+                    line: get(r, "line")?,
+                    is_task: get::<i64>(r, "is_task")? != 0,
+                    deadline: get(r, "deadline")?,
+                    units: units_of.remove(&id).unwrap_or_default(),
+                    unresolved_units: unresolved_of.remove(&id).unwrap_or_default(),
+                    targets: targets_of.remove(&id).unwrap_or_default(),
+                    deadlines: extra.get("deadlines").cloned().unwrap_or_default(),
+                    projects: extra.get("projects").cloned().unwrap_or_default(),
+                    children: Vec::new(),
+                },
+            ));
+        }
+        Ok(Ledger {
+            plan,
+            issuer: parsed.get("issuer").and_then(|v| v.as_str()).map(str::to_string),
+            doc_number: parsed.get("doc_number").and_then(|v| v.as_str()).map(str::to_string),
+            warnings: parsed.get("warnings").cloned().unwrap_or_default(),
+            items: build_tree(flat),
+        })
+    }
+
+    pub(crate) async fn indicators_of_plan(&self, plan_id: i64) -> Result<Vec<IndicatorRecord>, Error> {
+        let rows = sqlx::query(
+            "SELECT n.id, n.item_id, n.clause, n.metric, n.op, n.target, n.target_max, n.measure, n.baseline, n.deadline \
+             FROM indicators n JOIN items i ON i.id = n.item_id WHERE i.plan_id = $1 ORDER BY i.position, n.position",
+        )
+        .bind(plan_id)
+        .fetch_all(&self.read)
+        .await
+        .db()?;
+        rows.iter().map(indicator_from_row).collect()
+    }
+
+    /// Names of the plan that resolve to no unit.
+    pub async fn unresolved_names(&self, plan_id: i64) -> Result<Vec<UnresolvedName>, Error> {
+        let rows = sqlx::query(
+            "SELECT r.item_id, i.path, r.name, r.role FROM unresolved_names r JOIN items i ON i.id = r.item_id \
+             WHERE i.plan_id = $1 ORDER BY r.name, i.position",
+        )
+        .bind(plan_id)
+        .fetch_all(&self.read)
+        .await
+        .db()?;
+        rows.iter()
+            .map(|r| {
+                Ok(UnresolvedName {
+                    item_id: get(r, "item_id")?,
+                    path: get(r, "path")?,
+                    name: get(r, "name")?,
+                    role: get(r, "role")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Resolves the plan's unmapped names again, after the office added units, aliases or groups.
+    pub async fn resolve_plan_names(&self, ctx: &Ctx, plan_id: i64) -> Result<Vec<UnresolvedName>, Error> {
+        ctx.actor.require_admin()?;
+        let pending = self.unresolved_names(plan_id).await?;
+        self.write(ctx, async |tx| {
+            let mut mapped = 0;
+            for u in &pending {
+                if tx.assign(u.item_id, &u.name, &u.role, "").await? {
+                    sqlx::query("DELETE FROM unresolved_names WHERE item_id = $1 AND name = $2")
+                        .bind(u.item_id)
+                        .bind(&u.name)
+                        .execute(tx.conn())
+                        .await
+                        .db()?;
+                    mapped += 1;
+                }
+            }
+            if mapped > 0 {
+                tx.audit("plan.resolve_names", "plan", plan_id, &(), &serde_json::json!({ "mapped": mapped })).await?;
+            }
+            Ok(())
+        })
+        .await?;
+        self.unresolved_names(plan_id).await
+    }
+
+    /// Publishes a draft: from now on units owe reports on it. Every name must be mapped first.
+    pub async fn publish_plan(&self, ctx: &Ctx, plan_id: i64, row_version: i64) -> Result<PlanRecord, Error> {
+        ctx.actor.require_admin()?;
+        let pending = self.unresolved_names(plan_id).await?;
+        if !pending.is_empty() {
+            let mut names: Vec<&str> = pending.iter().map(|u| u.name.as_str()).collect();
+            names.dedup();
+            return Err(Error::new(
+                ErrorKind::Conflict,
+                "plan.unresolved_units",
+                format!("还有{}个单位名称未对应到单位：{}", names.len(), names.join("、")),
+                format!("{} unit names are not mapped yet: {}", names.len(), names.join(", ")),
+            ));
+        }
+        self.write(ctx, async |tx| {
+            let before = tx.plan(plan_id).await?;
+            tx.check_draft(&before, row_version)?;
+            sqlx::query(
+                "UPDATE plans SET state = 'published', published_at = $1, row_version = row_version + 1 WHERE id = $2",
+            )
+            .bind(tx.now)
+            .bind(plan_id)
+            .execute(tx.conn())
+            .await
+            .db()?;
+            let after = tx.plan(plan_id).await?;
+            tx.audit("plan.publish", "plan", plan_id, &before, &after).await?;
+            Ok(after)
+        })
+        .await
+    }
+
+    /// Corrects an item of a draft plan.
+    pub async fn update_item(
+        &self,
+        ctx: &Ctx,
+        item_id: i64,
+        row_version: i64,
+        patch: &ItemPatch,
+    ) -> Result<PlanRecord, Error> {
+        ctx.actor.require_admin()?;
+        let patch = patch.clone();
+        self.write(ctx, async |tx| {
+            let plan_id = tx.plan_of_item(item_id).await?;
+            let plan = tx.plan(plan_id).await?;
+            tx.check_draft(&plan, row_version)?;
+            let before = tx.item_fields(item_id).await?;
+            if let Some(title) = &patch.title {
+                let title = title.trim();
+                if title.is_empty() || title.chars().count() > 500 {
+                    return Err(Error::bad_input(
+                        "item.title",
+                        "任务标题不能为空且不超过500字",
+                        "A title is 1 to 500 characters",
+                    ));
+                }
+                sqlx::query("UPDATE items SET title = $1 WHERE id = $2")
+                    .bind(title)
+                    .bind(item_id)
+                    .execute(tx.conn())
+                    .await
+                    .db()?;
+            }
+            if let Some(text) = &patch.text {
+                sqlx::query("UPDATE items SET body = $1 WHERE id = $2")
+                    .bind(text)
+                    .bind(item_id)
+                    .execute(tx.conn())
+                    .await
+                    .db()?;
+            }
+            if let Some(deadline) = &patch.deadline {
+                let d = duban_core::periods::parse_date(deadline)?;
+                sqlx::query("UPDATE items SET deadline = $1 WHERE id = $2")
+                    .bind(d.to_string())
+                    .bind(item_id)
+                    .execute(tx.conn())
+                    .await
+                    .db()?;
+            }
+            if let Some(units) = &patch.units {
+                sqlx::query("DELETE FROM assignments WHERE item_id = $1")
+                    .bind(item_id)
+                    .execute(tx.conn())
+                    .await
+                    .db()?;
+                for (unit_id, role) in units {
+                    if !["lead", "co", "responsible"].contains(&role.as_str()) {
+                        return Err(Error::bad_input(
+                            "assignment.role",
+                            "角色应为 lead、co 或 responsible",
+                            "A role is lead, co or responsible",
+                        ));
+                    }
+                    sqlx::query("INSERT INTO assignments (item_id, unit_id, role, duty) VALUES ($1, $2, $3, '')")
+                        .bind(item_id)
+                        .bind(*unit_id)
+                        .bind(role)
+                        .execute(tx.conn())
+                        .await
+                        .db()?;
+                }
+            }
+            let after = tx.item_fields(item_id).await?;
+            tx.bump(plan_id).await?;
+            tx.audit("item.update", "item", item_id, &before, &after).await?;
+            tx.plan(plan_id).await
+        })
+        .await
+    }
+
+    /// Removes an item (and its children) from a draft plan.
+    pub async fn delete_item(&self, ctx: &Ctx, item_id: i64, row_version: i64) -> Result<PlanRecord, Error> {
+        ctx.actor.require_admin()?;
+        self.write(ctx, async |tx| {
+            let plan_id = tx.plan_of_item(item_id).await?;
+            let plan = tx.plan(plan_id).await?;
+            tx.check_draft(&plan, row_version)?;
+            let before = tx.item_fields(item_id).await?;
+            sqlx::query("DELETE FROM items WHERE id = $1").bind(item_id).execute(tx.conn()).await.db()?;
+            tx.bump(plan_id).await?;
+            tx.audit("item.delete", "item", item_id, &before, &()).await?;
+            tx.plan(plan_id).await
+        })
+        .await
+    }
+
+    /// Adds an indicator to an item of a draft plan.
+    pub async fn add_indicator(
+        &self,
+        ctx: &Ctx,
+        item_id: i64,
+        row_version: i64,
+        new: &NewIndicator,
+    ) -> Result<IndicatorRecord, Error> {
+        ctx.actor.require_admin()?;
+        if duban_core::status::Comparator::parse(&new.op).is_none() || !new.value.is_finite() {
+            return Err(Error::bad_input(
+                "indicator.op",
+                "比较符应为 >=、>、<=、<、= 或 range，数值须有限",
+                "op is >=, >, <=, <, = or range; value finite",
+            ));
+        }
+        let new = new.clone();
+        self.write(ctx, async |tx| {
+            let plan_id = tx.plan_of_item(item_id).await?;
+            let plan = tx.plan(plan_id).await?;
+            tx.check_draft(&plan, row_version)?;
+            let deadline = match &new.deadline {
+                Some(d) => duban_core::periods::parse_date(d)?.to_string(),
+                None => get(&sqlx::query("SELECT deadline FROM items WHERE id = $1").bind(item_id).fetch_one(tx.conn()).await.db()?, "deadline")?,
+            };
+            let row = sqlx::query(
+                "INSERT INTO indicators (item_id, position, clause, metric, op, target, target_max, measure, baseline, deadline) \
+                 VALUES ($1, (SELECT COUNT(*) FROM indicators WHERE item_id = $1), $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            )
+                // sqlx's Any driver prepares a NULL f64 with a non-float type; do not cache the statement.
+                .persistent(false)
+            .bind(item_id)
+            .bind(&new.text)
+            .bind(&new.metric)
+            .bind(&new.op)
+            .bind(new.value)
+            .bind(new.value_max)
+            .bind(&new.unit)
+            .bind(new.baseline)
+            .bind(&deadline)
+            .fetch_one(tx.conn())
+            .await
+            .db()?;
+            let rec = IndicatorRecord {
+                id: get(&row, "id")?,
+                item_id,
+                text: new.text.clone(),
+                metric: new.metric.clone(),
+                value: new.value,
+                value_max: new.value_max,
+                unit: new.unit.clone(),
+                op: new.op.clone(),
+                baseline: new.baseline,
+                deadline,
+            };
+            tx.bump(plan_id).await?;
+            tx.audit("indicator.create", "indicator", rec.id, &(), &rec).await?;
+            Ok(rec)
+        })
+        .await
+    }
+}
+
+impl Tx {
+    async fn insert_item(
+        &mut self,
+        plan_id: i64,
+        parent: Option<i64>,
+        item: &Item,
+        year: i32,
+        position: &mut i64,
+    ) -> Result<(), Error> {
+        *position += 1;
+        let deadline =
+            item.deadlines.iter().filter_map(|d| d.date.clone()).max().unwrap_or_else(|| format!("{year}-12-31"));
+        let extra = serde_json::json!({ "deadlines": item.deadlines, "projects": item.projects });
+        let row = sqlx::query(
+            "INSERT INTO items (plan_id, parent_id, position, path, label, number, ordinal, level, title, body, is_task, \
+             deadline, line, extra_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+        )
+        .bind(plan_id)
+        .bind(parent)
+        .bind(*position)
+        .bind(item.path.join("."))
+        .bind(&item.label)
+        .bind(&item.number)
+        .bind(i64::from(item.ordinal))
+        .bind(i64::from(item.level))
+        .bind(&item.title)
+        .bind(&item.text)
+        .bind(i64::from(item.is_task()))
+        .bind(&deadline)
+        .bind(i64::from(item.line))
+        .bind(extra.to_string())
+        .fetch_one(self.conn())
+        .await
+        .db()?;
+        let id: i64 = get(&row, "id")?;
+        for u in &item.units {
+            let role = match u.role {
+                PlanRole::Lead => "lead",
+                PlanRole::Co => "co",
+                PlanRole::Responsible => "responsible",
+            };
+            let duty = u.duty.clone().unwrap_or_default();
+            if !self.assign(id, &u.name, role, &duty).await? {
+                sqlx::query(
+                    "INSERT INTO unresolved_names (item_id, name, role, duty) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                )
+                .bind(id)
+                .bind(check_name(&u.name)?)
+                .bind(role)
+                .bind(&duty)
+                .execute(self.conn())
+                .await
+                .db()?;
+            }
+        }
+        for (i, t) in item.targets.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO indicators (item_id, position, clause, metric, op, target, target_max, measure, baseline, deadline) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9)",
+            )
+                // sqlx's Any driver prepares a NULL f64 with a non-float type; do not cache the statement.
+                .persistent(false)
+            .bind(id)
+            .bind(i as i64)
+            .bind(&t.text)
+            .bind(&t.metric)
+            .bind(t.op.as_str())
+            .bind(t.value)
+            .bind(t.value_max)
+            .bind(&t.unit)
+            .bind(t.deadline.clone().unwrap_or_else(|| deadline.clone()))
+            .execute(self.conn())
+            .await
+            .db()?;
+        }
+        for child in &item.children {
+            Box::pin(self.insert_item(plan_id, Some(id), child, year, position)).await?;
+        }
+        Ok(())
+    }
+
+    /// Assigns the unit(s) `name` resolves to; false when it resolves to nothing.
+    async fn assign(&mut self, item_id: i64, name: &str, role: &str, duty: &str) -> Result<bool, Error> {
+        let ids = match self.resolve_name(name).await? {
+            Resolved::Unit(id) => vec![id],
+            Resolved::Group(ids) => ids,
+            Resolved::Nothing => return Ok(false),
+        };
+        for unit_id in ids {
+            sqlx::query(
+                "INSERT INTO assignments (item_id, unit_id, role, duty) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            )
+            .bind(item_id)
+            .bind(unit_id)
+            .bind(role)
+            .bind(duty)
+            .execute(self.conn())
+            .await
+            .db()?;
+        }
+        Ok(true)
+    }
+
+    pub(crate) async fn plan(&mut self, id: i64) -> Result<PlanRecord, Error> {
+        let row = sqlx::query(&format!("SELECT {PLAN_COLS} FROM plans WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(self.conn())
+            .await
+            .db()?
+            .ok_or_else(|| Error::not_found("计划", "plan"))?;
+        plan_from_row(&row)
+    }
+
+    async fn plan_of_item(&mut self, item_id: i64) -> Result<i64, Error> {
+        let row = sqlx::query("SELECT plan_id FROM items WHERE id = $1")
+            .bind(item_id)
+            .fetch_optional(self.conn())
+            .await
+            .db()?
+            .ok_or_else(|| Error::not_found("任务", "item"))?;
+        get(&row, "plan_id")
+    }
+
+    async fn item_fields(&mut self, item_id: i64) -> Result<serde_json::Value, Error> {
+        let r = sqlx::query("SELECT path, title, body, deadline FROM items WHERE id = $1")
+            .bind(item_id)
+            .fetch_one(self.conn())
+            .await
+            .db()?;
+        let units = sqlx::query("SELECT unit_id, role FROM assignments WHERE item_id = $1 ORDER BY unit_id")
+            .bind(item_id)
+            .fetch_all(self.conn())
+            .await
+            .db()?;
+        let mut us = Vec::new();
+        for u in &units {
+            us.push((get::<i64>(u, "unit_id")?, get::<String>(u, "role")?));
+        }
+        Ok(serde_json::json!({
+            "path": get::<String>(&r, "path")?,
+            "title": get::<String>(&r, "title")?,
+            "text": get::<String>(&r, "body")?,
+            "deadline": get::<String>(&r, "deadline")?,
+            "units": us,
+        }))
+    }
+
+    fn check_draft(&self, plan: &PlanRecord, row_version: i64) -> Result<(), Error> {
+        if plan.row_version != row_version {
+            return Err(Error::stale("计划", "plan"));
+        }
+        if plan.state != "draft" {
+            return Err(Error::new(
+                ErrorKind::Conflict,
+                "plan.not_draft",
+                "计划已发布，不能直接修改",
+                "The plan is published and cannot be edited in place",
+            ));
+        }
+        Ok(())
+    }
+
+    async fn bump(&mut self, plan_id: i64) -> Result<(), Error> {
+        sqlx::query("UPDATE plans SET row_version = row_version + 1 WHERE id = $1")
+            .bind(plan_id)
+            .execute(self.conn())
+            .await
+            .db()?;
+        Ok(())
+    }
+}
+
+fn build_tree(flat: Vec<(Option<i64>, LedgerItem)>) -> Vec<LedgerItem> {
+    // Attach children bottom-up: walking backwards, every child is complete before its parent takes it.
+    let mut index: HashMap<i64, usize> = HashMap::new();
+    for (i, (_, it)) in flat.iter().enumerate() {
+        index.insert(it.id, i);
+    }
+    let mut slots: Vec<Option<(Option<i64>, LedgerItem)>> = flat.into_iter().map(Some).collect();
+    let mut roots = Vec::new();
+    for i in (0..slots.len()).rev() {
+        let Some((parent, item)) = slots[i].take() else { continue };
+        match parent.and_then(|p| index.get(&p).copied()) {
+            Some(pi) if pi < i => {
+                if let Some((_, p)) = slots[pi].as_mut() {
+                    p.children.insert(0, item);
+                }
+            }
+            _ => roots.insert(0, item),
+        }
+    }
+    roots
+}
+
+fn plan_from_row(r: &sqlx::any::AnyRow) -> Result<PlanRecord, Error> {
+    Ok(PlanRecord {
+        id: get(r, "id")?,
+        title: get(r, "title")?,
+        year: get(r, "year")?,
+        state: get(r, "state")?,
+        version: get(r, "version")?,
+        previous_id: get(r, "previous_id")?,
+        source_name: get(r, "source_name")?,
+        source_sha256: get(r, "source_sha256")?,
+        row_version: get(r, "row_version")?,
+        created_at: get(r, "created_at")?,
+        published_at: get(r, "published_at")?,
+    })
+}
+
+pub(crate) fn indicator_from_row(r: &sqlx::any::AnyRow) -> Result<IndicatorRecord, Error> {
+    Ok(IndicatorRecord {
+        id: get(r, "id")?,
+        item_id: get(r, "item_id")?,
+        text: get(r, "clause")?,
+        metric: get(r, "metric")?,
+        value: get(r, "target")?,
+        value_max: get(r, "target_max")?,
+        unit: get(r, "measure")?,
+        op: get(r, "op")?,
+        baseline: get(r, "baseline")?,
+        deadline: get(r, "deadline")?,
+    })
+}

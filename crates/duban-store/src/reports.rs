@@ -1,0 +1,799 @@
+//! Progress reports and their life cycle, the to-do list of a unit, 催报 reminders and 延期申请.
+
+use duban_core::lifecycle::next_state;
+use duban_core::periods::{local_date, parse_date};
+use duban_core::{Actor, Error, ErrorKind, ReportAction, ReportState};
+use serde::{Deserialize, Serialize};
+
+use crate::Ctx;
+use crate::db::{DbResult, Store, Tx, get};
+use crate::periods::PeriodRecord;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportValue {
+    pub indicator_id: i64,
+    pub value: f64,
+}
+
+/// What a unit writes: a new report (no `version`) or an edit of its draft (the version it was read at).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ReportDraft {
+    pub period_id: i64,
+    pub item_id: i64,
+    pub unit_id: i64,
+    #[serde(default)]
+    pub progress: String,
+    #[serde(default)]
+    pub problems: String,
+    #[serde(default)]
+    pub next_steps: String,
+    #[serde(default)]
+    pub percent: Option<f64>,
+    #[serde(default)]
+    pub finished: bool,
+    #[serde(default)]
+    pub values: Vec<ReportValue>,
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportRecord {
+    pub id: i64,
+    pub period_id: i64,
+    pub item_id: i64,
+    pub unit_id: i64,
+    pub state: ReportState,
+    pub progress: String,
+    pub problems: String,
+    pub next_steps: String,
+    pub percent: Option<f64>,
+    pub finished: bool,
+    pub return_reason: String,
+    pub submitted_at: Option<i64>,
+    pub first_submitted_at: Option<i64>,
+    pub reviewed_at: Option<i64>,
+    pub version: i64,
+    pub updated_at: i64,
+    pub values: Vec<ReportValue>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ReportFilter {
+    pub plan_id: Option<i64>,
+    pub period_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub item_id: Option<i64>,
+    pub state: Option<String>,
+    pub limit: Option<i64>,
+}
+
+/// One line of a unit's to-do list: a task it holds and where its report for the period stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TodoRow {
+    pub item_id: i64,
+    pub path: String,
+    pub title: String,
+    pub role: String,
+    pub unit_id: i64,
+    pub period_id: i64,
+    pub due_on: String,
+    pub locked: bool,
+    pub report_id: Option<i64>,
+    /// `None`: not started.
+    pub state: Option<ReportState>,
+    pub return_reason: String,
+    pub version: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReminderRecord {
+    pub id: i64,
+    pub period_id: i64,
+    pub unit_id: i64,
+    pub item_id: Option<i64>,
+    pub note: String,
+    pub sent_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExtensionRecord {
+    pub id: i64,
+    pub item_id: i64,
+    pub unit_id: i64,
+    pub requested_on: String,
+    pub reason: String,
+    /// pending, approved, refused.
+    pub state: String,
+    pub decision_note: String,
+}
+
+const REPORT_COLS: &str = "id, period_id, item_id, unit_id, state, progress, problems, next_steps, percent, finished, \
+     return_reason, submitted_at, first_submitted_at, reviewed_at, version, updated_at";
+
+const MAX_TEXT: usize = 20_000;
+
+impl Store {
+    /// Creates or edits a unit's draft report.
+    pub async fn save_report(&self, ctx: &Ctx, draft: &ReportDraft) -> Result<ReportRecord, Error> {
+        check_draft_fields(draft)?;
+        let draft = draft.clone();
+        self.write(ctx, async |tx| {
+            let period = tx.period(draft.period_id).await?;
+            tx.check_reportable(&period, draft.item_id, draft.unit_id).await?;
+            let existing = tx.report_at(draft.period_id, draft.item_id, draft.unit_id).await?;
+            let state = next_state(existing.as_ref().map(|r| r.state), ReportAction::Save, &tx.actor, draft.unit_id)?;
+            tx.check_open(&period, draft.unit_id).await?;
+            tx.check_values(draft.item_id, &draft.values).await?;
+            let id = match &existing {
+                Some(r) => {
+                    if draft.version != Some(r.version) {
+                        return Err(Error::stale("报告", "report"));
+                    }
+                    sqlx::query(
+                        "UPDATE reports SET progress = $1, problems = $2, next_steps = $3, percent = $4, finished = $5, \
+                         version = version + 1, updated_at = $6, updated_by = $7 WHERE id = $8",
+                    )
+                        // sqlx's Any driver prepares a NULL f64 with a non-float type; do not cache the statement.
+                        .persistent(false)
+                    .bind(&draft.progress)
+                    .bind(&draft.problems)
+                    .bind(&draft.next_steps)
+                    .bind(draft.percent)
+                    .bind(i64::from(draft.finished))
+                    .bind(tx.now)
+                    .bind(tx.actor.user_id)
+                    .bind(r.id)
+                    .execute(tx.conn())
+                    .await
+                    .db()?;
+                    sqlx::query("DELETE FROM report_values WHERE report_id = $1").bind(r.id).execute(tx.conn()).await.db()?;
+                    r.id
+                }
+                None => {
+                    let row = sqlx::query(
+                        "INSERT INTO reports (period_id, item_id, unit_id, state, progress, problems, next_steps, percent, \
+                         finished, return_reason, version, created_at, updated_at, updated_by) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', 1, $10, $10, $11) RETURNING id",
+                    )
+                        // sqlx's Any driver prepares a NULL f64 with a non-float type; do not cache the statement.
+                        .persistent(false)
+                    .bind(draft.period_id)
+                    .bind(draft.item_id)
+                    .bind(draft.unit_id)
+                    .bind(state.as_str())
+                    .bind(&draft.progress)
+                    .bind(&draft.problems)
+                    .bind(&draft.next_steps)
+                    .bind(draft.percent)
+                    .bind(i64::from(draft.finished))
+                    .bind(tx.now)
+                    .bind(tx.actor.user_id)
+                    .fetch_one(tx.conn())
+                    .await
+                    .db()?;
+                    get(&row, "id")?
+                }
+            };
+            for v in &draft.values {
+                sqlx::query("INSERT INTO report_values (report_id, indicator_id, value) VALUES ($1, $2, $3)")
+                    .bind(id)
+                    .bind(v.indicator_id)
+                    .bind(v.value)
+                    .execute(tx.conn())
+                    .await
+                    .db()?;
+            }
+            let after = tx.report(id).await?;
+            tx.audit("report.save", "report", id, &existing, &after).await?;
+            Ok(after)
+        })
+        .await
+    }
+
+    /// Sends the report to the office.
+    pub async fn submit_report(&self, ctx: &Ctx, id: i64, version: i64) -> Result<ReportRecord, Error> {
+        self.write(ctx, async |tx| {
+            let before = tx.report(id).await?;
+            let state = next_state(Some(before.state), ReportAction::Submit, &tx.actor, before.unit_id)?;
+            let period = tx.period(before.period_id).await?;
+            tx.check_open(&period, before.unit_id).await?;
+            check_version(&before, version)?;
+            if before.progress.trim().is_empty() {
+                return Err(Error::bad_input("report.progress_empty", "请填写工作进展后再报送", "Write the progress before submitting"));
+            }
+            sqlx::query(
+                "UPDATE reports SET state = $1, submitted_at = $2, first_submitted_at = COALESCE(first_submitted_at, $2), \
+                 version = version + 1, updated_at = $2, updated_by = $3 WHERE id = $4",
+            )
+            .bind(state.as_str())
+            .bind(tx.now)
+            .bind(tx.actor.user_id)
+            .bind(id)
+            .execute(tx.conn())
+            .await
+            .db()?;
+            let after = tx.report(id).await?;
+            tx.audit("report.submit", "report", id, &before, &after).await?;
+            Ok(after)
+        })
+        .await
+    }
+
+    /// The office approves a submitted report, or returns it with a reason.
+    pub async fn review_report(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        version: i64,
+        approve: bool,
+        reason: &str,
+    ) -> Result<ReportRecord, Error> {
+        let reason = reason.trim().to_string();
+        if !approve && reason.is_empty() {
+            return Err(Error::bad_input("report.reason_required", "退回须说明理由", "A return needs a reason"));
+        }
+        if reason.chars().count() > 2000 {
+            return Err(Error::bad_input(
+                "report.reason_long",
+                "理由不超过2000字",
+                "A reason is at most 2000 characters",
+            ));
+        }
+        let action = if approve { ReportAction::Approve } else { ReportAction::Return };
+        self.write(ctx, async |tx| {
+            let before = tx.report(id).await?;
+            let state = next_state(Some(before.state), action, &tx.actor, before.unit_id)?;
+            check_version(&before, version)?;
+            sqlx::query(
+                "UPDATE reports SET state = $1, return_reason = $2, reviewed_at = $3, reviewed_by = $4, \
+                 version = version + 1, updated_at = $3, updated_by = $4 WHERE id = $5",
+            )
+            .bind(state.as_str())
+            .bind(if approve { before.return_reason.as_str() } else { reason.as_str() })
+            .bind(tx.now)
+            .bind(tx.actor.user_id)
+            .bind(id)
+            .execute(tx.conn())
+            .await
+            .db()?;
+            let after = tx.report(id).await?;
+            tx.audit(if approve { "report.approve" } else { "report.return" }, "report", id, &before, &after).await?;
+            Ok(after)
+        })
+        .await
+    }
+
+    /// The office reopens a submitted or approved report as a draft for the unit to change.
+    pub async fn reopen_report(&self, ctx: &Ctx, id: i64, reason: &str) -> Result<ReportRecord, Error> {
+        let reason = reason.trim().to_string();
+        self.write(ctx, async |tx| {
+            let before = tx.report(id).await?;
+            let state = next_state(Some(before.state), ReportAction::Reopen, &tx.actor, before.unit_id)?;
+            sqlx::query(
+                "UPDATE reports SET state = $1, return_reason = $2, version = version + 1, updated_at = $3, updated_by = $4 WHERE id = $5",
+            )
+            .bind(state.as_str())
+            .bind(&reason)
+            .bind(tx.now)
+            .bind(tx.actor.user_id)
+            .bind(id)
+            .execute(tx.conn())
+            .await
+            .db()?;
+            let after = tx.report(id).await?;
+            tx.audit("report.reopen", "report", id, &before, &after).await?;
+            Ok(after)
+        })
+        .await
+    }
+
+    pub async fn get_report(&self, actor: &Actor, id: i64) -> Result<ReportRecord, Error> {
+        let row = sqlx::query(&format!("SELECT {REPORT_COLS} FROM reports WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await
+            .db()?
+            .ok_or_else(|| Error::not_found("报告", "report"))?;
+        let mut r = report_from_row(&row)?;
+        actor.require_read_unit(r.unit_id)?;
+        r.values = self.values_of(&[r.id]).await?.into_iter().map(|(_, v)| v).collect();
+        Ok(r)
+    }
+
+    /// Reports matching the filter that the actor may see (a unit's people: their unit's only).
+    pub async fn list_reports(&self, actor: &Actor, f: &ReportFilter) -> Result<Vec<ReportRecord>, Error> {
+        let unit = match (actor.role.needs_unit(), f.unit_id) {
+            (true, Some(u)) if Some(u) != actor.unit_id => return Err(Error::forbidden()),
+            (true, _) => actor.unit_id,
+            (false, u) => u,
+        };
+        if let Some(s) = &f.state
+            && ReportState::parse(s).is_none()
+        {
+            return Err(Error::bad_input(
+                "report.state",
+                "状态应为 draft、submitted、returned 或 approved",
+                "state is draft, submitted, returned or approved",
+            ));
+        }
+        let limit = f.limit.unwrap_or(500).clamp(1, 5000);
+        let rows = sqlx::query(&format!(
+            "SELECT {REPORT_COLS} FROM reports r WHERE ($1 IS NULL OR period_id = $1) AND ($2 IS NULL OR unit_id = $2) \
+             AND ($3 IS NULL OR item_id = $3) AND ($4 IS NULL OR state = $4) \
+             AND ($5 IS NULL OR period_id IN (SELECT id FROM periods WHERE plan_id = $5)) ORDER BY id LIMIT $6"
+        ))
+        .bind(f.period_id)
+        .bind(unit)
+        .bind(f.item_id)
+        .bind(f.state.clone())
+        .bind(f.plan_id)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await
+        .db()?;
+        let mut out: Vec<ReportRecord> = rows.iter().map(report_from_row).collect::<Result<_, _>>()?;
+        let ids: Vec<i64> = out.iter().map(|r| r.id).collect();
+        for (rid, v) in self.values_of(&ids).await? {
+            if let Some(r) = out.iter_mut().find(|r| r.id == rid) {
+                r.values.push(v);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn values_of(&self, ids: &[i64]) -> Result<Vec<(i64, ReportValue)>, Error> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(500) {
+            if chunk.is_empty() {
+                continue;
+            }
+            let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            let rows = sqlx::query(&format!(
+                "SELECT report_id, indicator_id, value FROM report_values WHERE report_id IN ({list}) ORDER BY report_id, indicator_id"
+            ))
+            .fetch_all(&self.read)
+            .await
+            .db()?;
+            for r in &rows {
+                out.push((
+                    get(r, "report_id")?,
+                    ReportValue { indicator_id: get(r, "indicator_id")?, value: get(r, "value")? },
+                ));
+            }
+        }
+        Ok(out)
+    }
+
+    /// What `unit_id` owes for the period: every task it holds, with its report's state.
+    pub async fn todo(&self, ctx: &Ctx, period_id: i64, unit_id: i64) -> Result<Vec<TodoRow>, Error> {
+        ctx.actor.require_read_unit(unit_id)?;
+        let prow = sqlx::query(
+            "SELECT id, plan_id, key, label_zh, label_en, starts_on, ends_on, due_on, grace_days FROM periods WHERE id = $1",
+        )
+        .bind(period_id)
+        .fetch_optional(&self.read)
+        .await
+        .db()?
+        .ok_or_else(|| Error::not_found("期次", "period"))?;
+        let period = crate::periods::period_from_row(&prow)?;
+        let locked = period.spec.is_locked(local_date(ctx.now));
+        let rows = sqlx::query(
+            "SELECT i.id AS item_id, i.path, i.title, a.role, r.id AS report_id, r.state, r.return_reason, r.version \
+             FROM assignments a JOIN items i ON i.id = a.item_id \
+             LEFT JOIN reports r ON r.item_id = i.id AND r.unit_id = a.unit_id AND r.period_id = $1 \
+             WHERE a.unit_id = $2 AND i.plan_id = $3 AND i.is_task = 1 ORDER BY i.position",
+        )
+        .bind(period_id)
+        .bind(unit_id)
+        .bind(period.plan_id)
+        .fetch_all(&self.read)
+        .await
+        .db()?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let state: Option<String> = get(r, "state")?;
+            out.push(TodoRow {
+                item_id: get(r, "item_id")?,
+                path: get(r, "path")?,
+                title: get(r, "title")?,
+                role: get(r, "role")?,
+                unit_id,
+                period_id,
+                due_on: period.spec.due_on.to_string(),
+                locked,
+                report_id: get(r, "report_id")?,
+                state: state.as_deref().and_then(ReportState::parse),
+                return_reason: get::<Option<String>>(r, "return_reason")?.unwrap_or_default(),
+                version: get(r, "version")?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// 催报: records a reminder to a unit for a period (and one task, or all of them).
+    pub async fn remind(
+        &self,
+        ctx: &Ctx,
+        period_id: i64,
+        unit_id: i64,
+        item_id: Option<i64>,
+        note: &str,
+    ) -> Result<ReminderRecord, Error> {
+        ctx.actor.require_admin()?;
+        let note = note.trim().to_string();
+        self.get_unit(unit_id).await?;
+        self.write(ctx, async |tx| {
+            tx.period(period_id).await?;
+            let row = sqlx::query(
+                "INSERT INTO reminders (period_id, unit_id, item_id, note, sent_by, sent_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(period_id)
+            .bind(unit_id)
+            .bind(item_id)
+            .bind(&note)
+            .bind(tx.actor.user_id)
+            .bind(tx.now)
+            .fetch_one(tx.conn())
+            .await
+            .db()?;
+            let rec = ReminderRecord { id: get(&row, "id")?, period_id, unit_id, item_id, note: note.clone(), sent_at: tx.now };
+            tx.audit("reminder.send", "reminder", rec.id, &(), &rec).await?;
+            Ok(rec)
+        })
+        .await
+    }
+
+    pub async fn reminders(&self, period_id: i64) -> Result<Vec<ReminderRecord>, Error> {
+        let rows = sqlx::query(
+            "SELECT id, period_id, unit_id, item_id, note, sent_at FROM reminders WHERE period_id = $1 ORDER BY id",
+        )
+        .bind(period_id)
+        .fetch_all(&self.read)
+        .await
+        .db()?;
+        rows.iter()
+            .map(|r| {
+                Ok(ReminderRecord {
+                    id: get(r, "id")?,
+                    period_id: get(r, "period_id")?,
+                    unit_id: get(r, "unit_id")?,
+                    item_id: get(r, "item_id")?,
+                    note: get(r, "note")?,
+                    sent_at: get(r, "sent_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// 延期申请: a unit asks for a later deadline on a task it holds.
+    pub async fn request_extension(
+        &self,
+        ctx: &Ctx,
+        item_id: i64,
+        unit_id: i64,
+        requested_on: &str,
+        reason: &str,
+    ) -> Result<ExtensionRecord, Error> {
+        if !ctx.actor.can_report_for(unit_id) {
+            return Err(Error::forbidden());
+        }
+        let requested_on = parse_date(requested_on)?.to_string();
+        let reason = reason.trim().to_string();
+        if reason.is_empty() {
+            return Err(Error::bad_input("extension.reason", "请说明延期理由", "Give a reason for the extension"));
+        }
+        self.write(ctx, async |tx| {
+            let assigned = sqlx::query("SELECT role FROM assignments WHERE item_id = $1 AND unit_id = $2")
+                .bind(item_id)
+                .bind(unit_id)
+                .fetch_optional(tx.conn())
+                .await
+                .db()?;
+            if assigned.is_none() {
+                return Err(not_assigned());
+            }
+            let row = sqlx::query(
+                "INSERT INTO extensions (item_id, unit_id, requested_on, reason, state, decision_note, created_by, created_at) \
+                 VALUES ($1, $2, $3, $4, 'pending', '', $5, $6) RETURNING id",
+            )
+            .bind(item_id)
+            .bind(unit_id)
+            .bind(&requested_on)
+            .bind(&reason)
+            .bind(tx.actor.user_id)
+            .bind(tx.now)
+            .fetch_one(tx.conn())
+            .await
+            .db()?;
+            let rec = ExtensionRecord {
+                id: get(&row, "id")?,
+                item_id,
+                unit_id,
+                requested_on: requested_on.clone(),
+                reason: reason.clone(),
+                state: "pending".into(),
+                decision_note: String::new(),
+            };
+            tx.audit("extension.request", "extension", rec.id, &(), &rec).await?;
+            Ok(rec)
+        })
+        .await
+    }
+
+    /// The office approves (the task's deadline moves) or refuses an extension request.
+    pub async fn decide_extension(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        approve: bool,
+        note: &str,
+    ) -> Result<ExtensionRecord, Error> {
+        ctx.actor.require_admin()?;
+        let note = note.trim().to_string();
+        self.write(ctx, async |tx| {
+            let row = sqlx::query(
+                "SELECT id, item_id, unit_id, requested_on, reason, state, decision_note FROM extensions WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(tx.conn())
+            .await
+            .db()?
+            .ok_or_else(|| Error::not_found("延期申请", "extension request"))?;
+            let before = extension_from_row(&row)?;
+            if before.state != "pending" {
+                return Err(Error::new(
+                    ErrorKind::Conflict,
+                    "extension.decided",
+                    "该申请已处理",
+                    "The request was already decided",
+                ));
+            }
+            let state = if approve { "approved" } else { "refused" };
+            sqlx::query(
+                "UPDATE extensions SET state = $1, decision_note = $2, decided_by = $3, decided_at = $4 WHERE id = $5",
+            )
+            .bind(state)
+            .bind(&note)
+            .bind(tx.actor.user_id)
+            .bind(tx.now)
+            .bind(id)
+            .execute(tx.conn())
+            .await
+            .db()?;
+            if approve {
+                sqlx::query("UPDATE items SET deadline = $1 WHERE id = $2 AND deadline < $1")
+                    .bind(&before.requested_on)
+                    .bind(before.item_id)
+                    .execute(tx.conn())
+                    .await
+                    .db()?;
+            }
+            let after = ExtensionRecord { state: state.into(), decision_note: note.clone(), ..before.clone() };
+            tx.audit("extension.decide", "extension", id, &before, &after).await?;
+            Ok(after)
+        })
+        .await
+    }
+
+    pub async fn extensions(&self, actor: &Actor, state: Option<&str>) -> Result<Vec<ExtensionRecord>, Error> {
+        let unit = if actor.role.needs_unit() { actor.unit_id } else { None };
+        let rows = sqlx::query(
+            "SELECT id, item_id, unit_id, requested_on, reason, state, decision_note FROM extensions \
+             WHERE ($1 IS NULL OR state = $1) AND ($2 IS NULL OR unit_id = $2) ORDER BY id",
+        )
+        .bind(state.map(str::to_string))
+        .bind(unit)
+        .fetch_all(&self.read)
+        .await
+        .db()?;
+        rows.iter().map(extension_from_row).collect()
+    }
+}
+
+impl Tx {
+    pub(crate) async fn report(&mut self, id: i64) -> Result<ReportRecord, Error> {
+        let row = sqlx::query(&format!("SELECT {REPORT_COLS} FROM reports WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(self.conn())
+            .await
+            .db()?
+            .ok_or_else(|| Error::not_found("报告", "report"))?;
+        let mut r = report_from_row(&row)?;
+        if !self.actor.can_read_unit(r.unit_id) {
+            return Err(Error::forbidden());
+        }
+        let vals =
+            sqlx::query("SELECT indicator_id, value FROM report_values WHERE report_id = $1 ORDER BY indicator_id")
+                .bind(id)
+                .fetch_all(self.conn())
+                .await
+                .db()?;
+        for v in &vals {
+            r.values.push(ReportValue { indicator_id: get(v, "indicator_id")?, value: get(v, "value")? });
+        }
+        Ok(r)
+    }
+
+    async fn report_at(&mut self, period_id: i64, item_id: i64, unit_id: i64) -> Result<Option<ReportRecord>, Error> {
+        let row = sqlx::query("SELECT id FROM reports WHERE period_id = $1 AND item_id = $2 AND unit_id = $3")
+            .bind(period_id)
+            .bind(item_id)
+            .bind(unit_id)
+            .fetch_optional(self.conn())
+            .await
+            .db()?;
+        match row {
+            Some(r) => Ok(Some(self.report(get(&r, "id")?).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The task belongs to the period's plan, the plan is published, and the unit holds the task.
+    async fn check_reportable(&mut self, period: &PeriodRecord, item_id: i64, unit_id: i64) -> Result<(), Error> {
+        let row = sqlx::query(
+            "SELECT i.plan_id, i.is_task, p.state FROM items i JOIN plans p ON p.id = i.plan_id WHERE i.id = $1",
+        )
+        .bind(item_id)
+        .fetch_optional(self.conn())
+        .await
+        .db()?
+        .ok_or_else(|| Error::not_found("任务", "task"))?;
+        if get::<i64>(&row, "plan_id")? != period.plan_id || get::<i64>(&row, "is_task")? == 0 {
+            return Err(Error::bad_input(
+                "report.item",
+                "该任务不属于此期次的计划",
+                "The task is not part of this period's plan",
+            ));
+        }
+        if get::<String>(&row, "state")? != "published" {
+            return Err(Error::new(
+                ErrorKind::Conflict,
+                "plan.not_published",
+                "计划尚未发布",
+                "The plan is not published yet",
+            ));
+        }
+        if !self.actor.can_report_for(unit_id) {
+            return Err(Error::forbidden());
+        }
+        let assigned = sqlx::query("SELECT role FROM assignments WHERE item_id = $1 AND unit_id = $2")
+            .bind(item_id)
+            .bind(unit_id)
+            .fetch_optional(self.conn())
+            .await
+            .db()?;
+        if assigned.is_none() {
+            return Err(not_assigned());
+        }
+        Ok(())
+    }
+
+    async fn check_open(&mut self, period: &PeriodRecord, unit_id: i64) -> Result<(), Error> {
+        let today = local_date(chrono::DateTime::from_timestamp(self.now, 0).unwrap_or_default());
+        if !period.spec.is_open(today) {
+            return Err(Error::new(
+                ErrorKind::Conflict,
+                "period.not_started",
+                format!("期次“{}”尚未开始", period.spec.label_zh),
+                format!("The period {} has not started", period.spec.label_en),
+            ));
+        }
+        if !self.period_open_to(period, unit_id, today).await? {
+            return Err(Error::new(
+                ErrorKind::Locked,
+                "period.locked",
+                format!(
+                    "期次“{}”已于{}截止并锁定，请联系牵头处室开通补报",
+                    period.spec.label_zh,
+                    period.spec.last_open_day()
+                ),
+                format!(
+                    "The period {} closed on {}; ask the office for an exception",
+                    period.spec.label_en,
+                    period.spec.last_open_day()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    async fn check_values(&mut self, item_id: i64, values: &[ReportValue]) -> Result<(), Error> {
+        for v in values {
+            let row = sqlx::query("SELECT item_id FROM indicators WHERE id = $1")
+                .bind(v.indicator_id)
+                .fetch_optional(self.conn())
+                .await
+                .db()?;
+            match row {
+                Some(r) if get::<i64>(&r, "item_id")? == item_id => {}
+                _ => {
+                    return Err(Error::bad_input(
+                        "report.indicator",
+                        format!("指标{}不属于该任务", v.indicator_id),
+                        format!("Indicator {} is not one of this task's", v.indicator_id),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn check_draft_fields(d: &ReportDraft) -> Result<(), Error> {
+    for (field, text) in [("progress", &d.progress), ("problems", &d.problems), ("next_steps", &d.next_steps)] {
+        if text.chars().count() > MAX_TEXT {
+            return Err(Error::bad_input(
+                "report.too_long",
+                format!("“{field}”不超过{MAX_TEXT}字"),
+                format!("'{field}' is at most {MAX_TEXT} characters"),
+            ));
+        }
+    }
+    if let Some(p) = d.percent
+        && !(0.0..=100.0).contains(&p)
+    {
+        return Err(Error::bad_input("report.percent", "完成百分比应在0到100之间", "percent is between 0 and 100"));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for v in &d.values {
+        if !v.value.is_finite() {
+            return Err(Error::bad_input(
+                "report.value",
+                "指标值须为有限数值",
+                "An indicator value must be a finite number",
+            ));
+        }
+        if !seen.insert(v.indicator_id) {
+            return Err(Error::bad_input(
+                "report.value_twice",
+                "同一指标只能填一个值",
+                "Each indicator takes one value",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_version(r: &ReportRecord, version: i64) -> Result<(), Error> {
+    if r.version == version { Ok(()) } else { Err(Error::stale("报告", "report")) }
+}
+
+fn not_assigned() -> Error {
+    Error::bad_input("report.not_assigned", "该单位不承担此任务", "The unit does not hold this task")
+}
+
+pub(crate) fn report_from_row(r: &sqlx::any::AnyRow) -> Result<ReportRecord, Error> {
+    let state: String = get(r, "state")?;
+    Ok(ReportRecord {
+        id: get(r, "id")?,
+        period_id: get(r, "period_id")?,
+        item_id: get(r, "item_id")?,
+        unit_id: get(r, "unit_id")?,
+        state: ReportState::parse(&state).ok_or_else(|| Error::internal("unknown report state"))?,
+        progress: get(r, "progress")?,
+        problems: get(r, "problems")?,
+        next_steps: get(r, "next_steps")?,
+        percent: get(r, "percent")?,
+        finished: get::<i64>(r, "finished")? != 0,
+        return_reason: get(r, "return_reason")?,
+        submitted_at: get(r, "submitted_at")?,
+        first_submitted_at: get(r, "first_submitted_at")?,
+        reviewed_at: get(r, "reviewed_at")?,
+        version: get(r, "version")?,
+        updated_at: get(r, "updated_at")?,
+        values: Vec::new(),
+    })
+}
+
+fn extension_from_row(r: &sqlx::any::AnyRow) -> Result<ExtensionRecord, Error> {
+    Ok(ExtensionRecord {
+        id: get(r, "id")?,
+        item_id: get(r, "item_id")?,
+        unit_id: get(r, "unit_id")?,
+        requested_on: get(r, "requested_on")?,
+        reason: get(r, "reason")?,
+        state: get(r, "state")?,
+        decision_note: get(r, "decision_note")?,
+    })
+}

@@ -1,0 +1,360 @@
+//! The period summary: status of every indicator and task, completeness and on-time rates per unit and for
+//! the plan, lagging tasks, and forecasts. Computed from the records each time, so it is never stale.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, NaiveDate};
+use duban_core::periods::{local_date, parse_date};
+use duban_core::status::{
+    Assessment, Comparator, Forecast, Indicator, TaskFacts, assess_indicator, assess_task, forecast,
+};
+use duban_core::{Error, ReportState, Status, Thresholds};
+use serde::{Deserialize, Serialize};
+
+use crate::db::{DbResult, Store, get};
+use crate::periods::PeriodRecord;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusCounts {
+    pub completed: i64,
+    pub on_track: i64,
+    pub lagging: i64,
+    pub not_reported: i64,
+    pub overdue: i64,
+}
+
+impl StatusCounts {
+    fn add(&mut self, s: Status) {
+        match s {
+            Status::Completed => self.completed += 1,
+            Status::OnTrack => self.on_track += 1,
+            Status::Lagging => self.lagging += 1,
+            Status::NotReported => self.not_reported += 1,
+            Status::Overdue => self.overdue += 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskSummary {
+    pub item_id: i64,
+    pub path: String,
+    pub title: String,
+    pub status: Status,
+    pub status_zh: String,
+    pub ratio: Option<f64>,
+    pub at_risk: bool,
+    pub due_soon: bool,
+    pub deadline: String,
+    /// Responsible units, lead first.
+    pub units: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitRate {
+    pub unit_id: i64,
+    pub name: String,
+    /// Reports owed for the period (one per task held).
+    pub owed: i64,
+    /// Submitted or approved.
+    pub received: i64,
+    /// First sent by the due date.
+    pub on_time: i64,
+    pub completeness: f64,
+    pub on_time_rate: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorSummary {
+    pub indicator_id: i64,
+    pub item_id: i64,
+    pub path: String,
+    pub metric: String,
+    pub op: String,
+    pub target: f64,
+    pub unit: String,
+    pub deadline: String,
+    pub actual: Option<f64>,
+    pub expected: f64,
+    pub status: Status,
+    pub ratio: Option<f64>,
+    pub forecast: Option<Forecast>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartSummary {
+    pub path: String,
+    pub title: String,
+    pub counts: StatusCounts,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub plan_id: i64,
+    pub period: PeriodRecord,
+    /// The day the status is measured at: the end of the period.
+    pub as_of: String,
+    pub tasks_total: i64,
+    pub counts: StatusCounts,
+    pub reports_owed: i64,
+    pub reports_received: i64,
+    pub reports_on_time: i64,
+    pub completeness: f64,
+    pub on_time_rate: f64,
+    pub parts: Vec<PartSummary>,
+    pub tasks: Vec<TaskSummary>,
+    pub lagging: Vec<TaskSummary>,
+    /// Units, best first by completeness then timeliness.
+    pub units: Vec<UnitRate>,
+    pub indicators: Vec<IndicatorSummary>,
+}
+
+struct TaskRow {
+    id: i64,
+    path: String,
+    title: String,
+    deadline: NaiveDate,
+}
+
+impl Store {
+    /// The summary of a plan for the period with key `period_key` (`2022-06`).
+    pub async fn summary(&self, plan_id: i64, period_key: &str, th: &Thresholds) -> Result<Summary, Error> {
+        let plan = self.plan(plan_id).await?;
+        let period = self.period_by_key(plan_id, period_key).await?;
+        let as_of = period.spec.ends_on;
+        let start = NaiveDate::from_ymd_opt(i32::try_from(plan.year).unwrap_or(2000), 1, 1).unwrap_or(as_of);
+
+        let item_rows = sqlx::query(
+            "SELECT id, path, title, deadline, is_task, level FROM items WHERE plan_id = $1 ORDER BY position",
+        )
+        .bind(plan_id)
+        .fetch_all(&self.read)
+        .await
+        .db()?;
+        let mut tasks = Vec::new();
+        let mut part_titles: BTreeMap<String, String> = BTreeMap::new();
+        for r in &item_rows {
+            let path: String = get(r, "path")?;
+            if get::<i64>(r, "level")? == 1 {
+                part_titles.insert(path.clone(), get(r, "title")?);
+            }
+            if get::<i64>(r, "is_task")? != 0 {
+                tasks.push(TaskRow {
+                    id: get(r, "id")?,
+                    path,
+                    title: get(r, "title")?,
+                    deadline: parse_date(&get::<String>(r, "deadline")?)?,
+                });
+            }
+        }
+
+        let assigned = sqlx::query(
+            "SELECT a.item_id, a.unit_id, a.role, u.name FROM assignments a JOIN items i ON i.id = a.item_id \
+             JOIN units u ON u.id = a.unit_id WHERE i.plan_id = $1 AND i.is_task = 1 \
+             ORDER BY a.item_id, CASE a.role WHEN 'lead' THEN 0 WHEN 'responsible' THEN 1 ELSE 2 END, u.id",
+        )
+        .bind(plan_id)
+        .fetch_all(&self.read)
+        .await
+        .db()?;
+        let reports = sqlx::query(
+            "SELECT item_id, unit_id, state, percent, finished, first_submitted_at FROM reports WHERE period_id = $1",
+        )
+        .bind(period.id)
+        .fetch_all(&self.read)
+        .await
+        .db()?;
+        let values = sqlx::query(
+            "SELECT v.indicator_id, v.value, p.ends_on, r.submitted_at FROM report_values v \
+             JOIN reports r ON r.id = v.report_id JOIN periods p ON p.id = r.period_id \
+             WHERE p.plan_id = $1 AND p.ends_on <= $2 AND r.state IN ('submitted', 'approved') \
+             ORDER BY v.indicator_id, p.ends_on, r.submitted_at",
+        )
+        .bind(plan_id)
+        .bind(as_of.to_string())
+        .fetch_all(&self.read)
+        .await
+        .db()?;
+        let indicators = self.indicators_of_plan(plan_id).await?;
+
+        // Units per task, and the owed/received/on-time tally per unit.
+        let mut units_of: HashMap<i64, Vec<String>> = HashMap::new();
+        let mut rates: BTreeMap<i64, UnitRate> = BTreeMap::new();
+        for r in &assigned {
+            let item: i64 = get(r, "item_id")?;
+            let unit: i64 = get(r, "unit_id")?;
+            let name: String = get(r, "name")?;
+            units_of.entry(item).or_default().push(name.clone());
+            rates
+                .entry(unit)
+                .or_insert_with(|| UnitRate {
+                    unit_id: unit,
+                    name,
+                    owed: 0,
+                    received: 0,
+                    on_time: 0,
+                    completeness: 0.0,
+                    on_time_rate: 0.0,
+                })
+                .owed += 1;
+        }
+        #[derive(Default)]
+        struct Sent {
+            reported: bool,
+            percent: Option<f64>,
+            finished_all: bool,
+            any: bool,
+        }
+        let mut sent: HashMap<i64, Sent> = HashMap::new();
+        for r in &reports {
+            let state: String = get(r, "state")?;
+            let Some(state) = ReportState::parse(&state) else { continue };
+            let item: i64 = get(r, "item_id")?;
+            let unit: i64 = get(r, "unit_id")?;
+            let first: Option<i64> = get(r, "first_submitted_at")?;
+            if let Some(rate) = rates.get_mut(&unit) {
+                if state.is_reported() {
+                    rate.received += 1;
+                }
+                if let Some(t) = first.and_then(|t| DateTime::from_timestamp(t, 0))
+                    && period.spec.is_on_time(local_date(t))
+                {
+                    rate.on_time += 1;
+                }
+            }
+            if state.is_reported() {
+                let s = sent.entry(item).or_insert(Sent { finished_all: true, ..Sent::default() });
+                s.reported = true;
+                s.any = true;
+                let pct: Option<f64> = get(r, "percent")?;
+                if let Some(p) = pct {
+                    s.percent = Some(s.percent.map_or(p, |q: f64| q.min(p)));
+                }
+                s.finished_all &= get::<i64>(r, "finished")? != 0;
+            }
+        }
+
+        // Reported values per indicator: per period, the last one submitted.
+        let mut series: HashMap<i64, Vec<(NaiveDate, f64)>> = HashMap::new();
+        for r in &values {
+            let ind: i64 = get(r, "indicator_id")?;
+            let day = parse_date(&get::<String>(r, "ends_on")?)?;
+            let v: f64 = get(r, "value")?;
+            let s = series.entry(ind).or_default();
+            match s.last_mut() {
+                Some(last) if last.0 == day => last.1 = v,
+                _ => s.push((day, v)),
+            }
+        }
+
+        let path_of: HashMap<i64, &str> = tasks.iter().map(|t| (t.id, t.path.as_str())).collect();
+        let mut ind_by_item: HashMap<i64, Vec<Assessment>> = HashMap::new();
+        let mut ind_out = Vec::with_capacity(indicators.len());
+        for ind in &indicators {
+            let Some(cmp) = Comparator::parse(&ind.op) else { continue };
+            let Some(path) = path_of.get(&ind.item_id) else { continue };
+            let spec = Indicator {
+                comparator: cmp,
+                target: ind.value,
+                baseline: ind.baseline,
+                start,
+                deadline: parse_date(&ind.deadline)?,
+            };
+            let pts = series.get(&ind.id).map(Vec::as_slice).unwrap_or(&[]);
+            let actual = pts.last().map(|p| p.1);
+            let a = assess_indicator(&spec, actual, as_of, th);
+            ind_out.push(IndicatorSummary {
+                indicator_id: ind.id,
+                item_id: ind.item_id,
+                path: (*path).to_string(),
+                metric: ind.metric.clone(),
+                op: ind.op.clone(),
+                target: ind.value,
+                unit: ind.unit.clone(),
+                deadline: ind.deadline.clone(),
+                actual,
+                expected: a.expected,
+                status: a.status,
+                ratio: a.ratio,
+                forecast: forecast(&spec, pts),
+            });
+            ind_by_item.entry(ind.item_id).or_default().push(a);
+        }
+
+        let mut counts = StatusCounts::default();
+        let mut parts: BTreeMap<String, StatusCounts> = BTreeMap::new();
+        let mut task_out = Vec::with_capacity(tasks.len());
+        for t in &tasks {
+            let s = sent.get(&t.id);
+            let facts = TaskFacts {
+                start,
+                deadline: t.deadline,
+                reported: s.is_some_and(|s| s.reported),
+                percent: s.and_then(|s| s.percent),
+                finished: s.is_some_and(|s| s.any && s.finished_all),
+            };
+            let inds = ind_by_item.get(&t.id).map(Vec::as_slice).unwrap_or(&[]);
+            let a = assess_task(&facts, inds, as_of, th);
+            counts.add(a.status);
+            let part = t.path.split('.').next().unwrap_or("").to_string();
+            parts.entry(part).or_default().add(a.status);
+            task_out.push(TaskSummary {
+                item_id: t.id,
+                path: t.path.clone(),
+                title: t.title.clone(),
+                status: a.status,
+                status_zh: a.status.zh().to_string(),
+                ratio: a.ratio,
+                at_risk: a.at_risk,
+                due_soon: a.due_soon,
+                deadline: t.deadline.to_string(),
+                units: units_of.remove(&t.id).unwrap_or_default(),
+            });
+        }
+
+        let mut units: Vec<UnitRate> = rates.into_values().collect();
+        for u in &mut units {
+            u.completeness = ratio(u.received, u.owed);
+            u.on_time_rate = ratio(u.on_time, u.owed);
+        }
+        let owed: i64 = units.iter().map(|u| u.owed).sum();
+        let received: i64 = units.iter().map(|u| u.received).sum();
+        let on_time: i64 = units.iter().map(|u| u.on_time).sum();
+        units.sort_by(|a, b| {
+            b.completeness
+                .total_cmp(&a.completeness)
+                .then(b.on_time_rate.total_cmp(&a.on_time_rate))
+                .then(a.unit_id.cmp(&b.unit_id))
+        });
+        let lagging =
+            task_out.iter().filter(|t| matches!(t.status, Status::Lagging | Status::Overdue)).cloned().collect();
+        Ok(Summary {
+            plan_id,
+            as_of: as_of.to_string(),
+            period,
+            tasks_total: tasks.len() as i64,
+            counts,
+            reports_owed: owed,
+            reports_received: received,
+            reports_on_time: on_time,
+            completeness: ratio(received, owed),
+            on_time_rate: ratio(on_time, owed),
+            parts: parts
+                .into_iter()
+                .map(|(path, counts)| PartSummary {
+                    title: part_titles.get(&path).cloned().unwrap_or_default(),
+                    path,
+                    counts,
+                })
+                .collect(),
+            tasks: task_out,
+            lagging,
+            units,
+            indicators: ind_out,
+        })
+    }
+}
+
+fn ratio(n: i64, d: i64) -> f64 {
+    if d == 0 { 0.0 } else { n as f64 / d as f64 }
+}

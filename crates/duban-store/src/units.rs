@@ -1,0 +1,261 @@
+//! The units directory: names, aliases, kinds, parents, contacts; and what generic names stand for.
+
+use duban_core::names::normalize_unit_name;
+use duban_core::{Error, ErrorKind};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+use crate::Ctx;
+use crate::db::{DbResult, Store, Tx, get};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitRecord {
+    pub id: i64,
+    pub name: String,
+    /// department, government, enterprise, other.
+    pub kind: String,
+    pub parent_id: Option<i64>,
+    pub contact: String,
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewUnit {
+    pub name: String,
+    #[serde(default = "default_kind")]
+    pub kind: String,
+    #[serde(default)]
+    pub parent_id: Option<i64>,
+    #[serde(default)]
+    pub contact: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+impl Default for NewUnit {
+    fn default() -> Self {
+        NewUnit {
+            name: String::new(),
+            kind: default_kind(),
+            parent_id: None,
+            contact: String::new(),
+            aliases: Vec::new(),
+        }
+    }
+}
+
+fn default_kind() -> String {
+    "department".into()
+}
+
+const KINDS: [&str; 4] = ["department", "government", "enterprise", "other"];
+
+/// What a name in a plan resolves to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Resolved {
+    Unit(i64),
+    Group(Vec<i64>),
+    Nothing,
+}
+
+impl Store {
+    pub async fn list_units(&self) -> Result<Vec<UnitRecord>, Error> {
+        let rows = sqlx::query("SELECT id, name, kind, parent_id, contact FROM units ORDER BY id")
+            .fetch_all(&self.read)
+            .await
+            .db()?;
+        let aliases =
+            sqlx::query("SELECT unit_id, alias FROM unit_aliases ORDER BY alias").fetch_all(&self.read).await.db()?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            out.push(unit_from_row(r)?);
+        }
+        for a in &aliases {
+            let id: i64 = get(a, "unit_id")?;
+            if let Some(u) = out.iter_mut().find(|u| u.id == id) {
+                u.aliases.push(get(a, "alias")?);
+            }
+        }
+        Ok(out)
+    }
+
+    pub async fn get_unit(&self, id: i64) -> Result<UnitRecord, Error> {
+        let row = sqlx::query("SELECT id, name, kind, parent_id, contact FROM units WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await
+            .db()?
+            .ok_or_else(|| Error::not_found("单位", "unit"))?;
+        let mut u = unit_from_row(&row)?;
+        let aliases = sqlx::query("SELECT alias FROM unit_aliases WHERE unit_id = $1 ORDER BY alias")
+            .bind(id)
+            .fetch_all(&self.read)
+            .await
+            .db()?;
+        for a in &aliases {
+            u.aliases.push(get(a, "alias")?);
+        }
+        Ok(u)
+    }
+
+    pub async fn create_unit(&self, ctx: &Ctx, new: &NewUnit) -> Result<UnitRecord, Error> {
+        ctx.actor.require_admin()?;
+        let new = new.clone();
+        self.write(ctx, async |tx| tx.create_unit(&new).await).await
+    }
+
+    /// Adds another name under which `unit_id` appears in documents.
+    pub async fn add_alias(&self, ctx: &Ctx, unit_id: i64, alias: &str) -> Result<UnitRecord, Error> {
+        ctx.actor.require_admin()?;
+        let alias = check_name(alias)?;
+        self.write(ctx, async |tx| {
+            tx.add_alias(unit_id, &alias).await?;
+            tx.audit("unit.alias_add", "unit", unit_id, &(), &serde_json::json!({ "alias": alias })).await?;
+            Ok(())
+        })
+        .await?;
+        self.get_unit(unit_id).await
+    }
+
+    /// Says which units a generic name (相关市政府, 各设区市政府) stands for.
+    pub async fn set_group(&self, ctx: &Ctx, name: &str, unit_ids: &[i64]) -> Result<(), Error> {
+        ctx.actor.require_admin()?;
+        let name = check_name(name)?;
+        self.write(ctx, async |tx| {
+            sqlx::query("DELETE FROM unit_groups WHERE name = $1").bind(&name).execute(tx.conn()).await.db()?;
+            for id in unit_ids {
+                sqlx::query("INSERT INTO unit_groups (name, unit_id) VALUES ($1, $2)")
+                    .bind(&name)
+                    .bind(*id)
+                    .execute(tx.conn())
+                    .await
+                    .db()?;
+            }
+            tx.audit("unit.group_set", "unit_group", &name, &(), &unit_ids).await
+        })
+        .await
+    }
+}
+
+impl Tx {
+    pub(crate) async fn create_unit(&mut self, new: &NewUnit) -> Result<UnitRecord, Error> {
+        let name = check_name(&new.name)?;
+        if !KINDS.contains(&new.kind.as_str()) {
+            return Err(Error::bad_input(
+                "unit.kind",
+                "单位类型应为 department、government、enterprise 或 other",
+                "A unit kind is department, government, enterprise or other",
+            ));
+        }
+        if self.resolve_name(&name).await? != Resolved::Nothing {
+            return Err(Error::new(
+                ErrorKind::Conflict,
+                "unit.exists",
+                format!("单位“{name}”已存在（或已作为别名）"),
+                format!("A unit named '{name}' (or with that alias) already exists"),
+            ));
+        }
+        let row = sqlx::query(
+            "INSERT INTO units (name, kind, parent_id, contact, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(&name)
+        .bind(&new.kind)
+        .bind(new.parent_id)
+        .bind(new.contact.trim())
+        .bind(self.now)
+        .fetch_one(self.conn())
+        .await
+        .db()?;
+        let id: i64 = get(&row, "id")?;
+        let mut aliases = Vec::new();
+        for a in &new.aliases {
+            let a = check_name(a)?;
+            if a != name && !aliases.contains(&a) {
+                self.add_alias(id, &a).await?;
+                aliases.push(a);
+            }
+        }
+        let rec = UnitRecord {
+            id,
+            name,
+            kind: new.kind.clone(),
+            parent_id: new.parent_id,
+            contact: new.contact.trim().to_string(),
+            aliases,
+        };
+        self.audit("unit.create", "unit", id, &(), &rec).await?;
+        Ok(rec)
+    }
+
+    async fn add_alias(&mut self, unit_id: i64, alias: &str) -> Result<(), Error> {
+        match self.resolve_name(alias).await? {
+            Resolved::Nothing => {}
+            Resolved::Unit(id) if id == unit_id => return Ok(()),
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::Conflict,
+                    "unit.alias_taken",
+                    format!("名称“{alias}”已属于其他单位"),
+                    format!("The name '{alias}' already belongs to another unit"),
+                ));
+            }
+        }
+        sqlx::query("INSERT INTO unit_aliases (alias, unit_id) VALUES ($1, $2)")
+            .bind(alias)
+            .bind(unit_id)
+            .execute(self.conn())
+            .await
+            .db()?;
+        Ok(())
+    }
+
+    /// A name as written in a plan → a unit (by name or alias), a group of units, or nothing.
+    pub(crate) async fn resolve_name(&mut self, name: &str) -> Result<Resolved, Error> {
+        let key = normalize_unit_name(name);
+        let row =
+            sqlx::query("SELECT id FROM units WHERE name = $1 UNION SELECT unit_id FROM unit_aliases WHERE alias = $1")
+                .bind(&key)
+                .fetch_optional(self.conn())
+                .await
+                .db()?;
+        if let Some(row) = row {
+            return Ok(Resolved::Unit(row.try_get(0).db()?));
+        }
+        let rows = sqlx::query("SELECT unit_id FROM unit_groups WHERE name = $1 ORDER BY unit_id")
+            .bind(&key)
+            .fetch_all(self.conn())
+            .await
+            .db()?;
+        if rows.is_empty() {
+            return Ok(Resolved::Nothing);
+        }
+        let mut ids = Vec::with_capacity(rows.len());
+        for r in &rows {
+            ids.push(r.try_get(0).db()?);
+        }
+        Ok(Resolved::Group(ids))
+    }
+}
+
+fn unit_from_row(r: &sqlx::any::AnyRow) -> Result<UnitRecord, Error> {
+    Ok(UnitRecord {
+        id: get(r, "id")?,
+        name: get(r, "name")?,
+        kind: get(r, "kind")?,
+        parent_id: get(r, "parent_id")?,
+        contact: get(r, "contact")?,
+        aliases: Vec::new(),
+    })
+}
+
+pub(crate) fn check_name(name: &str) -> Result<String, Error> {
+    let n = normalize_unit_name(name);
+    if n.is_empty() || n.chars().count() > 100 {
+        return Err(Error::bad_input(
+            "unit.name",
+            "单位名称不能为空且不超过100字",
+            "A unit name is 1 to 100 characters",
+        ));
+    }
+    Ok(n)
+}

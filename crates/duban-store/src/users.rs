@@ -1,0 +1,289 @@
+//! Accounts, password hashes (argon2id), browser sessions and API tokens.
+//!
+//! Tokens are random 256-bit values handed to the client once; only their SHA-256 is stored, so a copy of
+//! the database does not let anyone sign in.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use duban_core::{Actor, Error, ErrorKind, Role};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+
+use crate::db::{DbResult, Store, get};
+use crate::{Ctx, sha256_hex};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserRecord {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub unit_id: Option<i64>,
+    pub lang: String,
+    pub disabled: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewUser {
+    pub username: String,
+    #[serde(default)]
+    pub display_name: String,
+    pub password: String,
+    pub role: Role,
+    #[serde(default)]
+    pub unit_id: Option<i64>,
+}
+
+/// A signed-in session: who, its CSRF token, and whether it is a browser session or an API token.
+#[derive(Debug, Clone)]
+pub struct ApiSession {
+    pub actor: Actor,
+    pub csrf: String,
+    pub kind: String,
+    pub lang: String,
+}
+
+/// argon2id with the crate's default (OWASP) parameters and a random salt.
+pub fn hash_password(password: &str) -> Result<String, Error> {
+    let salt = SaltString::generate(&mut rand::rngs::OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| Error::internal(format!("password hashing: {e}")))
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+pub(crate) fn random_token() -> String {
+    let mut b = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+fn check_password(pw: &str) -> Result<(), Error> {
+    if pw.chars().count() < 8 || pw.len() > 512 {
+        return Err(Error::bad_input("user.password", "密码长度应为8至512个字符", "A password is 8 to 512 characters"));
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Creates an account. `password_hash` comes from [`hash_password`] (slow by design: the caller runs it
+    /// off the async threads).
+    pub async fn create_user(&self, ctx: &Ctx, new: &NewUser, password_hash: &str) -> Result<UserRecord, Error> {
+        ctx.actor.require_admin()?;
+        let username = new.username.trim().to_string();
+        let ok = !username.is_empty()
+            && username.chars().count() <= 64
+            && username.chars().all(|c| c.is_alphanumeric() || "._-@".contains(c));
+        if !ok {
+            return Err(Error::bad_input(
+                "user.username",
+                "用户名为1至64个字母、数字或 . _ - @",
+                "A username is 1 to 64 letters, digits or . _ - @",
+            ));
+        }
+        check_password(&new.password)?;
+        if new.role.needs_unit() != new.unit_id.is_some() {
+            return Err(Error::bad_input(
+                "user.unit",
+                "单位领导和填报人须属于一个单位；管理员和查看者不属于单位",
+                "Leaders and reporters belong to one unit; admins and viewers to none",
+            ));
+        }
+        if let Some(unit) = new.unit_id {
+            self.get_unit(unit).await?;
+        }
+        let display =
+            if new.display_name.trim().is_empty() { username.clone() } else { new.display_name.trim().into() };
+        let new = new.clone();
+        let hash = password_hash.to_string();
+        self.write(ctx, async |tx| {
+            let exists = sqlx::query("SELECT id FROM users WHERE username = $1")
+                .bind(&username)
+                .fetch_optional(tx.conn())
+                .await
+                .db()?;
+            if exists.is_some() {
+                return Err(Error::new(
+                    ErrorKind::Conflict,
+                    "user.exists",
+                    format!("用户名“{username}”已存在"),
+                    format!("The username '{username}' is taken"),
+                ));
+            }
+            let row = sqlx::query(
+                "INSERT INTO users (username, display_name, password_hash, role, unit_id, lang, disabled, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, 'zh-CN', 0, $6) RETURNING id",
+            )
+            .bind(&username)
+            .bind(&display)
+            .bind(&hash)
+            .bind(new.role.as_str())
+            .bind(new.unit_id)
+            .bind(tx.now)
+            .fetch_one(tx.conn())
+            .await
+            .db()?;
+            let rec = UserRecord {
+                id: get(&row, "id")?,
+                username: username.clone(),
+                display_name: display.clone(),
+                role: new.role,
+                unit_id: new.unit_id,
+                lang: "zh-CN".into(),
+                disabled: false,
+            };
+            tx.audit("user.create", "user", rec.id, &(), &rec).await?;
+            Ok(rec)
+        })
+        .await
+    }
+
+    pub async fn set_password(
+        &self,
+        ctx: &Ctx,
+        username: &str,
+        password: &str,
+        password_hash: &str,
+    ) -> Result<(), Error> {
+        ctx.actor.require_admin()?;
+        check_password(password)?;
+        let username = username.to_string();
+        let hash = password_hash.to_string();
+        self.write(ctx, async |tx| {
+            let n = sqlx::query("UPDATE users SET password_hash = $1 WHERE username = $2")
+                .bind(&hash)
+                .bind(&username)
+                .execute(tx.conn())
+                .await
+                .db()?
+                .rows_affected();
+            if n == 0 {
+                return Err(Error::not_found("用户", "user"));
+            }
+            // A new password ends every session of the account.
+            sqlx::query("DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE username = $1)")
+                .bind(&username)
+                .execute(tx.conn())
+                .await
+                .db()?;
+            tx.audit("user.password", "user", &username, &(), &"changed").await
+        })
+        .await
+    }
+
+    pub async fn list_users(&self) -> Result<Vec<UserRecord>, Error> {
+        let rows =
+            sqlx::query("SELECT id, username, display_name, role, unit_id, lang, disabled FROM users ORDER BY id")
+                .fetch_all(&self.read)
+                .await
+                .db()?;
+        rows.iter().map(user_from_row).collect()
+    }
+
+    pub async fn user_count(&self) -> Result<i64, Error> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(&self.read).await.db()?;
+        get(&row, "n")
+    }
+
+    /// The account and its password hash, for signing in.
+    pub async fn user_for_login(&self, username: &str) -> Result<Option<(UserRecord, String)>, Error> {
+        let row = sqlx::query(
+            "SELECT id, username, display_name, role, unit_id, lang, disabled, password_hash FROM users WHERE username = $1",
+        )
+        .bind(username.trim())
+        .fetch_optional(&self.read)
+        .await
+        .db()?;
+        match row {
+            Some(r) => Ok(Some((user_from_row(&r)?, get(&r, "password_hash")?))),
+            None => Ok(None),
+        }
+    }
+
+    /// Opens a session (kind `browser` or `api`) valid for `ttl_secs`; returns the token and the CSRF token.
+    pub async fn create_session(
+        &self,
+        user: &UserRecord,
+        kind: &str,
+        now: chrono::DateTime<chrono::Utc>,
+        ttl_secs: i64,
+    ) -> Result<(String, String), Error> {
+        let token = random_token();
+        let csrf = random_token();
+        let mut conn = self.write.acquire().await.db()?;
+        // Sessions are not changes to the record, so they are not audited; expired ones are swept here.
+        sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+            .bind(now.timestamp())
+            .execute(&mut *conn)
+            .await
+            .db()?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, kind, csrf, label, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, '', $5, $6)",
+        )
+        .bind(sha256_hex(token.as_bytes()))
+        .bind(user.id)
+        .bind(kind)
+        .bind(&csrf)
+        .bind(now.timestamp())
+        .bind(now.timestamp() + ttl_secs)
+        .execute(&mut *conn)
+        .await
+        .db()?;
+        Ok((token, csrf))
+    }
+
+    pub async fn session(&self, token: &str, now: chrono::DateTime<chrono::Utc>) -> Result<Option<ApiSession>, Error> {
+        let row = sqlx::query(
+            "SELECT u.id, u.username, u.role, u.unit_id, u.lang, u.disabled, s.csrf, s.kind FROM sessions s \
+             JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at >= $2",
+        )
+        .bind(sha256_hex(token.as_bytes()))
+        .bind(now.timestamp())
+        .fetch_optional(&self.read)
+        .await
+        .db()?;
+        let Some(r) = row else { return Ok(None) };
+        if get::<i64>(&r, "disabled")? != 0 {
+            return Ok(None);
+        }
+        let role: String = get(&r, "role")?;
+        Ok(Some(ApiSession {
+            actor: Actor {
+                user_id: get(&r, "id")?,
+                username: get(&r, "username")?,
+                role: Role::parse(&role).ok_or_else(|| Error::internal("unknown role in the database"))?,
+                unit_id: get(&r, "unit_id")?,
+            },
+            csrf: get(&r, "csrf")?,
+            kind: get(&r, "kind")?,
+            lang: get(&r, "lang")?,
+        }))
+    }
+
+    pub async fn end_session(&self, token: &str) -> Result<(), Error> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(sha256_hex(token.as_bytes()))
+            .execute(&self.write)
+            .await
+            .db()?;
+        Ok(())
+    }
+}
+
+fn user_from_row(r: &sqlx::any::AnyRow) -> Result<UserRecord, Error> {
+    let role: String = get(r, "role")?;
+    Ok(UserRecord {
+        id: get(r, "id")?,
+        username: get(r, "username")?,
+        display_name: get(r, "display_name")?,
+        role: Role::parse(&role).ok_or_else(|| Error::internal("unknown role in the database"))?,
+        unit_id: get(r, "unit_id")?,
+        lang: get(r, "lang")?,
+        disabled: get::<i64>(r, "disabled")? != 0,
+    })
+}

@@ -1,0 +1,521 @@
+//! The store's behaviour suite, run on SQLite and on PostgreSQL.
+//!
+//! PostgreSQL is at `DUBAN_TEST_POSTGRES` (default `postgres://postgres@127.0.0.1:5432/test`). When it cannot
+//! be reached the PostgreSQL half is skipped with a message, unless `DUBAN_REQUIRE_POSTGRES=1` (CI sets it),
+//! in which case the suite fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use chrono::{DateTime, TimeZone, Utc};
+use duban_core::periods::monthly;
+use duban_core::{Actor, ErrorKind, ReportState, Role, Status, Thresholds};
+use duban_store::{Ctx, Idempotency, NewUnit, NewUser, ReportDraft, ReportFilter, ReportValue, Store};
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn pg_url() -> String {
+    std::env::var("DUBAN_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+fn unique(prefix: &str) -> String {
+    format!("{prefix}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst))
+}
+
+/// One fresh store per backend that is available.
+async fn stores() -> Vec<(&'static str, Store)> {
+    Vec::from_iter(stores_raw().await.into_iter().map(|(n, s, _)| (n, s)))
+}
+
+/// Each store with a connection of its own to the same database, as someone with database access has.
+async fn stores_raw() -> Vec<(&'static str, Store, sqlx::AnyPool)> {
+    sqlx::any::install_default_drivers();
+    let dir = std::env::temp_dir().join(unique("duban_store_test"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("t.db");
+    let sqlite = Store::open(path.to_str().unwrap()).await.unwrap();
+    let raw = sqlx::AnyPool::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    let mut out = vec![("sqlite", sqlite, raw)];
+    let schema = unique("t");
+    match Store::open_in_schema(&pg_url(), Some(&schema)).await {
+        Ok(pg) => {
+            let set_path = format!("SET search_path TO {schema}");
+            let raw = sqlx::any::AnyPoolOptions::new()
+                .max_connections(1)
+                .after_connect(move |c, _| {
+                    let q = set_path.clone();
+                    Box::pin(async move {
+                        sqlx::Executor::execute(c, q.as_str()).await?;
+                        Ok(())
+                    })
+                })
+                .connect(&pg_url())
+                .await
+                .unwrap();
+            out.push(("postgres", pg, raw))
+        }
+        Err(e) => {
+            if std::env::var("DUBAN_REQUIRE_POSTGRES").as_deref() == Ok("1") {
+                panic!("PostgreSQL is required (DUBAN_REQUIRE_POSTGRES=1) but unreachable at {}: {e}", pg_url());
+            }
+            eprintln!("NOTE: PostgreSQL unreachable at {} ({e}); PostgreSQL suite SKIPPED, SQLite only", pg_url());
+        }
+    }
+    out
+}
+
+fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+    // 10:00 in Xi'an.
+    Utc.with_ymd_and_hms(y, m, d, 2, 0, 0).unwrap()
+}
+
+fn admin(now: DateTime<Utc>) -> Ctx {
+    Ctx::new(Actor::system(), now)
+}
+
+fn reporter(user_id: i64, unit: i64, now: DateTime<Utc>) -> Ctx {
+    Ctx::new(Actor { user_id, username: format!("rep{user_id}"), role: Role::Reporter, unit_id: Some(unit) }, now)
+}
+
+const SEED: &str = include_str!("../../../fixtures/shaanxi-2022-urbanization.txt");
+const CITIES: [&str; 10] = [
+    "西安市政府",
+    "宝鸡市政府",
+    "咸阳市政府",
+    "铜川市政府",
+    "渭南市政府",
+    "延安市政府",
+    "榆林市政府",
+    "汉中市政府",
+    "安康市政府",
+    "商洛市政府",
+];
+
+/// Imports the Shaanxi plan, maps every name (cities for 相关市政府), publishes it with monthly periods.
+async fn published_plan(store: &Store) -> (i64, Vec<duban_store::PeriodRecord>) {
+    let now = at(2022, 2, 10);
+    let plan = duban_plan::parse_text(SEED);
+    let rec = store.import_plan(&admin(now), "shaanxi.txt", SEED, &plan).await.unwrap();
+    assert_eq!(rec.state, "draft");
+    assert_eq!(rec.year, 2022);
+    let unresolved = store.unresolved_names(rec.id).await.unwrap();
+    let names: BTreeSet<String> = unresolved.iter().map(|u| u.name.clone()).collect();
+    assert!(names.contains("相关市政府") && names.contains("省发展改革委"), "{names:?}");
+    // Publishing with names unmapped is refused.
+    let err = store.publish_plan(&admin(now), rec.id, rec.row_version).await.unwrap_err();
+    assert_eq!(err.code, "plan.unresolved_units");
+
+    let mut city_ids = Vec::new();
+    for c in CITIES {
+        let aliases = if c == "西安市政府" { vec!["西安市".to_string()] } else { vec![] };
+        let u = store
+            .create_unit(
+                &admin(now),
+                &NewUnit { name: c.into(), kind: "government".into(), aliases, ..Default::default() },
+            )
+            .await
+            .unwrap();
+        city_ids.push(u.id);
+    }
+    store.set_group(&admin(now), "相关市政府", &city_ids).await.unwrap();
+    for n in &names {
+        if n == "相关市政府" || CITIES.contains(&n.as_str()) || n == "西安市" {
+            continue;
+        }
+        let kind = if n.ends_with("集团") || n.ends_with("公司") { "enterprise" } else { "department" };
+        store
+            .create_unit(&admin(now), &NewUnit { name: n.clone(), kind: kind.into(), ..Default::default() })
+            .await
+            .unwrap();
+    }
+    let left = store.resolve_plan_names(&admin(now), rec.id).await.unwrap();
+    assert!(left.is_empty(), "{left:?}");
+    let rec = store.plan(rec.id).await.unwrap();
+    let published = store.publish_plan(&admin(now), rec.id, rec.row_version).await.unwrap();
+    assert_eq!(published.state, "published");
+    let periods = store.create_periods(&admin(now), rec.id, &monthly(2022, 5, 3).unwrap()).await.unwrap();
+    (rec.id, periods)
+}
+
+fn housing_task(ledger: &duban_store::Ledger) -> (&duban_store::LedgerItem, i64) {
+    fn walk<'a>(items: &'a [duban_store::LedgerItem], out: &mut Vec<&'a duban_store::LedgerItem>) {
+        for i in items {
+            out.push(i);
+            walk(&i.children, out);
+        }
+    }
+    let mut all = Vec::new();
+    walk(&ledger.items, &mut all);
+    let task =
+        all.into_iter().find(|i| i.targets.iter().any(|t| t.metric.contains("保障性租赁住房"))).expect("housing task");
+    let ind = task.targets.iter().find(|t| t.metric.contains("保障性租赁住房")).unwrap().id;
+    (task, ind)
+}
+
+#[tokio::test]
+async fn the_year_of_a_plan() {
+    for (name, store) in stores().await {
+        eprintln!("-- {name}");
+        let (plan_id, periods) = published_plan(&store).await;
+        let ledger = store.ledger(plan_id).await.unwrap();
+        assert_eq!(ledger.items.len(), 6, "{name}: six parts");
+        let (task, housing) = housing_task(&ledger);
+        let unit = task.units[0].unit_id;
+        // 相关市政府 expanded into the ten cities.
+        let task_units: BTreeSet<&str> = task.units.iter().map(|u| u.name.as_str()).collect();
+        assert!(task_units.contains("宝鸡市政府"), "{name}: {task_units:?}");
+        let may = &periods[4];
+        assert_eq!(may.spec.key, "2022-05");
+
+        // A draft, then an edit with the version read, then submit.
+        let rep = reporter(100, unit, at(2022, 6, 2));
+        let draft = ReportDraft {
+            period_id: may.id,
+            item_id: task.id,
+            unit_id: unit,
+            progress: "已开工3.1万套".into(),
+            values: vec![ReportValue { indicator_id: housing, value: 31_000.0 }],
+            percent: Some(35.0),
+            ..Default::default()
+        };
+        let r = store.save_report(&rep, &draft).await.unwrap();
+        assert_eq!((r.state, r.version), (ReportState::Draft, 1));
+        // Saving again without the version is a stale edit, not an overwrite.
+        let err = store.save_report(&rep, &draft).await.unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Conflict, "{name}");
+        let r = store
+            .save_report(&rep, &ReportDraft { version: Some(1), progress: "已开工3.2万套".into(), ..draft.clone() })
+            .await
+            .unwrap();
+        assert_eq!(r.version, 2);
+        let err = store.submit_report(&rep, r.id, 1).await.unwrap_err();
+        assert_eq!(err.code, "stale_version");
+        let r = store.submit_report(&rep, r.id, 2).await.unwrap();
+        assert_eq!(r.state, ReportState::Submitted);
+
+        // Another unit's reporter can neither read nor change it.
+        let other = reporter(101, unit + 1, at(2022, 6, 2));
+        assert_eq!(store.get_report(&other.actor, r.id).await.unwrap_err().kind, ErrorKind::Forbidden);
+        assert_eq!(store.submit_report(&other, r.id, r.version).await.unwrap_err().kind, ErrorKind::Forbidden);
+        assert!(store.list_reports(&other.actor, &ReportFilter::default()).await.unwrap().is_empty());
+
+        // The office returns it with a reason; the unit fixes and resubmits; the office approves.
+        let office = admin(at(2022, 6, 3));
+        assert_eq!(
+            store.review_report(&office, r.id, r.version, false, " ").await.unwrap_err().code,
+            "report.reason_required"
+        );
+        let r = store.review_report(&office, r.id, r.version, false, "请补充开工项目清单").await.unwrap();
+        assert_eq!((r.state, r.return_reason.as_str()), (ReportState::Returned, "请补充开工项目清单"));
+        let todo = store.todo(&rep, may.id, unit).await.unwrap();
+        let row = todo.iter().find(|t| t.item_id == task.id).unwrap();
+        assert_eq!((row.state, row.return_reason.as_str()), (Some(ReportState::Returned), "请补充开工项目清单"));
+        let r = store
+            .save_report(
+                &rep,
+                &ReportDraft {
+                    version: Some(r.version), progress: "已开工3.2万套，清单附后".into(), ..draft.clone()
+                },
+            )
+            .await
+            .unwrap();
+        let r = store.submit_report(&rep, r.id, r.version).await.unwrap();
+        let r = store.review_report(&office, r.id, r.version, true, "").await.unwrap();
+        assert_eq!(r.state, ReportState::Approved);
+        assert_eq!(
+            store.save_report(&rep, &ReportDraft { version: Some(r.version), ..draft.clone() }).await.unwrap_err().code,
+            "report.wrong_state"
+        );
+
+        // After due date + grace the period is locked, until the office grants an exception.
+        let late = reporter(100, unit, at(2022, 6, 9));
+        let other_task = ledger
+            .items
+            .iter()
+            .flat_map(|p| p.children.iter())
+            .find(|t| t.units.iter().all(|u| u.unit_id != unit))
+            .unwrap()
+            .clone();
+        let other_unit = other_task.units[0].unit_id;
+        let late_other = reporter(102, other_unit, at(2022, 6, 9));
+        let d2 = ReportDraft {
+            period_id: may.id,
+            item_id: other_task.id,
+            unit_id: other_unit,
+            progress: "推进中".into(),
+            ..Default::default()
+        };
+        let err = store.save_report(&late_other, &d2).await.unwrap_err();
+        assert_eq!((err.kind, err.code), (ErrorKind::Locked, "period.locked"), "{name}");
+        store.grant_exception(&admin(at(2022, 6, 9)), may.id, other_unit, "2022-06-12").await.unwrap();
+        let r2 = store.save_report(&late_other, &d2).await.unwrap();
+        let r2 = store.submit_report(&late_other, r2.id, r2.version).await.unwrap();
+        assert!(r2.first_submitted_at.is_some());
+        let _ = late;
+
+        // Summary of May: the housing indicator is at 3.2万 of 8.8万, expected ~3.5万 at the end of May.
+        let s = store.summary(plan_id, "2022-05", &Thresholds::default()).await.unwrap();
+        assert_eq!(s.tasks_total, 24, "{name}");
+        let ind = s.indicators.iter().find(|i| i.indicator_id == housing).unwrap();
+        assert_eq!(ind.actual, Some(31_000.0));
+        assert!((ind.expected - 88_000.0 * 150.0 / 364.0).abs() < 1.0, "{}", ind.expected);
+        assert_eq!(ind.status, Status::Lagging);
+        assert!(ind.forecast.as_ref().unwrap().shortfall > 0.0);
+        let t = s.tasks.iter().find(|t| t.item_id == task.id).unwrap();
+        assert_eq!(t.status, Status::Lagging, "{name}");
+        assert!(s.lagging.iter().any(|l| l.item_id == task.id));
+        assert_eq!(s.reports_received, 2);
+        assert_eq!(s.reports_on_time, 1, "{name}: the late one is received but not on time");
+        assert_eq!(
+            s.counts.not_reported + s.counts.lagging + s.counts.on_track + s.counts.completed + s.counts.overdue,
+            24
+        );
+        assert!(s.reports_owed > 24);
+        let u = s.units.iter().find(|u| u.unit_id == unit).unwrap();
+        assert_eq!((u.received, u.on_time), (1, 1));
+        let o = s.units.iter().find(|u| u.unit_id == other_unit).unwrap();
+        assert_eq!((o.received, o.on_time), (1, 0));
+        assert!(s.units.windows(2).all(|w| w[0].completeness >= w[1].completeness), "ranked by completeness");
+        assert!((o.completeness - 1.0 / o.owed as f64).abs() < 1e-9);
+
+        // 催报 and 延期申请 are recorded.
+        store.remind(&office, may.id, other_unit, None, "请尽快报送").await.unwrap();
+        assert_eq!(store.reminders(may.id).await.unwrap().len(), 1);
+        let ext = store.request_extension(&rep, task.id, unit, "2023-03-31", "土地手续滞后").await.unwrap();
+        assert_eq!(store.extensions(&office.actor, Some("pending")).await.unwrap().len(), 1);
+        let ext = store.decide_extension(&office, ext.id, true, "同意").await.unwrap();
+        assert_eq!(ext.state, "approved");
+        assert_eq!(store.decide_extension(&office, ext.id, false, "").await.unwrap_err().code, "extension.decided");
+
+        // Every change is in the chain, and the chain verifies.
+        let audit = store.verify_audit().await.unwrap();
+        assert!(audit.ok(), "{name}: {:?}", audit.breaks);
+        assert!(audit.rows > 30);
+        let hist = store.audit_of("report", &r.id.to_string()).await.unwrap();
+        let actions: Vec<&str> = hist.iter().map(|h| h.record.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            [
+                "report.save",
+                "report.save",
+                "report.submit",
+                "report.return",
+                "report.save",
+                "report.submit",
+                "report.approve"
+            ]
+        );
+    }
+}
+
+#[tokio::test]
+async fn idempotent_and_concurrent_writes() {
+    for (name, store) in stores().await {
+        eprintln!("-- {name}");
+        let (plan_id, periods) = published_plan(&store).await;
+        let ledger = store.ledger(plan_id).await.unwrap();
+        let (task, _) = housing_task(&ledger);
+        let unit = task.units[0].unit_id;
+        let now = at(2022, 4, 2);
+        let draft = ReportDraft {
+            period_id: periods[2].id,
+            item_id: task.id,
+            unit_id: unit,
+            progress: "进展".into(),
+            ..Default::default()
+        };
+
+        // The same key twice, at the same time: one write, one answer.
+        let mut ctx = reporter(100, unit, now);
+        ctx.idempotency = Some(Idempotency { key: "k-1".into(), fingerprint: "PUT /reports {..}".into() });
+        let (a, b) = tokio::join!(store.save_report(&ctx, &draft), store.save_report(&ctx, &draft));
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert_eq!(a, b, "{name}");
+        let all = store
+            .list_reports(&ctx.actor, &ReportFilter { period_id: Some(periods[2].id), ..Default::default() })
+            .await
+            .unwrap();
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].version, 1, "{name}: written once");
+        // The same key for another request is refused.
+        ctx.idempotency = Some(Idempotency { key: "k-1".into(), fingerprint: "other".into() });
+        assert_eq!(store.save_report(&ctx, &draft).await.unwrap_err().code, "idempotency.key_reused");
+
+        // Eight editors on version 1 at once: exactly one wins, the rest get a conflict.
+        let plain = reporter(100, unit, now);
+        let edits: Vec<_> =
+            (0..8).map(|i| ReportDraft { version: Some(1), progress: format!("编辑{i}"), ..draft.clone() }).collect();
+        let results = futures_join_all(&store, &plain, &edits).await;
+        let ok = results.iter().filter(|r| r.is_ok()).count();
+        let stale = results.iter().filter(|r| r.as_ref().is_err_and(|e| e.code == "stale_version")).count();
+        assert_eq!((ok, stale), (1, 7), "{name}: {results:?}");
+        assert!(store.verify_audit().await.unwrap().ok());
+    }
+}
+
+async fn futures_join_all(
+    store: &Store,
+    ctx: &Ctx,
+    edits: &[ReportDraft],
+) -> Vec<Result<duban_store::ReportRecord, duban_core::Error>> {
+    let mut set = tokio::task::JoinSet::new();
+    for e in edits {
+        let (store, ctx, e) = (store.clone(), ctx.clone(), e.clone());
+        set.spawn(async move { store.save_report(&ctx, &e).await });
+    }
+    let mut out = Vec::new();
+    while let Some(r) = set.join_next().await {
+        out.push(r.unwrap());
+    }
+    out
+}
+
+#[tokio::test]
+async fn users_and_sessions() {
+    for (name, store) in stores().await {
+        eprintln!("-- {name}");
+        let now = at(2022, 1, 5);
+        let unit = store
+            .create_unit(&admin(now), &NewUnit { name: "省发展改革委".into(), ..Default::default() })
+            .await
+            .unwrap();
+        let hash = duban_store::hash_password("correct horse").unwrap();
+        let new = NewUser {
+            username: "fgw".into(),
+            display_name: String::new(),
+            password: "correct horse".into(),
+            role: Role::Reporter,
+            unit_id: Some(unit.id),
+        };
+        let u = store.create_user(&admin(now), &new, &hash).await.unwrap();
+        assert_eq!(store.create_user(&admin(now), &new, &hash).await.unwrap_err().code, "user.exists");
+        let bad = NewUser { unit_id: None, username: "x".into(), ..new.clone() };
+        assert_eq!(store.create_user(&admin(now), &bad, &hash).await.unwrap_err().code, "user.unit");
+        let (_, stored) = store.user_for_login("fgw").await.unwrap().unwrap();
+        assert!(duban_store::verify_password("correct horse", &stored));
+        assert!(!duban_store::verify_password("wrong", &stored));
+        let (token, csrf) = store.create_session(&u, "browser", now, 3600).await.unwrap();
+        let s = store.session(&token, now).await.unwrap().unwrap();
+        assert_eq!((s.actor.unit_id, s.csrf.as_str()), (Some(unit.id), csrf.as_str()));
+        assert!(
+            store.session(&token, now + chrono::Duration::seconds(3601)).await.unwrap().is_none(),
+            "{name}: expired"
+        );
+        assert!(store.session("nope", now).await.unwrap().is_none());
+        // A new password ends the sessions.
+        store
+            .set_password(&admin(now), "fgw", "another pass", &duban_store::hash_password("another pass").unwrap())
+            .await
+            .unwrap();
+        assert!(store.session(&token, now).await.unwrap().is_none());
+        // Reporters cannot create units or users.
+        let rep = reporter(u.id, unit.id, now);
+        assert_eq!(
+            store.create_unit(&rep, &NewUnit { name: "x".into(), ..Default::default() }).await.unwrap_err().kind,
+            ErrorKind::Forbidden
+        );
+    }
+}
+
+async fn raw(pool: &sqlx::AnyPool, sql: &str) -> Result<(), String> {
+    sqlx::raw_sql(sql).execute(pool).await.map(|_| ()).map_err(|e| e.to_string())
+}
+
+#[tokio::test]
+async fn audit_verify_finds_edited_and_deleted_rows() {
+    for (name, store, pool) in stores_raw().await {
+        eprintln!("-- {name}");
+        let now = at(2022, 1, 5);
+        for i in 0..5 {
+            store.create_unit(&admin(now), &NewUnit { name: format!("单位{i}"), ..Default::default() }).await.unwrap();
+        }
+        assert!(store.verify_audit().await.unwrap().ok());
+        // The log refuses edits through SQL...
+        let err = raw(&pool, "UPDATE audit_log SET actor = 'x'").await.unwrap_err();
+        assert!(err.contains("append-only"), "{name}: {err}");
+        let err = raw(&pool, "DELETE FROM audit_log").await.unwrap_err();
+        assert!(err.contains("append-only"), "{name}: {err}");
+        // ...so someone with database access drops the guard first and edits a row.
+        let drop = match name {
+            "sqlite" => "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;",
+            _ => "DROP TRIGGER audit_log_no_update ON audit_log; DROP TRIGGER audit_log_no_delete ON audit_log;",
+        };
+        raw(&pool, drop).await.unwrap();
+        raw(&pool, "UPDATE audit_log SET actor = 'nobody' WHERE seq = 2").await.unwrap();
+        let report = store.verify_audit().await.unwrap();
+        assert_eq!(report.breaks.len(), 1, "{name}: {:?}", report.breaks);
+        assert_eq!(report.breaks[0].seq, 2);
+        raw(&pool, "DELETE FROM audit_log WHERE seq = 4").await.unwrap();
+        let report = store.verify_audit().await.unwrap();
+        assert!(
+            report.breaks.iter().any(|b| b.seq == 5 && b.problem.contains("missing")),
+            "{name}: {:?}",
+            report.breaks
+        );
+        // Deleting the last rows is seen through the head.
+        raw(&pool, "DELETE FROM audit_log WHERE seq >= 5").await.unwrap();
+        let report = store.verify_audit().await.unwrap();
+        assert!(report.breaks.iter().any(|b| b.problem.contains("head")), "{name}: {:?}", report.breaks);
+    }
+}
+
+/// The two schemas have the same tables, columns and nullability.
+#[tokio::test]
+async fn migrations_are_in_step() {
+    let stores = stores_raw().await;
+    let mut shapes = Vec::new();
+    for (name, _store, pool) in &stores {
+        let sql = match *name {
+            "sqlite" => {
+                "SELECT m.name AS t, p.name AS c, p.\"notnull\" + p.pk AS nn FROM sqlite_master m \
+                         JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY 1, 2"
+            }
+            _ => {
+                "SELECT table_name::text AS t, column_name::text AS c, \
+                  CAST(CASE WHEN is_nullable = 'NO' THEN 1 ELSE 0 END AS BIGINT) AS nn \
+                  FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY 1, 2"
+            }
+        };
+        let rows = sqlx::query(sql).fetch_all(pool).await.unwrap();
+        let shape: BTreeSet<(String, String, bool)> = rows
+            .iter()
+            .map(|r| {
+                use sqlx::Row;
+                let nn: i64 = r.try_get("nn").unwrap();
+                (r.try_get::<String, _>("t").unwrap(), r.try_get::<String, _>("c").unwrap(), nn > 0)
+            })
+            .collect();
+        assert!(shape.len() > 80, "{name}: {}", shape.len());
+        shapes.push((name, shape));
+    }
+    // Without PostgreSQL, compare the SQLite schema with the column lists written in the PostgreSQL file.
+    let pg_sql = include_str!("../migrations/postgres/0001_init.sql");
+    let sqlite_sql = include_str!("../migrations/sqlite/0001_init.sql");
+    assert_eq!(declared_columns(pg_sql), declared_columns(sqlite_sql), "migration files drifted");
+    if let [(_, a), (_, b)] = shapes.as_slice() {
+        let only_a: Vec<_> = a.difference(b).collect();
+        let only_b: Vec<_> = b.difference(a).collect();
+        assert!(only_a.is_empty() && only_b.is_empty(), "sqlite only: {only_a:?}\npostgres only: {only_b:?}");
+    }
+}
+
+/// (table, column) pairs as declared in CREATE TABLE statements.
+fn declared_columns(sql: &str) -> BTreeSet<(String, String)> {
+    let mut out = BTreeSet::new();
+    let mut table = None;
+    for line in sql.lines() {
+        let l = line.trim();
+        if let Some(rest) = l.strip_prefix("CREATE TABLE ") {
+            table = Some(rest.trim_end_matches(" (").trim().to_string());
+        } else if l.starts_with(')') {
+            table = None;
+        } else if let Some(t) = &table {
+            let word = l.split_whitespace().next().unwrap_or("");
+            if !word.is_empty() && !["PRIMARY", "UNIQUE", "--"].contains(&word) && !word.starts_with("--") {
+                out.insert((t.clone(), word.to_string()));
+            }
+        }
+    }
+    out
+}
