@@ -31,7 +31,7 @@ pub use plans::{
 pub use reports::{ExtensionRecord, ReminderRecord, ReportDraft, ReportFilter, ReportRecord, ReportValue, TodoRow};
 pub use summary::{IndicatorSummary, PartSummary, StatusCounts, Summary, TaskSummary, UnitRate};
 pub use units::{NewUnit, UnitRecord};
-pub use users::{ApiSession, NewUser, UserRecord, hash_password, verify_password};
+pub use users::{ApiSession, NewUser, UserRecord, check_password, hash_password, verify_password};
 
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;

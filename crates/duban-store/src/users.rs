@@ -62,7 +62,8 @@ pub(crate) fn random_token() -> String {
     hex::encode(b)
 }
 
-fn check_password(pw: &str) -> Result<(), Error> {
+/// The password rule for accounts people choose: 8 to 512 characters.
+pub fn check_password(pw: &str) -> Result<(), Error> {
     if pw.chars().count() < 8 || pw.len() > 512 {
         return Err(Error::bad_input("user.password", "密码长度应为8至512个字符", "A password is 8 to 512 characters"));
     }
@@ -71,7 +72,7 @@ fn check_password(pw: &str) -> Result<(), Error> {
 
 impl Store {
     /// Creates an account. `password_hash` comes from [`hash_password`] (slow by design: the caller runs it
-    /// off the async threads).
+    /// off the async threads); the caller also applies [`check_password`] to passwords people choose.
     pub async fn create_user(&self, ctx: &Ctx, new: &NewUser, password_hash: &str) -> Result<UserRecord, Error> {
         ctx.actor.require_admin()?;
         let username = new.username.trim().to_string();
@@ -85,7 +86,6 @@ impl Store {
                 "A username is 1 to 64 letters, digits or . _ - @",
             ));
         }
-        check_password(&new.password)?;
         if new.role.needs_unit() != new.unit_id.is_some() {
             return Err(Error::bad_input(
                 "user.unit",

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod parse_cmd;
+mod server_cmd;
 
 #[derive(Debug, Parser)]
 #[command(name = "duban", version, about = "督办 — run a government work plan from the document to the bulletin")]
@@ -35,6 +36,63 @@ enum Command {
         #[arg(short = 'o', long)]
         output: Option<PathBuf>,
     },
+    /// Run the web server (creates ./duban.db and an admin account on first start).
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// postgres://… or a SQLite file path.
+        #[arg(long, env = "DUBAN_DATABASE_URL", default_value = server_cmd::DEFAULT_DATABASE)]
+        database: String,
+        /// Also load the bundled Shaanxi 2022 plan with simulated reports (into an empty database).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Import a plan document as a draft.
+    Import {
+        file: PathBuf,
+        #[arg(long, env = "DUBAN_DATABASE_URL", default_value = server_cmd::DEFAULT_DATABASE)]
+        database: String,
+    },
+    /// Manage accounts (the password is read from DUBAN_PASSWORD or the first line of standard input).
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+        #[arg(long, env = "DUBAN_DATABASE_URL", default_value = server_cmd::DEFAULT_DATABASE, global = true)]
+        database: String,
+    },
+    /// Check the audit trail's hash chain.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+        #[arg(long, env = "DUBAN_DATABASE_URL", default_value = server_cmd::DEFAULT_DATABASE, global = true)]
+        database: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserAction {
+    /// Add an account.
+    Add {
+        username: String,
+        /// admin, leader, reporter or viewer.
+        #[arg(long)]
+        role: String,
+        /// The unit (name, alias or id) of a leader or reporter.
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+    /// Set a new password (ends the account's sessions).
+    Passwd { username: String },
+    /// List accounts.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditAction {
+    /// Report every audit row edited or deleted since it was written (exit 3 if any).
+    Verify,
 }
 
 /// A failure the user can act on: exit code 2 for bad input, 1 for everything else.
@@ -57,6 +115,16 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Parse { files, format, output } => parse_cmd::run(&files, format, output.as_deref()),
+        Command::Serve { bind, database, demo } => server_cmd::serve(&bind, &database, demo),
+        Command::Import { file, database } => server_cmd::import(&file, &database),
+        Command::User { action, database } => match action {
+            UserAction::Add { username, role, unit, display_name } => {
+                server_cmd::user_add(&database, &username, &role, unit.as_deref(), display_name.as_deref())
+            }
+            UserAction::Passwd { username } => server_cmd::user_passwd(&database, &username),
+            UserAction::List => server_cmd::user_list(&database),
+        },
+        Command::Audit { action: AuditAction::Verify, database } => server_cmd::audit_verify(&database),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,763 @@
+//! The `/api/v1` handlers. Each one: check the input, build the context, call the store, return JSON.
+
+use axum::Json;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, patch, post, put};
+use duban_core::periods::{custom, monthly, parse_date, quarterly};
+use duban_core::{Error, ErrorKind, Role};
+use duban_store::{Ctx, Idempotency, ItemPatch, NewIndicator, NewUnit, NewUser, ReportDraft, ReportFilter};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use sha2::Digest;
+
+use crate::AppState;
+use crate::auth::{API_TTL_SECS, Auth, BROWSER_TTL_SECS, SESSION_COOKIE, cookie};
+use crate::error::{ApiError, ApiResult, bad_json};
+
+/// Uploads (plan documents) are limited to what the parser accepts, plus room for the envelope.
+pub const MAX_UPLOAD_BYTES: usize = 32 * 1024 * 1024 + 4096;
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", post(login))
+        .route("/logout", post(logout))
+        .route("/me", get(me))
+        .route("/openapi.json", get(openapi))
+        .route("/units", get(list_units).post(create_unit))
+        .route("/units/{id}/aliases", post(add_alias))
+        .route("/unit-groups/{name}", put(set_group))
+        .route("/users", get(list_users).post(create_user))
+        .route("/plans", get(list_plans).post(import_plan))
+        .route("/plans/{id}", get(ledger))
+        .route("/plans/{id}/source", get(plan_source))
+        .route("/plans/{id}/unresolved", get(unresolved))
+        .route("/plans/{id}/resolve", post(resolve))
+        .route("/plans/{id}/publish", post(publish))
+        .route("/plans/{id}/periods", get(list_periods).post(create_periods))
+        .route("/plans/{id}/summary", get(summary))
+        .route("/plans/{id}/todo", get(todo))
+        .route("/items/{id}", patch(update_item).delete(delete_item))
+        .route("/items/{id}/indicators", post(add_indicator))
+        .route("/periods/{id}/exceptions", post(grant_exception))
+        .route("/reports", get(list_reports).put(save_report))
+        .route("/reports/{id}", get(get_report))
+        .route("/reports/{id}/submit", post(submit_report))
+        .route("/reports/{id}/approve", post(approve_report))
+        .route("/reports/{id}/return", post(return_report))
+        .route("/reports/{id}/reopen", post(reopen_report))
+        .route("/reminders", post(remind))
+        .route("/extensions", get(list_extensions).post(request_extension))
+        .route("/extensions/{id}/decide", post(decide_extension))
+        .route("/audit", get(audit_of))
+        .route("/audit/verify", get(verify_audit))
+}
+
+pub(crate) async fn not_found() -> ApiError {
+    ApiError(Error::new(ErrorKind::NotFound, "not_found", "请求的地址不存在", "No such endpoint"))
+}
+
+fn parse<T: DeserializeOwned>(body: &Bytes) -> ApiResult<T> {
+    serde_json::from_slice(body).map_err(bad_json)
+}
+
+/// The context of a write: the caller, the clock, and the `Idempotency-Key` with a fingerprint of the
+/// request (method, path and body), so that a retried request is answered from the first one.
+fn write_ctx(
+    state: &AppState,
+    auth: &Auth,
+    headers: &HeaderMap,
+    method: &Method,
+    uri: &Uri,
+    body: &[u8],
+) -> ApiResult<Ctx> {
+    let mut ctx = Ctx::new(auth.actor.clone(), state.now());
+    if let Some(key) = headers.get("idempotency-key") {
+        let key = key.to_str().unwrap_or("").trim();
+        if key.is_empty() || key.len() > 200 {
+            return Err(ApiError(Error::bad_input(
+                "idempotency.key",
+                "Idempotency-Key 须为1至200个字符",
+                "An Idempotency-Key is 1 to 200 characters",
+            )));
+        }
+        let mut h = sha2::Sha256::new();
+        h.update(method.as_str());
+        h.update(b" ");
+        h.update(uri.path());
+        h.update(b"\n");
+        h.update(body);
+        ctx.idempotency = Some(Idempotency { key: key.to_string(), fingerprint: hex::encode(h.finalize()) });
+    }
+    Ok(ctx)
+}
+
+fn read_ctx(state: &AppState, auth: &Auth) -> Ctx {
+    Ctx::new(auth.actor.clone(), state.now())
+}
+
+// ---- sessions -------------------------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+struct LoginBody {
+    username: String,
+    password: String,
+    /// `api` for a long-lived token for integrations; default a browser session.
+    #[serde(default)]
+    kind: Option<String>,
+}
+
+async fn login(State(state): State<AppState>, body: Bytes) -> ApiResult<Response> {
+    let b: LoginBody = parse(&body)?;
+    let now = state.now();
+    let name = b.username.trim().to_string();
+    state.limiter.check(&name, now)?;
+    let found = state.store.user_for_login(&name).await?;
+    // Verify against a hash even for an unknown name, so that timing does not tell which names exist.
+    let (user, hash) = match found {
+        Some((u, h)) if !u.disabled => (Some(u), h),
+        _ => (None, dummy_hash().to_string()),
+    };
+    let password = b.password.clone();
+    let ok = tokio::task::spawn_blocking(move || duban_store::verify_password(&password, &hash))
+        .await
+        .map_err(|e| ApiError(Error::internal(e)))?;
+    let Some(user) = user.filter(|_| ok) else {
+        state.limiter.failed(&name, now);
+        return Err(ApiError(Error::new(
+            ErrorKind::Unauthenticated,
+            "login.failed",
+            "用户名或密码错误",
+            "Wrong username or password",
+        )));
+    };
+    state.limiter.succeeded(&name);
+    let api = b.kind.as_deref() == Some("api");
+    let (kind, ttl) = if api { ("api", API_TTL_SECS) } else { ("browser", BROWSER_TTL_SECS) };
+    let (token, csrf) = state.store.create_session(&user, kind, now, ttl).await?;
+    let mut res =
+        Json(serde_json::json!({ "token": token, "csrf": csrf, "user": user, "expires_in": ttl })).into_response();
+    if !api {
+        let secure = if state.secure_cookies { "; Secure" } else { "" };
+        let c = format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={ttl}{secure}");
+        if let Ok(v) = HeaderValue::from_str(&c) {
+            res.headers_mut().insert(header::SET_COOKIE, v);
+        }
+    }
+    Ok(res)
+}
+
+/// A real argon2id hash of a random password, checked when the account does not exist.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| duban_store::hash_password(&crate::auth::random_hex()).unwrap_or_default())
+}
+
+async fn logout(State(state): State<AppState>, _auth: Auth, headers: HeaderMap) -> ApiResult<Response> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_string)
+        .or_else(|| cookie(&headers, SESSION_COOKIE));
+    if let Some(t) = token {
+        state.store.end_session(&t).await?;
+    }
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    res.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("duban_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+    );
+    Ok(res)
+}
+
+async fn me(auth: Auth) -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "user": auth.actor, "lang": auth.lang.code() }))
+}
+
+async fn openapi() -> Json<serde_json::Value> {
+    Json(crate::openapi::document())
+}
+
+// ---- units and users ------------------------------------------------------------------------------------
+
+async fn list_units(State(state): State<AppState>, _auth: Auth) -> ApiResult<Json<Vec<duban_store::UnitRecord>>> {
+    Ok(Json(state.store.list_units().await?))
+}
+
+async fn create_unit(
+    State(s): State<AppState>,
+    auth: Auth,
+    h: HeaderMap,
+    m: Method,
+    u: Uri,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<duban_store::UnitRecord>)> {
+    let new: NewUnit = parse(&body)?;
+    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    Ok((StatusCode::CREATED, Json(s.store.create_unit(&ctx, &new).await?)))
+}
+
+#[derive(Deserialize)]
+struct AliasBody {
+    alias: String,
+}
+
+async fn add_alias(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    h: HeaderMap,
+    m: Method,
+    u: Uri,
+    body: Bytes,
+) -> ApiResult<Json<duban_store::UnitRecord>> {
+    let b: AliasBody = parse(&body)?;
+    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    Ok(Json(s.store.add_alias(&ctx, id, &b.alias).await?))
+}
+
+#[derive(Deserialize)]
+struct GroupBody {
+    unit_ids: Vec<i64>,
+}
+
+async fn set_group(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(name): Path<String>,
+    h: HeaderMap,
+    m: Method,
+    u: Uri,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
+    let b: GroupBody = parse(&body)?;
+    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    s.store.set_group(&ctx, &name, &b.unit_ids).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn list_users(State(s): State<AppState>, auth: Auth) -> ApiResult<Json<Vec<duban_store::UserRecord>>> {
+    auth.actor.require_admin()?;
+    Ok(Json(s.store.list_users().await?))
+}
+
+async fn create_user(
+    State(s): State<AppState>,
+    auth: Auth,
+    h: HeaderMap,
+    m: Method,
+    u: Uri,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<duban_store::UserRecord>)> {
+    auth.actor.require_admin()?;
+    let new: NewUser = parse(&body)?;
+    duban_store::check_password(&new.password)?;
+    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    let pw = new.password.clone();
+    let hash = tokio::task::spawn_blocking(move || duban_store::hash_password(&pw))
+        .await
+        .map_err(|e| ApiError(Error::internal(e)))??;
+    Ok((StatusCode::CREATED, Json(s.store.create_user(&ctx, &new, &hash).await?)))
+}
+
+// ---- plans ----------------------------------------------------------------------------------------------
+
+async fn list_plans(State(s): State<AppState>, _auth: Auth) -> ApiResult<Json<Vec<duban_store::PlanRecord>>> {
+    Ok(Json(s.store.list_plans().await?))
+}
+
+#[derive(Deserialize)]
+struct ImportQuery {
+    #[serde(default)]
+    name: Option<String>,
+}
+
+/// The body is the document itself (.txt in UTF-8 or GBK, or .docx); `?name=` is its file name.
+async fn import_plan(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query(q): Query<ImportQuery>,
+    h: HeaderMap,
+    m: Method,
+    u: Uri,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+    auth.actor.require_admin()?;
+    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    let decoded = duban_plan::decode::decode(&body).map_err(|e| {
+        ApiError(Error::bad_input(
+            "plan.unreadable",
+            format!("无法读取文件：{e}"),
+            format!("Cannot read the document: {e}"),
+        ))
+    })?;
+    let plan = duban_plan::parse_text(&decoded.text);
+    let name = q.name.unwrap_or_else(|| "upload".into());
+    let rec = s.store.import_plan(&ctx, &name, &decoded.text, &plan).await?;
+    let unresolved = s.store.unresolved_names(rec.id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({ "plan": rec, "warnings": plan.warnings, "unresolved": unresolved })),
+    ))
+}
+
+async fn ledger(State(s): State<AppState>, _auth: Auth, Path(id): Path<i64>) -> ApiResult<Json<duban_store::Ledger>> {
+    Ok(Json(s.store.ledger(id).await?))
+}
+
+async fn plan_source(State(s): State<AppState>, _auth: Auth, Path(id): Path<i64>) -> ApiResult<Response> {
+    let text = s.store.plan_source(id).await?;
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
+}
+
+async fn unresolved(
+    State(s): State<AppState>,
+    _auth: Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<duban_store::UnresolvedName>>> {
+    s.store.plan(id).await?;
+    Ok(Json(s.store.unresolved_names(id).await?))
+}
+
+async fn resolve(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    h: HeaderMap,
+    m: Method,
+    u: Uri,
+    body: Bytes,
+) -> ApiResult<Json<Vec<duban_store::UnresolvedName>>> {
+    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    Ok(Json(s.store.resolve_plan_names(&ctx, id).await?))
+}
+
+#[derive(Deserialize)]
+struct RowVersion {
+    row_version: i64,
+}
+
+async fn publish(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    h: HeaderMap,
+    m: Method,
+    u: Uri,
+    body: Bytes,
+) -> ApiResult<Json<duban_store::PlanRecord>> {
+    let b: RowVersion = parse(&body)?;
+    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    Ok(Json(s.store.publish_plan(&ctx, id, b.row_version).await?))
+}
+
+#[derive(Deserialize)]
+struct PatchBody {
+    row_version: i64,
+    #[serde(flatten)]
+    patch: ItemPatchBody,
+}
+
+#[derive(Deserialize)]
+struct ItemPatchBody {
+    title: Option<String>,
+    text: Option<String>,
+    deadline: Option<String>,
+    units: Option<Vec<UnitRole>>,
+}
+
+#[derive(Deserialize)]
+struct UnitRole {
+    unit_id: i64,
+    role: String,
+}
+
+async fn update_item(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    h: HeaderMap,
+    m: Method,
+    u: Uri,
+    body: Bytes,
+) -> ApiResult<Json<duban_store::PlanRecord>> {
+    let b: PatchBody = parse(&body)?;
+    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    let patch = ItemPatch {
+        title: b.patch.title,
+        text: b.patch.text,
+        deadline: b.patch.deadline,
+        units: b.patch.units.map(|us| us.into_iter().map(|x| (x.unit_id, x.role)).collect()),
+    };
+    Ok(Json(s.store.update_item(&ctx, id, b.row_version, &patch).await?))
+}
+
+async fn delete_item(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<RowVersion>,
+    h: HeaderMap,
+    m: Method,
+    u: Uri,
+) -> ApiResult<Json<duban_store::PlanRecord>> {
+    let ctx = write_ctx(&s, &auth, &h, &m, &u, b"")?;
+    Ok(Json(s.store.delete_item(&ctx, id, q.row_version).await?))
+}
+
+#[derive(Deserialize)]
+struct IndicatorBody {
+    row_version: i64,
+    #[serde(flatten)]
+    indicator: NewIndicator,
+}
+
+async fn add_indicator(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    h: HeaderMap,
+    m: Method,
+    u: Uri,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<duban_store::IndicatorRecord>)> {
+    let b: IndicatorBody = parse(&body)?;
+    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    Ok((StatusCode::CREATED, Json(s.store.add_indicator(&ctx, id, b.row_version, &b.indicator).await?)))
+}
+
+// ---- periods --------------------------------------------------------------------------------------------
+
+async fn list_periods(
+    State(s): State<AppState>,
+    _auth: Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<duban_store::PeriodRecord>>> {
+    s.store.plan(id).await?;
+    Ok(Json(s.store.periods(id).await?))
+}
+
+#[derive(Deserialize)]
+struct PeriodsBody {
+    /// monthly, quarterly or custom.
+    kind: String,
+    #[serde(default)]
+    year: Option<i32>,
+    #[serde(default = "default_due_day")]
+    due_day: u32,
+    #[serde(default = "default_grace")]
+    grace_days: u32,
+    #[serde(default)]
+    key: String,
+    #[serde(default)]
+    label: String,
+    #[serde(default)]
+    starts_on: String,
+    #[serde(default)]
+    ends_on: String,
+    #[serde(default)]
+    due_on: String,
+}
+
+fn default_due_day() -> u32 {
+    5
+}
+fn default_grace() -> u32 {
+    3
+}
+
+async fn create_periods(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    h: HeaderMap,
+    m: Method,
+    u: Uri,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<Vec<duban_store::PeriodRecord>>)> {
+    let b: PeriodsBody = parse(&body)?;
+    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    let plan = s.store.plan(id).await?;
+    let year = b.year.unwrap_or(i32::try_from(plan.year).unwrap_or(0));
+    let specs = match b.kind.as_str() {
+        "monthly" => monthly(year, b.due_day, b.grace_days)?,
+        "quarterly" => quarterly(year, b.due_day, b.grace_days)?,
+        "custom" => vec![custom(
+            &b.key,
+            &b.label,
+            parse_date(&b.starts_on)?,
+            parse_date(&b.ends_on)?,
+            parse_date(&b.due_on)?,
+            b.grace_days,
+        )?],
+        _ => {
+            return Err(ApiError(Error::bad_input(
+                "period.kind",
+                "期次类型应为 monthly、quarterly 或 custom",
+                "kind is monthly, quarterly or custom",
+            )));
+        }
+    };
+    Ok((StatusCode::CREATED, Json(s.store.create_periods(&ctx, id, &specs).await?)))
+}
+
+#[derive(Deserialize)]
+struct PeriodQuery {
+    period: String,
+    #[serde(default)]
+    unit: Option<i64>,
+}
+
+async fn summary(
+    State(s): State<AppState>,
+    _auth: Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<PeriodQuery>,
+) -> ApiResult<Json<duban_store::Summary>> {
+    Ok(Json(s.store.summary(id, &q.period, &s.thresholds).await?))
+}
+
+async fn todo(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<PeriodQuery>,
+) -> ApiResult<Json<Vec<duban_store::TodoRow>>> {
+    let unit = q
+        .unit
+        .or(auth.actor.unit_id)
+        .ok_or_else(|| ApiError(Error::bad_input("todo.unit", "请指定单位（unit=）", "Name the unit (unit=)")))?;
+    let period = s.store.period_by_key(id, &q.period).await?;
+    Ok(Json(s.store.todo(&read_ctx(&s, &auth), period.id, unit).await?))
+}
+
+#[derive(Deserialize)]
+struct ExceptionBody {
+    unit_id: i64,
+    until: String,
+}
+
+async fn grant_exception(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    h: HeaderMap,
+    m: Method,
+    u: Uri,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
+    let b: ExceptionBody = parse(&body)?;
+    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    s.store.grant_exception(&ctx, id, b.unit_id, &b.until).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// ---- reports --------------------------------------------------------------------------------------------
+
+async fn list_reports(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query(f): Query<ReportFilter>,
+) -> ApiResult<Json<Vec<duban_store::ReportRecord>>> {
+    Ok(Json(s.store.list_reports(&auth.actor, &f).await?))
+}
+
+async fn get_report(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<duban_store::ReportRecord>> {
+    Ok(Json(s.store.get_report(&auth.actor, id).await?))
+}
+
+async fn save_report(
+    State(s): State<AppState>,
+    auth: Auth,
+    h: HeaderMap,
+    m: Method,
+    u: Uri,
+    body: Bytes,
+) -> ApiResult<Json<duban_store::ReportRecord>> {
+    let d: ReportDraft = parse(&body)?;
+    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    Ok(Json(s.store.save_report(&ctx, &d).await?))
+}
+
+#[derive(Deserialize)]
+struct VersionBody {
+    version: i64,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn submit_report(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    h: HeaderMap,
+    m: Method,
+    u: Uri,
+    body: Bytes,
+) -> ApiResult<Json<duban_store::ReportRecord>> {
+    let b: VersionBody = parse(&body)?;
+    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    Ok(Json(s.store.submit_report(&ctx, id, b.version).await?))
+}
+
+async fn approve_report(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    h: HeaderMap,
+    m: Method,
+    u: Uri,
+    body: Bytes,
+) -> ApiResult<Json<duban_store::ReportRecord>> {
+    let b: VersionBody = parse(&body)?;
+    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    Ok(Json(s.store.review_report(&ctx, id, b.version, true, &b.reason).await?))
+}
+
+async fn return_report(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    h: HeaderMap,
+    m: Method,
+    u: Uri,
+    body: Bytes,
+) -> ApiResult<Json<duban_store::ReportRecord>> {
+    let b: VersionBody = parse(&body)?;
+    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    Ok(Json(s.store.review_report(&ctx, id, b.version, false, &b.reason).await?))
+}
+
+#[derive(Deserialize)]
+struct ReasonBody {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn reopen_report(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    h: HeaderMap,
+    m: Method,
+    u: Uri,
+    body: Bytes,
+) -> ApiResult<Json<duban_store::ReportRecord>> {
+    let b: ReasonBody = parse(&body)?;
+    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    Ok(Json(s.store.reopen_report(&ctx, id, &b.reason).await?))
+}
+
+#[derive(Deserialize)]
+struct RemindBody {
+    period_id: i64,
+    unit_id: i64,
+    #[serde(default)]
+    item_id: Option<i64>,
+    #[serde(default)]
+    note: String,
+}
+
+async fn remind(
+    State(s): State<AppState>,
+    auth: Auth,
+    h: HeaderMap,
+    m: Method,
+    u: Uri,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<duban_store::ReminderRecord>)> {
+    let b: RemindBody = parse(&body)?;
+    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    Ok((StatusCode::CREATED, Json(s.store.remind(&ctx, b.period_id, b.unit_id, b.item_id, &b.note).await?)))
+}
+
+#[derive(Deserialize)]
+struct ExtensionQuery {
+    #[serde(default)]
+    state: Option<String>,
+}
+
+async fn list_extensions(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query(q): Query<ExtensionQuery>,
+) -> ApiResult<Json<Vec<duban_store::ExtensionRecord>>> {
+    Ok(Json(s.store.extensions(&auth.actor, q.state.as_deref()).await?))
+}
+
+#[derive(Deserialize)]
+struct ExtensionBody {
+    item_id: i64,
+    unit_id: i64,
+    requested_on: String,
+    reason: String,
+}
+
+async fn request_extension(
+    State(s): State<AppState>,
+    auth: Auth,
+    h: HeaderMap,
+    m: Method,
+    u: Uri,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<duban_store::ExtensionRecord>)> {
+    let b: ExtensionBody = parse(&body)?;
+    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(s.store.request_extension(&ctx, b.item_id, b.unit_id, &b.requested_on, &b.reason).await?),
+    ))
+}
+
+#[derive(Deserialize)]
+struct DecideBody {
+    approve: bool,
+    #[serde(default)]
+    note: String,
+}
+
+async fn decide_extension(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    h: HeaderMap,
+    m: Method,
+    u: Uri,
+    body: Bytes,
+) -> ApiResult<Json<duban_store::ExtensionRecord>> {
+    let b: DecideBody = parse(&body)?;
+    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    Ok(Json(s.store.decide_extension(&ctx, id, b.approve, &b.note).await?))
+}
+
+// ---- audit ----------------------------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+struct AuditQuery {
+    entity: String,
+    id: String,
+}
+
+async fn audit_of(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query(q): Query<AuditQuery>,
+) -> ApiResult<Json<Vec<duban_store::AuditEntry>>> {
+    if !matches!(auth.actor.role, Role::Admin | Role::Viewer) {
+        return Err(ApiError(Error::forbidden()));
+    }
+    Ok(Json(s.store.audit_of(&q.entity, &q.id).await?))
+}
+
+async fn verify_audit(State(s): State<AppState>, auth: Auth) -> ApiResult<Json<duban_store::AuditReport>> {
+    auth.actor.require_admin()?;
+    Ok(Json(s.store.verify_audit().await?))
+}

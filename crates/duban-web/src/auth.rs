@@ -1,0 +1,137 @@
+//! Who is calling: a browser session (cookie `duban_session`, HTTP-only, SameSite=Strict, with a CSRF token
+//! that every state-changing request must echo in `X-CSRF-Token`) or an API token (`Authorization: Bearer`).
+//! Failed logins are limited per account name.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{Method, header};
+use chrono::{DateTime, Utc};
+use duban_core::{Actor, Error, ErrorKind, Lang};
+
+use crate::AppState;
+use crate::error::{ApiError, lang_of};
+
+pub const SESSION_COOKIE: &str = "duban_session";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// Sessions last a working day and a night; API tokens 30 days.
+pub const BROWSER_TTL_SECS: i64 = 12 * 3600;
+pub const API_TTL_SECS: i64 = 30 * 24 * 3600;
+
+/// The signed-in caller.
+#[derive(Debug, Clone)]
+pub struct Auth {
+    pub actor: Actor,
+    pub lang: Lang,
+}
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let lang = lang_of(&parts.headers);
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
+        let (token, from_cookie) = match bearer {
+            Some(t) => (t.to_string(), false),
+            None => match cookie(&parts.headers, SESSION_COOKIE) {
+                Some(t) => (t, true),
+                None => return Err(unauthenticated()),
+            },
+        };
+        let session = state.store.session(&token, state.now()).await?.ok_or_else(unauthenticated)?;
+        let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        if from_cookie && !safe {
+            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+            if !constant_time_eq(sent.as_bytes(), session.csrf.as_bytes()) {
+                return Err(ApiError(Error::new(
+                    ErrorKind::Forbidden,
+                    "csrf",
+                    "缺少或错误的CSRF令牌，请刷新页面后重试",
+                    "Missing or wrong CSRF token; reload the page and try again",
+                )));
+            }
+        }
+        Ok(Auth { actor: session.actor, lang })
+    }
+}
+
+pub fn unauthenticated() -> ApiError {
+    ApiError(Error::new(ErrorKind::Unauthenticated, "unauthenticated", "请先登录", "Sign in first"))
+}
+
+pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    for v in headers.get_all(header::COOKIE) {
+        let Ok(v) = v.to_str() else { continue };
+        for part in v.split(';') {
+            if let Some((k, val)) = part.trim().split_once('=')
+                && k == name
+            {
+                return Some(val.to_string());
+            }
+        }
+    }
+    None
+}
+
+pub(crate) fn random_hex() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Failed sign-ins per account name: after `MAX_FAILURES` within `WINDOW_SECS`, further attempts are refused
+/// until the window has passed since the first failure.
+#[derive(Debug, Default)]
+pub struct LoginLimiter {
+    failures: Mutex<HashMap<String, (u32, i64)>>,
+}
+
+pub const MAX_FAILURES: u32 = 5;
+pub const WINDOW_SECS: i64 = 15 * 60;
+
+impl LoginLimiter {
+    pub fn check(&self, username: &str, now: DateTime<Utc>) -> Result<(), ApiError> {
+        let map = self.failures.lock().map_err(|_| ApiError(Error::internal("login limiter")))?;
+        if let Some((n, since)) = map.get(username)
+            && *n >= MAX_FAILURES
+            && now.timestamp() - since < WINDOW_SECS
+        {
+            let wait = (WINDOW_SECS - (now.timestamp() - since) + 59) / 60;
+            return Err(ApiError(Error::new(
+                ErrorKind::TooMany,
+                "login.too_many",
+                format!("登录失败次数过多，请{wait}分钟后再试"),
+                format!("Too many failed sign-ins; try again in {wait} minutes"),
+            )));
+        }
+        Ok(())
+    }
+
+    pub fn failed(&self, username: &str, now: DateTime<Utc>) {
+        if let Ok(mut map) = self.failures.lock() {
+            let e = map.entry(username.to_string()).or_insert((0, now.timestamp()));
+            if now.timestamp() - e.1 >= WINDOW_SECS {
+                *e = (0, now.timestamp());
+            }
+            e.0 += 1;
+        }
+    }
+
+    pub fn succeeded(&self, username: &str) {
+        if let Ok(mut map) = self.failures.lock() {
+            map.remove(username);
+        }
+    }
+}

@@ -1,0 +1,271 @@
+//! `duban serve --demo`: the bundled Shaanxi 2022 plan, its units, one reporter per unit, monthly periods,
+//! and a simulated half-year of reports, so that every view has something to show.
+//!
+//! The reports are SIMULATED: every progress text says so. They are generated from a fixed seed, so two demo
+//! databases hold the same data; each write is made at the simulated time it would have happened (the store
+//! takes the time from its caller), so late reports are late by the same rules as real ones.
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use duban_core::periods::monthly;
+use duban_core::{Actor, Error, Role};
+use duban_store::{Ctx, NewUnit, NewUser, ReportDraft, ReportValue, Store};
+
+/// The plan the demo loads.
+pub const SHAANXI_2022: &str = include_str!("../../../fixtures/shaanxi-2022-urbanization.txt");
+
+const CITIES: [&str; 10] = [
+    "西安市政府",
+    "宝鸡市政府",
+    "咸阳市政府",
+    "铜川市政府",
+    "渭南市政府",
+    "延安市政府",
+    "榆林市政府",
+    "汉中市政府",
+    "安康市政府",
+    "商洛市政府",
+];
+
+/// Aliases the office would enter: short forms found in the plan or in daily use.
+const ALIASES: [(&str, &str); 3] =
+    [("西安市政府", "西安市"), ("省发展改革委", "陕西省发展和改革委员会"), ("省住房城乡建设厅", "省住建厅")];
+
+/// What the demo made.
+#[derive(Debug, Clone)]
+pub struct DemoSummary {
+    pub plan_id: i64,
+    pub units: usize,
+    pub accounts: Vec<(String, String)>,
+    pub reports: usize,
+}
+
+/// Small deterministic generator (splitmix64), so the demo data is the same every time.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+fn at(day: NaiveDate, hour: u32) -> DateTime<Utc> {
+    // `hour` in Xi'an is hour - 8 in UTC.
+    Utc.from_utc_datetime(&day.and_hms_opt(hour.saturating_sub(8), 0, 0).unwrap_or_default())
+}
+
+/// Loads the demo into an empty store. `password_hash` is the hash of the demo password, shared by the
+/// demo accounts (hashing once keeps start-up fast).
+pub async fn load(store: &Store, password_hash: &str) -> Result<DemoSummary, Error> {
+    let start = at(NaiveDate::from_ymd_opt(2022, 1, 20).unwrap_or_default(), 10);
+    let office = Ctx::new(Actor::system(), start);
+    let plan = duban_plan::parse_text(SHAANXI_2022);
+    let rec = store.import_plan(&office, "shaanxi-2022-urbanization.txt", SHAANXI_2022, &plan).await?;
+
+    // The directory: the ten cities (相关市政府 stands for them) and every other body the plan names.
+    let mut city_ids = Vec::new();
+    for c in CITIES {
+        let u = store
+            .create_unit(&office, &NewUnit { name: c.into(), kind: "government".into(), ..NewUnit::default() })
+            .await?;
+        city_ids.push(u.id);
+    }
+    store.set_group(&office, "相关市政府", &city_ids).await?;
+    store.set_group(&office, "各设区市政府", &city_ids).await?;
+    let mut names: Vec<String> = store.unresolved_names(rec.id).await?.into_iter().map(|u| u.name).collect();
+    names.sort();
+    names.dedup();
+    for n in names {
+        if n == "相关市政府"
+            || n == "各设区市政府"
+            || CITIES.contains(&n.as_str())
+            || ALIASES.iter().any(|(_, a)| *a == n)
+        {
+            continue;
+        }
+        let kind = if n.ends_with("公司") || n.ends_with("集团") {
+            "enterprise"
+        } else if n.ends_with("政府") || n.ends_with("管委会") || n.ends_with('市') {
+            "government"
+        } else {
+            "department"
+        };
+        store.create_unit(&office, &NewUnit { name: n, kind: kind.into(), ..NewUnit::default() }).await?;
+    }
+    let units = store.list_units().await?;
+    for (name, alias) in ALIASES {
+        if let Some(u) = units.iter().find(|u| u.name == name) {
+            store.add_alias(&office, u.id, alias).await?;
+        }
+    }
+    let left = store.resolve_plan_names(&office, rec.id).await?;
+    if !left.is_empty() {
+        return Err(Error::internal(format!("demo: {} names left unmapped", left.len())));
+    }
+    let rec = store.plan(rec.id).await?;
+    store.publish_plan(&office, rec.id, rec.row_version).await?;
+    let periods = store.create_periods(&office, rec.id, &monthly(2022, 5, 3)?).await?;
+
+    // Accounts: the office, leadership, and one reporter per unit.
+    let mut accounts = Vec::new();
+    for (username, display, role) in
+        [("office", "城镇化办（演示）", Role::Admin), ("leader", "分管领导（演示）", Role::Viewer)]
+    {
+        let new = NewUser {
+            username: username.into(),
+            display_name: display.into(),
+            password: String::new(),
+            role,
+            unit_id: None,
+        };
+        store.create_user(&office, &new, password_hash).await?;
+        accounts.push((username.to_string(), display.to_string()));
+    }
+    let units = store.list_units().await?;
+    for u in &units {
+        let username = format!("unit{:02}", u.id);
+        let display = format!("{}填报员", u.name);
+        let new = NewUser {
+            username: username.clone(),
+            display_name: display.clone(),
+            password: String::new(),
+            role: Role::Reporter,
+            unit_id: Some(u.id),
+        };
+        let user = store.create_user(&office, &new, password_hash).await?;
+        accounts.push((username, display));
+        let _ = user;
+    }
+    let user_of = |unit: i64| -> i64 {
+        // Reporter ids follow the two demo accounts, in unit order.
+        units.iter().position(|u| u.id == unit).map_or(0, |i| i as i64 + 3)
+    };
+
+    // Six months of simulated reports.
+    let ledger = store.ledger(rec.id).await?;
+    let mut tasks = Vec::new();
+    let mut stack: Vec<&duban_store::LedgerItem> = ledger.items.iter().collect();
+    while let Some(i) = stack.pop() {
+        if i.is_task {
+            tasks.push(i);
+        }
+        stack.extend(i.children.iter());
+    }
+    tasks.sort_by_key(|t| t.id);
+    let mut rng = Rng(20_220_701);
+    let mut written = 0;
+    for (m, period) in periods.iter().take(6).enumerate() {
+        let month = m as f64 + 1.0;
+        for task in &tasks {
+            // Each task has its own pace: most on track, some behind.
+            let pace = 0.7 + 0.45 * (((task.id * 7919) % 100) as f64 / 100.0);
+            for (k, au) in task.units.iter().enumerate() {
+                let r = rng.unit();
+                if r < 0.08 {
+                    continue; // not reported
+                }
+                let late = rng.unit() < 0.15;
+                let day = if late { 6 + (rng.next() % 3) as i64 } else { 1 + (rng.next() % 5) as i64 };
+                let when = at(period.spec.ends_on, 9) + Duration::days(day) + Duration::hours((rng.next() % 8) as i64);
+                let actor = Actor {
+                    user_id: user_of(au.unit_id),
+                    username: format!("unit{:02}", au.unit_id),
+                    role: Role::Reporter,
+                    unit_id: Some(au.unit_id),
+                };
+                let ctx = Ctx::new(actor, when);
+                let pct = (month / 12.0 * 100.0 * pace).min(100.0);
+                // Only the first-listed unit reports the task's figures.
+                let values = if k == 0 {
+                    task.targets
+                        .iter()
+                        .filter(|t| matches!(t.op.as_str(), ">=" | ">" | "=" | "range"))
+                        .map(|t| ReportValue { indicator_id: t.id, value: (t.value * month / 12.0 * pace).round() })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                let draft = ReportDraft {
+                    period_id: period.id,
+                    item_id: task.id,
+                    unit_id: au.unit_id,
+                    progress: format!(
+                        "（模拟数据）{}月，{}：{}相关工作按计划推进，累计完成年度任务约{:.0}%。",
+                        m + 1,
+                        au.name,
+                        task.title,
+                        pct
+                    ),
+                    problems: if pace < 0.85 {
+                        "（模拟数据）项目前期手续办理较慢，资金到位不足。".into()
+                    } else {
+                        String::new()
+                    },
+                    next_steps: "（模拟数据）加快项目建设，按月调度。".into(),
+                    percent: Some((pct * 10.0).round() / 10.0),
+                    finished: false,
+                    values,
+                    version: None,
+                };
+                let saved = store.save_report(&ctx, &draft).await?;
+                let sent = store.submit_report(&ctx, saved.id, saved.version).await?;
+                written += 1;
+                let review = Ctx::new(Actor::system(), when + Duration::days(1));
+                let roll = rng.unit();
+                if m == 5 && roll < 0.6 {
+                    continue; // June: waiting for review
+                }
+                if roll < 0.12 {
+                    let back = store
+                        .review_report(
+                            &review,
+                            sent.id,
+                            sent.version,
+                            false,
+                            "（模拟数据）进展表述笼统，请补充具体项目和数据。",
+                        )
+                        .await?;
+                    if roll < 0.04 {
+                        continue; // still with the unit
+                    }
+                    let fix = Ctx::new(ctx.actor.clone(), when + Duration::days(2));
+                    let fix_day = duban_core::periods::local_date(fix.now);
+                    if period.spec.is_locked(fix_day) {
+                        // A return near the deadline comes with leave to report after the lock (补报).
+                        store.grant_exception(&review, period.id, au.unit_id, &fix_day.to_string()).await?;
+                    }
+                    let again = store
+                        .save_report(
+                            &fix,
+                            &ReportDraft {
+                                version: Some(back.version),
+                                progress: format!("{}（已补充项目清单）", draft.progress),
+                                ..draft.clone()
+                            },
+                        )
+                        .await?;
+                    let again = store.submit_report(&fix, again.id, again.version).await?;
+                    store
+                        .review_report(
+                            &Ctx::new(Actor::system(), when + Duration::days(3)),
+                            again.id,
+                            again.version,
+                            true,
+                            "",
+                        )
+                        .await?;
+                } else {
+                    store.review_report(&review, sent.id, sent.version, true, "").await?;
+                }
+            }
+        }
+    }
+    Ok(DemoSummary { plan_id: rec.id, units: units.len(), accounts, reports: written })
+}

@@ -1,0 +1,110 @@
+//! Errors as JSON: `{"error": {"code": "...", "message": "..."}}` with the HTTP status of the error's kind
+//! and the message in the request's language (zh-CN unless `Accept-Language` prefers English).
+//!
+//! Handlers return [`ApiError`] without knowing the language; [`localize`] writes the body on the way out.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use duban_core::{Error, ErrorKind, Lang};
+
+#[derive(Debug)]
+pub struct ApiError(pub Error);
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
+        ApiError(e)
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+pub fn status_of(kind: ErrorKind) -> StatusCode {
+    match kind {
+        ErrorKind::BadInput => StatusCode::BAD_REQUEST,
+        ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+        ErrorKind::NotFound => StatusCode::NOT_FOUND,
+        ErrorKind::Conflict => StatusCode::CONFLICT,
+        ErrorKind::Locked => StatusCode::LOCKED,
+        ErrorKind::TooMany => StatusCode::TOO_MANY_REQUESTS,
+        ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut r = status_of(self.0.kind).into_response();
+        r.extensions_mut().insert(Arc::new(self.0));
+        r
+    }
+}
+
+pub fn lang_of(headers: &HeaderMap) -> Lang {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::from_accept_language)
+        .unwrap_or_default()
+}
+
+pub fn body_for(e: &Error, lang: Lang) -> serde_json::Value {
+    serde_json::json!({ "error": { "code": e.code, "message": e.message(lang) } })
+}
+
+/// Middleware: turns an [`ApiError`] left in a response into its JSON body in the request's language.
+pub async fn localize(req: Request, next: Next) -> Response {
+    let lang = lang_of(req.headers());
+    let mut res = next.run(req).await;
+    if let Some(e) = res.extensions_mut().remove::<Arc<Error>>() {
+        let status = res.status();
+        let body = body_for(&e, lang).to_string();
+        let mut out = Response::new(Body::from(body));
+        *out.status_mut() = status;
+        out.headers_mut()
+            .insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/json; charset=utf-8"));
+        out.headers_mut().insert(header::CONTENT_LANGUAGE, header::HeaderValue::from_static(lang.code()));
+        return out;
+    }
+    // axum's own rejections (a path segment that is not a number, a missing header) and unknown routes come
+    // as plain text or empty: give them the same JSON shape.
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if (status.is_client_error() || status.is_server_error()) && !is_json {
+        let text = axum::body::to_bytes(res.into_body(), 64 * 1024).await.unwrap_or_default();
+        let text = String::from_utf8_lossy(&text).trim().to_string();
+        let (code, zh, en) = match status {
+            StatusCode::NOT_FOUND => ("not_found", "请求的地址不存在".to_string(), "No such endpoint".to_string()),
+            StatusCode::METHOD_NOT_ALLOWED => {
+                ("method_not_allowed", "不支持该请求方法".into(), "Method not allowed".into())
+            }
+            StatusCode::PAYLOAD_TOO_LARGE => {
+                ("too_large", "上传内容过大".into(), "The request body is too large".into())
+            }
+            _ => ("bad_request", format!("请求无效：{text}"), format!("Bad request: {text}")),
+        };
+        let e = Error::new(ErrorKind::BadInput, code, zh, en);
+        let mut out = Response::new(Body::from(body_for(&e, lang).to_string()));
+        *out.status_mut() = status;
+        out.headers_mut()
+            .insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/json; charset=utf-8"));
+        return out;
+    }
+    res
+}
+
+pub fn bad_json(e: impl std::fmt::Display) -> ApiError {
+    ApiError(Error::bad_input(
+        "bad_json",
+        format!("请求内容不是有效的JSON：{e}"),
+        format!("The request body is not valid JSON: {e}"),
+    ))
+}

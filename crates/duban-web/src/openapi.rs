@@ -1,0 +1,169 @@
+//! The API's description: one table of endpoints, from which the OpenAPI document is generated and against
+//! which the access tests run. `docs/openapi.json` is a committed copy; a test fails when they differ.
+
+use serde_json::{Value, json};
+
+/// Who may call an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// No sign-in.
+    Public,
+    /// Anyone signed in.
+    SignedIn,
+    /// The office.
+    Admin,
+    /// The office and leadership (read-only views of everything).
+    AdminOrViewer,
+    /// A unit's leader or reporter (for their own unit).
+    Unit,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Endpoint {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub access: Access,
+}
+
+const fn ep(method: &'static str, path: &'static str, summary: &'static str, access: Access) -> Endpoint {
+    Endpoint { method, path, summary, access }
+}
+
+use Access::*;
+
+pub const ENDPOINTS: &[Endpoint] = &[
+    ep(
+        "POST",
+        "/api/v1/login",
+        "Sign in: {username, password[, kind: \"api\"]} → {token, csrf, user}; sets the session cookie unless kind is api",
+        Public,
+    ),
+    ep("POST", "/api/v1/logout", "End the session or token", SignedIn),
+    ep("GET", "/api/v1/me", "The signed-in account", SignedIn),
+    ep("GET", "/api/v1/openapi.json", "This document", Public),
+    ep("GET", "/api/v1/units", "The units directory", SignedIn),
+    ep("POST", "/api/v1/units", "Add a unit {name, kind, parent_id, contact, aliases}", Admin),
+    ep("POST", "/api/v1/units/{id}/aliases", "Add an alias {alias}", Admin),
+    ep("PUT", "/api/v1/unit-groups/{name}", "Say which units a generic name stands for {unit_ids}", Admin),
+    ep("GET", "/api/v1/users", "Accounts", Admin),
+    ep("POST", "/api/v1/users", "Add an account {username, display_name, password, role, unit_id}", Admin),
+    ep("GET", "/api/v1/plans", "Plans", SignedIn),
+    ep("POST", "/api/v1/plans", "Import a plan document (body: .txt or .docx bytes; ?name=FILE) as a draft", Admin),
+    ep(
+        "GET",
+        "/api/v1/plans/{id}",
+        "The ledger: items as in duban.plan/1 with ids, assignments and indicators",
+        SignedIn,
+    ),
+    ep("GET", "/api/v1/plans/{id}/source", "The source text the plan was imported from", SignedIn),
+    ep("GET", "/api/v1/plans/{id}/unresolved", "Unit names that resolve to no unit", SignedIn),
+    ep(
+        "POST",
+        "/api/v1/plans/{id}/resolve",
+        "Resolve the unmapped names again after adding units, aliases or groups",
+        Admin,
+    ),
+    ep("POST", "/api/v1/plans/{id}/publish", "Publish a draft {row_version}", Admin),
+    ep("GET", "/api/v1/plans/{id}/periods", "Reporting periods", SignedIn),
+    ep(
+        "POST",
+        "/api/v1/plans/{id}/periods",
+        "Add periods {kind: monthly|quarterly|custom, due_day, grace_days, …}",
+        Admin,
+    ),
+    ep(
+        "GET",
+        "/api/v1/plans/{id}/summary",
+        "Status, completeness, on-time rates, lagging tasks and forecasts for ?period=2022-06",
+        SignedIn,
+    ),
+    ep(
+        "GET",
+        "/api/v1/plans/{id}/todo",
+        "What a unit owes for ?period= (&unit=; a unit's people: their own)",
+        SignedIn,
+    ),
+    ep("PATCH", "/api/v1/items/{id}", "Correct a draft item {row_version, title, text, deadline, units}", Admin),
+    ep("DELETE", "/api/v1/items/{id}", "Remove a draft item ?row_version=", Admin),
+    ep("POST", "/api/v1/items/{id}/indicators", "Add an indicator to a draft item", Admin),
+    ep("POST", "/api/v1/periods/{id}/exceptions", "Let a unit report into a locked period {unit_id, until}", Admin),
+    ep(
+        "GET",
+        "/api/v1/reports",
+        "Reports (?plan_id, period_id, unit_id, item_id, state); a unit's people see their own",
+        SignedIn,
+    ),
+    ep(
+        "PUT",
+        "/api/v1/reports",
+        "Create or edit a draft report {period_id, item_id, unit_id, progress, …, version}",
+        Unit,
+    ),
+    ep("GET", "/api/v1/reports/{id}", "One report (a unit's people: their own unit's)", SignedIn),
+    ep("POST", "/api/v1/reports/{id}/submit", "Submit {version}", Unit),
+    ep("POST", "/api/v1/reports/{id}/approve", "Approve {version}", Admin),
+    ep("POST", "/api/v1/reports/{id}/return", "Return with a reason {version, reason}", Admin),
+    ep("POST", "/api/v1/reports/{id}/reopen", "Reopen as a draft {reason}", Admin),
+    ep("POST", "/api/v1/reminders", "Record a 催报 reminder {period_id, unit_id, item_id, note}", Admin),
+    ep("GET", "/api/v1/extensions", "Extension requests (?state=pending)", SignedIn),
+    ep("POST", "/api/v1/extensions", "Ask for a later deadline {item_id, unit_id, requested_on, reason}", Unit),
+    ep("POST", "/api/v1/extensions/{id}/decide", "Approve or refuse {approve, note}", Admin),
+    ep("GET", "/api/v1/audit", "History of one record ?entity=report&id=7", AdminOrViewer),
+    ep("GET", "/api/v1/audit/verify", "Walk the audit chain and report edited or deleted rows", Admin),
+];
+
+/// The OpenAPI 3.1 document.
+pub fn document() -> Value {
+    let mut paths = serde_json::Map::new();
+    for e in ENDPOINTS {
+        let entry = paths.entry(e.path.to_string()).or_insert_with(|| json!({}));
+        let params: Vec<Value> = e
+            .path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(|name| {
+                let schema = if name == "name" { json!({ "type": "string" }) } else { json!({ "type": "integer" }) };
+                json!({ "name": name, "in": "path", "required": true, "schema": schema })
+            })
+            .collect();
+        let mut op = json!({
+            "summary": e.summary,
+            "x-access": format!("{:?}", e.access),
+            "responses": {
+                "200": { "description": "OK", "content": { "application/json": {} } },
+                "4XX": { "description": "Error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
+            }
+        });
+        if !params.is_empty() {
+            op["parameters"] = Value::Array(params);
+        }
+        if e.access != Access::Public {
+            op["security"] = json!([{ "bearer": [] }, { "cookie": [] }]);
+        }
+        if let Value::Object(m) = entry {
+            m.insert(e.method.to_ascii_lowercase(), op);
+        }
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "duban API",
+            "version": "1",
+            "description": "督办: work plans, ledgers, progress reports and their review. Errors are {\"error\": {\"code\", \"message\"}} with the message in the Accept-Language of the request (zh-CN by default, en). Writes accept an Idempotency-Key header; edits carry the version they were made on and get 409 when it is stale. Cookie sessions send the CSRF token from login in X-CSRF-Token."
+        },
+        "paths": Value::Object(paths),
+        "components": {
+            "securitySchemes": {
+                "bearer": { "type": "http", "scheme": "bearer" },
+                "cookie": { "type": "apiKey", "in": "cookie", "name": "duban_session" }
+            },
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "properties": { "error": { "type": "object", "properties": { "code": { "type": "string" }, "message": { "type": "string" } } } }
+                }
+            }
+        }
+    })
+}

@@ -1,0 +1,470 @@
+//! The API over real HTTP: every endpoint × role, the report life cycle with a moving clock, CSRF,
+//! idempotency, stale edits, rate-limited logins, localized errors, and the committed OpenAPI document.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use chrono::{DateTime, TimeZone, Utc};
+use duban_store::Store;
+use duban_web::openapi::{Access, ENDPOINTS};
+use duban_web::{AppState, router};
+use reqwest::{Client, Method, StatusCode};
+use serde_json::{Value, json};
+
+struct Server {
+    base: String,
+    clock: Arc<AtomicI64>,
+    store: Store,
+}
+
+impl Server {
+    fn set_time(&self, t: DateTime<Utc>) {
+        self.clock.store(t.timestamp(), Ordering::SeqCst);
+    }
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+async fn start() -> Server {
+    let dir = std::env::temp_dir().join(format!("duban_api_{}_{}", std::process::id(), rand_suffix()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = Store::open(dir.join("api.db").to_str().unwrap()).await.unwrap();
+    let hash = duban_store::hash_password("demo-password").unwrap();
+    duban_web::demo::load(&store, &hash).await.unwrap();
+    let clock = Arc::new(AtomicI64::new(Utc.with_ymd_and_hms(2022, 7, 2, 2, 0, 0).unwrap().timestamp()));
+    let mut state = AppState::new(store.clone());
+    let c = clock.clone();
+    state.clock = Arc::new(move || DateTime::from_timestamp(c.load(Ordering::SeqCst), 0).unwrap());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router(state)).await.unwrap() });
+    Server { base: format!("http://{addr}"), clock, store }
+}
+
+fn rand_suffix() -> u64 {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos() as u64 % 1_000_000_007
+}
+
+async fn token(s: &Server, user: &str) -> String {
+    let r = Client::new()
+        .post(s.url("/api/v1/login"))
+        .json(&json!({ "username": user, "password": "demo-password", "kind": "api" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "login {user}");
+    r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_string()
+}
+
+async fn call(s: &Server, tok: Option<&str>, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+    let mut req = Client::new().request(method, s.url(path));
+    if let Some(t) = tok {
+        req = req.bearer_auth(t);
+    }
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let r = req.send().await.unwrap();
+    let status = r.status();
+    let text = r.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+}
+
+/// Ids to fill into paths: the demo plan, a report of unit `unit`, a period, an item.
+struct Ids {
+    plan: i64,
+    period: i64,
+    item: i64,
+    unit: i64,
+    report: i64,
+}
+
+async fn ids(s: &Server, admin: &str, unit: i64) -> Ids {
+    let (_, periods) = call(s, Some(admin), Method::GET, "/api/v1/plans/1/periods", None).await;
+    let (_, reports) = call(
+        s,
+        Some(admin),
+        Method::GET,
+        &format!("/api/v1/reports?unit_id={unit}&period_id={}", periods[5]["id"]),
+        None,
+    )
+    .await;
+    let report = &reports.as_array().unwrap()[0];
+    Ids {
+        plan: 1,
+        period: periods[5]["id"].as_i64().unwrap(),
+        item: report["item_id"].as_i64().unwrap(),
+        unit,
+        report: report["id"].as_i64().unwrap(),
+    }
+}
+
+fn fill(path: &str, ids: &Ids) -> String {
+    let p = path.replace("/plans/{id}", &format!("/plans/{}", ids.plan));
+    let p = p.replace("/items/{id}", &format!("/items/{}", ids.item));
+    let p = p.replace("/periods/{id}", &format!("/periods/{}", ids.period));
+    let p = p.replace("/reports/{id}", &format!("/reports/{}", ids.report));
+    let p = p.replace("/units/{id}", &format!("/units/{}", ids.unit));
+    let p = p.replace("/extensions/{id}", "/extensions/1");
+    let p = p.replace("{name}", "%E7%9B%B8%E5%85%B3%E5%B8%82%E6%94%BF%E5%BA%9C");
+    let todo = format!("?period=2022-06&unit={}", ids.unit);
+    let query = match p.as_str() {
+        "/api/v1/plans/1/summary" => "?period=2022-06",
+        "/api/v1/plans/1/todo" => todo.as_str(),
+        "/api/v1/audit" => "?entity=report&id=1",
+        _ if p.starts_with("/api/v1/items/") && !p.ends_with("indicators") => "?row_version=1",
+        _ => "",
+    };
+    format!("{p}{query}")
+}
+
+/// A plausible body for each write, so that a request that is allowed gets past parsing.
+fn body_for(method: &str, path: &str, ids: &Ids) -> Option<Value> {
+    if method == "GET" || method == "DELETE" {
+        return None;
+    }
+    Some(match path {
+        "/api/v1/login" => json!({ "username": "office", "password": "demo-password" }),
+        "/api/v1/units" => json!({ "name": format!("新单位{}", rand_suffix()) }),
+        "/api/v1/units/{id}/aliases" => json!({ "alias": format!("别名{}", rand_suffix()) }),
+        "/api/v1/unit-groups/{name}" => json!({ "unit_ids": [ids.unit] }),
+        "/api/v1/users" => {
+            json!({ "username": format!("u{}", rand_suffix()), "password": "long enough", "role": "viewer" })
+        }
+        "/api/v1/plans/{id}/publish" => json!({ "row_version": 1 }),
+        "/api/v1/plans/{id}/periods" => {
+            json!({ "kind": "custom", "key": format!("K{}", rand_suffix()), "starts_on": "2022-07-01", "ends_on": "2022-07-31", "due_on": "2022-08-05" })
+        }
+        "/api/v1/items/{id}" => json!({ "row_version": 1, "title": "改" }),
+        "/api/v1/items/{id}/indicators" => {
+            json!({ "row_version": 1, "text": "t", "metric": "m", "value": 1.0, "unit": "个", "op": ">=" })
+        }
+        "/api/v1/periods/{id}/exceptions" => json!({ "unit_id": ids.unit, "until": "2022-07-10" }),
+        "/api/v1/reports" => {
+            json!({ "period_id": ids.period, "item_id": ids.item, "unit_id": ids.unit, "progress": "p", "version": 0 })
+        }
+        "/api/v1/reports/{id}/return" => json!({ "version": 0, "reason": "r" }),
+        "/api/v1/reports/{id}/reopen" => json!({ "reason": "r" }),
+        "/api/v1/reminders" => json!({ "period_id": ids.period, "unit_id": ids.unit, "note": "请报送" }),
+        "/api/v1/extensions" => {
+            json!({ "item_id": ids.item, "unit_id": ids.unit, "requested_on": "2023-03-31", "reason": "r" })
+        }
+        "/api/v1/extensions/{id}/decide" => json!({ "approve": false }),
+        _ => json!({ "version": 0 }),
+    })
+}
+
+#[tokio::test]
+async fn every_endpoint_for_every_role() {
+    let s = start().await;
+    let admin = token(&s, "office").await;
+    let (_, users) = call(&s, Some(&admin), Method::GET, "/api/v1/users", None).await;
+    let rep = users.as_array().unwrap().iter().find(|u| u["role"] == "reporter").unwrap().clone();
+    let unit = rep["unit_id"].as_i64().unwrap();
+    let ids = ids(&s, &admin, unit).await;
+    // A leader of the same unit.
+    let (st, _) = call(
+        &s,
+        Some(&admin),
+        Method::POST,
+        "/api/v1/users",
+        Some(json!({ "username": "lead1", "password": "demo-password", "role": "leader", "unit_id": unit })),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED);
+    let tokens = [
+        ("admin", Some(admin.clone())),
+        ("leader", Some(token(&s, "lead1").await)),
+        ("reporter", Some(token(&s, rep["username"].as_str().unwrap()).await)),
+        ("viewer", Some(token(&s, "leader").await)),
+        ("anonymous", None),
+    ];
+    let mut table = Vec::new();
+    for e in ENDPOINTS {
+        if e.path == "/api/v1/logout" {
+            continue; // ends the token; tested below
+        }
+        for (role, tok) in &tokens {
+            let method = Method::from_bytes(e.method.as_bytes()).unwrap();
+            let (status, body) =
+                call(&s, tok.as_deref(), method, &fill(e.path, &ids), body_for(e.method, e.path, &ids)).await;
+            let allowed = match (e.access, *role) {
+                (Access::Public, _) => true,
+                (_, "anonymous") => false,
+                (Access::SignedIn, _) => true,
+                (Access::Admin, r) => r == "admin",
+                (Access::AdminOrViewer, r) => r == "admin" || r == "viewer",
+                (Access::Unit, r) => r == "leader" || r == "reporter",
+            };
+            let denied = status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN;
+            table.push(format!("{:6} {:40} {:9} -> {}", e.method, e.path, role, status.as_u16()));
+            assert_eq!(!denied, allowed, "{} {} as {role}: {status} {body}", e.method, e.path);
+            assert_ne!(status, StatusCode::NOT_FOUND, "{} {} is routed ({body})", e.method, e.path);
+            if denied {
+                assert!(body["error"]["code"].is_string(), "JSON error body: {body}");
+            }
+            if *role == "anonymous" && !allowed {
+                assert_eq!(status, StatusCode::UNAUTHORIZED);
+            }
+        }
+    }
+    eprintln!("{}", table.join("\n"));
+    // A unit's people see only their unit's reports.
+    let (_, all) = call(&s, tokens[2].1.as_deref(), Method::GET, "/api/v1/reports", None).await;
+    assert!(!all.as_array().unwrap().is_empty());
+    assert!(all.as_array().unwrap().iter().all(|r| r["unit_id"] == unit));
+    let (_, others) =
+        call(&s, Some(&admin), Method::GET, &format!("/api/v1/reports?period_id={}", ids.period), None).await;
+    let foreign = others.as_array().unwrap().iter().find(|r| r["unit_id"] != unit).unwrap()["id"].as_i64().unwrap();
+    let (st, _) = call(&s, tokens[2].1.as_deref(), Method::GET, &format!("/api/v1/reports/{foreign}"), None).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, _) =
+        call(&s, tokens[2].1.as_deref(), Method::GET, "/api/v1/plans/1/todo?period=2022-06&unit=1", None).await;
+    assert_eq!(st, if unit == 1 { StatusCode::OK } else { StatusCode::FORBIDDEN });
+    // Logout ends the token.
+    let (st, _) = call(&s, tokens[1].1.as_deref(), Method::POST, "/api/v1/logout", None).await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    let (st, _) = call(&s, tokens[1].1.as_deref(), Method::GET, "/api/v1/me", None).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_month_of_reporting_over_http() {
+    let s = start().await;
+    // The monthly periods of 2022 are there; the reporter works on July, early in August.
+    s.set_time(Utc.with_ymd_and_hms(2022, 8, 2, 2, 0, 0).unwrap());
+    let admin = token(&s, "office").await;
+    let (_, users) = call(&s, Some(&admin), Method::GET, "/api/v1/users", None).await;
+    let rep_user = users.as_array().unwrap().iter().find(|u| u["role"] == "reporter").unwrap().clone();
+    let unit = rep_user["unit_id"].as_i64().unwrap();
+    let rep = token(&s, rep_user["username"].as_str().unwrap()).await;
+    let (st, todo) = call(&s, Some(&rep), Method::GET, "/api/v1/plans/1/todo?period=2022-07", None).await;
+    assert_eq!(st, StatusCode::OK, "{todo}");
+    let row = todo.as_array().unwrap()[0].clone();
+    assert!(row["state"].is_null(), "nothing written for July yet: {row}");
+    let (_, periods) = call(&s, Some(&rep), Method::GET, "/api/v1/plans/1/periods", None).await;
+    let july = periods.as_array().unwrap().iter().find(|p| p["key"] == "2022-07").unwrap()["id"].as_i64().unwrap();
+    let before = call(&s, Some(&admin), Method::GET, "/api/v1/plans/1/summary?period=2022-07", None).await.1;
+
+    // Save with an Idempotency-Key twice: one report, the same answer.
+    let draft = json!({ "period_id": july, "item_id": row["item_id"], "unit_id": unit, "progress": "7月进展", "percent": 60.0 });
+    let send = |key: &'static str, body: Value| {
+        let rep = rep.clone();
+        let url = s.url("/api/v1/reports");
+        async move {
+            let r = Client::new()
+                .put(url)
+                .bearer_auth(rep)
+                .header("Idempotency-Key", key)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.json::<Value>().await.unwrap())
+        }
+    };
+    let (a, b) = tokio::join!(send("save-1", draft.clone()), send("save-1", draft.clone()));
+    assert_eq!(a.0, StatusCode::OK, "{}", a.1);
+    assert_eq!(a, b);
+    assert_eq!(a.1["version"], 1);
+    let (st, e) =
+        send("save-1", json!({ "period_id": july, "item_id": row["item_id"], "unit_id": unit, "progress": "不同" }))
+            .await;
+    assert_eq!((st, e["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("idempotency.key_reused")));
+    let id = a.1["id"].as_i64().unwrap();
+
+    // Two people edit version 1 at once: one wins, the other gets 409.
+    let edit = |text: &'static str| {
+        let rep = rep.clone();
+        let url = s.url("/api/v1/reports");
+        let body =
+            json!({ "period_id": july, "item_id": row["item_id"], "unit_id": unit, "progress": text, "version": 1 });
+        async move { Client::new().put(url).bearer_auth(rep).json(&body).send().await.unwrap().status() }
+    };
+    let (x, y) = tokio::join!(edit("甲的修改"), edit("乙的修改"));
+    let mut got = [x, y];
+    got.sort();
+    assert_eq!(got, [StatusCode::OK, StatusCode::CONFLICT]);
+
+    // Submit, return with a reason (in English on request), fix, resubmit, approve.
+    let (_, r) = call(&s, Some(&rep), Method::GET, &format!("/api/v1/reports/{id}"), None).await;
+    let (st, r) = call(
+        &s,
+        Some(&rep),
+        Method::POST,
+        &format!("/api/v1/reports/{id}/submit"),
+        Some(json!({ "version": r["version"] })),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    let en = Client::new()
+        .post(s.url(&format!("/api/v1/reports/{id}/return")))
+        .bearer_auth(&admin)
+        .header("Accept-Language", "en-US,en;q=0.9")
+        .json(&json!({ "version": r["version"], "reason": "" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(en.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(en.json::<Value>().await.unwrap()["error"]["message"], "A return needs a reason");
+    let (st, r) = call(
+        &s,
+        Some(&admin),
+        Method::POST,
+        &format!("/api/v1/reports/{id}/return"),
+        Some(json!({ "version": r["version"], "reason": "请补充数据" })),
+    )
+    .await;
+    assert_eq!((st, r["state"].as_str()), (StatusCode::OK, Some("returned")));
+    let (_, todo) = call(&s, Some(&rep), Method::GET, "/api/v1/plans/1/todo?period=2022-07", None).await;
+    let mine = todo.as_array().unwrap().iter().find(|t| t["report_id"] == id).unwrap().clone();
+    assert_eq!((mine["state"].as_str(), mine["return_reason"].as_str()), (Some("returned"), Some("请补充数据")));
+    let fixed = json!({ "period_id": july, "item_id": row["item_id"], "unit_id": unit, "progress": "7月进展（补充）", "percent": 60.0, "version": r["version"] });
+    let (_, r) = call(&s, Some(&rep), Method::PUT, "/api/v1/reports", Some(fixed)).await;
+    let (_, r) = call(
+        &s,
+        Some(&rep),
+        Method::POST,
+        &format!("/api/v1/reports/{id}/submit"),
+        Some(json!({ "version": r["version"] })),
+    )
+    .await;
+    let (st, r) = call(
+        &s,
+        Some(&admin),
+        Method::POST,
+        &format!("/api/v1/reports/{id}/approve"),
+        Some(json!({ "version": r["version"] })),
+    )
+    .await;
+    assert_eq!((st, r["state"].as_str()), (StatusCode::OK, Some("approved")));
+    let after = call(&s, Some(&admin), Method::GET, "/api/v1/plans/1/summary?period=2022-07", None).await.1;
+    assert_eq!(after["reports_received"].as_i64().unwrap(), before["reports_received"].as_i64().unwrap() + 1);
+    assert_eq!(after["reports_on_time"].as_i64().unwrap(), before["reports_on_time"].as_i64().unwrap() + 1);
+
+    // After due + grace the period is locked (423) for a new report.
+    s.set_time(Utc.with_ymd_and_hms(2022, 8, 20, 2, 0, 0).unwrap());
+    let other = todo.as_array().unwrap().iter().find(|t| t["report_id"].is_null());
+    if let Some(other) = other {
+        let body = json!({ "period_id": july, "item_id": other["item_id"], "unit_id": unit, "progress": "迟到" });
+        let (st, e) = call(&s, Some(&rep), Method::PUT, "/api/v1/reports", Some(body)).await;
+        assert_eq!((st, e["error"]["code"].as_str()), (StatusCode::LOCKED, Some("period.locked")), "{e}");
+    }
+    // Every change is in the audit chain.
+    let (_, v) = call(&s, Some(&admin), Method::GET, "/api/v1/audit/verify", None).await;
+    assert_eq!(v["breaks"], json!([]));
+    let (_, h) = call(&s, Some(&admin), Method::GET, &format!("/api/v1/audit?entity=report&id={id}"), None).await;
+    let actions: Vec<&str> = h.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(
+        actions,
+        [
+            "report.save",
+            "report.save",
+            "report.submit",
+            "report.return",
+            "report.save",
+            "report.submit",
+            "report.approve"
+        ]
+    );
+    s.store.close().await;
+}
+
+#[tokio::test]
+async fn browser_sessions_need_the_csrf_token_and_logins_are_limited() {
+    let s = start().await;
+    let client = Client::builder().cookie_store(true).build().unwrap();
+    let r = client
+        .post(s.url("/api/v1/login"))
+        .json(&json!({ "username": "office", "password": "demo-password" }))
+        .send()
+        .await
+        .unwrap();
+    let cookie = r.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    let csrf = r.json::<Value>().await.unwrap()["csrf"].as_str().unwrap().to_string();
+    // Reads work with the cookie alone; writes need the token.
+    assert_eq!(client.get(s.url("/api/v1/me")).send().await.unwrap().status(), StatusCode::OK);
+    let body = json!({ "name": "新设单位" });
+    let r = client.post(s.url("/api/v1/units")).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(r.json::<Value>().await.unwrap()["error"]["code"], "csrf");
+    let r = client.post(s.url("/api/v1/units")).header("X-CSRF-Token", "wrong").json(&body).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = client.post(s.url("/api/v1/units")).header("X-CSRF-Token", &csrf).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+
+    // Five wrong passwords, then even the right one is refused for a while.
+    for _ in 0..5 {
+        let r = Client::new()
+            .post(s.url("/api/v1/login"))
+            .json(&json!({ "username": "leader", "password": "wrong" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    let r = Client::new()
+        .post(s.url("/api/v1/login"))
+        .json(&json!({ "username": "leader", "password": "demo-password" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    s.set_time(Utc.with_ymd_and_hms(2022, 7, 2, 3, 0, 0).unwrap());
+    let r = Client::new()
+        .post(s.url("/api/v1/login"))
+        .json(&json!({ "username": "leader", "password": "demo-password" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "the window has passed");
+
+    // Bad input: clear 4xx JSON, nothing written.
+    let admin = token(&s, "office").await;
+    let plans_before = call(&s, Some(&admin), Method::GET, "/api/v1/plans", None).await.1;
+    for (body, code) in [
+        (b"%PDF-1.4 ...".to_vec(), "plan.unreadable"),
+        (Vec::new(), "plan.unreadable"),
+        ("没有任务的文字".as_bytes().to_vec(), "plan.year"),
+    ] {
+        let r =
+            Client::new().post(s.url("/api/v1/plans?name=x.txt")).bearer_auth(&admin).body(body).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(r.json::<Value>().await.unwrap()["error"]["code"], code);
+    }
+    let r = Client::new().put(s.url("/api/v1/reports")).bearer_auth(&admin).body("{not json").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(call(&s, Some(&admin), Method::GET, "/api/v1/plans", None).await.1, plans_before);
+    // A good upload becomes a draft with its unmapped names listed.
+    let r = Client::new()
+        .post(s.url("/api/v1/plans?name=shaanxi.txt"))
+        .bearer_auth(&admin)
+        .body(duban_web::demo::SHAANXI_2022.as_bytes().to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["plan"]["state"], "draft");
+    assert!(v["unresolved"].as_array().unwrap().is_empty(), "the demo directory knows every name: {}", v["unresolved"]);
+}
+
+#[tokio::test]
+async fn the_committed_openapi_document_is_current() {
+    let doc = serde_json::to_string_pretty(&duban_web::openapi::document()).unwrap() + "\n";
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/openapi.json");
+    if std::env::var("DUBAN_WRITE_OPENAPI").as_deref() == Ok("1") {
+        std::fs::write(path, &doc).unwrap();
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == doc,
+        "docs/openapi.json is out of date: run DUBAN_WRITE_OPENAPI=1 cargo test -p duban-web --test api openapi"
+    );
+    let v: Value = serde_json::from_str(&doc).unwrap();
+    assert!(v["paths"]["/api/v1/plans/{id}/summary"]["get"].is_object());
+}

@@ -1,0 +1,214 @@
+//! `duban serve`, `duban import`, `duban user …`, `duban audit verify`: the commands that use the database.
+
+use std::io::BufRead;
+use std::path::Path;
+
+use chrono::Utc;
+use duban_core::{Actor, Role};
+use duban_store::{Ctx, NewUser, Store};
+use rand::Rng;
+
+use crate::CliError;
+
+/// Where the database is when nothing is said: `./duban.db`.
+pub const DEFAULT_DATABASE: &str = "duban.db";
+
+fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError { code: 1, message: format!("cannot start the runtime: {e}") })
+}
+
+fn store_error(e: duban_core::Error) -> CliError {
+    let code = if e.kind == duban_core::ErrorKind::Internal { 1 } else { 2 };
+    CliError { code, message: format!("{} ({})", e.message(duban_core::Lang::Zh), e.en) }
+}
+
+async fn open(database: &str) -> Result<Store, CliError> {
+    Store::open(database).await.map_err(store_error)
+}
+
+fn system() -> Ctx {
+    Ctx::new(Actor::system(), Utc::now())
+}
+
+pub fn serve(bind: &str, database: &str, demo: bool) -> Result<(), CliError> {
+    runtime()?.block_on(async {
+        let store = open(database).await?;
+        if store.user_count().await.map_err(store_error)? == 0 {
+            let (password, generated) = match std::env::var("DUBAN_ADMIN_PASSWORD") {
+                Ok(p) if !p.is_empty() => (p, false),
+                _ => (random_password(), true),
+            };
+            duban_store::check_password(&password).map_err(store_error)?;
+            let hash = duban_store::hash_password(&password).map_err(store_error)?;
+            let new = NewUser { username: "admin".into(), display_name: "管理员".into(), password: String::new(), role: Role::Admin, unit_id: None };
+            store.create_user(&system(), &new, &hash).await.map_err(store_error)?;
+            if generated {
+                println!("初始管理员账号 admin 的密码（仅显示这一次）/ initial password of account admin (shown once): {password}");
+            } else {
+                println!("初始管理员账号 admin 已用 DUBAN_ADMIN_PASSWORD 创建 / account admin created from DUBAN_ADMIN_PASSWORD");
+            }
+        }
+        if demo && store.list_plans().await.map_err(store_error)?.is_empty() {
+            let password = std::env::var("DUBAN_DEMO_PASSWORD").unwrap_or_else(|_| "demo".into());
+            if password == "demo" {
+                eprintln!("WARNING 演示模式：演示账号使用默认密码 demo，切勿用于真实数据 / demo accounts use the default password 'demo': not for real data");
+            }
+            let hash = duban_store::hash_password(&password).map_err(store_error)?;
+            let started = std::time::Instant::now();
+            let d = duban_web::demo::load(&store, &hash).await.map_err(store_error)?;
+            println!(
+                "演示数据已载入 / demo loaded: plan {} ({} units, {} simulated reports, {:.1}s); accounts: office (admin), leader (viewer), unit01…unit{:02} (reporters)",
+                d.plan_id,
+                d.units,
+                d.reports,
+                started.elapsed().as_secs_f64(),
+                d.units
+            );
+        }
+        let listener = tokio::net::TcpListener::bind(bind)
+            .await
+            .map_err(|e| CliError { code: 2, message: format!("cannot listen on {bind}: {e}") })?;
+        println!("duban listening on http://{bind} (database: {database})");
+        let app = duban_web::router(duban_web::AppState::new(store.clone()));
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(|e| CliError { code: 1, message: format!("server: {e}") })?;
+        store.close().await;
+        Ok(())
+    })
+}
+
+fn random_password() -> String {
+    const CHARS: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    let mut rng = rand::rngs::OsRng;
+    (0..16).map(|_| char::from(CHARS[rng.gen_range(0..CHARS.len())])).collect()
+}
+
+pub fn import(file: &Path, database: &str) -> Result<(), CliError> {
+    let bytes = std::fs::read(file).map_err(|e| CliError::io(file, &e))?;
+    let decoded = duban_plan::decode::decode(&bytes).map_err(|e| CliError::input(file, e))?;
+    let plan = duban_plan::parse_text(&decoded.text);
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    runtime()?.block_on(async {
+        let store = open(database).await?;
+        let rec = store
+            .import_plan(&system(), &name, &decoded.text, &plan)
+            .await
+            .map_err(|e| CliError::input(file, e.message(duban_core::Lang::Zh)))?;
+        let unresolved = store.unresolved_names(rec.id).await.map_err(store_error)?;
+        println!("imported plan {} “{}” as a draft: {} tasks", rec.id, rec.title, duban_plan::tasks(&plan).len());
+        if !unresolved.is_empty() {
+            let mut names: Vec<&str> = unresolved.iter().map(|u| u.name.as_str()).collect();
+            names.sort_unstable();
+            names.dedup();
+            println!("{} unit names to map before publishing: {}", names.len(), names.join("、"));
+        }
+        store.close().await;
+        Ok(())
+    })
+}
+
+fn read_password() -> Result<String, CliError> {
+    if let Ok(p) = std::env::var("DUBAN_PASSWORD") {
+        return Ok(p);
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| CliError { code: 1, message: format!("reading the password: {e}") })?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+pub fn user_add(
+    database: &str,
+    username: &str,
+    role: &str,
+    unit: Option<&str>,
+    display: Option<&str>,
+) -> Result<(), CliError> {
+    let role = Role::parse(role).ok_or_else(|| CliError {
+        code: 2,
+        message: format!("unknown role '{role}': admin, leader, reporter or viewer"),
+    })?;
+    let password = read_password()?;
+    duban_store::check_password(&password).map_err(store_error)?;
+    let hash = duban_store::hash_password(&password).map_err(store_error)?;
+    runtime()?.block_on(async {
+        let store = open(database).await?;
+        let unit_id = match unit {
+            None => None,
+            Some(name) => {
+                let units = store.list_units().await.map_err(store_error)?;
+                let key = duban_core::names::normalize_unit_name(name);
+                let found = units.iter().find(|u| u.name == key || u.aliases.contains(&key) || u.id.to_string() == key);
+                Some(
+                    found
+                        .map(|u| u.id)
+                        .ok_or_else(|| CliError { code: 2, message: format!("no unit named '{name}'") })?,
+                )
+            }
+        };
+        let new = NewUser {
+            username: username.into(),
+            display_name: display.unwrap_or("").into(),
+            password: String::new(),
+            role,
+            unit_id,
+        };
+        let u = store.create_user(&system(), &new, &hash).await.map_err(store_error)?;
+        println!("created {} ({}) id {}", u.username, u.role.as_str(), u.id);
+        store.close().await;
+        Ok(())
+    })
+}
+
+pub fn user_passwd(database: &str, username: &str) -> Result<(), CliError> {
+    let password = read_password()?;
+    duban_store::check_password(&password).map_err(store_error)?;
+    let hash = duban_store::hash_password(&password).map_err(store_error)?;
+    runtime()?.block_on(async {
+        let store = open(database).await?;
+        store.set_password(&system(), username, &password, &hash).await.map_err(store_error)?;
+        println!("password of {username} changed; its sessions are ended");
+        store.close().await;
+        Ok(())
+    })
+}
+
+pub fn user_list(database: &str) -> Result<(), CliError> {
+    runtime()?.block_on(async {
+        let store = open(database).await?;
+        for u in store.list_users().await.map_err(store_error)? {
+            let unit = u.unit_id.map(|id| id.to_string()).unwrap_or_else(|| "-".into());
+            println!("{}\t{}\t{}\t{}\t{}", u.id, u.username, u.role.as_str(), unit, u.display_name);
+        }
+        store.close().await;
+        Ok(())
+    })
+}
+
+/// Exit 0 when the chain is intact, 3 when it is not (so scripts can tell a broken chain from bad usage).
+pub fn audit_verify(database: &str) -> Result<(), CliError> {
+    runtime()?.block_on(async {
+        let store = open(database).await?;
+        let r = store.verify_audit().await.map_err(store_error)?;
+        store.close().await;
+        println!("audit rows: {}; head: seq {} hash {}", r.rows, r.head_seq, r.head_hash);
+        if r.ok() {
+            println!("audit chain intact");
+            Ok(())
+        } else {
+            for b in &r.breaks {
+                println!("row {}: {}", b.seq, b.problem);
+            }
+            Err(CliError { code: 3, message: format!("audit chain broken in {} places", r.breaks.len()) })
+        }
+    })
+}
