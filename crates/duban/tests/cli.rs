@@ -110,3 +110,96 @@ fn a_bad_file_among_good_ones_writes_nothing() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!out_dir.join("shaanxi-2022-urbanization.json").exists());
 }
+
+fn duban_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_duban"));
+    c.args(args).env_remove("DUBAN_DATABASE_URL");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().unwrap()
+}
+
+#[test]
+fn import_users_and_audit_on_a_database_file() {
+    let dir = tmp("db");
+    let db = dir.join("duban.db");
+    let db = db.to_str().unwrap();
+    let out = duban_env(&["import", seed().to_str().unwrap(), "--database", db], &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("as a draft: 24 tasks"), "{text}");
+    assert!(text.contains("相关市政府"), "unmapped names are listed: {text}");
+
+    // A document that is not a plan: exit 2 naming the file, nothing imported.
+    let bad = dir.join("notes.txt");
+    std::fs::write(&bad, "会议纪要，没有编号的任务。").unwrap();
+    let out = duban_env(&["import", bad.to_str().unwrap(), "--database", db], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("notes.txt"));
+
+    let out = duban_env(&["user", "add", "lingdao", "--role", "viewer", "--database", db], &[("DUBAN_PASSWORD", "a long password")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = duban_env(&["user", "add", "x", "--role", "boss", "--database", db], &[("DUBAN_PASSWORD", "a long password")]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = duban_env(&["user", "add", "short", "--role", "viewer", "--database", db], &[("DUBAN_PASSWORD", "short")]);
+    assert_eq!(out.status.code(), Some(2), "a short password is refused");
+    let out = duban_env(&["user", "add", "rep", "--role", "reporter", "--unit", "无此单位", "--database", db], &[("DUBAN_PASSWORD", "a long password")]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = duban_env(&["user", "passwd", "lingdao", "--database", db], &[("DUBAN_PASSWORD", "another long one")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = duban_env(&["user", "list", "--database", db], &[]);
+    let list = String::from_utf8_lossy(&out.stdout);
+    assert!(list.contains("lingdao\tviewer"), "{list}");
+    assert!(!list.contains("short"));
+
+    let out = duban_env(&["audit", "verify", "--database", db], &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("audit chain intact"), "{text}");
+}
+
+#[test]
+fn serve_creates_the_database_and_an_admin() {
+    let dir = tmp("serve");
+    let db = dir.join("fresh.db");
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let bind = format!("127.0.0.1:{port}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_duban"))
+        .args(["serve", "--bind", &bind, "--database", db.to_str().unwrap()])
+        .env("DUBAN_ADMIN_PASSWORD", "admin password 1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut up = false;
+    for _ in 0..200 {
+        if std::net::TcpStream::connect(&bind).is_ok() {
+            up = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let login = if up { http_post(&bind, "/api/v1/login", r#"{"username":"admin","password":"admin password 1"}"#) } else { String::new() };
+    let wrong = if up { http_post(&bind, "/api/v1/login", r#"{"username":"admin","password":"nope"}"#) } else { String::new() };
+    child.kill().unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(up, "server did not start: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(db.exists());
+    assert!(login.starts_with("HTTP/1.1 200"), "{login}");
+    assert!(login.contains("duban_session="), "{login}");
+    assert!(wrong.starts_with("HTTP/1.1 401"), "{wrong}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("DUBAN_ADMIN_PASSWORD"));
+}
+
+fn http_post(addr: &str, path: &str, body: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(s, "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out
+}
