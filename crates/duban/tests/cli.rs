@@ -138,13 +138,21 @@ fn import_users_and_audit_on_a_database_file() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("notes.txt"));
 
-    let out = duban_env(&["user", "add", "lingdao", "--role", "viewer", "--database", db], &[("DUBAN_PASSWORD", "a long password")]);
+    let out = duban_env(
+        &["user", "add", "lingdao", "--role", "viewer", "--database", db],
+        &[("DUBAN_PASSWORD", "a long password")],
+    );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = duban_env(&["user", "add", "x", "--role", "boss", "--database", db], &[("DUBAN_PASSWORD", "a long password")]);
+    let out =
+        duban_env(&["user", "add", "x", "--role", "boss", "--database", db], &[("DUBAN_PASSWORD", "a long password")]);
     assert_eq!(out.status.code(), Some(2));
-    let out = duban_env(&["user", "add", "short", "--role", "viewer", "--database", db], &[("DUBAN_PASSWORD", "short")]);
+    let out =
+        duban_env(&["user", "add", "short", "--role", "viewer", "--database", db], &[("DUBAN_PASSWORD", "short")]);
     assert_eq!(out.status.code(), Some(2), "a short password is refused");
-    let out = duban_env(&["user", "add", "rep", "--role", "reporter", "--unit", "无此单位", "--database", db], &[("DUBAN_PASSWORD", "a long password")]);
+    let out = duban_env(
+        &["user", "add", "rep", "--role", "reporter", "--unit", "无此单位", "--database", db],
+        &[("DUBAN_PASSWORD", "a long password")],
+    );
     assert_eq!(out.status.code(), Some(2));
     let out = duban_env(&["user", "passwd", "lingdao", "--database", db], &[("DUBAN_PASSWORD", "another long one")]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -183,8 +191,13 @@ fn serve_creates_the_database_and_an_admin() {
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    let login = if up { http_post(&bind, "/api/v1/login", r#"{"username":"admin","password":"admin password 1"}"#) } else { String::new() };
-    let wrong = if up { http_post(&bind, "/api/v1/login", r#"{"username":"admin","password":"nope"}"#) } else { String::new() };
+    let login = if up {
+        http_post(&bind, "/api/v1/login", r#"{"username":"admin","password":"admin password 1"}"#)
+    } else {
+        String::new()
+    };
+    let wrong =
+        if up { http_post(&bind, "/api/v1/login", r#"{"username":"admin","password":"nope"}"#) } else { String::new() };
     child.kill().unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(up, "server did not start: {}", String::from_utf8_lossy(&out.stderr));
