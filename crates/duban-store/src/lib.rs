@@ -19,6 +19,7 @@ mod periods;
 mod plans;
 mod reports;
 mod summary;
+pub mod synthetic;
 mod units;
 mod users;
 

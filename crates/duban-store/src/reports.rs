@@ -65,7 +65,10 @@ pub struct ReportFilter {
     pub unit_id: Option<i64>,
     pub item_id: Option<i64>,
     pub state: Option<String>,
+    /// At most this many (default 500, at most 5000)…
     pub limit: Option<i64>,
+    /// …with ids above this one (to page through: pass the last id seen).
+    pub after_id: Option<i64>,
 }
 
 /// One line of a unit's to-do list: a task it holds and where its report for the period stands.
@@ -321,7 +324,7 @@ impl Store {
         let rows = sqlx::query(&format!(
             "SELECT {REPORT_COLS} FROM reports r WHERE ($1 IS NULL OR period_id = $1) AND ($2 IS NULL OR unit_id = $2) \
              AND ($3 IS NULL OR item_id = $3) AND ($4 IS NULL OR state = $4) \
-             AND ($5 IS NULL OR period_id IN (SELECT id FROM periods WHERE plan_id = $5)) ORDER BY id LIMIT $6"
+             AND ($5 IS NULL OR period_id IN (SELECT id FROM periods WHERE plan_id = $5)) AND id > $7 ORDER BY id LIMIT $6"
         ))
         .bind(f.period_id)
         .bind(unit)
@@ -329,6 +332,7 @@ impl Store {
         .bind(f.state.clone())
         .bind(f.plan_id)
         .bind(limit)
+        .bind(f.after_id.unwrap_or(0))
         .fetch_all(&self.read)
         .await
         .db()?;

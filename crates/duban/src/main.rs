@@ -60,6 +60,22 @@ enum Command {
         #[arg(long, env = "DUBAN_DATABASE_URL", default_value = server_cmd::DEFAULT_DATABASE, global = true)]
         database: String,
     },
+    /// Fill an empty database with synthetic national-scale data for benchmarks (accounts bench-admin and
+    /// bench-u<unit id>, password bench-password, API tokens bench-admin and bench-<unit id>).
+    Synth {
+        #[arg(long, env = "DUBAN_DATABASE_URL", default_value = server_cmd::DEFAULT_DATABASE)]
+        database: String,
+        #[arg(long, default_value_t = 31)]
+        plans: usize,
+        #[arg(long, default_value_t = 97)]
+        units_per_plan: usize,
+        #[arg(long, default_value_t = 360)]
+        tasks_per_plan: usize,
+        #[arg(long, default_value_t = 90)]
+        units_per_task: usize,
+        #[arg(long, default_value_t = 11)]
+        filled_periods: usize,
+    },
     /// Check the audit trail's hash chain.
     Audit {
         #[command(subcommand)]
@@ -125,6 +141,17 @@ fn main() -> ExitCode {
             UserAction::List => server_cmd::user_list(&database),
         },
         Command::Audit { action: AuditAction::Verify, database } => server_cmd::audit_verify(&database),
+        Command::Synth { database, plans, units_per_plan, tasks_per_plan, units_per_task, filled_periods } => {
+            let spec = duban_store::synthetic::SyntheticSpec {
+                plans,
+                units_per_plan,
+                tasks_per_plan,
+                units_per_task,
+                periods: 12,
+                filled_periods,
+            };
+            server_cmd::synth(&database, spec)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -212,3 +212,18 @@ pub fn audit_verify(database: &str) -> Result<(), CliError> {
         }
     })
 }
+
+/// `duban synth`: fills an empty database with synthetic national-scale data for benchmarks.
+pub fn synth(database: &str, spec: duban_store::synthetic::SyntheticSpec) -> Result<(), CliError> {
+    let hash = duban_store::hash_password("bench-password").map_err(store_error)?;
+    runtime()?.block_on(async {
+        let store = open(database).await?;
+        let s = store
+            .load_synthetic(&system(), spec, &hash, |line| eprintln!("synth: {line}"))
+            .await
+            .map_err(store_error)?;
+        println!("{}", serde_json::to_string(&s).unwrap_or_default());
+        store.close().await;
+        Ok(())
+    })
+}
