@@ -69,13 +69,16 @@ run() { # name, wrk args...
   local name=$1; shift
   local out
   out=$(wrk -t1 -c"$CONN" -d"$DUR" --latency "$@")
-  local rps p50 p99 non2xx
+  local rps p50 p99 non2xx total secs ok
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
   p50=$(echo "$out" | awk '$1=="50%" {print $2}')
   p99=$(echo "$out" | awk '$1=="99%" {print $2}')
   non2xx=$(echo "$out" | awk '/Non-2xx/ {print $5}')
-  RESULTS+=("| $name | $rps | $p50 | $p99 | ${non2xx:-0} |")
-  echo "$out" | sed "s/^/[$name] /" >&2
+  total=$(echo "$out" | awk '/requests in/ {print $1}')
+  secs=$(echo "$out" | awk '/requests in/ {sub(/s,/, "", $4); print $4}')
+  ok=$(python3 -c "print(round(($total - ${non2xx:-0}) / $secs, 1))")
+  RESULTS+=("| $name | $rps | $ok | $p50 | $p99 | ${non2xx:-0} |")
+  echo "$out" | sed "s|^|[$name] |" >&2
 }
 
 run "ledger (GET /plans/1)" "${ADMIN[@]}" "$BASE/plans/1"
@@ -101,6 +104,6 @@ BENCH_TARGETS="$WORK/submit-targets.txt" run "submit report (POST /reports/{id}/
 HWM=$(awk '/VmHWM/ {print $2" "$3}' /proc/$PID/status)
 echo
 echo "backend: $BACKEND, size: $SIZE, $CONN connections, $DUR each, peak server memory (VmHWM): $HWM"
-echo "| load | requests/s | p50 | p99 | non-2xx |"
-echo "|---|---|---|---|---|"
+echo "| load | requests/s | 2xx/s | p50 | p99 | non-2xx |"
+echo "|---|---|---|---|---|---|"
 printf '%s\n' "${RESULTS[@]}"

@@ -226,11 +226,20 @@ impl Store {
         .fetch_all(&self.read)
         .await
         .db()?;
-        let assigned = sqlx::query(
-            "SELECT a.item_id, a.unit_id, a.role, a.duty, u.name, u.kind FROM assignments a \
-             JOIN items i ON i.id = a.item_id JOIN units u ON u.id = a.unit_id WHERE i.plan_id = $1 \
-             ORDER BY a.item_id, CASE a.role WHEN 'lead' THEN 0 WHEN 'responsible' THEN 1 ELSE 2 END, u.id",
-        )
+        // One row per item with its units packed (fields split by U+001F, units by U+001E): a plan may hold
+        // tens of thousands of assignments, and rows are what costs here.
+        let packed = match self.backend {
+            crate::Backend::Sqlite => {
+                "group_concat(a.unit_id || char(31) || a.role || char(31) || a.duty || char(31) || u.name || char(31) || u.kind, char(30))"
+            }
+            crate::Backend::Postgres => {
+                "string_agg(a.unit_id::text || chr(31) || a.role || chr(31) || a.duty || chr(31) || u.name || chr(31) || u.kind, chr(30))"
+            }
+        };
+        let assigned = sqlx::query(&format!(
+            "SELECT a.item_id, {packed} AS units FROM assignments a JOIN items i ON i.id = a.item_id \
+             JOIN units u ON u.id = a.unit_id WHERE i.plan_id = $1 GROUP BY a.item_id"
+        ))
         .bind(id)
         .fetch_all(&self.read)
         .await
@@ -246,13 +255,22 @@ impl Store {
 
         let mut units_of: HashMap<i64, Vec<AssignedUnit>> = HashMap::new();
         for r in &assigned {
-            units_of.entry(get(r, "item_id")?).or_default().push(AssignedUnit {
-                unit_id: get(r, "unit_id")?,
-                name: get(r, "name")?,
-                role: get(r, "role")?,
-                kind: get(r, "kind")?,
-                duty: get(r, "duty")?,
-            });
+            let packed: String = get(r, "units")?;
+            let mut units = Vec::new();
+            for one in packed.split('\u{1e}') {
+                let f: Vec<&str> = one.split('\u{1f}').collect();
+                if let [unit_id, role, duty, name, kind] = f.as_slice() {
+                    units.push(AssignedUnit {
+                        unit_id: unit_id.parse().map_err(|_| Error::internal("packed unit id"))?,
+                        name: (*name).to_string(),
+                        role: (*role).to_string(),
+                        kind: (*kind).to_string(),
+                        duty: (*duty).to_string(),
+                    });
+                }
+            }
+            units.sort_by_key(|u| (role_rank(&u.role), u.unit_id));
+            units_of.insert(get(r, "item_id")?, units);
         }
         let mut unresolved_of: HashMap<i64, Vec<String>> = HashMap::new();
         for r in &unresolved {
@@ -720,6 +738,14 @@ impl Tx {
             .await
             .db()?;
         Ok(())
+    }
+}
+
+fn role_rank(role: &str) -> u8 {
+    match role {
+        "lead" => 0,
+        "responsible" => 1,
+        _ => 2,
     }
 }
 

@@ -3,12 +3,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, NaiveDate};
-use duban_core::periods::{local_date, parse_date};
+use chrono::NaiveDate;
+use duban_core::periods::parse_date;
 use duban_core::status::{
     Assessment, Comparator, Forecast, Indicator, TaskFacts, assess_indicator, assess_task, forecast,
 };
-use duban_core::{Error, ReportState, Status, Thresholds};
+use duban_core::{Error, Status, Thresholds};
 use serde::{Deserialize, Serialize};
 
 use crate::db::{DbResult, Store, get};
@@ -46,8 +46,10 @@ pub struct TaskSummary {
     pub at_risk: bool,
     pub due_soon: bool,
     pub deadline: String,
-    /// Responsible units, lead first.
-    pub units: Vec<String>,
+    /// The lead unit, when the plan names one.
+    pub lead: Option<String>,
+    /// How many units hold the task (the ledger lists them).
+    pub unit_count: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -148,26 +150,73 @@ impl Store {
             }
         }
 
-        let assigned = sqlx::query(
-            "SELECT a.item_id, a.unit_id, a.role, u.name FROM assignments a JOIN items i ON i.id = a.item_id \
-             JOIN units u ON u.id = a.unit_id WHERE i.plan_id = $1 AND i.is_task = 1 \
-             ORDER BY a.item_id, CASE a.role WHEN 'lead' THEN 0 WHEN 'responsible' THEN 1 ELSE 2 END, u.id",
+        // Aggregated in the database: the plan may hold tens of thousands of assignments and reports per
+        // period, and only per-unit and per-task figures are needed here.
+        let owed = sqlx::query(
+            "SELECT a.unit_id, COUNT(*) AS owed FROM assignments a \
+             WHERE a.item_id IN (SELECT id FROM items WHERE plan_id = $1 AND is_task = 1) GROUP BY a.unit_id",
         )
         .bind(plan_id)
         .fetch_all(&self.read)
         .await
         .db()?;
-        let reports = sqlx::query(
-            "SELECT item_id, unit_id, state, percent, finished, first_submitted_at FROM reports WHERE period_id = $1",
+        let holders = sqlx::query(
+            "SELECT a.item_id, COUNT(*) AS n FROM assignments a \
+             WHERE a.item_id IN (SELECT id FROM items WHERE plan_id = $1 AND is_task = 1) GROUP BY a.item_id",
+        )
+        .bind(plan_id)
+        .fetch_all(&self.read)
+        .await
+        .db()?;
+        let leads = sqlx::query(
+            "SELECT a.item_id, u.name FROM assignments a JOIN units u ON u.id = a.unit_id \
+             WHERE a.role = 'lead' AND a.item_id IN (SELECT id FROM items WHERE plan_id = $1 AND is_task = 1) \
+             ORDER BY a.item_id, u.id",
+        )
+        .bind(plan_id)
+        .fetch_all(&self.read)
+        .await
+        .db()?;
+        let unit_names = sqlx::query(
+            "SELECT id, name FROM units WHERE id IN (SELECT a.unit_id FROM assignments a \
+             WHERE a.item_id IN (SELECT id FROM items WHERE plan_id = $1 AND is_task = 1))",
+        )
+        .bind(plan_id)
+        .fetch_all(&self.read)
+        .await
+        .db()?;
+        // "On time" is sent by the end of the due day in the office's time zone (UTC+8).
+        let due_end = period
+            .spec
+            .due_on
+            .succ_opt()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| t.and_utc().timestamp() - 8 * 3600 - 1)
+            .unwrap_or(i64::MAX);
+        let per_unit = sqlx::query(
+            "SELECT unit_id, \
+             SUM(CASE WHEN state IN ('submitted', 'approved') THEN 1 ELSE 0 END) AS received, \
+             SUM(CASE WHEN first_submitted_at IS NOT NULL AND first_submitted_at <= $2 THEN 1 ELSE 0 END) AS on_time \
+             FROM reports WHERE period_id = $1 GROUP BY unit_id",
+        )
+        .bind(period.id)
+        .bind(due_end)
+        .fetch_all(&self.read)
+        .await
+        .db()?;
+        let per_item = sqlx::query(
+            "SELECT item_id, MIN(percent) AS percent, MIN(finished) AS finished_all FROM reports \
+             WHERE period_id = $1 AND state IN ('submitted', 'approved') GROUP BY item_id",
         )
         .bind(period.id)
         .fetch_all(&self.read)
         .await
         .db()?;
         let values = sqlx::query(
-            "SELECT v.indicator_id, v.value, p.ends_on, r.submitted_at FROM report_values v \
+            "SELECT v.indicator_id, v.value, p.ends_on, r.submitted_at FROM indicators n \
+             JOIN items i ON i.id = n.item_id JOIN report_values v ON v.indicator_id = n.id \
              JOIN reports r ON r.id = v.report_id JOIN periods p ON p.id = r.period_id \
-             WHERE p.plan_id = $1 AND p.ends_on <= $2 AND r.state IN ('submitted', 'approved') \
+             WHERE i.plan_id = $1 AND p.ends_on <= $2 AND r.state IN ('submitted', 'approved') \
              ORDER BY v.indicator_id, p.ends_on, r.submitted_at",
         )
         .bind(plan_id)
@@ -177,61 +226,53 @@ impl Store {
         .db()?;
         let indicators = self.indicators_of_plan(plan_id).await?;
 
-        // Units per task, and the owed/received/on-time tally per unit.
-        let mut units_of: HashMap<i64, Vec<String>> = HashMap::new();
+        let mut names: HashMap<i64, String> = HashMap::new();
+        for r in &unit_names {
+            names.insert(get(r, "id")?, get(r, "name")?);
+        }
         let mut rates: BTreeMap<i64, UnitRate> = BTreeMap::new();
-        for r in &assigned {
-            let item: i64 = get(r, "item_id")?;
+        for r in &owed {
             let unit: i64 = get(r, "unit_id")?;
-            let name: String = get(r, "name")?;
-            units_of.entry(item).or_default().push(name.clone());
-            rates
-                .entry(unit)
-                .or_insert_with(|| UnitRate {
+            rates.insert(
+                unit,
+                UnitRate {
                     unit_id: unit,
-                    name,
-                    owed: 0,
+                    name: names.remove(&unit).unwrap_or_default(),
+                    owed: get(r, "owed")?,
                     received: 0,
                     on_time: 0,
                     completeness: 0.0,
                     on_time_rate: 0.0,
-                })
-                .owed += 1;
+                },
+            );
         }
-        #[derive(Default)]
+        for r in &per_unit {
+            if let Some(rate) = rates.get_mut(&get::<i64>(r, "unit_id")?) {
+                rate.received = get(r, "received")?;
+                rate.on_time = get(r, "on_time")?;
+            }
+        }
+        let mut holders_of: HashMap<i64, (i64, Option<String>)> = HashMap::new();
+        for r in &holders {
+            holders_of.insert(get(r, "item_id")?, (get(r, "n")?, None));
+        }
+        for r in &leads {
+            if let Some(h) = holders_of.get_mut(&get::<i64>(r, "item_id")?)
+                && h.1.is_none()
+            {
+                h.1 = Some(get(r, "name")?);
+            }
+        }
         struct Sent {
-            reported: bool,
             percent: Option<f64>,
             finished_all: bool,
-            any: bool,
         }
         let mut sent: HashMap<i64, Sent> = HashMap::new();
-        for r in &reports {
-            let state: String = get(r, "state")?;
-            let Some(state) = ReportState::parse(&state) else { continue };
-            let item: i64 = get(r, "item_id")?;
-            let unit: i64 = get(r, "unit_id")?;
-            let first: Option<i64> = get(r, "first_submitted_at")?;
-            if let Some(rate) = rates.get_mut(&unit) {
-                if state.is_reported() {
-                    rate.received += 1;
-                }
-                if let Some(t) = first.and_then(|t| DateTime::from_timestamp(t, 0))
-                    && period.spec.is_on_time(local_date(t))
-                {
-                    rate.on_time += 1;
-                }
-            }
-            if state.is_reported() {
-                let s = sent.entry(item).or_insert(Sent { finished_all: true, ..Sent::default() });
-                s.reported = true;
-                s.any = true;
-                let pct: Option<f64> = get(r, "percent")?;
-                if let Some(p) = pct {
-                    s.percent = Some(s.percent.map_or(p, |q: f64| q.min(p)));
-                }
-                s.finished_all &= get::<i64>(r, "finished")? != 0;
-            }
+        for r in &per_item {
+            sent.insert(
+                get(r, "item_id")?,
+                Sent { percent: get(r, "percent")?, finished_all: get::<i64>(r, "finished_all")? != 0 },
+            );
         }
 
         // Reported values per indicator: per period, the last one submitted.
@@ -289,9 +330,9 @@ impl Store {
             let facts = TaskFacts {
                 start,
                 deadline: t.deadline,
-                reported: s.is_some_and(|s| s.reported),
+                reported: s.is_some(),
                 percent: s.and_then(|s| s.percent),
-                finished: s.is_some_and(|s| s.any && s.finished_all),
+                finished: s.is_some_and(|s| s.finished_all),
             };
             let inds = ind_by_item.get(&t.id).map(Vec::as_slice).unwrap_or(&[]);
             let a = assess_task(&facts, inds, as_of, th);
@@ -308,7 +349,8 @@ impl Store {
                 at_risk: a.at_risk,
                 due_soon: a.due_soon,
                 deadline: t.deadline.to_string(),
-                units: units_of.remove(&t.id).unwrap_or_default(),
+                lead: holders_of.get(&t.id).and_then(|h| h.1.clone()),
+                unit_count: holders_of.get(&t.id).map_or(0, |h| h.0),
             });
         }
 
@@ -326,7 +368,7 @@ impl Store {
                 .then(b.on_time_rate.total_cmp(&a.on_time_rate))
                 .then(a.unit_id.cmp(&b.unit_id))
         });
-        let lagging =
+        let lagging: Vec<TaskSummary> =
             task_out.iter().filter(|t| matches!(t.status, Status::Lagging | Status::Overdue)).cloned().collect();
         Ok(Summary {
             plan_id,

@@ -250,7 +250,7 @@ fn unit_from_row(r: &sqlx::any::AnyRow) -> Result<UnitRecord, Error> {
 
 pub(crate) fn check_name(name: &str) -> Result<String, Error> {
     let n = normalize_unit_name(name);
-    if n.is_empty() || n.chars().count() > 100 {
+    if n.is_empty() || n.chars().count() > 100 || n.chars().any(char::is_control) {
         return Err(Error::bad_input(
             "unit.name",
             "单位名称不能为空且不超过100字",

@@ -167,6 +167,7 @@ CREATE TABLE report_values (
     value         DOUBLE PRECISION NOT NULL,
     PRIMARY KEY (report_id, indicator_id)
 );
+CREATE INDEX report_values_by_indicator ON report_values (indicator_id);
 
 -- 催报: a reminder sent to a unit for a period (and a task, or all its tasks).
 CREATE TABLE reminders (
