@@ -25,6 +25,7 @@ pub struct Store {
     pub(crate) backend: Backend,
     pub(crate) read: AnyPool,
     pub(crate) write: AnyPool,
+    pub(crate) shapes: std::sync::Arc<crate::summary::ShapeCache>,
 }
 
 /// Who is acting, when, and (for API writes) the idempotency key of the request.
@@ -102,7 +103,7 @@ impl Store {
             Backend::Sqlite => {
                 let write = sqlite_pool(1).connect_with(opts.clone()).await.map_err(open_error)?;
                 // The schema must exist before readers look at it.
-                let store = Store { backend, read: write.clone(), write };
+                let store = Store { backend, read: write.clone(), write, shapes: Default::default() };
                 store.migrate().await?;
                 let read = sqlite_pool(4).connect_with(opts).await.map_err(open_error)?;
                 Store { read, ..store }
@@ -134,7 +135,7 @@ impl Store {
                     .connect_with(opts)
                     .await
                     .map_err(open_error)?;
-                let store = Store { backend, read: pool.clone(), write: pool };
+                let store = Store { backend, read: pool.clone(), write: pool, shapes: Default::default() };
                 store.migrate().await?;
                 store
             }

@@ -371,6 +371,7 @@ impl Store {
                 }
             }
             if mapped > 0 {
+                tx.bump(plan_id).await?;
                 tx.audit("plan.resolve_names", "plan", plan_id, &(), &serde_json::json!({ "mapped": mapped })).await?;
             }
             Ok(())

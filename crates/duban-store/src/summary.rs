@@ -111,6 +111,7 @@ pub struct Summary {
     pub indicators: Vec<IndicatorSummary>,
 }
 
+#[derive(Debug)]
 struct TaskRow {
     id: i64,
     path: String,
@@ -126,65 +127,9 @@ impl Store {
         let as_of = period.spec.ends_on;
         let start = NaiveDate::from_ymd_opt(i32::try_from(plan.year).unwrap_or(2000), 1, 1).unwrap_or(as_of);
 
-        let item_rows = sqlx::query(
-            "SELECT id, path, title, deadline, is_task, level FROM items WHERE plan_id = $1 ORDER BY position",
-        )
-        .bind(plan_id)
-        .fetch_all(&self.read)
-        .await
-        .db()?;
-        let mut tasks = Vec::new();
-        let mut part_titles: BTreeMap<String, String> = BTreeMap::new();
-        for r in &item_rows {
-            let path: String = get(r, "path")?;
-            if get::<i64>(r, "level")? == 1 {
-                part_titles.insert(path.clone(), get(r, "title")?);
-            }
-            if get::<i64>(r, "is_task")? != 0 {
-                tasks.push(TaskRow {
-                    id: get(r, "id")?,
-                    path,
-                    title: get(r, "title")?,
-                    deadline: parse_date(&get::<String>(r, "deadline")?)?,
-                });
-            }
-        }
+        let shape = self.plan_shape(&plan).await?;
+        let (tasks, part_titles, indicators) = (&shape.tasks, &shape.part_titles, &shape.indicators);
 
-        // Aggregated in the database: the plan may hold tens of thousands of assignments and reports per
-        // period, and only per-unit and per-task figures are needed here.
-        let owed = sqlx::query(
-            "SELECT a.unit_id, COUNT(*) AS owed FROM assignments a \
-             WHERE a.item_id IN (SELECT id FROM items WHERE plan_id = $1 AND is_task = 1) GROUP BY a.unit_id",
-        )
-        .bind(plan_id)
-        .fetch_all(&self.read)
-        .await
-        .db()?;
-        let holders = sqlx::query(
-            "SELECT a.item_id, COUNT(*) AS n FROM assignments a \
-             WHERE a.item_id IN (SELECT id FROM items WHERE plan_id = $1 AND is_task = 1) GROUP BY a.item_id",
-        )
-        .bind(plan_id)
-        .fetch_all(&self.read)
-        .await
-        .db()?;
-        let leads = sqlx::query(
-            "SELECT a.item_id, u.name FROM assignments a JOIN units u ON u.id = a.unit_id \
-             WHERE a.role = 'lead' AND a.item_id IN (SELECT id FROM items WHERE plan_id = $1 AND is_task = 1) \
-             ORDER BY a.item_id, u.id",
-        )
-        .bind(plan_id)
-        .fetch_all(&self.read)
-        .await
-        .db()?;
-        let unit_names = sqlx::query(
-            "SELECT id, name FROM units WHERE id IN (SELECT a.unit_id FROM assignments a \
-             WHERE a.item_id IN (SELECT id FROM items WHERE plan_id = $1 AND is_task = 1))",
-        )
-        .bind(plan_id)
-        .fetch_all(&self.read)
-        .await
-        .db()?;
         // "On time" is sent by the end of the due day in the office's time zone (UTC+8).
         let due_end = period
             .spec
@@ -224,21 +169,14 @@ impl Store {
         .fetch_all(&self.read)
         .await
         .db()?;
-        let indicators = self.indicators_of_plan(plan_id).await?;
-
-        let mut names: HashMap<i64, String> = HashMap::new();
-        for r in &unit_names {
-            names.insert(get(r, "id")?, get(r, "name")?);
-        }
         let mut rates: BTreeMap<i64, UnitRate> = BTreeMap::new();
-        for r in &owed {
-            let unit: i64 = get(r, "unit_id")?;
+        for (unit, name, owed) in &shape.owed {
             rates.insert(
-                unit,
+                *unit,
                 UnitRate {
-                    unit_id: unit,
-                    name: names.remove(&unit).unwrap_or_default(),
-                    owed: get(r, "owed")?,
+                    unit_id: *unit,
+                    name: name.clone(),
+                    owed: *owed,
                     received: 0,
                     on_time: 0,
                     completeness: 0.0,
@@ -252,17 +190,7 @@ impl Store {
                 rate.on_time = get(r, "on_time")?;
             }
         }
-        let mut holders_of: HashMap<i64, (i64, Option<String>)> = HashMap::new();
-        for r in &holders {
-            holders_of.insert(get(r, "item_id")?, (get(r, "n")?, None));
-        }
-        for r in &leads {
-            if let Some(h) = holders_of.get_mut(&get::<i64>(r, "item_id")?)
-                && h.1.is_none()
-            {
-                h.1 = Some(get(r, "name")?);
-            }
-        }
+        let holders_of = &shape.holders;
         struct Sent {
             percent: Option<f64>,
             finished_all: bool,
@@ -291,7 +219,7 @@ impl Store {
         let path_of: HashMap<i64, &str> = tasks.iter().map(|t| (t.id, t.path.as_str())).collect();
         let mut ind_by_item: HashMap<i64, Vec<Assessment>> = HashMap::new();
         let mut ind_out = Vec::with_capacity(indicators.len());
-        for ind in &indicators {
+        for ind in indicators {
             let Some(cmp) = Comparator::parse(&ind.op) else { continue };
             let Some(path) = path_of.get(&ind.item_id) else { continue };
             let spec = Indicator {
@@ -325,7 +253,7 @@ impl Store {
         let mut counts = StatusCounts::default();
         let mut parts: BTreeMap<String, StatusCounts> = BTreeMap::new();
         let mut task_out = Vec::with_capacity(tasks.len());
-        for t in &tasks {
+        for t in tasks {
             let s = sent.get(&t.id);
             let facts = TaskFacts {
                 start,
@@ -394,6 +322,123 @@ impl Store {
             units,
             indicators: ind_out,
         })
+    }
+}
+
+/// What the summary needs of a plan that changes only when the plan is edited: its tasks, parts, how many
+/// reports each unit owes, who holds each task, its indicators. Kept per plan and `row_version` (every edit
+/// bumps it, and the version is read from the database each time, so several servers stay right).
+#[derive(Debug)]
+pub(crate) struct PlanShape {
+    tasks: Vec<TaskRow>,
+    part_titles: BTreeMap<String, String>,
+    owed: Vec<(i64, String, i64)>,
+    holders: HashMap<i64, (i64, Option<String>)>,
+    indicators: Vec<crate::IndicatorRecord>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct ShapeCache(std::sync::Mutex<HashMap<i64, (i64, std::sync::Arc<PlanShape>)>>);
+
+impl Store {
+    async fn plan_shape(&self, plan: &crate::PlanRecord) -> Result<std::sync::Arc<PlanShape>, Error> {
+        if let Ok(cache) = self.shapes.0.lock()
+            && let Some((version, shape)) = cache.get(&plan.id)
+            && *version == plan.row_version
+        {
+            return Ok(shape.clone());
+        }
+        let plan_id = plan.id;
+        let item_rows = sqlx::query(
+            "SELECT id, path, title, deadline, is_task, level FROM items WHERE plan_id = $1 ORDER BY position",
+        )
+        .bind(plan_id)
+        .fetch_all(&self.read)
+        .await
+        .db()?;
+        let mut tasks = Vec::new();
+        let mut part_titles: BTreeMap<String, String> = BTreeMap::new();
+        for r in &item_rows {
+            let path: String = get(r, "path")?;
+            if get::<i64>(r, "level")? == 1 {
+                part_titles.insert(path.clone(), get(r, "title")?);
+            }
+            if get::<i64>(r, "is_task")? != 0 {
+                tasks.push(TaskRow {
+                    id: get(r, "id")?,
+                    path,
+                    title: get(r, "title")?,
+                    deadline: parse_date(&get::<String>(r, "deadline")?)?,
+                });
+            }
+        }
+
+        // Aggregated in the database: the plan may hold tens of thousands of assignments and reports per
+        // period, and only per-unit and per-task figures are needed here.
+        let owed = sqlx::query(
+            "SELECT a.unit_id, COUNT(*) AS owed FROM assignments a \
+             WHERE a.item_id IN (SELECT id FROM items WHERE plan_id = $1 AND is_task = 1) GROUP BY a.unit_id",
+        )
+        .bind(plan_id)
+        .fetch_all(&self.read)
+        .await
+        .db()?;
+        let holders = sqlx::query(
+            "SELECT a.item_id, COUNT(*) AS n FROM assignments a \
+             WHERE a.item_id IN (SELECT id FROM items WHERE plan_id = $1 AND is_task = 1) GROUP BY a.item_id",
+        )
+        .bind(plan_id)
+        .fetch_all(&self.read)
+        .await
+        .db()?;
+        let leads = sqlx::query(
+            "SELECT a.item_id, u.name FROM assignments a JOIN units u ON u.id = a.unit_id \
+             WHERE a.role = 'lead' AND a.item_id IN (SELECT id FROM items WHERE plan_id = $1 AND is_task = 1) \
+             ORDER BY a.item_id, u.id",
+        )
+        .bind(plan_id)
+        .fetch_all(&self.read)
+        .await
+        .db()?;
+        let unit_names = sqlx::query(
+            "SELECT id, name FROM units WHERE id IN (SELECT a.unit_id FROM assignments a \
+             WHERE a.item_id IN (SELECT id FROM items WHERE plan_id = $1 AND is_task = 1))",
+        )
+        .bind(plan_id)
+        .fetch_all(&self.read)
+        .await
+        .db()?;
+        let mut names: HashMap<i64, String> = HashMap::new();
+        for r in &unit_names {
+            names.insert(get(r, "id")?, get(r, "name")?);
+        }
+        let mut owed_by = Vec::with_capacity(owed.len());
+        for r in &owed {
+            let unit: i64 = get(r, "unit_id")?;
+            owed_by.push((unit, names.remove(&unit).unwrap_or_default(), get(r, "owed")?));
+        }
+        let mut holders_of: HashMap<i64, (i64, Option<String>)> = HashMap::new();
+        for r in &holders {
+            holders_of.insert(get(r, "item_id")?, (get(r, "n")?, None));
+        }
+        for r in &leads {
+            if let Some(h) = holders_of.get_mut(&get::<i64>(r, "item_id")?)
+                && h.1.is_none()
+            {
+                h.1 = Some(get(r, "name")?);
+            }
+        }
+        let shape = std::sync::Arc::new(PlanShape {
+            tasks,
+            part_titles,
+            owed: owed_by,
+            holders: holders_of,
+            indicators: self.indicators_of_plan(plan_id).await?,
+        });
+        if let Ok(mut cache) = self.shapes.0.lock() {
+            cache.insert(plan_id, (plan.row_version, shape.clone()));
+        }
+        Ok(shape)
     }
 }
 
