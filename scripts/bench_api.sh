@@ -99,7 +99,7 @@ while True:
         print(r["id"], r["unit_id"], r["version"])
     after = page[-1]["id"]
 PY
-BENCH_TARGETS="$WORK/submit-targets.txt" run "submit report (POST /reports/{id}/submit)" -s scripts/bench/submit.lua "$BASE/reports"
+DUR=${DUR_SUBMIT:-5s} BENCH_TARGETS="$WORK/submit-targets.txt" run "submit report (POST /reports/{id}/submit)" -s scripts/bench/submit.lua "$BASE/reports"
 
 HWM=$(awk '/VmHWM/ {print $2" "$3}' /proc/$PID/status)
 echo

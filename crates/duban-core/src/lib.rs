@@ -10,6 +10,7 @@
 pub mod access;
 pub mod audit;
 pub mod error;
+pub mod evidence;
 pub mod lifecycle;
 pub mod names;
 pub mod periods;

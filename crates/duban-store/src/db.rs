@@ -51,12 +51,20 @@ pub struct Idempotency {
 }
 
 /// The schema changes, each in both dialects. Applied in order, each once, each in its own transaction.
-const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
-    1,
-    "init",
-    include_str!("../migrations/sqlite/0001_init.sql"),
-    include_str!("../migrations/postgres/0001_init.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (
+        1,
+        "init",
+        include_str!("../migrations/sqlite/0001_init.sql"),
+        include_str!("../migrations/postgres/0001_init.sql"),
+    ),
+    (
+        2,
+        "versions_evidence_shares",
+        include_str!("../migrations/sqlite/0002_versions_evidence_shares.sql"),
+        include_str!("../migrations/postgres/0002_versions_evidence_shares.sql"),
+    ),
+];
 
 pub(crate) trait DbResult<T> {
     fn db(self) -> Result<T, Error>;

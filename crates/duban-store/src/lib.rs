@@ -15,9 +15,11 @@
 
 mod audit;
 mod db;
+mod evidence;
 mod periods;
 mod plans;
 mod reports;
+mod shares;
 mod summary;
 pub mod synthetic;
 mod units;
@@ -25,12 +27,15 @@ mod users;
 
 pub use audit::{AuditEntry, AuditReport};
 pub use db::{Backend, Ctx, Idempotency, Store, Tx};
+pub use evidence::EvidenceRecord;
 pub use periods::PeriodRecord;
 pub use plans::{
-    AssignedUnit, IndicatorRecord, ItemPatch, Ledger, LedgerItem, NewIndicator, PlanRecord, UnresolvedName,
+    AssignedUnit, IndicatorRecord, ItemChange, ItemPatch, Ledger, LedgerItem, NewIndicator, PlanDiff, PlanRecord,
+    PlanVersion, UnresolvedName,
 };
 pub use reports::{ExtensionRecord, ReminderRecord, ReportDraft, ReportFilter, ReportRecord, ReportValue, TodoRow};
-pub use summary::{IndicatorSummary, PartSummary, StatusCounts, Summary, TaskSummary, UnitRate};
+pub use shares::{ShareInput, ShareRecord};
+pub use summary::{IndicatorSummary, PartSummary, ShareSummary, StatusCounts, Summary, TaskSummary, UnitRate};
 pub use units::{NewUnit, UnitRecord};
 pub use users::{ApiSession, NewUser, UserRecord, check_password, hash_password, verify_password};
 

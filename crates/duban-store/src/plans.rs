@@ -99,6 +99,8 @@ pub struct ItemPatch {
     pub deadline: Option<String>,
     /// Replaces the assignments: (unit id, role).
     pub units: Option<Vec<(i64, String)>>,
+    /// Why a published plan changes (required then; it becomes a new version).
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -114,6 +116,36 @@ pub struct NewIndicator {
     pub baseline: f64,
     #[serde(default)]
     pub deadline: Option<String>,
+    /// Why a published plan changes (required then).
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// One version of a published plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanVersion {
+    pub version: i64,
+    pub reason: String,
+    pub created_at: i64,
+    pub created_by: String,
+}
+
+/// What changed between two versions, item by item (keyed by path).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanDiff {
+    pub from: i64,
+    pub to: i64,
+    pub added: Vec<serde_json::Value>,
+    pub removed: Vec<serde_json::Value>,
+    pub changed: Vec<ItemChange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemChange {
+    pub path: String,
+    pub field: String,
+    pub before: serde_json::Value,
+    pub after: serde_json::Value,
 }
 
 const PLAN_COLS: &str =
@@ -406,6 +438,7 @@ impl Store {
             .await
             .db()?;
             let after = tx.plan(plan_id).await?;
+            tx.record_version(plan_id, after.version, "发布 / published").await?;
             tx.audit("plan.publish", "plan", plan_id, &before, &after).await?;
             Ok(after)
         })
@@ -425,7 +458,7 @@ impl Store {
         self.write(ctx, async |tx| {
             let plan_id = tx.plan_of_item(item_id).await?;
             let plan = tx.plan(plan_id).await?;
-            tx.check_draft(&plan, row_version)?;
+            let revision = tx.check_editable(&plan, row_version, patch.reason.as_deref())?;
             let before = tx.item_fields(item_id).await?;
             if let Some(title) = &patch.title {
                 let title = title.trim();
@@ -485,6 +518,9 @@ impl Store {
             }
             let after = tx.item_fields(item_id).await?;
             tx.bump(plan_id).await?;
+            if let Some(reason) = revision {
+                tx.new_version(plan_id, &reason).await?;
+            }
             tx.audit("item.update", "item", item_id, &before, &after).await?;
             tx.plan(plan_id).await
         })
@@ -492,15 +528,40 @@ impl Store {
     }
 
     /// Removes an item (and its children) from a draft plan.
-    pub async fn delete_item(&self, ctx: &Ctx, item_id: i64, row_version: i64) -> Result<PlanRecord, Error> {
+    pub async fn delete_item(
+        &self,
+        ctx: &Ctx,
+        item_id: i64,
+        row_version: i64,
+        reason: Option<&str>,
+    ) -> Result<PlanRecord, Error> {
         ctx.actor.require_admin()?;
         self.write(ctx, async |tx| {
             let plan_id = tx.plan_of_item(item_id).await?;
             let plan = tx.plan(plan_id).await?;
-            tx.check_draft(&plan, row_version)?;
+            let revision = tx.check_editable(&plan, row_version, reason)?;
             let before = tx.item_fields(item_id).await?;
+            // Reports are acknowledged data: an item that has any (or whose children have) stays.
+            let reported = sqlx::query(
+                "SELECT COUNT(*) AS n FROM reports r JOIN items i ON i.id = r.item_id WHERE i.id = $1 OR i.parent_id = $1",
+            )
+            .bind(item_id)
+            .fetch_one(tx.conn())
+            .await
+            .db()?;
+            if get::<i64>(&reported, "n")? > 0 {
+                return Err(Error::new(
+                    ErrorKind::Conflict,
+                    "item.has_reports",
+                    "该任务已有报送记录，不能删除",
+                    "The task has reports and cannot be removed",
+                ));
+            }
             sqlx::query("DELETE FROM items WHERE id = $1").bind(item_id).execute(tx.conn()).await.db()?;
             tx.bump(plan_id).await?;
+            if let Some(reason) = revision {
+                tx.new_version(plan_id, &reason).await?;
+            }
             tx.audit("item.delete", "item", item_id, &before, &()).await?;
             tx.plan(plan_id).await
         })
@@ -527,7 +588,7 @@ impl Store {
         self.write(ctx, async |tx| {
             let plan_id = tx.plan_of_item(item_id).await?;
             let plan = tx.plan(plan_id).await?;
-            tx.check_draft(&plan, row_version)?;
+            let revision = tx.check_editable(&plan, row_version, new.reason.as_deref())?;
             let deadline = match &new.deadline {
                 Some(d) => duban_core::periods::parse_date(d)?.to_string(),
                 None => get(&sqlx::query("SELECT deadline FROM items WHERE id = $1").bind(item_id).fetch_one(tx.conn()).await.db()?, "deadline")?,
@@ -563,11 +624,84 @@ impl Store {
                 deadline,
             };
             tx.bump(plan_id).await?;
+            if let Some(reason) = revision {
+                tx.new_version(plan_id, &reason).await?;
+            }
             tx.audit("indicator.create", "indicator", rec.id, &(), &rec).await?;
             Ok(rec)
         })
         .await
     }
+}
+
+impl Store {
+    pub async fn plan_versions(&self, plan_id: i64) -> Result<Vec<PlanVersion>, Error> {
+        self.plan(plan_id).await?;
+        let rows = sqlx::query(
+            "SELECT version, reason, created_at, created_by FROM plan_versions WHERE plan_id = $1 ORDER BY version",
+        )
+        .bind(plan_id)
+        .fetch_all(&self.read)
+        .await
+        .db()?;
+        rows.iter()
+            .map(|r| {
+                Ok(PlanVersion {
+                    version: get(r, "version")?,
+                    reason: get(r, "reason")?,
+                    created_at: get(r, "created_at")?,
+                    created_by: get(r, "created_by")?,
+                })
+            })
+            .collect()
+    }
+
+    /// What changed from version `from` to version `to` of a published plan.
+    pub async fn plan_diff(&self, plan_id: i64, from: i64, to: i64) -> Result<PlanDiff, Error> {
+        let load = async |v: i64| -> Result<Vec<serde_json::Value>, Error> {
+            let row = sqlx::query("SELECT ledger_json FROM plan_versions WHERE plan_id = $1 AND version = $2")
+                .bind(plan_id)
+                .bind(v)
+                .fetch_optional(&self.read)
+                .await
+                .db()?
+                .ok_or_else(|| Error::not_found(&format!("计划版本{v}"), &format!("plan version {v}")))?;
+            match serde_json::from_str(&get::<String>(&row, "ledger_json")?) {
+                Ok(serde_json::Value::Array(items)) => Ok(items),
+                _ => Err(Error::internal("stored plan version is not a list")),
+            }
+        };
+        let (a, b) = (load(from).await?, load(to).await?);
+        Ok(diff_snapshots(from, to, &a, &b))
+    }
+}
+
+/// Item-by-item differences of two snapshots, matched by path.
+pub(crate) fn diff_snapshots(from: i64, to: i64, a: &[serde_json::Value], b: &[serde_json::Value]) -> PlanDiff {
+    let key = |v: &serde_json::Value| v.get("path").and_then(|p| p.as_str()).unwrap_or("").to_string();
+    let old: HashMap<String, &serde_json::Value> = a.iter().map(|v| (key(v), v)).collect();
+    let new: HashMap<String, &serde_json::Value> = b.iter().map(|v| (key(v), v)).collect();
+    let mut diff = PlanDiff { from, to, added: Vec::new(), removed: Vec::new(), changed: Vec::new() };
+    for v in b {
+        match old.get(&key(v)) {
+            None => diff.added.push(v.clone()),
+            Some(before) => {
+                for field in ["title", "text", "deadline", "units", "targets"] {
+                    let (x, y) =
+                        (before.get(field).cloned().unwrap_or_default(), v.get(field).cloned().unwrap_or_default());
+                    if x != y {
+                        diff.changed.push(ItemChange { path: key(v), field: field.to_string(), before: x, after: y });
+                    }
+                }
+            }
+        }
+    }
+    for v in a {
+        if !new.contains_key(&key(v)) {
+            diff.removed.push(v.clone());
+        }
+    }
+    diff
 }
 
 impl Tx {
@@ -730,6 +864,114 @@ impl Tx {
             ));
         }
         Ok(())
+    }
+
+    /// A draft is edited freely; a published plan only with a reason, and each change makes a new version.
+    /// Returns the reason when this edit is a revision of a published plan.
+    fn check_editable(
+        &self,
+        plan: &PlanRecord,
+        row_version: i64,
+        reason: Option<&str>,
+    ) -> Result<Option<String>, Error> {
+        if plan.row_version != row_version {
+            return Err(Error::stale("计划", "plan"));
+        }
+        if plan.state == "draft" {
+            return Ok(None);
+        }
+        match reason.map(str::trim) {
+            Some(r) if !r.is_empty() && r.chars().count() <= 500 => Ok(Some(r.to_string())),
+            _ => Err(Error::bad_input(
+                "plan.revision_reason",
+                "修改已发布的计划须说明理由（不超过500字），修改后形成新版本",
+                "Changing a published plan needs a reason (up to 500 characters); it becomes a new version",
+            )),
+        }
+    }
+
+    /// Moves a published plan to its next version and keeps that version's ledger.
+    async fn new_version(&mut self, plan_id: i64, reason: &str) -> Result<(), Error> {
+        let row = sqlx::query("UPDATE plans SET version = version + 1 WHERE id = $1 RETURNING version")
+            .bind(plan_id)
+            .fetch_one(self.conn())
+            .await
+            .db()?;
+        let version: i64 = get(&row, "version")?;
+        self.record_version(plan_id, version, reason).await
+    }
+
+    async fn record_version(&mut self, plan_id: i64, version: i64, reason: &str) -> Result<(), Error> {
+        let snapshot = self.snapshot(plan_id).await?;
+        sqlx::query(
+            "INSERT INTO plan_versions (plan_id, version, ledger_json, reason, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(plan_id)
+        .bind(version)
+        .bind(snapshot.to_string())
+        .bind(reason)
+        .bind(self.now)
+        .bind(self.actor.username.clone())
+        .execute(self.conn())
+        .await
+        .db()?;
+        Ok(())
+    }
+
+    /// The ledger as it stands inside this transaction, flat: one entry per item, keyed by path.
+    async fn snapshot(&mut self, plan_id: i64) -> Result<serde_json::Value, Error> {
+        let items =
+            sqlx::query("SELECT id, path, title, body, deadline FROM items WHERE plan_id = $1 ORDER BY position")
+                .bind(plan_id)
+                .fetch_all(self.conn())
+                .await
+                .db()?;
+        let units = sqlx::query(
+            "SELECT a.item_id, u.name, a.role FROM assignments a JOIN items i ON i.id = a.item_id JOIN units u ON u.id = a.unit_id \
+             WHERE i.plan_id = $1 ORDER BY a.item_id, u.id",
+        )
+        .bind(plan_id)
+        .fetch_all(self.conn())
+        .await
+        .db()?;
+        let targets = sqlx::query(
+            "SELECT n.item_id, n.metric, n.op, n.target, n.measure, n.deadline FROM indicators n JOIN items i ON i.id = n.item_id \
+             WHERE i.plan_id = $1 ORDER BY n.item_id, n.position",
+        )
+        .bind(plan_id)
+        .fetch_all(self.conn())
+        .await
+        .db()?;
+        let mut units_of: HashMap<i64, Vec<serde_json::Value>> = HashMap::new();
+        for r in &units {
+            units_of
+                .entry(get(r, "item_id")?)
+                .or_default()
+                .push(serde_json::json!({ "name": get::<String>(r, "name")?, "role": get::<String>(r, "role")? }));
+        }
+        let mut targets_of: HashMap<i64, Vec<serde_json::Value>> = HashMap::new();
+        for r in &targets {
+            targets_of.entry(get(r, "item_id")?).or_default().push(serde_json::json!({
+                "metric": get::<String>(r, "metric")?,
+                "op": get::<String>(r, "op")?,
+                "value": get::<f64>(r, "target")?,
+                "unit": get::<String>(r, "measure")?,
+                "deadline": get::<String>(r, "deadline")?,
+            }));
+        }
+        let mut out = Vec::with_capacity(items.len());
+        for r in &items {
+            let id: i64 = get(r, "id")?;
+            out.push(serde_json::json!({
+                "path": get::<String>(r, "path")?,
+                "title": get::<String>(r, "title")?,
+                "text": get::<String>(r, "body")?,
+                "deadline": get::<String>(r, "deadline")?,
+                "units": units_of.remove(&id).unwrap_or_default(),
+                "targets": targets_of.remove(&id).unwrap_or_default(),
+            }));
+        }
+        Ok(serde_json::Value::Array(out))
     }
 
     async fn bump(&mut self, plan_id: i64) -> Result<(), Error> {

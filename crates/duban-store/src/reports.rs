@@ -679,7 +679,7 @@ impl Tx {
         Ok(())
     }
 
-    async fn check_open(&mut self, period: &PeriodRecord, unit_id: i64) -> Result<(), Error> {
+    pub(crate) async fn check_open(&mut self, period: &PeriodRecord, unit_id: i64) -> Result<(), Error> {
         let today = local_date(chrono::DateTime::from_timestamp(self.now, 0).unwrap_or_default());
         if !period.spec.is_open(today) {
             return Err(Error::new(

@@ -81,6 +81,17 @@ pub struct IndicatorSummary {
     pub status: Status,
     pub ratio: Option<f64>,
     pub forecast: Option<Forecast>,
+    /// When the target is split across units: each unit's part; `actual` above is their sum.
+    pub shares: Vec<ShareSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShareSummary {
+    pub unit_id: i64,
+    pub name: String,
+    pub target: f64,
+    pub actual: Option<f64>,
+    pub status: Status,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -158,7 +169,7 @@ impl Store {
         .await
         .db()?;
         let values = sqlx::query(
-            "SELECT v.indicator_id, v.value, p.ends_on, r.submitted_at FROM indicators n \
+            "SELECT v.indicator_id, r.unit_id, v.value, p.ends_on, r.submitted_at FROM indicators n \
              JOIN items i ON i.id = n.item_id JOIN report_values v ON v.indicator_id = n.id \
              JOIN reports r ON r.id = v.report_id JOIN periods p ON p.id = r.period_id \
              WHERE i.plan_id = $1 AND p.ends_on <= $2 AND r.state IN ('submitted', 'approved') \
@@ -203,17 +214,39 @@ impl Store {
             );
         }
 
-        // Reported values per indicator: per period, the last one submitted.
+        // Reported values per indicator: per period, the last one submitted; and per unit, for split targets.
         let mut series: HashMap<i64, Vec<(NaiveDate, f64)>> = HashMap::new();
+        let mut by_unit: HashMap<(i64, i64), Vec<(NaiveDate, f64)>> = HashMap::new();
         for r in &values {
             let ind: i64 = get(r, "indicator_id")?;
             let day = parse_date(&get::<String>(r, "ends_on")?)?;
             let v: f64 = get(r, "value")?;
-            let s = series.entry(ind).or_default();
-            match s.last_mut() {
-                Some(last) if last.0 == day => last.1 = v,
-                _ => s.push((day, v)),
+            for s in [series.entry(ind).or_default(), by_unit.entry((ind, get(r, "unit_id")?)).or_default()] {
+                match s.last_mut() {
+                    Some(last) if last.0 == day => last.1 = v,
+                    _ => s.push((day, v)),
+                }
             }
+        }
+        // A split target's figure is the sum of its units' latest values at each period end.
+        for (ind, parts) in &shape.shares {
+            let mut days: Vec<NaiveDate> = parts
+                .iter()
+                .flat_map(|(u, _, _)| by_unit.get(&(*ind, *u)).into_iter().flatten().map(|p| p.0))
+                .collect();
+            days.sort_unstable();
+            days.dedup();
+            let rolled = days
+                .iter()
+                .map(|d| {
+                    let total = parts
+                        .iter()
+                        .filter_map(|(u, _, _)| by_unit.get(&(*ind, *u))?.iter().rev().find(|p| p.0 <= *d).map(|p| p.1))
+                        .sum();
+                    (*d, total)
+                })
+                .collect();
+            series.insert(*ind, rolled);
         }
 
         let path_of: HashMap<i64, &str> = tasks.iter().map(|t| (t.id, t.path.as_str())).collect();
@@ -232,6 +265,18 @@ impl Store {
             let pts = series.get(&ind.id).map(Vec::as_slice).unwrap_or(&[]);
             let actual = pts.last().map(|p| p.1);
             let a = assess_indicator(&spec, actual, as_of, th);
+            let mut shares = Vec::new();
+            for (unit, name, part) in shape.shares.get(&ind.id).map(Vec::as_slice).unwrap_or(&[]) {
+                let own = Indicator { target: *part, ..spec.clone() };
+                let actual = by_unit.get(&(ind.id, *unit)).and_then(|s| s.last()).map(|p| p.1);
+                shares.push(ShareSummary {
+                    unit_id: *unit,
+                    name: name.clone(),
+                    target: *part,
+                    actual,
+                    status: assess_indicator(&own, actual, as_of, th).status,
+                });
+            }
             ind_out.push(IndicatorSummary {
                 indicator_id: ind.id,
                 item_id: ind.item_id,
@@ -246,6 +291,7 @@ impl Store {
                 status: a.status,
                 ratio: a.ratio,
                 forecast: forecast(&spec, pts),
+                shares,
             });
             ind_by_item.entry(ind.item_id).or_default().push(a);
         }
@@ -335,6 +381,8 @@ pub(crate) struct PlanShape {
     owed: Vec<(i64, String, i64)>,
     holders: HashMap<i64, (i64, Option<String>)>,
     indicators: Vec<crate::IndicatorRecord>,
+    /// Split targets: indicator → (unit, unit name, its part).
+    shares: HashMap<i64, Vec<(i64, String, f64)>>,
 }
 
 #[derive(Debug, Default)]
@@ -428,12 +476,29 @@ impl Store {
                 h.1 = Some(get(r, "name")?);
             }
         }
+        let share_rows = sqlx::query(
+            "SELECT s.indicator_id, s.unit_id, u.name, s.target FROM indicator_shares s JOIN indicators n ON n.id = s.indicator_id \
+             JOIN items i ON i.id = n.item_id JOIN units u ON u.id = s.unit_id WHERE i.plan_id = $1 ORDER BY s.indicator_id, u.id",
+        )
+        .bind(plan_id)
+        .fetch_all(&self.read)
+        .await
+        .db()?;
+        let mut shares: HashMap<i64, Vec<(i64, String, f64)>> = HashMap::new();
+        for r in &share_rows {
+            shares.entry(get(r, "indicator_id")?).or_default().push((
+                get(r, "unit_id")?,
+                get(r, "name")?,
+                get(r, "target")?,
+            ));
+        }
         let shape = std::sync::Arc::new(PlanShape {
             tasks,
             part_titles,
             owed: owed_by,
             holders: holders_of,
             indicators: self.indicators_of_plan(plan_id).await?,
+            shares,
         });
         if let Ok(mut cache) = self.shapes.0.lock() {
             cache.insert(plan_id, (plan.row_version, shape.clone()));

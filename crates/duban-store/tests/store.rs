@@ -490,9 +490,17 @@ async fn migrations_are_in_step() {
         shapes.push((name, shape));
     }
     // Without PostgreSQL, compare the SQLite schema with the column lists written in the PostgreSQL file.
-    let pg_sql = include_str!("../migrations/postgres/0001_init.sql");
-    let sqlite_sql = include_str!("../migrations/sqlite/0001_init.sql");
-    assert_eq!(declared_columns(pg_sql), declared_columns(sqlite_sql), "migration files drifted");
+    let pg_sql = [
+        include_str!("../migrations/postgres/0001_init.sql"),
+        include_str!("../migrations/postgres/0002_versions_evidence_shares.sql"),
+    ]
+    .concat();
+    let sqlite_sql = [
+        include_str!("../migrations/sqlite/0001_init.sql"),
+        include_str!("../migrations/sqlite/0002_versions_evidence_shares.sql"),
+    ]
+    .concat();
+    assert_eq!(declared_columns(&pg_sql), declared_columns(&sqlite_sql), "migration files drifted");
     if let [(_, a), (_, b)] = shapes.as_slice() {
         let only_a: Vec<_> = a.difference(b).collect();
         let only_b: Vec<_> = b.difference(a).collect();
@@ -518,4 +526,139 @@ fn declared_columns(sql: &str) -> BTreeSet<(String, String)> {
         }
     }
     out
+}
+
+#[tokio::test]
+async fn a_published_plan_changes_by_versions() {
+    for (name, store) in stores().await {
+        eprintln!("-- {name}");
+        let (plan_id, periods) = published_plan(&store).await;
+        let office = admin(at(2022, 5, 10));
+        let ledger = store.ledger(plan_id).await.unwrap();
+        let (task, _) = housing_task(&ledger);
+        let plan = store.plan(plan_id).await.unwrap();
+        assert_eq!(plan.version, 1);
+        // Without a reason the published plan stays as it is.
+        let patch = duban_store::ItemPatch { deadline: Some("2022-10-31".into()), ..Default::default() };
+        assert_eq!(
+            store.update_item(&office, task.id, plan.row_version, &patch).await.unwrap_err().code,
+            "plan.revision_reason"
+        );
+        let patch = duban_store::ItemPatch { reason: Some("省政府调度会要求提前完成".into()), ..patch };
+        let plan = store.update_item(&office, task.id, plan.row_version, &patch).await.unwrap();
+        assert_eq!(plan.version, 2);
+        let other = ledger.items[1].children[0].id;
+        let retitle = duban_store::ItemPatch {
+            title: Some("新标题".into()),
+            reason: Some("表述调整".into()),
+            ..Default::default()
+        };
+        let plan = store.update_item(&office, other, plan.row_version, &retitle).await.unwrap();
+        assert_eq!(plan.version, 3);
+        let versions = store.plan_versions(plan_id).await.unwrap();
+        assert_eq!(versions.iter().map(|v| v.version).collect::<Vec<_>>(), [1, 2, 3]);
+        assert_eq!(versions[1].reason, "省政府调度会要求提前完成");
+        let diff = store.plan_diff(plan_id, 1, 3).await.unwrap();
+        let fields: BTreeSet<(String, String)> =
+            diff.changed.iter().map(|c| (c.path.clone(), c.field.clone())).collect();
+        assert!(fields.contains(&(task.path.join("."), "deadline".into())), "{fields:?}");
+        assert!(fields.contains(&(ledger.items[1].children[0].path.join("."), "title".into())), "{fields:?}");
+        assert_eq!(fields.len(), 2, "{fields:?}");
+        assert!(diff.added.is_empty() && diff.removed.is_empty());
+        let d = diff.changed.iter().find(|c| c.field == "deadline").unwrap();
+        assert_eq!((d.before.as_str(), d.after.as_str()), (Some("2022-12-31"), Some("2022-10-31")));
+
+        // A task with reports cannot be removed (acknowledged data stays); one without can, as a new version.
+        let unit = task.units[0].unit_id;
+        let rep = reporter(100, unit, at(2022, 5, 12));
+        let draft = ReportDraft {
+            period_id: periods[4].id,
+            item_id: task.id,
+            unit_id: unit,
+            progress: "x".into(),
+            ..Default::default()
+        };
+        store.save_report(&rep, &draft).await.unwrap();
+        let plan = store.plan(plan_id).await.unwrap();
+        assert_eq!(
+            store.delete_item(&office, task.id, plan.row_version, Some("合并")).await.unwrap_err().code,
+            "item.has_reports"
+        );
+        let plan = store.delete_item(&office, other, plan.row_version, Some("并入其他任务")).await.unwrap();
+        assert_eq!(plan.version, 4);
+        let diff = store.plan_diff(plan_id, 3, 4).await.unwrap();
+        assert_eq!(diff.removed.len(), 1);
+        assert_eq!(diff.removed[0]["title"], "新标题");
+        // A stale version is refused.
+        assert_eq!(
+            store.update_item(&office, task.id, plan.row_version - 1, &patch).await.unwrap_err().code,
+            "stale_version"
+        );
+    }
+}
+
+#[tokio::test]
+async fn evidence_files_and_split_targets() {
+    for (name, store) in stores().await {
+        eprintln!("-- {name}");
+        let (plan_id, periods) = published_plan(&store).await;
+        let ledger = store.ledger(plan_id).await.unwrap();
+        let (task, housing) = housing_task(&ledger);
+        let unit = task.units[0].unit_id;
+        let rep = reporter(100, unit, at(2022, 6, 2));
+        let draft = ReportDraft {
+            period_id: periods[4].id,
+            item_id: task.id,
+            unit_id: unit,
+            progress: "进展".into(),
+            ..Default::default()
+        };
+        let r = store.save_report(&rep, &draft).await.unwrap();
+        let pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n".to_vec();
+        let e = store.add_evidence(&rep, r.id, "开工照片说明.pdf", &pdf).await.unwrap();
+        assert_eq!((e.content_type.as_str(), e.size), ("application/pdf", pdf.len() as i64));
+        assert_eq!(store.add_evidence(&rep, r.id, "x.pdf", b"not a pdf").await.unwrap_err().code, "evidence.mismatch");
+        let (meta, bytes) = store.get_evidence(&rep.actor, e.id).await.unwrap();
+        assert_eq!((meta.file_name.as_str(), bytes), ("开工照片说明.pdf", pdf.clone()));
+        let other = reporter(101, unit + 1, at(2022, 6, 2));
+        assert_eq!(store.get_evidence(&other.actor, e.id).await.unwrap_err().kind, ErrorKind::Forbidden);
+        assert_eq!(store.add_evidence(&other, r.id, "a.txt", b"hi").await.unwrap_err().kind, ErrorKind::Forbidden);
+        // Once submitted, the files are frozen with the report.
+        let r = store.submit_report(&rep, r.id, r.version).await.unwrap();
+        assert_eq!(store.add_evidence(&rep, r.id, "b.txt", b"more").await.unwrap_err().code, "report.wrong_state");
+        assert_eq!(store.list_evidence(&admin(at(2022, 6, 3)).actor, r.id).await.unwrap().len(), 1);
+
+        // Split the housing target (8.8万) across the ten cities that hold the task.
+        let cities: Vec<i64> = task.units.iter().filter(|u| u.name.ends_with("市政府")).map(|u| u.unit_id).collect();
+        assert_eq!(cities.len(), 10);
+        let office = admin(at(2022, 6, 3));
+        let mut split: Vec<duban_store::ShareInput> =
+            cities.iter().map(|u| duban_store::ShareInput { unit_id: *u, target: 8_000.0 }).collect();
+        assert_eq!(store.set_shares(&office, housing, &split).await.unwrap_err().code, "share.sum", "80,000 ≠ 88,000");
+        split[0].target = 16_000.0;
+        let saved = store.set_shares(&office, housing, &split).await.unwrap();
+        assert_eq!(saved.len(), 10);
+        // Two cities report in June; the province figure is their sum.
+        for (i, city) in cities.iter().take(2).enumerate() {
+            let c = reporter(200 + i as i64, *city, at(2022, 7, 2));
+            let d = ReportDraft {
+                period_id: periods[5].id,
+                item_id: task.id,
+                unit_id: *city,
+                progress: "城市进展".into(),
+                values: vec![ReportValue { indicator_id: housing, value: 5_000.0 * (i as f64 + 1.0) }],
+                ..Default::default()
+            };
+            let s = store.save_report(&c, &d).await.unwrap();
+            store.submit_report(&c, s.id, s.version).await.unwrap();
+        }
+        let s = store.summary(plan_id, "2022-06", &Thresholds::default()).await.unwrap();
+        let ind = s.indicators.iter().find(|i| i.indicator_id == housing).unwrap();
+        assert_eq!(ind.actual, Some(15_000.0), "{name}: rolled up from the cities");
+        assert_eq!(ind.shares.len(), 10);
+        let first = ind.shares.iter().find(|x| x.unit_id == cities[0]).unwrap();
+        assert_eq!((first.target, first.actual), (16_000.0, Some(5_000.0)));
+        assert!(ind.shares.iter().filter(|x| x.actual.is_none()).all(|x| x.status == Status::NotReported));
+        assert!(store.verify_audit().await.unwrap().ok());
+    }
 }

@@ -40,7 +40,12 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/plans/{id}/periods", get(list_periods).post(create_periods))
         .route("/plans/{id}/summary", get(summary))
         .route("/plans/{id}/todo", get(todo))
+        .route("/plans/{id}/versions", get(plan_versions))
+        .route("/plans/{id}/diff", get(plan_diff))
         .route("/items/{id}", patch(update_item).delete(delete_item))
+        .route("/indicators/{id}/shares", get(list_shares).put(set_shares))
+        .route("/reports/{id}/evidence", get(list_evidence).post(add_evidence))
+        .route("/evidence/{id}", get(download_evidence).delete(delete_evidence))
         .route("/items/{id}/indicators", post(add_indicator))
         .route("/periods/{id}/exceptions", post(grant_exception))
         .route("/reports", get(list_reports).put(save_report))
@@ -57,23 +62,32 @@ pub(crate) fn routes() -> Router<AppState> {
 }
 
 pub(crate) async fn not_found() -> ApiError {
-    ApiError(Error::new(ErrorKind::NotFound, "not_found", "请求的地址不存在", "No such endpoint"))
+    ApiError(Error::new(ErrorKind::NotFound, "route.not_found", "请求的地址不存在", "No such endpoint"))
 }
 
 fn parse<T: DeserializeOwned>(body: &Bytes) -> ApiResult<T> {
     serde_json::from_slice(body).map_err(bad_json)
 }
 
+/// The parts of a request that a write's idempotency fingerprint covers.
+pub(crate) struct Meta {
+    headers: HeaderMap,
+    method: Method,
+    uri: Uri,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Meta {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Meta { headers: parts.headers.clone(), method: parts.method.clone(), uri: parts.uri.clone() })
+    }
+}
+
 /// The context of a write: the caller, the clock, and the `Idempotency-Key` with a fingerprint of the
 /// request (method, path and body), so that a retried request is answered from the first one.
-fn write_ctx(
-    state: &AppState,
-    auth: &Auth,
-    headers: &HeaderMap,
-    method: &Method,
-    uri: &Uri,
-    body: &[u8],
-) -> ApiResult<Ctx> {
+fn write_ctx(state: &AppState, auth: &Auth, meta: &Meta, body: &[u8]) -> ApiResult<Ctx> {
+    let (headers, method, uri) = (&meta.headers, &meta.method, &meta.uri);
     let mut ctx = Ctx::new(auth.actor.clone(), state.now());
     if let Some(key) = headers.get("idempotency-key") {
         let key = key.to_str().unwrap_or("").trim();
@@ -191,13 +205,11 @@ async fn list_units(State(state): State<AppState>, _auth: Auth) -> ApiResult<Jso
 async fn create_unit(
     State(s): State<AppState>,
     auth: Auth,
-    h: HeaderMap,
-    m: Method,
-    u: Uri,
+    meta: Meta,
     body: Bytes,
 ) -> ApiResult<(StatusCode, Json<duban_store::UnitRecord>)> {
     let new: NewUnit = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    let ctx = write_ctx(&s, &auth, &meta, &body)?;
     Ok((StatusCode::CREATED, Json(s.store.create_unit(&ctx, &new).await?)))
 }
 
@@ -210,13 +222,11 @@ async fn add_alias(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
-    h: HeaderMap,
-    m: Method,
-    u: Uri,
+    meta: Meta,
     body: Bytes,
 ) -> ApiResult<Json<duban_store::UnitRecord>> {
     let b: AliasBody = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    let ctx = write_ctx(&s, &auth, &meta, &body)?;
     Ok(Json(s.store.add_alias(&ctx, id, &b.alias).await?))
 }
 
@@ -229,13 +239,11 @@ async fn set_group(
     State(s): State<AppState>,
     auth: Auth,
     Path(name): Path<String>,
-    h: HeaderMap,
-    m: Method,
-    u: Uri,
+    meta: Meta,
     body: Bytes,
 ) -> ApiResult<StatusCode> {
     let b: GroupBody = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    let ctx = write_ctx(&s, &auth, &meta, &body)?;
     s.store.set_group(&ctx, &name, &b.unit_ids).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -248,15 +256,13 @@ async fn list_users(State(s): State<AppState>, auth: Auth) -> ApiResult<Json<Vec
 async fn create_user(
     State(s): State<AppState>,
     auth: Auth,
-    h: HeaderMap,
-    m: Method,
-    u: Uri,
+    meta: Meta,
     body: Bytes,
 ) -> ApiResult<(StatusCode, Json<duban_store::UserRecord>)> {
     auth.actor.require_admin()?;
     let new: NewUser = parse(&body)?;
     duban_store::check_password(&new.password)?;
-    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    let ctx = write_ctx(&s, &auth, &meta, &body)?;
     let pw = new.password.clone();
     let hash = tokio::task::spawn_blocking(move || duban_store::hash_password(&pw))
         .await
@@ -281,13 +287,11 @@ async fn import_plan(
     State(s): State<AppState>,
     auth: Auth,
     Query(q): Query<ImportQuery>,
-    h: HeaderMap,
-    m: Method,
-    u: Uri,
+    meta: Meta,
     body: Bytes,
 ) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
     auth.actor.require_admin()?;
-    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    let ctx = write_ctx(&s, &auth, &meta, &body)?;
     let decoded = duban_plan::decode::decode(&body).map_err(|e| {
         ApiError(Error::bad_input(
             "plan.unreadable",
@@ -327,12 +331,10 @@ async fn resolve(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
-    h: HeaderMap,
-    m: Method,
-    u: Uri,
+    meta: Meta,
     body: Bytes,
 ) -> ApiResult<Json<Vec<duban_store::UnresolvedName>>> {
-    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    let ctx = write_ctx(&s, &auth, &meta, &body)?;
     Ok(Json(s.store.resolve_plan_names(&ctx, id).await?))
 }
 
@@ -345,13 +347,11 @@ async fn publish(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
-    h: HeaderMap,
-    m: Method,
-    u: Uri,
+    meta: Meta,
     body: Bytes,
 ) -> ApiResult<Json<duban_store::PlanRecord>> {
     let b: RowVersion = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    let ctx = write_ctx(&s, &auth, &meta, &body)?;
     Ok(Json(s.store.publish_plan(&ctx, id, b.row_version).await?))
 }
 
@@ -368,6 +368,7 @@ struct ItemPatchBody {
     text: Option<String>,
     deadline: Option<String>,
     units: Option<Vec<UnitRole>>,
+    reason: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -380,18 +381,17 @@ async fn update_item(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
-    h: HeaderMap,
-    m: Method,
-    u: Uri,
+    meta: Meta,
     body: Bytes,
 ) -> ApiResult<Json<duban_store::PlanRecord>> {
     let b: PatchBody = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    let ctx = write_ctx(&s, &auth, &meta, &body)?;
     let patch = ItemPatch {
         title: b.patch.title,
         text: b.patch.text,
         deadline: b.patch.deadline,
         units: b.patch.units.map(|us| us.into_iter().map(|x| (x.unit_id, x.role)).collect()),
+        reason: b.patch.reason,
     };
     Ok(Json(s.store.update_item(&ctx, id, b.row_version, &patch).await?))
 }
@@ -400,13 +400,11 @@ async fn delete_item(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
-    Query(q): Query<RowVersion>,
-    h: HeaderMap,
-    m: Method,
-    u: Uri,
+    Query(q): Query<DeleteQuery>,
+    meta: Meta,
 ) -> ApiResult<Json<duban_store::PlanRecord>> {
-    let ctx = write_ctx(&s, &auth, &h, &m, &u, b"")?;
-    Ok(Json(s.store.delete_item(&ctx, id, q.row_version).await?))
+    let ctx = write_ctx(&s, &auth, &meta, b"")?;
+    Ok(Json(s.store.delete_item(&ctx, id, q.row_version, q.reason.as_deref()).await?))
 }
 
 #[derive(Deserialize)]
@@ -420,14 +418,127 @@ async fn add_indicator(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
-    h: HeaderMap,
-    m: Method,
-    u: Uri,
+    meta: Meta,
     body: Bytes,
 ) -> ApiResult<(StatusCode, Json<duban_store::IndicatorRecord>)> {
     let b: IndicatorBody = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    let ctx = write_ctx(&s, &auth, &meta, &body)?;
     Ok((StatusCode::CREATED, Json(s.store.add_indicator(&ctx, id, b.row_version, &b.indicator).await?)))
+}
+
+#[derive(Deserialize)]
+struct DeleteQuery {
+    row_version: i64,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+async fn plan_versions(
+    State(s): State<AppState>,
+    _auth: Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<duban_store::PlanVersion>>> {
+    Ok(Json(s.store.plan_versions(id).await?))
+}
+
+#[derive(Deserialize)]
+struct DiffQuery {
+    from: i64,
+    to: i64,
+}
+
+async fn plan_diff(
+    State(s): State<AppState>,
+    _auth: Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<DiffQuery>,
+) -> ApiResult<Json<duban_store::PlanDiff>> {
+    Ok(Json(s.store.plan_diff(id, q.from, q.to).await?))
+}
+
+async fn list_shares(
+    State(s): State<AppState>,
+    _auth: Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<duban_store::ShareRecord>>> {
+    Ok(Json(s.store.shares(id).await?))
+}
+
+#[derive(Deserialize)]
+struct SharesBody {
+    shares: Vec<duban_store::ShareInput>,
+}
+
+async fn set_shares(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    meta: Meta,
+    body: Bytes,
+) -> ApiResult<Json<Vec<duban_store::ShareRecord>>> {
+    let b: SharesBody = parse(&body)?;
+    let ctx = write_ctx(&s, &auth, &meta, &body)?;
+    Ok(Json(s.store.set_shares(&ctx, id, &b.shares).await?))
+}
+
+async fn list_evidence(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<duban_store::EvidenceRecord>>> {
+    Ok(Json(s.store.list_evidence(&auth.actor, id).await?))
+}
+
+#[derive(Deserialize)]
+struct EvidenceQuery {
+    name: String,
+}
+
+/// The body is the file itself; `?name=` its file name.
+async fn add_evidence(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<EvidenceQuery>,
+    meta: Meta,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<duban_store::EvidenceRecord>)> {
+    let ctx = write_ctx(&s, &auth, &meta, &body)?;
+    Ok((StatusCode::CREATED, Json(s.store.add_evidence(&ctx, id, &q.name, &body).await?)))
+}
+
+async fn download_evidence(State(s): State<AppState>, auth: Auth, Path(id): Path<i64>) -> ApiResult<Response> {
+    let (meta, bytes) = s.store.get_evidence(&auth.actor, id).await?;
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&meta.content_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    // RFC 5987 name for non-ASCII file names; always a download, never rendered in place.
+    let encoded: String = meta
+        .file_name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
+        })
+        .collect();
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"evidence-{id}\"; filename*=UTF-8''{encoded}"))
+    {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    Ok(res)
+}
+
+async fn delete_evidence(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    meta: Meta,
+) -> ApiResult<StatusCode> {
+    let ctx = write_ctx(&s, &auth, &meta, b"")?;
+    s.store.delete_evidence(&ctx, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 // ---- periods --------------------------------------------------------------------------------------------
@@ -474,13 +585,11 @@ async fn create_periods(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
-    h: HeaderMap,
-    m: Method,
-    u: Uri,
+    meta: Meta,
     body: Bytes,
 ) -> ApiResult<(StatusCode, Json<Vec<duban_store::PeriodRecord>>)> {
     let b: PeriodsBody = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    let ctx = write_ctx(&s, &auth, &meta, &body)?;
     let plan = s.store.plan(id).await?;
     let year = b.year.unwrap_or(i32::try_from(plan.year).unwrap_or(0));
     let specs = match b.kind.as_str() {
@@ -545,13 +654,11 @@ async fn grant_exception(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
-    h: HeaderMap,
-    m: Method,
-    u: Uri,
+    meta: Meta,
     body: Bytes,
 ) -> ApiResult<StatusCode> {
     let b: ExceptionBody = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    let ctx = write_ctx(&s, &auth, &meta, &body)?;
     s.store.grant_exception(&ctx, id, b.unit_id, &b.until).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -577,13 +684,11 @@ async fn get_report(
 async fn save_report(
     State(s): State<AppState>,
     auth: Auth,
-    h: HeaderMap,
-    m: Method,
-    u: Uri,
+    meta: Meta,
     body: Bytes,
 ) -> ApiResult<Json<duban_store::ReportRecord>> {
     let d: ReportDraft = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    let ctx = write_ctx(&s, &auth, &meta, &body)?;
     Ok(Json(s.store.save_report(&ctx, &d).await?))
 }
 
@@ -598,13 +703,11 @@ async fn submit_report(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
-    h: HeaderMap,
-    m: Method,
-    u: Uri,
+    meta: Meta,
     body: Bytes,
 ) -> ApiResult<Json<duban_store::ReportRecord>> {
     let b: VersionBody = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    let ctx = write_ctx(&s, &auth, &meta, &body)?;
     Ok(Json(s.store.submit_report(&ctx, id, b.version).await?))
 }
 
@@ -612,13 +715,11 @@ async fn approve_report(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
-    h: HeaderMap,
-    m: Method,
-    u: Uri,
+    meta: Meta,
     body: Bytes,
 ) -> ApiResult<Json<duban_store::ReportRecord>> {
     let b: VersionBody = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    let ctx = write_ctx(&s, &auth, &meta, &body)?;
     Ok(Json(s.store.review_report(&ctx, id, b.version, true, &b.reason).await?))
 }
 
@@ -626,13 +727,11 @@ async fn return_report(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
-    h: HeaderMap,
-    m: Method,
-    u: Uri,
+    meta: Meta,
     body: Bytes,
 ) -> ApiResult<Json<duban_store::ReportRecord>> {
     let b: VersionBody = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    let ctx = write_ctx(&s, &auth, &meta, &body)?;
     Ok(Json(s.store.review_report(&ctx, id, b.version, false, &b.reason).await?))
 }
 
@@ -646,13 +745,11 @@ async fn reopen_report(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
-    h: HeaderMap,
-    m: Method,
-    u: Uri,
+    meta: Meta,
     body: Bytes,
 ) -> ApiResult<Json<duban_store::ReportRecord>> {
     let b: ReasonBody = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    let ctx = write_ctx(&s, &auth, &meta, &body)?;
     Ok(Json(s.store.reopen_report(&ctx, id, &b.reason).await?))
 }
 
@@ -669,13 +766,11 @@ struct RemindBody {
 async fn remind(
     State(s): State<AppState>,
     auth: Auth,
-    h: HeaderMap,
-    m: Method,
-    u: Uri,
+    meta: Meta,
     body: Bytes,
 ) -> ApiResult<(StatusCode, Json<duban_store::ReminderRecord>)> {
     let b: RemindBody = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    let ctx = write_ctx(&s, &auth, &meta, &body)?;
     Ok((StatusCode::CREATED, Json(s.store.remind(&ctx, b.period_id, b.unit_id, b.item_id, &b.note).await?)))
 }
 
@@ -704,13 +799,11 @@ struct ExtensionBody {
 async fn request_extension(
     State(s): State<AppState>,
     auth: Auth,
-    h: HeaderMap,
-    m: Method,
-    u: Uri,
+    meta: Meta,
     body: Bytes,
 ) -> ApiResult<(StatusCode, Json<duban_store::ExtensionRecord>)> {
     let b: ExtensionBody = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    let ctx = write_ctx(&s, &auth, &meta, &body)?;
     Ok((
         StatusCode::CREATED,
         Json(s.store.request_extension(&ctx, b.item_id, b.unit_id, &b.requested_on, &b.reason).await?),
@@ -728,13 +821,11 @@ async fn decide_extension(
     State(s): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
-    h: HeaderMap,
-    m: Method,
-    u: Uri,
+    meta: Meta,
     body: Bytes,
 ) -> ApiResult<Json<duban_store::ExtensionRecord>> {
     let b: DecideBody = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &h, &m, &u, &body)?;
+    let ctx = write_ctx(&s, &auth, &meta, &body)?;
     Ok(Json(s.store.decide_extension(&ctx, id, b.approve, &b.note).await?))
 }
 

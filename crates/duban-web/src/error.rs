@@ -82,7 +82,9 @@ pub async fn localize(req: Request, next: Next) -> Response {
         let text = axum::body::to_bytes(res.into_body(), 64 * 1024).await.unwrap_or_default();
         let text = String::from_utf8_lossy(&text).trim().to_string();
         let (code, zh, en) = match status {
-            StatusCode::NOT_FOUND => ("not_found", "请求的地址不存在".to_string(), "No such endpoint".to_string()),
+            StatusCode::NOT_FOUND => {
+                ("route.not_found", "请求的地址不存在".to_string(), "No such endpoint".to_string())
+            }
             StatusCode::METHOD_NOT_ALLOWED => {
                 ("method_not_allowed", "不支持该请求方法".into(), "Method not allowed".into())
             }

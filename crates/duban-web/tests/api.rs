@@ -80,6 +80,7 @@ struct Ids {
     item: i64,
     unit: i64,
     report: i64,
+    evidence: i64,
 }
 
 async fn ids(s: &Server, admin: &str, unit: i64) -> Ids {
@@ -99,6 +100,7 @@ async fn ids(s: &Server, admin: &str, unit: i64) -> Ids {
         item: report["item_id"].as_i64().unwrap(),
         unit,
         report: report["id"].as_i64().unwrap(),
+        evidence: 0,
     }
 }
 
@@ -109,12 +111,16 @@ fn fill(path: &str, ids: &Ids) -> String {
     let p = p.replace("/reports/{id}", &format!("/reports/{}", ids.report));
     let p = p.replace("/units/{id}", &format!("/units/{}", ids.unit));
     let p = p.replace("/extensions/{id}", "/extensions/1");
+    let p = p.replace("/indicators/{id}", "/indicators/1");
+    let p = p.replace("/evidence/{id}", &format!("/evidence/{}", ids.evidence));
     let p = p.replace("{name}", "%E7%9B%B8%E5%85%B3%E5%B8%82%E6%94%BF%E5%BA%9C");
     let todo = format!("?period=2022-06&unit={}", ids.unit);
     let query = match p.as_str() {
         "/api/v1/plans/1/summary" => "?period=2022-06",
         "/api/v1/plans/1/todo" => todo.as_str(),
         "/api/v1/audit" => "?entity=report&id=1",
+        "/api/v1/plans/1/diff" => "?from=1&to=1",
+        _ if p.ends_with("/evidence") => "?name=a.txt",
         _ if p.starts_with("/api/v1/items/") && !p.ends_with("indicators") => "?row_version=1",
         _ => "",
     };
@@ -153,6 +159,7 @@ fn body_for(method: &str, path: &str, ids: &Ids) -> Option<Value> {
             json!({ "item_id": ids.item, "unit_id": ids.unit, "requested_on": "2023-03-31", "reason": "r" })
         }
         "/api/v1/extensions/{id}/decide" => json!({ "approve": false }),
+        "/api/v1/indicators/{id}/shares" => json!({ "shares": [] }),
         _ => json!({ "version": 0 }),
     })
 }
@@ -164,7 +171,41 @@ async fn every_endpoint_for_every_role() {
     let (_, users) = call(&s, Some(&admin), Method::GET, "/api/v1/users", None).await;
     let rep = users.as_array().unwrap().iter().find(|u| u["role"] == "reporter").unwrap().clone();
     let unit = rep["unit_id"].as_i64().unwrap();
-    let ids = ids(&s, &admin, unit).await;
+    let mut ids = ids(&s, &admin, unit).await;
+    // A July draft with a file, so that the evidence endpoints have something to act on.
+    let rep_token = token(&s, rep["username"].as_str().unwrap()).await;
+    let (_, periods) = call(&s, Some(&admin), Method::GET, "/api/v1/plans/1/periods", None).await;
+    let july = periods.as_array().unwrap().iter().find(|p| p["key"] == "2022-07").unwrap()["id"].as_i64().unwrap();
+    let (st, draft) = call(
+        &s,
+        Some(&rep_token),
+        Method::PUT,
+        "/api/v1/reports",
+        Some(json!({ "period_id": july, "item_id": ids.item, "unit_id": unit, "progress": "七月" })),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{draft}");
+    let r = Client::new()
+        .post(s.url(&format!("/api/v1/reports/{}/evidence?name=%E8%AF%B4%E6%98%8E.txt", draft["id"])))
+        .bearer_auth(&rep_token)
+        .body("佐证说明")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    ids.evidence = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let r = Client::new()
+        .get(s.url(&format!("/api/v1/evidence/{}", ids.evidence)))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.headers()["content-disposition"],
+        "attachment; filename=\"evidence-1\"; filename*=UTF-8''%E8%AF%B4%E6%98%8E.txt"
+    );
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(r.text().await.unwrap(), "佐证说明");
     // A leader of the same unit.
     let (st, _) = call(
         &s,
@@ -202,7 +243,8 @@ async fn every_endpoint_for_every_role() {
             let denied = status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN;
             table.push(format!("{:6} {:40} {:9} -> {}", e.method, e.path, role, status.as_u16()));
             assert_eq!(!denied, allowed, "{} {} as {role}: {status} {body}", e.method, e.path);
-            assert_ne!(status, StatusCode::NOT_FOUND, "{} {} is routed ({body})", e.method, e.path);
+            assert_ne!(body["error"]["code"], "route.not_found", "{} {} is routed", e.method, e.path);
+            assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{} {} is routed", e.method, e.path);
             if denied {
                 assert!(body["error"]["code"].is_string(), "JSON error body: {body}");
             }

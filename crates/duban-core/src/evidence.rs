@@ -1,0 +1,85 @@
+//! Evidence files (佐证材料) attached to a report: what may be uploaded. The type is read from the bytes
+//! (not trusted from the name or the browser) and must agree with the file name's extension.
+
+use crate::error::Error;
+
+/// Largest evidence file: 20 MiB.
+pub const MAX_EVIDENCE_BYTES: usize = 20 * 1024 * 1024;
+
+/// Accepted types: (extension, content type).
+pub const ACCEPTED: [(&str, &str); 8] = [
+    ("pdf", "application/pdf"),
+    ("png", "image/png"),
+    ("jpg", "image/jpeg"),
+    ("jpeg", "image/jpeg"),
+    ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+    ("txt", "text/plain; charset=utf-8"),
+];
+
+/// The file name to keep (no directories, no control characters, at most 200 characters) and the
+/// content type, or why the file is refused.
+pub fn check(file_name: &str, bytes: &[u8]) -> Result<(String, &'static str), Error> {
+    let name = file_name.rsplit(['/', '\\']).next().unwrap_or("").trim();
+    let name: String = name.chars().filter(|c| !c.is_control()).collect();
+    if name.is_empty() || name.chars().count() > 200 || name.starts_with('.') {
+        return Err(Error::bad_input("evidence.name", "文件名须为1至200个字符", "A file name is 1 to 200 characters"));
+    }
+    if bytes.is_empty() {
+        return Err(Error::bad_input("evidence.empty", "文件为空", "The file is empty"));
+    }
+    if bytes.len() > MAX_EVIDENCE_BYTES {
+        return Err(Error::bad_input(
+            "evidence.too_large",
+            format!("文件超过{}MB上限", MAX_EVIDENCE_BYTES / 1024 / 1024),
+            format!("The file exceeds the {} MB limit", MAX_EVIDENCE_BYTES / 1024 / 1024),
+        ));
+    }
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let Some((_, content_type)) = ACCEPTED.iter().find(|(e, _)| *e == ext) else {
+        return Err(refused());
+    };
+    let sniffed_ok = match ext.as_str() {
+        "pdf" => bytes.starts_with(b"%PDF-"),
+        "png" => bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "jpg" | "jpeg" => bytes.starts_with(&[0xFF, 0xD8, 0xFF]),
+        "docx" | "xlsx" | "pptx" => bytes.starts_with(b"PK\x03\x04"),
+        "txt" => std::str::from_utf8(bytes).is_ok() && !bytes.contains(&0),
+        _ => false,
+    };
+    if !sniffed_ok {
+        return Err(Error::bad_input(
+            "evidence.mismatch",
+            format!("文件内容与扩展名 .{ext} 不符"),
+            format!("The file's content does not match its .{ext} extension"),
+        ));
+    }
+    Ok((name, content_type))
+}
+
+fn refused() -> Error {
+    Error::bad_input(
+        "evidence.type",
+        "只接受 PDF、PNG、JPEG、Word(.docx)、Excel(.xlsx)、PowerPoint(.pptx) 和文本文件",
+        "Only PDF, PNG, JPEG, .docx, .xlsx, .pptx and text files are accepted",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_are_read_from_the_bytes() {
+        assert_eq!(check("进展.pdf", b"%PDF-1.7\n...").unwrap(), ("进展.pdf".into(), "application/pdf"));
+        assert_eq!(check("C:\\\\Users\\\\a\\\\照片.JPG", &[0xFF, 0xD8, 0xFF, 0xE0]).unwrap().0, "照片.JPG");
+        assert_eq!(check("fake.pdf", b"MZ\x90\x00").unwrap_err().code, "evidence.mismatch");
+        assert_eq!(check("run.exe", b"MZ\x90\x00").unwrap_err().code, "evidence.type");
+        assert_eq!(check("a.txt", b"").unwrap_err().code, "evidence.empty");
+        assert_eq!(check("a.txt", &vec![b'a'; MAX_EVIDENCE_BYTES + 1]).unwrap_err().code, "evidence.too_large");
+        assert_eq!(check("../../etc/passwd.txt", b"x").unwrap().0, "passwd.txt");
+        assert_eq!(check(".htaccess", b"x").unwrap_err().code, "evidence.name");
+        assert_eq!(check("a.txt", b"\x00\x01").unwrap_err().code, "evidence.mismatch");
+    }
+}
