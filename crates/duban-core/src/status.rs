@@ -105,6 +105,10 @@ pub struct Indicator {
     pub baseline: f64,
     pub start: NaiveDate,
     pub deadline: NaiveDate,
+    /// Values planned at given days (阶段性目标), if any: expected progress runs through them instead of
+    /// in one straight line.
+    #[serde(default)]
+    pub milestones: Vec<(NaiveDate, f64)>,
 }
 
 impl Indicator {
@@ -127,9 +131,30 @@ impl Indicator {
         gone.clamp(0.0, 1.0)
     }
 
-    /// Expected value at `day` (序时进度).
+    /// Expected value at `day` (序时进度): straight from the baseline to the target, or through the
+    /// milestones when there are any.
     pub fn expected(&self, day: NaiveDate) -> f64 {
-        self.baseline + (self.target - self.baseline) * self.time_share(day)
+        if self.milestones.is_empty() {
+            return self.baseline + (self.target - self.baseline) * self.time_share(day);
+        }
+        let mut points = Vec::with_capacity(self.milestones.len() + 2);
+        points.push((self.start, self.baseline));
+        let mut ms: Vec<(NaiveDate, f64)> =
+            self.milestones.iter().copied().filter(|(d, _)| *d > self.start && *d < self.deadline).collect();
+        ms.sort_by_key(|m| m.0);
+        points.extend(ms);
+        points.push((self.deadline, self.target));
+        if day <= self.start {
+            return self.baseline;
+        }
+        for w in points.windows(2) {
+            let ((d0, v0), (d1, v1)) = (w[0], w[1]);
+            if day <= d1 {
+                let span = (d1 - d0).num_days().max(1) as f64;
+                return v0 + (v1 - v0) * ((day - d0).num_days() as f64 / span);
+            }
+        }
+        self.target
     }
 
     pub fn is_met(&self, value: f64) -> bool {
@@ -224,6 +249,7 @@ pub fn assess_task(facts: &TaskFacts, indicators: &[Assessment], day: NaiveDate,
         baseline: 0.0,
         start: facts.start,
         deadline: facts.deadline,
+        milestones: Vec::new(),
     };
     let by_percent = if facts.finished {
         assess_indicator(&line, Some(100.0), day, th)
@@ -327,6 +353,7 @@ mod tests {
             baseline: 0.0,
             start: d("2022-01-01"),
             deadline: d("2022-12-31"),
+            milestones: Vec::new(),
         }
     }
 
@@ -338,6 +365,18 @@ mod tests {
         let mid = h.expected(d("2022-07-02"));
         assert!((mid - 44_000.0).abs() < 200.0, "{mid}");
         assert_eq!(h.expected(d("2023-03-01")), 88_000.0);
+    }
+
+    #[test]
+    fn milestones_shape_the_expected_line() {
+        // Half the houses are planned for the third quarter: little is expected by June.
+        let h = Indicator { milestones: vec![(d("2022-06-30"), 20_000.0), (d("2022-09-30"), 70_000.0)], ..housing() };
+        assert!((h.expected(d("2022-06-30")) - 20_000.0).abs() < 1e-6);
+        assert!((h.expected(d("2022-08-15")) - 45_000.0).abs() < 1_000.0);
+        assert_eq!(h.expected(d("2022-12-31")), 88_000.0);
+        let th = Thresholds::default();
+        assert_eq!(assess_indicator(&h, Some(19_500.0), d("2022-06-30"), &th).status, Status::OnTrack);
+        assert_eq!(assess_indicator(&housing(), Some(19_500.0), d("2022-06-30"), &th).status, Status::Lagging);
     }
 
     #[test]
@@ -369,6 +408,7 @@ mod tests {
             baseline: 100.0,
             start: d("2022-01-01"),
             deadline: d("2022-12-31"),
+            milestones: Vec::new(),
         };
         let th = Thresholds::default();
         let day = d("2022-07-02");

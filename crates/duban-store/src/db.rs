@@ -64,6 +64,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0002_versions_evidence_shares.sql"),
         include_str!("../migrations/postgres/0002_versions_evidence_shares.sql"),
     ),
+    (
+        3,
+        "milestones",
+        include_str!("../migrations/sqlite/0003_milestones.sql"),
+        include_str!("../migrations/postgres/0003_milestones.sql"),
+    ),
 ];
 
 pub(crate) trait DbResult<T> {

@@ -30,8 +30,8 @@ pub use db::{Backend, Ctx, Idempotency, Store, Tx};
 pub use evidence::EvidenceRecord;
 pub use periods::PeriodRecord;
 pub use plans::{
-    AssignedUnit, IndicatorRecord, ItemChange, ItemPatch, Ledger, LedgerItem, NewIndicator, PlanDiff, PlanRecord,
-    PlanVersion, UnresolvedName,
+    AssignedUnit, IndicatorPatch, IndicatorRecord, ItemChange, ItemPatch, Ledger, LedgerItem, Milestone, NewIndicator,
+    NewItem, PlanDiff, PlanRecord, PlanVersion, UnresolvedName,
 };
 pub use reports::{ExtensionRecord, ReminderRecord, ReportDraft, ReportFilter, ReportRecord, ReportValue, TodoRow};
 pub use shares::{ShareInput, ShareRecord};

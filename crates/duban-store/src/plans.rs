@@ -50,6 +50,40 @@ pub struct IndicatorRecord {
     pub op: String,
     pub baseline: f64,
     pub deadline: String,
+    pub milestones: Vec<Milestone>,
+}
+
+/// A value planned for a day (阶段性目标).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Milestone {
+    pub date: String,
+    pub value: f64,
+}
+
+/// A correction of an indicator; absent fields stay.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct IndicatorPatch {
+    pub value: Option<f64>,
+    pub op: Option<String>,
+    pub unit: Option<String>,
+    pub baseline: Option<f64>,
+    pub deadline: Option<String>,
+    pub milestones: Option<Vec<Milestone>>,
+    pub reason: Option<String>,
+}
+
+/// A task the office adds to a plan.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NewItem {
+    /// The item it goes under; none for a new part.
+    pub parent_id: Option<i64>,
+    pub title: String,
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub deadline: Option<String>,
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -353,7 +387,7 @@ impl Store {
 
     pub(crate) async fn indicators_of_plan(&self, plan_id: i64) -> Result<Vec<IndicatorRecord>, Error> {
         let rows = sqlx::query(
-            "SELECT n.id, n.item_id, n.clause, n.metric, n.op, n.target, n.target_max, n.measure, n.baseline, n.deadline \
+            "SELECT n.id, n.item_id, n.clause, n.metric, n.op, n.target, n.target_max, n.measure, n.baseline, n.deadline, n.milestones \
              FROM indicators n JOIN items i ON i.id = n.item_id WHERE i.plan_id = $1 ORDER BY i.position, n.position",
         )
         .bind(plan_id)
@@ -622,6 +656,7 @@ impl Store {
                 op: new.op.clone(),
                 baseline: new.baseline,
                 deadline,
+                milestones: Vec::new(),
             };
             tx.bump(plan_id).await?;
             if let Some(reason) = revision {
@@ -635,6 +670,210 @@ impl Store {
 }
 
 impl Store {
+    /// Corrects an indicator: target, comparator, measure, baseline, deadline, milestones.
+    pub async fn update_indicator(
+        &self,
+        ctx: &Ctx,
+        indicator_id: i64,
+        row_version: i64,
+        patch: &IndicatorPatch,
+    ) -> Result<IndicatorRecord, Error> {
+        ctx.actor.require_admin()?;
+        if let Some(op) = &patch.op
+            && duban_core::status::Comparator::parse(op).is_none()
+        {
+            return Err(Error::bad_input(
+                "indicator.op",
+                "比较符应为 >=、>、<=、<、= 或 range",
+                "op is >=, >, <=, <, = or range",
+            ));
+        }
+        if [patch.value, patch.baseline].iter().flatten().any(|v| !v.is_finite()) {
+            return Err(Error::bad_input("indicator.value", "数值须为有限数", "Values must be finite numbers"));
+        }
+        let deadline = patch.deadline.as_deref().map(duban_core::periods::parse_date).transpose()?;
+        let milestones = match &patch.milestones {
+            Some(ms) => {
+                let mut out = Vec::with_capacity(ms.len());
+                for m in ms {
+                    let d = duban_core::periods::parse_date(&m.date)?;
+                    if !m.value.is_finite() {
+                        return Err(Error::bad_input(
+                            "indicator.milestone",
+                            "阶段目标值须为有限数",
+                            "A milestone value must be finite",
+                        ));
+                    }
+                    out.push(Milestone { date: d.to_string(), value: m.value });
+                }
+                out.sort_by(|a, b| a.date.cmp(&b.date));
+                Some(serde_json::to_string(&out).map_err(Error::internal)?)
+            }
+            None => None,
+        };
+        let patch = patch.clone();
+        self.write(ctx, async |tx| {
+            let row = sqlx::query("SELECT item_id FROM indicators WHERE id = $1")
+                .bind(indicator_id)
+                .fetch_optional(tx.conn())
+                .await
+                .db()?
+                .ok_or_else(|| Error::not_found("指标", "indicator"))?;
+            let item_id: i64 = get(&row, "item_id")?;
+            let plan_id = tx.plan_of_item(item_id).await?;
+            let plan = tx.plan(plan_id).await?;
+            let revision = tx.check_editable(&plan, row_version, patch.reason.as_deref())?;
+            let before = tx.indicator(indicator_id).await?;
+            sqlx::query(
+                "UPDATE indicators SET target = COALESCE($1, target), op = COALESCE($2, op), measure = COALESCE($3, measure), \
+                 baseline = COALESCE($4, baseline), deadline = COALESCE($5, deadline), milestones = COALESCE($6, milestones) WHERE id = $7",
+            )
+            // Optional f64 parameters: see the note on `persistent(false)` in the store.
+            .persistent(false)
+            .bind(patch.value)
+            .bind(patch.op.clone())
+            .bind(patch.unit.clone())
+            .bind(patch.baseline)
+            .bind(deadline.map(|d| d.to_string()))
+            .bind(milestones.clone())
+            .bind(indicator_id)
+            .execute(tx.conn())
+            .await
+            .db()?;
+            let after = tx.indicator(indicator_id).await?;
+            tx.bump(plan_id).await?;
+            if let Some(reason) = revision {
+                tx.new_version(plan_id, &reason).await?;
+            }
+            tx.audit("indicator.update", "indicator", indicator_id, &before, &after).await?;
+            Ok(after)
+        })
+        .await
+    }
+
+    /// Adds a task under `parent_id` (after its last child), or a new part at the end.
+    pub async fn add_item(
+        &self,
+        ctx: &Ctx,
+        plan_id: i64,
+        row_version: i64,
+        new: &NewItem,
+    ) -> Result<LedgerItem, Error> {
+        ctx.actor.require_admin()?;
+        let title = new.title.trim().to_string();
+        if title.is_empty() || title.chars().count() > 500 {
+            return Err(Error::bad_input(
+                "item.title",
+                "任务标题不能为空且不超过500字",
+                "A title is 1 to 500 characters",
+            ));
+        }
+        let new = new.clone();
+        let id = self
+            .write(ctx, async |tx| {
+                let plan = tx.plan(plan_id).await?;
+                let revision = tx.check_editable(&plan, row_version, new.reason.as_deref())?;
+                let deadline = match &new.deadline {
+                    Some(d) => duban_core::periods::parse_date(d)?.to_string(),
+                    None => format!("{}-12-31", plan.year),
+                };
+                let (parent_path, level, after_position) = match new.parent_id {
+                    Some(pid) => {
+                        let p = sqlx::query("SELECT plan_id, path, level FROM items WHERE id = $1")
+                            .bind(pid)
+                            .fetch_optional(tx.conn())
+                            .await
+                            .db()?
+                            .ok_or_else(|| Error::not_found("上级任务", "parent item"))?;
+                        if get::<i64>(&p, "plan_id")? != plan_id {
+                            return Err(Error::bad_input("item.parent", "上级任务不属于该计划", "The parent is not in this plan"));
+                        }
+                        let reported = sqlx::query("SELECT COUNT(*) AS n FROM reports WHERE item_id = $1").bind(pid).fetch_one(tx.conn()).await.db()?;
+                        if get::<i64>(&reported, "n")? > 0 {
+                            return Err(Error::new(
+                                ErrorKind::Conflict,
+                                "item.parent_has_reports",
+                                "该任务已有报送记录，不能再分解出下级任务",
+                                "The task has reports; it cannot get sub-tasks",
+                            ));
+                        }
+                        let path: String = get(&p, "path")?;
+                        let last = sqlx::query("SELECT MAX(position) AS m FROM items WHERE plan_id = $1 AND (id = $2 OR path LIKE $3)")
+                            .bind(plan_id)
+                            .bind(pid)
+                            .bind(format!("{path}.%"))
+                            .fetch_one(tx.conn())
+                            .await
+                            .db()?;
+                        (Some(path), get::<i64>(&p, "level")? + 1, get::<Option<i64>>(&last, "m")?.unwrap_or(0))
+                    }
+                    None => {
+                        let last = sqlx::query("SELECT MAX(position) AS m FROM items WHERE plan_id = $1").bind(plan_id).fetch_one(tx.conn()).await.db()?;
+                        (None, 1, get::<Option<i64>>(&last, "m")?.unwrap_or(0))
+                    }
+                };
+                let siblings = sqlx::query("SELECT MAX(ordinal) AS m FROM items WHERE plan_id = $1 AND parent_id IS NOT DISTINCT FROM $2")
+                    .bind(plan_id)
+                    .bind(new.parent_id)
+                    .fetch_one(tx.conn())
+                    .await
+                    .db()?;
+                let ordinal = get::<Option<i64>>(&siblings, "m")?.unwrap_or(0) + 1;
+                let number = chinese_number(ordinal);
+                let path = match &parent_path {
+                    Some(p) => format!("{p}.{number}"),
+                    None => number.clone(),
+                };
+                let label = match level {
+                    1 => format!("{number}、"),
+                    2 => format!("（{number}）"),
+                    _ => format!("{ordinal}."),
+                };
+                sqlx::query("UPDATE items SET position = position + 1 WHERE plan_id = $1 AND position > $2")
+                    .bind(plan_id)
+                    .bind(after_position)
+                    .execute(tx.conn())
+                    .await
+                    .db()?;
+                let row = sqlx::query(
+                    "INSERT INTO items (plan_id, parent_id, position, path, label, number, ordinal, level, title, body, is_task, \
+                     deadline, line, extra_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, 0, $12) RETURNING id",
+                )
+                .bind(plan_id)
+                .bind(new.parent_id)
+                .bind(after_position + 1)
+                .bind(&path)
+                .bind(&label)
+                .bind(&number)
+                .bind(ordinal)
+                .bind(level)
+                .bind(&title)
+                .bind(&new.text)
+                .bind(&deadline)
+                .bind(r#"{"deadlines":[],"projects":[]}"#)
+                .fetch_one(tx.conn())
+                .await
+                .db()?;
+                let id: i64 = get(&row, "id")?;
+                if let Some(pid) = new.parent_id {
+                    sqlx::query("UPDATE items SET is_task = 0 WHERE id = $1").bind(pid).execute(tx.conn()).await.db()?;
+                }
+                tx.bump(plan_id).await?;
+                if let Some(reason) = revision {
+                    tx.new_version(plan_id, &reason).await?;
+                }
+                let after = tx.item_fields(id).await?;
+                tx.audit("item.create", "item", id, &(), &after).await?;
+                Ok(id)
+            })
+            .await?;
+        fn find(items: &[LedgerItem], id: i64) -> Option<&LedgerItem> {
+            items.iter().find_map(|i| if i.id == id { Some(i) } else { find(&i.children, id) })
+        }
+        let ledger = self.ledger(plan_id).await?;
+        find(&ledger.items, id).cloned().ok_or_else(|| Error::internal("the new item is not in the ledger"))
+    }
+
     pub async fn plan_versions(&self, plan_id: i64) -> Result<Vec<PlanVersion>, Error> {
         self.plan(plan_id).await?;
         let rows = sqlx::query(
@@ -817,6 +1056,17 @@ impl Tx {
         plan_from_row(&row)
     }
 
+    async fn indicator(&mut self, id: i64) -> Result<IndicatorRecord, Error> {
+        let row = sqlx::query(
+            "SELECT id, item_id, clause, metric, op, target, target_max, measure, baseline, deadline, milestones FROM indicators WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(self.conn())
+        .await
+        .db()?;
+        indicator_from_row(&row)
+    }
+
     async fn plan_of_item(&mut self, item_id: i64) -> Result<i64, Error> {
         let row = sqlx::query("SELECT plan_id FROM items WHERE id = $1")
             .bind(item_id)
@@ -935,7 +1185,7 @@ impl Tx {
         .await
         .db()?;
         let targets = sqlx::query(
-            "SELECT n.item_id, n.metric, n.op, n.target, n.measure, n.deadline FROM indicators n JOIN items i ON i.id = n.item_id \
+            "SELECT n.item_id, n.metric, n.op, n.target, n.measure, n.baseline, n.deadline, n.milestones FROM indicators n JOIN items i ON i.id = n.item_id \
              WHERE i.plan_id = $1 ORDER BY n.item_id, n.position",
         )
         .bind(plan_id)
@@ -956,7 +1206,9 @@ impl Tx {
                 "op": get::<String>(r, "op")?,
                 "value": get::<f64>(r, "target")?,
                 "unit": get::<String>(r, "measure")?,
+                "baseline": get::<f64>(r, "baseline")?,
                 "deadline": get::<String>(r, "deadline")?,
+                "milestones": serde_json::from_str::<serde_json::Value>(&get::<String>(r, "milestones")?).unwrap_or_default(),
             }));
         }
         let mut out = Vec::with_capacity(items.len());
@@ -981,6 +1233,17 @@ impl Tx {
             .await
             .db()?;
         Ok(())
+    }
+}
+
+/// 1 → 一, 14 → 十四, 21 → 二十一 (to 99; larger numbers are written in digits).
+fn chinese_number(n: i64) -> String {
+    const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        1..=9 => D[n as usize].to_string(),
+        10..=19 => format!("十{}", if n == 10 { "" } else { D[(n - 10) as usize] }),
+        20..=99 => format!("{}十{}", D[(n / 10) as usize], if n % 10 == 0 { "" } else { D[(n % 10) as usize] }),
+        _ => n.to_string(),
     }
 }
 
@@ -1042,5 +1305,6 @@ pub(crate) fn indicator_from_row(r: &sqlx::any::AnyRow) -> Result<IndicatorRecor
         op: get(r, "op")?,
         baseline: get(r, "baseline")?,
         deadline: get(r, "deadline")?,
+        milestones: serde_json::from_str(&get::<String>(r, "milestones")?).map_err(Error::internal)?,
     })
 }

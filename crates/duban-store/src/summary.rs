@@ -261,6 +261,7 @@ impl Store {
                 baseline: ind.baseline,
                 start,
                 deadline: parse_date(&ind.deadline)?,
+                milestones: ind.milestones.iter().filter_map(|m| Some((parse_date(&m.date).ok()?, m.value))).collect(),
             };
             let pts = series.get(&ind.id).map(Vec::as_slice).unwrap_or(&[]);
             let actual = pts.last().map(|p| p.1);

@@ -43,6 +43,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/plans/{id}/versions", get(plan_versions))
         .route("/plans/{id}/diff", get(plan_diff))
         .route("/items/{id}", patch(update_item).delete(delete_item))
+        .route("/plans/{id}/items", post(add_item))
+        .route("/indicators/{id}", patch(update_indicator))
         .route("/indicators/{id}/shares", get(list_shares).put(set_shares))
         .route("/reports/{id}/evidence", get(list_evidence).post(add_evidence))
         .route("/evidence/{id}", get(download_evidence).delete(delete_evidence))
@@ -539,6 +541,44 @@ async fn delete_evidence(
     let ctx = write_ctx(&s, &auth, &meta, b"")?;
     s.store.delete_evidence(&ctx, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+struct NewItemBody {
+    row_version: i64,
+    #[serde(flatten)]
+    item: duban_store::NewItem,
+}
+
+async fn add_item(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    meta: Meta,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<duban_store::LedgerItem>)> {
+    let b: NewItemBody = parse(&body)?;
+    let ctx = write_ctx(&s, &auth, &meta, &body)?;
+    Ok((StatusCode::CREATED, Json(s.store.add_item(&ctx, id, b.row_version, &b.item).await?)))
+}
+
+#[derive(Deserialize)]
+struct IndicatorPatchBody {
+    row_version: i64,
+    #[serde(flatten)]
+    patch: duban_store::IndicatorPatch,
+}
+
+async fn update_indicator(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    meta: Meta,
+    body: Bytes,
+) -> ApiResult<Json<duban_store::IndicatorRecord>> {
+    let b: IndicatorPatchBody = parse(&body)?;
+    let ctx = write_ctx(&s, &auth, &meta, &body)?;
+    Ok(Json(s.store.update_indicator(&ctx, id, b.row_version, &b.patch).await?))
 }
 
 // ---- periods --------------------------------------------------------------------------------------------

@@ -59,6 +59,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api::routes())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .route("/api/docs", axum::routing::get(|| async { axum::response::Html(openapi::docs_page()) }))
         .fallback(api::not_found)
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
         .layer(axum::middleware::from_fn(error::localize))

@@ -42,6 +42,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep("POST", "/api/v1/logout", "End the session or token", SignedIn),
     ep("GET", "/api/v1/me", "The signed-in account", SignedIn),
     ep("GET", "/api/v1/openapi.json", "This document", Public),
+    ep("GET", "/api/docs", "This list of endpoints as a page", Public),
     ep("GET", "/api/v1/units", "The units directory", SignedIn),
     ep("POST", "/api/v1/units", "Add a unit {name, kind, parent_id, contact, aliases}", Admin),
     ep("POST", "/api/v1/units/{id}/aliases", "Add an alias {alias}", Admin),
@@ -99,6 +100,18 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "Add an indicator {row_version, text, metric, value, unit, op[, reason]}",
         Admin,
     ),
+    ep(
+        "POST",
+        "/api/v1/plans/{id}/items",
+        "Add a task {row_version, parent_id, title, text, deadline[, reason]}",
+        Admin,
+    ),
+    ep(
+        "PATCH",
+        "/api/v1/indicators/{id}",
+        "Correct an indicator {row_version, value, op, unit, baseline, deadline, milestones: [{date, value}][, reason]}",
+        Admin,
+    ),
     ep("GET", "/api/v1/indicators/{id}/shares", "How a target is split across units", SignedIn),
     ep(
         "PUT",
@@ -140,6 +153,30 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep("GET", "/api/v1/audit", "History of one record ?entity=report&id=7", AdminOrViewer),
     ep("GET", "/api/v1/audit/verify", "Walk the audit chain and report edited or deleted rows", Admin),
 ];
+
+/// `/api/docs`: the endpoints as a plain page, drawn here (no third-party viewer, nothing from elsewhere).
+pub fn docs_page() -> String {
+    fn esc(s: &str) -> String {
+        s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    }
+    let mut rows = String::new();
+    for e in ENDPOINTS {
+        rows.push_str(&format!(
+            "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>{:?}</td></tr>\n",
+            e.method,
+            esc(e.path),
+            esc(e.summary),
+            e.access
+        ));
+    }
+    format!(
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>duban API</title>\
+         <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}}</style>\
+         </head><body><h1>duban API 接口</h1><p>机器可读的描述 / machine-readable: <a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a>. \
+         错误格式 / errors: <code>{{\"error\": {{\"code\", \"message\"}}}}</code>.</p>\
+         <table><tr><th>method</th><th>path</th><th>what</th><th>who</th></tr>\n{rows}</table></body></html>"
+    )
+}
 
 /// The OpenAPI 3.1 document.
 pub fn document() -> Value {

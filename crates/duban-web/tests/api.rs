@@ -112,6 +112,7 @@ fn fill(path: &str, ids: &Ids) -> String {
     let p = p.replace("/units/{id}", &format!("/units/{}", ids.unit));
     let p = p.replace("/extensions/{id}", "/extensions/1");
     let p = p.replace("/indicators/{id}", "/indicators/1");
+    let p = p.replace("/plans/{id}/items", "/plans/1/items");
     let p = p.replace("/evidence/{id}", &format!("/evidence/{}", ids.evidence));
     let p = p.replace("{name}", "%E7%9B%B8%E5%85%B3%E5%B8%82%E6%94%BF%E5%BA%9C");
     let todo = format!("?period=2022-06&unit={}", ids.unit);
@@ -160,6 +161,8 @@ fn body_for(method: &str, path: &str, ids: &Ids) -> Option<Value> {
         }
         "/api/v1/extensions/{id}/decide" => json!({ "approve": false }),
         "/api/v1/indicators/{id}/shares" => json!({ "shares": [] }),
+        "/api/v1/plans/{id}/items" => json!({ "row_version": 0, "title": "新任务" }),
+        "/api/v1/indicators/{id}" => json!({ "row_version": 0, "baseline": 1.0 }),
         _ => json!({ "version": 0 }),
     })
 }
@@ -509,4 +512,10 @@ async fn the_committed_openapi_document_is_current() {
     );
     let v: Value = serde_json::from_str(&doc).unwrap();
     assert!(v["paths"]["/api/v1/plans/{id}/summary"]["get"].is_object());
+    // The docs page lists every endpoint and refers to nothing on another origin.
+    let page = duban_web::openapi::docs_page();
+    for e in ENDPOINTS {
+        assert!(page.contains(&e.path.replace('&', "&amp;")), "{}", e.path);
+    }
+    assert!(!page.contains("http://") && !page.contains("https://") && !page.contains("//cdn"));
 }

@@ -46,6 +46,15 @@ enum Command {
         /// Also load the bundled Shaanxi 2022 plan with simulated reports (into an empty database).
         #[arg(long)]
         demo: bool,
+        /// Share of expected progress at or above which a task is on track (正常推进).
+        #[arg(long, default_value_t = 0.95)]
+        on_track: f64,
+        /// Below this share a lagging task is also marked at risk.
+        #[arg(long, default_value_t = 0.85)]
+        at_risk: f64,
+        /// A task not completed whose deadline is this many days away is due soon.
+        #[arg(long, default_value_t = 15)]
+        due_soon_days: u32,
     },
     /// Import a plan document as a draft.
     Import {
@@ -131,7 +140,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Parse { files, format, output } => parse_cmd::run(&files, format, output.as_deref()),
-        Command::Serve { bind, database, demo } => server_cmd::serve(&bind, &database, demo),
+        Command::Serve { bind, database, demo, on_track, at_risk, due_soon_days } => {
+            let thresholds = duban_core::Thresholds { on_track, at_risk, due_soon_days };
+            server_cmd::serve(&bind, &database, demo, thresholds)
+        }
         Command::Import { file, database } => server_cmd::import(&file, &database),
         Command::User { action, database } => match action {
             UserAction::Add { username, role, unit, display_name } => {

@@ -33,7 +33,10 @@ fn system() -> Ctx {
     Ctx::new(Actor::system(), Utc::now())
 }
 
-pub fn serve(bind: &str, database: &str, demo: bool) -> Result<(), CliError> {
+pub fn serve(bind: &str, database: &str, demo: bool, thresholds: duban_core::Thresholds) -> Result<(), CliError> {
+    if !(0.0 < thresholds.at_risk && thresholds.at_risk <= thresholds.on_track && thresholds.on_track <= 1.5) {
+        return Err(CliError { code: 2, message: "thresholds: need 0 < --at-risk ≤ --on-track ≤ 1.5".into() });
+    }
     runtime()?.block_on(async {
         let store = open(database).await?;
         if store.user_count().await.map_err(store_error)? == 0 {
@@ -72,7 +75,9 @@ pub fn serve(bind: &str, database: &str, demo: bool) -> Result<(), CliError> {
             .await
             .map_err(|e| CliError { code: 2, message: format!("cannot listen on {bind}: {e}") })?;
         println!("duban listening on http://{bind} (database: {database})");
-        let app = duban_web::router(duban_web::AppState::new(store.clone()));
+        let mut state = duban_web::AppState::new(store.clone());
+        state.thresholds = thresholds;
+        let app = duban_web::router(state);
         axum::serve(listener, app)
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
