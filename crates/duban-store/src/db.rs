@@ -70,6 +70,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0003_milestones.sql"),
         include_str!("../migrations/postgres/0003_milestones.sql"),
     ),
+    (
+        4,
+        "report_milestones",
+        include_str!("../migrations/sqlite/0004_report_milestones.sql"),
+        include_str!("../migrations/postgres/0004_report_milestones.sql"),
+    ),
 ];
 
 pub(crate) trait DbResult<T> {

@@ -33,7 +33,9 @@ pub use plans::{
     AssignedUnit, IndicatorPatch, IndicatorRecord, ItemChange, ItemPatch, Ledger, LedgerItem, Milestone, NewIndicator,
     NewItem, PlanDiff, PlanRecord, PlanVersion, UnresolvedName,
 };
-pub use reports::{ExtensionRecord, ReminderRecord, ReportDraft, ReportFilter, ReportRecord, ReportValue, TodoRow};
+pub use reports::{
+    ExtensionRecord, MilestoneState, ReminderRecord, ReportDraft, ReportFilter, ReportRecord, ReportValue, TodoRow,
+};
 pub use shares::{ShareInput, ShareRecord};
 pub use summary::{IndicatorSummary, PartSummary, ShareSummary, StatusCounts, Summary, TaskSummary, UnitRate};
 pub use units::{NewUnit, UnitRecord};

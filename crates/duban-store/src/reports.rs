@@ -9,6 +9,15 @@ use crate::Ctx;
 use crate::db::{DbResult, Store, Tx, get};
 use crate::periods::PeriodRecord;
 
+/// Where a project or milestone of the task stands, as the unit reports it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MilestoneState {
+    /// The project or milestone (西安外环高速公路南段 建成通车).
+    pub name: String,
+    /// not_started, in_progress or done.
+    pub state: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportValue {
     pub indicator_id: i64,
@@ -34,6 +43,8 @@ pub struct ReportDraft {
     #[serde(default)]
     pub values: Vec<ReportValue>,
     #[serde(default)]
+    pub milestones: Vec<MilestoneState>,
+    #[serde(default)]
     pub version: Option<i64>,
 }
 
@@ -55,6 +66,7 @@ pub struct ReportRecord {
     pub reviewed_at: Option<i64>,
     pub version: i64,
     pub updated_at: i64,
+    pub milestones: Vec<MilestoneState>,
     pub values: Vec<ReportValue>,
 }
 
@@ -112,7 +124,7 @@ pub struct ExtensionRecord {
 }
 
 const REPORT_COLS: &str = "id, period_id, item_id, unit_id, state, progress, problems, next_steps, percent, finished, \
-     return_reason, submitted_at, first_submitted_at, reviewed_at, version, updated_at";
+     return_reason, submitted_at, first_submitted_at, reviewed_at, version, updated_at, milestones";
 
 const MAX_TEXT: usize = 20_000;
 
@@ -120,6 +132,7 @@ impl Store {
     /// Creates or edits a unit's draft report.
     pub async fn save_report(&self, ctx: &Ctx, draft: &ReportDraft) -> Result<ReportRecord, Error> {
         check_draft_fields(draft)?;
+        let milestones = serde_json::to_string(&draft.milestones).map_err(Error::internal)?;
         let draft = draft.clone();
         self.write(ctx, async |tx| {
             let period = tx.period(draft.period_id).await?;
@@ -135,7 +148,7 @@ impl Store {
                     }
                     sqlx::query(
                         "UPDATE reports SET progress = $1, problems = $2, next_steps = $3, percent = $4, finished = $5, \
-                         version = version + 1, updated_at = $6, updated_by = $7 WHERE id = $8",
+                         version = version + 1, updated_at = $6, updated_by = $7, milestones = $9 WHERE id = $8",
                     )
                         // sqlx's Any driver prepares a NULL f64 with a non-float type; do not cache the statement.
                         .persistent(false)
@@ -147,6 +160,7 @@ impl Store {
                     .bind(tx.now)
                     .bind(tx.actor.user_id)
                     .bind(r.id)
+                    .bind(&milestones)
                     .execute(tx.conn())
                     .await
                     .db()?;
@@ -156,8 +170,8 @@ impl Store {
                 None => {
                     let row = sqlx::query(
                         "INSERT INTO reports (period_id, item_id, unit_id, state, progress, problems, next_steps, percent, \
-                         finished, return_reason, version, created_at, updated_at, updated_by) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', 1, $10, $10, $11) RETURNING id",
+                         finished, return_reason, version, created_at, updated_at, updated_by, milestones) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', 1, $10, $10, $11, $12) RETURNING id",
                     )
                         // sqlx's Any driver prepares a NULL f64 with a non-float type; do not cache the statement.
                         .persistent(false)
@@ -172,6 +186,7 @@ impl Store {
                     .bind(i64::from(draft.finished))
                     .bind(tx.now)
                     .bind(tx.actor.user_id)
+                    .bind(&milestones)
                     .fetch_one(tx.conn())
                     .await
                     .db()?;
@@ -745,6 +760,21 @@ fn check_draft_fields(d: &ReportDraft) -> Result<(), Error> {
     {
         return Err(Error::bad_input("report.percent", "完成百分比应在0到100之间", "percent is between 0 and 100"));
     }
+    for m in &d.milestones {
+        if m.name.trim().is_empty()
+            || m.name.chars().count() > 200
+            || !["not_started", "in_progress", "done"].contains(&m.state.as_str())
+        {
+            return Err(Error::bad_input(
+                "report.milestone",
+                "里程碑须有名称（不超过200字），状态为 not_started、in_progress 或 done",
+                "A milestone has a name (up to 200 characters) and a state: not_started, in_progress or done",
+            ));
+        }
+    }
+    if d.milestones.len() > 200 {
+        return Err(Error::bad_input("report.milestones", "里程碑不超过200个", "At most 200 milestones"));
+    }
     let mut seen = std::collections::HashSet::new();
     for v in &d.values {
         if !v.value.is_finite() {
@@ -792,6 +822,7 @@ pub(crate) fn report_from_row(r: &sqlx::any::AnyRow) -> Result<ReportRecord, Err
         reviewed_at: get(r, "reviewed_at")?,
         version: get(r, "version")?,
         updated_at: get(r, "updated_at")?,
+        milestones: serde_json::from_str(&get::<String>(r, "milestones")?).map_err(Error::internal)?,
         values: Vec::new(),
     })
 }

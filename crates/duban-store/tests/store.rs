@@ -177,10 +177,20 @@ async fn the_year_of_a_plan() {
             progress: "已开工3.1万套".into(),
             values: vec![ReportValue { indicator_id: housing, value: 31_000.0 }],
             percent: Some(35.0),
+            milestones: vec![duban_store::MilestoneState {
+                name: "西安外环高速公路南段 建成通车".into(),
+                state: "in_progress".into(),
+            }],
             ..Default::default()
         };
         let r = store.save_report(&rep, &draft).await.unwrap();
         assert_eq!((r.state, r.version), (ReportState::Draft, 1));
+        assert_eq!(r.milestones[0].state, "in_progress");
+        let bad = ReportDraft {
+            milestones: vec![duban_store::MilestoneState { name: "x".into(), state: "maybe".into() }],
+            ..draft.clone()
+        };
+        assert_eq!(store.save_report(&rep, &bad).await.unwrap_err().code, "report.milestone");
         // Saving again without the version is a stale edit, not an overwrite.
         let err = store.save_report(&rep, &draft).await.unwrap_err();
         assert_eq!(err.kind, ErrorKind::Conflict, "{name}");
