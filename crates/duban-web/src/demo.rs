@@ -39,6 +39,27 @@ pub struct DemoSummary {
     pub reports: usize,
 }
 
+/// The task's projects (as the parser found them) with a simulated state for month `m` (0-based).
+fn project_states(projects: &serde_json::Value, m: usize) -> Vec<duban_store::MilestoneState> {
+    let Some(list) = projects.as_array() else { return Vec::new() };
+    list.iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let name = p.get("name")?.as_str()?;
+            let milestone = p.get("milestone").and_then(|v| v.as_str()).unwrap_or("");
+            let state = match (m + i) % 6 {
+                0 | 1 => "not_started",
+                2..=4 => "in_progress",
+                _ => "done",
+            };
+            Some(duban_store::MilestoneState {
+                name: format!("{name} {milestone}").trim().to_string(),
+                state: state.into(),
+            })
+        })
+        .collect()
+}
+
 /// Small deterministic generator (splitmix64), so the demo data is the same every time.
 struct Rng(u64);
 
@@ -212,6 +233,7 @@ pub async fn load(store: &Store, password_hash: &str) -> Result<DemoSummary, Err
                     percent: Some((pct * 10.0).round() / 10.0),
                     finished: false,
                     values,
+                    milestones: project_states(&task.projects, m),
                     version: None,
                 };
                 let saved = store.save_report(&ctx, &draft).await?;
