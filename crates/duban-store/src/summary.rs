@@ -48,8 +48,10 @@ pub struct TaskSummary {
     pub deadline: String,
     /// The lead unit, when the plan names one.
     pub lead: Option<String>,
-    /// How many units hold the task (the ledger lists them).
+    /// How many units hold the task (the ledger lists them), so owe a report on it for the period.
     pub unit_count: i64,
+    /// How many of them sent it (submitted or approved).
+    pub received: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -161,7 +163,7 @@ impl Store {
         .await
         .db()?;
         let per_item = sqlx::query(
-            "SELECT item_id, MIN(percent) AS percent, MIN(finished) AS finished_all FROM reports \
+            "SELECT item_id, MIN(percent) AS percent, MIN(finished) AS finished_all, COUNT(*) AS received FROM reports \
              WHERE period_id = $1 AND state IN ('submitted', 'approved') GROUP BY item_id",
         )
         .bind(period.id)
@@ -205,12 +207,17 @@ impl Store {
         struct Sent {
             percent: Option<f64>,
             finished_all: bool,
+            received: i64,
         }
         let mut sent: HashMap<i64, Sent> = HashMap::new();
         for r in &per_item {
             sent.insert(
                 get(r, "item_id")?,
-                Sent { percent: get(r, "percent")?, finished_all: get::<i64>(r, "finished_all")? != 0 },
+                Sent {
+                    percent: get(r, "percent")?,
+                    finished_all: get::<i64>(r, "finished_all")? != 0,
+                    received: get(r, "received")?,
+                },
             );
         }
 
@@ -326,6 +333,7 @@ impl Store {
                 deadline: t.deadline.to_string(),
                 lead: holders_of.get(&t.id).and_then(|h| h.1.clone()),
                 unit_count: holders_of.get(&t.id).map_or(0, |h| h.0),
+                received: s.map_or(0, |s| s.received),
             });
         }
 

@@ -274,6 +274,7 @@ async fn the_year_of_a_plan() {
         assert!(ind.forecast.as_ref().unwrap().shortfall > 0.0);
         let t = s.tasks.iter().find(|t| t.item_id == task.id).unwrap();
         assert_eq!(t.status, Status::Lagging, "{name}");
+        assert_eq!((t.received, t.unit_count), (1, task.units.len() as i64));
         assert!(s.lagging.iter().any(|l| l.item_id == task.id));
         assert_eq!(s.reports_received, 2);
         assert_eq!(s.reports_on_time, 1, "{name}: the late one is received but not on time");
