@@ -60,6 +60,12 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::routes())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/api/docs", axum::routing::get(|| async { axum::response::Html(openapi::docs_page()) }))
+        .route(
+            "/api/docs/swagger",
+            axum::routing::get(|| async { axum::response::Redirect::permanent("/api/docs/swagger/") }),
+        )
+        .route("/api/docs/swagger/", axum::routing::get(|| openapi::swagger_ui(axum::extract::Path(String::new()))))
+        .route("/api/docs/swagger/{*file}", axum::routing::get(openapi::swagger_ui))
         .fallback(api::not_found)
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
         .layer(axum::middleware::from_fn(error::localize))

@@ -154,6 +154,19 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep("GET", "/api/v1/audit/verify", "Walk the audit chain and report edited or deleted rows", Admin),
 ];
 
+/// `/api/docs/swagger/`: Swagger UI over `/api/v1/openapi.json`, served from the assets the
+/// `utoipa-swagger-ui` crate packages (vendored), with the online validator switched off so that the page
+/// loads nothing from another origin.
+pub async fn swagger_ui(axum::extract::Path(file): axum::extract::Path<String>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let config = std::sync::Arc::new(utoipa_swagger_ui::Config::from("/api/v1/openapi.json").validator_url("none"));
+    match utoipa_swagger_ui::serve(&file, config) {
+        Ok(Some(f)) => ([(axum::http::header::CONTENT_TYPE, f.content_type)], f.bytes.into_owned()).into_response(),
+        Ok(None) => axum::http::StatusCode::NOT_FOUND.into_response(),
+        Err(e) => (axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
+}
+
 /// `/api/docs`: the endpoints as a plain page, drawn here (no third-party viewer, nothing from elsewhere).
 pub fn docs_page() -> String {
     fn esc(s: &str) -> String {
@@ -172,7 +185,8 @@ pub fn docs_page() -> String {
     format!(
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>duban API</title>\
          <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}}</style>\
-         </head><body><h1>duban API 接口</h1><p>机器可读的描述 / machine-readable: <a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a>. \
+         </head><body><h1>duban API 接口</h1><p>机器可读的描述 / machine-readable: <a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a>; \
+         交互式文档 / interactive: <a href=\"/api/docs/swagger/\">Swagger UI</a>. \
          错误格式 / errors: <code>{{\"error\": {{\"code\", \"message\"}}}}</code>.</p>\
          <table><tr><th>method</th><th>path</th><th>what</th><th>who</th></tr>\n{rows}</table></body></html>"
     )

@@ -499,6 +499,32 @@ async fn browser_sessions_need_the_csrf_token_and_logins_are_limited() {
 }
 
 #[tokio::test]
+async fn swagger_ui_is_served_from_the_binary() {
+    let s = start().await;
+    let index = Client::new().get(s.url("/api/docs/swagger/")).send().await.unwrap();
+    assert_eq!(index.status(), StatusCode::OK);
+    let html = index.text().await.unwrap();
+    assert!(html.contains("swagger-ui"), "{html}");
+    let init = Client::new()
+        .get(s.url("/api/docs/swagger/swagger-initializer.js"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(init.contains("/api/v1/openapi.json"), "{init}");
+    // Nothing is loaded from another origin: local assets, and no online validator.
+    for text in [&html, &init] {
+        assert!(!text.contains("http://") && !text.contains("https://"), "{text}");
+    }
+    assert!(init.contains("\"validatorUrl\": \"none\"") || init.contains("validatorUrl\":\"none"), "{init}");
+    let js = Client::new().get(s.url("/api/docs/swagger/swagger-ui-bundle.js")).send().await.unwrap();
+    assert_eq!(js.status(), StatusCode::OK);
+    assert!(js.bytes().await.unwrap().len() > 100_000);
+}
+
+#[tokio::test]
 async fn the_committed_openapi_document_is_current() {
     let doc = serde_json::to_string_pretty(&duban_web::openapi::document()).unwrap() + "\n";
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/openapi.json");
