@@ -82,8 +82,10 @@ run() { # name, wrk args...
 }
 
 run "ledger (GET /plans/1)" "${ADMIN[@]}" "$BASE/plans/1"
-run "summary (GET /plans/1/summary)" "${ADMIN[@]}" "$BASE/plans/1/summary?period=$OPEN"
-run "summary, last month" "${ADMIN[@]}" "$BASE/plans/1/summary?period=$(python3 -c "y,m='$OPEN'.split('-'); m=int(m)-1; print(f'{y}-{m:02d}' if m else '$OPEN')")"
+run "summary, current month (computed, fresh=true)" "${ADMIN[@]}" "$BASE/plans/1/summary?period=$OPEN&fresh=true"
+LAST=$(python3 -c "y,m='$OPEN'.split('-'); m=int(m)-1; print(f'{y}-{m:02d}' if m else '$OPEN')")
+run "summary, last month (kept)" "${ADMIN[@]}" "$BASE/plans/1/summary?period=$LAST"
+run "summary, last month (computed, fresh=true)" "${ADMIN[@]}" "$BASE/plans/1/summary?period=$LAST&fresh=true"
 run "to-do (GET /plans/1/todo, unit 1)" -H "Authorization: Bearer bench-1" "$BASE/plans/1/todo?period=$OPEN"
 BENCH_TARGETS="$WORK/save-targets.txt" BENCH_PERIOD=$PERIOD run "save report (PUT /reports)" -s scripts/bench/save.lua "$BASE/reports"
 python3 - "$BASE" "$PERIOD" > "$WORK/submit-targets.txt" <<'PY'

@@ -26,6 +26,7 @@ pub struct Store {
     pub(crate) read: AnyPool,
     pub(crate) write: AnyPool,
     pub(crate) shapes: std::sync::Arc<crate::summary::ShapeCache>,
+    pub(crate) summaries: std::sync::Arc<crate::summary::SummaryCache>,
 }
 
 /// Who is acting, when, and (for API writes) the idempotency key of the request.
@@ -76,6 +77,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0004_report_milestones.sql"),
         include_str!("../migrations/postgres/0004_report_milestones.sql"),
     ),
+    (
+        5,
+        "reports_version",
+        include_str!("../migrations/sqlite/0005_reports_version.sql"),
+        include_str!("../migrations/postgres/0005_reports_version.sql"),
+    ),
 ];
 
 pub(crate) trait DbResult<T> {
@@ -123,7 +130,13 @@ impl Store {
             Backend::Sqlite => {
                 let write = sqlite_pool(1).connect_with(opts.clone()).await.map_err(open_error)?;
                 // The schema must exist before readers look at it.
-                let store = Store { backend, read: write.clone(), write, shapes: Default::default() };
+                let store = Store {
+                    backend,
+                    read: write.clone(),
+                    write,
+                    shapes: Default::default(),
+                    summaries: Default::default(),
+                };
                 store.migrate().await?;
                 let read = sqlite_pool(4).connect_with(opts).await.map_err(open_error)?;
                 Store { read, ..store }
@@ -155,7 +168,13 @@ impl Store {
                     .connect_with(opts)
                     .await
                     .map_err(open_error)?;
-                let store = Store { backend, read: pool.clone(), write: pool, shapes: Default::default() };
+                let store = Store {
+                    backend,
+                    read: pool.clone(),
+                    write: pool,
+                    shapes: Default::default(),
+                    summaries: Default::default(),
+                };
                 store.migrate().await?;
                 store
             }

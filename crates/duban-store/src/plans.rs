@@ -24,6 +24,8 @@ pub struct PlanRecord {
     pub source_sha256: String,
     /// Changes with every edit; an edit must name the version it was made on.
     pub row_version: i64,
+    /// Changes with every report written on the plan.
+    pub reports_version: i64,
     pub created_at: i64,
     pub published_at: Option<i64>,
 }
@@ -182,8 +184,7 @@ pub struct ItemChange {
     pub after: serde_json::Value,
 }
 
-const PLAN_COLS: &str =
-    "id, title, year, state, version, previous_id, source_name, source_sha256, row_version, created_at, published_at";
+const PLAN_COLS: &str = "id, title, year, state, version, previous_id, source_name, source_sha256, row_version, reports_version, created_at, published_at";
 
 impl Store {
     /// Stores a parsed plan as a draft, with its source text and hash; unit names resolve through the
@@ -1288,6 +1289,7 @@ fn plan_from_row(r: &sqlx::any::AnyRow) -> Result<PlanRecord, Error> {
         source_name: get(r, "source_name")?,
         source_sha256: get(r, "source_sha256")?,
         row_version: get(r, "row_version")?,
+        reports_version: get(r, "reports_version")?,
         created_at: get(r, "created_at")?,
         published_at: get(r, "published_at")?,
     })

@@ -203,6 +203,7 @@ impl Store {
                     .db()?;
             }
             let after = tx.report(id).await?;
+            tx.touch_reports(after.period_id).await?;
             tx.audit("report.save", "report", id, &existing, &after).await?;
             Ok(after)
         })
@@ -232,6 +233,7 @@ impl Store {
             .await
             .db()?;
             let after = tx.report(id).await?;
+            tx.touch_reports(after.period_id).await?;
             tx.audit("report.submit", "report", id, &before, &after).await?;
             Ok(after)
         })
@@ -276,6 +278,7 @@ impl Store {
             .await
             .db()?;
             let after = tx.report(id).await?;
+            tx.touch_reports(after.period_id).await?;
             tx.audit(if approve { "report.approve" } else { "report.return" }, "report", id, &before, &after).await?;
             Ok(after)
         })
@@ -300,6 +303,7 @@ impl Store {
             .await
             .db()?;
             let after = tx.report(id).await?;
+            tx.touch_reports(after.period_id).await?;
             tx.audit("report.reopen", "report", id, &before, &after).await?;
             Ok(after)
         })
@@ -617,6 +621,16 @@ impl Store {
 }
 
 impl Tx {
+    /// A report of the period's plan changed: kept summaries of the plan are stale.
+    async fn touch_reports(&mut self, period_id: i64) -> Result<(), Error> {
+        sqlx::query("UPDATE plans SET reports_version = reports_version + 1 WHERE id = (SELECT plan_id FROM periods WHERE id = $1)")
+            .bind(period_id)
+            .execute(self.conn())
+            .await
+            .db()?;
+        Ok(())
+    }
+
     pub(crate) async fn report(&mut self, id: i64) -> Result<ReportRecord, Error> {
         let row = sqlx::query(&format!("SELECT {REPORT_COLS} FROM reports WHERE id = $1"))
             .bind(id)

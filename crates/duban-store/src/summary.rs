@@ -137,10 +137,38 @@ impl Store {
     pub async fn summary(&self, plan_id: i64, period_key: &str, th: &Thresholds) -> Result<Summary, Error> {
         let plan = self.plan(plan_id).await?;
         let period = self.period_by_key(plan_id, period_key).await?;
+        // A summary is kept until the plan or any of its reports changes (both versions live in the
+        // database, so every server sees the same staleness) or the thresholds differ.
+        let key =
+            (plan.row_version, plan.reports_version, th.on_track.to_bits(), th.at_risk.to_bits(), th.due_soon_days);
+        if let Ok(cache) = self.summaries.0.lock()
+            && let Some((k, kept)) = cache.get(&(plan_id, period.id))
+            && *k == key
+        {
+            return Ok(Summary::clone(kept));
+        }
+        let out = self.compute_summary(&plan, period, th).await?;
+        if let Ok(mut cache) = self.summaries.0.lock() {
+            if cache.len() >= 256 {
+                cache.clear();
+            }
+            cache.insert((plan_id, out.period.id), (key, std::sync::Arc::new(out.clone())));
+        }
+        Ok(out)
+    }
+
+    /// The summary computed from the records, without the cache.
+    pub async fn compute_summary(
+        &self,
+        plan: &crate::PlanRecord,
+        period: PeriodRecord,
+        th: &Thresholds,
+    ) -> Result<Summary, Error> {
+        let plan_id = plan.id;
         let as_of = period.spec.ends_on;
         let start = NaiveDate::from_ymd_opt(i32::try_from(plan.year).unwrap_or(2000), 1, 1).unwrap_or(as_of);
 
-        let shape = self.plan_shape(&plan).await?;
+        let shape = self.plan_shape(plan).await?;
         let (tasks, part_titles, indicators) = (&shape.tasks, &shape.part_titles, &shape.indicators);
 
         // "On time" is sent by the end of the due day in the office's time zone (UTC+8).
@@ -393,6 +421,15 @@ pub(crate) struct PlanShape {
     /// Split targets: indicator → (unit, unit name, its part).
     shares: HashMap<i64, Vec<(i64, String, f64)>>,
 }
+
+/// Plan version, reports version, and the thresholds' bits.
+type SummaryKey = (i64, i64, u64, u64, u32);
+/// (plan, period) → the key a summary was computed at, and the summary.
+type KeptSummaries = HashMap<(i64, i64), (SummaryKey, std::sync::Arc<Summary>)>;
+
+/// Summaries kept per (plan, period), each with the versions it was computed at.
+#[derive(Debug, Default)]
+pub(crate) struct SummaryCache(std::sync::Mutex<KeptSummaries>);
 
 #[derive(Debug, Default)]
 pub(crate) struct ShapeCache(std::sync::Mutex<HashMap<i64, (i64, std::sync::Arc<PlanShape>)>>);

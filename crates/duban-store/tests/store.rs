@@ -649,6 +649,10 @@ async fn evidence_files_and_split_targets() {
         split[0].target = 16_000.0;
         let saved = store.set_shares(&office, housing, &split).await.unwrap();
         assert_eq!(saved.len(), 10);
+        // A summary kept before the cities report must not be served after they do.
+        let before = store.summary(plan_id, "2022-06", &Thresholds::default()).await.unwrap();
+        assert_eq!(before.indicators.iter().find(|i| i.indicator_id == housing).unwrap().actual, None);
+        assert_eq!(store.summary(plan_id, "2022-06", &Thresholds::default()).await.unwrap(), before, "kept");
         // Two cities report in June; the province figure is their sum.
         for (i, city) in cities.iter().take(2).enumerate() {
             let c = reporter(200 + i as i64, *city, at(2022, 7, 2));
@@ -666,6 +670,13 @@ async fn evidence_files_and_split_targets() {
         let s = store.summary(plan_id, "2022-06", &Thresholds::default()).await.unwrap();
         let ind = s.indicators.iter().find(|i| i.indicator_id == housing).unwrap();
         assert_eq!(ind.actual, Some(15_000.0), "{name}: rolled up from the cities");
+        let plan = store.plan(plan_id).await.unwrap();
+        let period = store.period_by_key(plan_id, "2022-06").await.unwrap();
+        assert_eq!(
+            store.compute_summary(&plan, period, &Thresholds::default()).await.unwrap(),
+            s,
+            "the kept summary equals a fresh one"
+        );
         assert_eq!(ind.shares.len(), 10);
         let first = ind.shares.iter().find(|x| x.unit_id == cities[0]).unwrap();
         assert_eq!((first.target, first.actual), (16_000.0, Some(5_000.0)));

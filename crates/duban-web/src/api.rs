@@ -661,12 +661,25 @@ struct PeriodQuery {
     unit: Option<i64>,
 }
 
+#[derive(Deserialize)]
+struct SummaryQuery {
+    period: String,
+    /// Compute from the records even when a kept summary is current (for measuring and checking).
+    #[serde(default)]
+    fresh: bool,
+}
+
 async fn summary(
     State(s): State<AppState>,
     _auth: Auth,
     Path(id): Path<i64>,
-    Query(q): Query<PeriodQuery>,
+    Query(q): Query<SummaryQuery>,
 ) -> ApiResult<Json<duban_store::Summary>> {
+    if q.fresh {
+        let plan = s.store.plan(id).await?;
+        let period = s.store.period_by_key(id, &q.period).await?;
+        return Ok(Json(s.store.compute_summary(&plan, period, &s.thresholds).await?));
+    }
     Ok(Json(s.store.summary(id, &q.period, &s.thresholds).await?))
 }
 

@@ -76,7 +76,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep(
         "GET",
         "/api/v1/plans/{id}/summary",
-        "Status, completeness, on-time rates, lagging tasks and forecasts for ?period=2022-06",
+        "Status, completeness, on-time rates, lagging tasks and forecasts for ?period=2022-06 (kept until a report or the plan changes; &fresh=true recomputes)",
         SignedIn,
     ),
     ep(
