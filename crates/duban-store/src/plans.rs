@@ -752,6 +752,50 @@ impl Store {
         .await
     }
 
+    /// Removes an indicator that no report has given a value for.
+    pub async fn delete_indicator(
+        &self,
+        ctx: &Ctx,
+        indicator_id: i64,
+        row_version: i64,
+        reason: Option<&str>,
+    ) -> Result<PlanRecord, Error> {
+        ctx.actor.require_admin()?;
+        self.write(ctx, async |tx| {
+            let row = sqlx::query("SELECT item_id FROM indicators WHERE id = $1")
+                .bind(indicator_id)
+                .fetch_optional(tx.conn())
+                .await
+                .db()?
+                .ok_or_else(|| Error::not_found("指标", "indicator"))?;
+            let plan_id = tx.plan_of_item(get(&row, "item_id")?).await?;
+            let plan = tx.plan(plan_id).await?;
+            let revision = tx.check_editable(&plan, row_version, reason)?;
+            let used = sqlx::query("SELECT COUNT(*) AS n FROM report_values WHERE indicator_id = $1")
+                .bind(indicator_id)
+                .fetch_one(tx.conn())
+                .await
+                .db()?;
+            if get::<i64>(&used, "n")? > 0 {
+                return Err(Error::new(
+                    ErrorKind::Conflict,
+                    "indicator.has_values",
+                    "该指标已有报送数值，不能删除",
+                    "Reports give values for this indicator; it cannot be removed",
+                ));
+            }
+            let before = tx.indicator(indicator_id).await?;
+            sqlx::query("DELETE FROM indicators WHERE id = $1").bind(indicator_id).execute(tx.conn()).await.db()?;
+            tx.bump(plan_id).await?;
+            if let Some(reason) = revision {
+                tx.new_version(plan_id, &reason).await?;
+            }
+            tx.audit("indicator.delete", "indicator", indicator_id, &before, &()).await?;
+            tx.plan(plan_id).await
+        })
+        .await
+    }
+
     /// Adds a task under `parent_id` (after its last child), or a new part at the end.
     pub async fn add_item(
         &self,

@@ -50,6 +50,24 @@ fn default_kind() -> String {
 
 const KINDS: [&str; 4] = ["department", "government", "enterprise", "other"];
 
+/// A change to a unit; absent fields stay.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct UnitPatch {
+    pub name: Option<String>,
+    pub kind: Option<String>,
+    /// `Some(None)` clears the parent.
+    #[serde(default, with = "double_option")]
+    pub parent_id: Option<Option<i64>>,
+    pub contact: Option<String>,
+}
+
+mod double_option {
+    use serde::{Deserialize, Deserializer};
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
+        Ok(Some(Option::deserialize(d)?))
+    }
+}
+
 /// What a name in a plan resolves to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Resolved {
@@ -102,6 +120,88 @@ impl Store {
         ctx.actor.require_admin()?;
         let new = new.clone();
         self.write(ctx, async |tx| tx.create_unit(&new).await).await
+    }
+
+    /// Renames a unit (the old name stays as an alias, so documents that use it still resolve), or changes
+    /// its kind, parent or contact.
+    pub async fn update_unit(&self, ctx: &Ctx, unit_id: i64, patch: &UnitPatch) -> Result<UnitRecord, Error> {
+        ctx.actor.require_admin()?;
+        let patch = patch.clone();
+        self.write(ctx, async |tx| {
+            let row = sqlx::query("SELECT id, name, kind, parent_id, contact FROM units WHERE id = $1")
+                .bind(unit_id)
+                .fetch_optional(tx.conn())
+                .await
+                .db()?
+                .ok_or_else(|| Error::not_found("单位", "unit"))?;
+            let before = unit_from_row(&row)?;
+            if let Some(kind) = &patch.kind
+                && !KINDS.contains(&kind.as_str())
+            {
+                return Err(Error::bad_input(
+                    "unit.kind",
+                    "单位类型应为 department、government、enterprise 或 other",
+                    "A unit kind is department, government, enterprise or other",
+                ));
+            }
+            if let Some(Some(parent)) = patch.parent_id
+                && parent == unit_id
+            {
+                return Err(Error::bad_input("unit.parent", "单位不能是自己的上级", "A unit cannot be its own parent"));
+            }
+            if let Some(name) = &patch.name {
+                let name = check_name(name)?;
+                if name != before.name {
+                    match tx.resolve_name(&name).await? {
+                        Resolved::Nothing => {}
+                        Resolved::Unit(id) if id == unit_id => {
+                            sqlx::query("DELETE FROM unit_aliases WHERE alias = $1")
+                                .bind(&name)
+                                .execute(tx.conn())
+                                .await
+                                .db()?;
+                        }
+                        _ => {
+                            return Err(Error::new(
+                                ErrorKind::Conflict,
+                                "unit.exists",
+                                format!("名称“{name}”已属于其他单位"),
+                                format!("The name '{name}' already belongs to another unit"),
+                            ));
+                        }
+                    }
+                    sqlx::query("UPDATE units SET name = $1 WHERE id = $2")
+                        .bind(&name)
+                        .bind(unit_id)
+                        .execute(tx.conn())
+                        .await
+                        .db()?;
+                    tx.add_alias(unit_id, &before.name).await?;
+                }
+            }
+            sqlx::query(
+                "UPDATE units SET kind = COALESCE($1, kind), contact = COALESCE($2, contact), \
+                 parent_id = CASE WHEN $3 = 1 THEN $4 ELSE parent_id END WHERE id = $5",
+            )
+            .bind(patch.kind.clone())
+            .bind(patch.contact.as_deref().map(str::trim).map(str::to_string))
+            .bind(i64::from(patch.parent_id.is_some()))
+            .bind(patch.parent_id.flatten())
+            .bind(unit_id)
+            .execute(tx.conn())
+            .await
+            .db()?;
+            let row = sqlx::query("SELECT id, name, kind, parent_id, contact FROM units WHERE id = $1")
+                .bind(unit_id)
+                .fetch_one(tx.conn())
+                .await
+                .db()?;
+            let after = unit_from_row(&row)?;
+            tx.audit("unit.update", "unit", unit_id, &before, &after).await?;
+            Ok(())
+        })
+        .await?;
+        self.get_unit(unit_id).await
     }
 
     /// Adds another name under which `unit_id` appears in documents.

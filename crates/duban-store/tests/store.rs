@@ -420,6 +420,25 @@ async fn users_and_sessions() {
             .await
             .unwrap();
         assert!(store.session(&token, now).await.unwrap().is_none());
+        // A renamed unit keeps its old name as an alias, so documents that use it still resolve.
+        let renamed = store
+            .update_unit(
+                &admin(now),
+                unit.id,
+                &duban_store::UnitPatch {
+                    name: Some("陕西省发展和改革委员会".into()),
+                    contact: Some("029-1234".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!((renamed.name.as_str(), renamed.contact.as_str()), ("陕西省发展和改革委员会", "029-1234"));
+        assert!(renamed.aliases.contains(&"省发展改革委".to_string()), "{renamed:?}");
+        let other =
+            store.create_unit(&admin(now), &NewUnit { name: "省财政厅".into(), ..Default::default() }).await.unwrap();
+        let clash = duban_store::UnitPatch { name: Some("省发展改革委".into()), ..Default::default() };
+        assert_eq!(store.update_unit(&admin(now), other.id, &clash).await.unwrap_err().code, "unit.exists");
         // Reporters cannot create units or users.
         let rep = reporter(u.id, unit.id, now);
         assert_eq!(

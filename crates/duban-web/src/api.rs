@@ -28,6 +28,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/me", get(me))
         .route("/openapi.json", get(openapi))
         .route("/units", get(list_units).post(create_unit))
+        .route("/units/{id}", patch(update_unit))
         .route("/units/{id}/aliases", post(add_alias))
         .route("/unit-groups/{name}", put(set_group))
         .route("/users", get(list_users).post(create_user))
@@ -44,7 +45,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/plans/{id}/diff", get(plan_diff))
         .route("/items/{id}", patch(update_item).delete(delete_item))
         .route("/plans/{id}/items", post(add_item))
-        .route("/indicators/{id}", patch(update_indicator))
+        .route("/indicators/{id}", patch(update_indicator).delete(delete_indicator))
         .route("/indicators/{id}/shares", get(list_shares).put(set_shares))
         .route("/reports/{id}/evidence", get(list_evidence).post(add_evidence))
         .route("/evidence/{id}", get(download_evidence).delete(delete_evidence))
@@ -579,6 +580,29 @@ async fn update_indicator(
     let b: IndicatorPatchBody = parse(&body)?;
     let ctx = write_ctx(&s, &auth, &meta, &body)?;
     Ok(Json(s.store.update_indicator(&ctx, id, b.row_version, &b.patch).await?))
+}
+
+async fn update_unit(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    meta: Meta,
+    body: Bytes,
+) -> ApiResult<Json<duban_store::UnitRecord>> {
+    let p: duban_store::UnitPatch = parse(&body)?;
+    let ctx = write_ctx(&s, &auth, &meta, &body)?;
+    Ok(Json(s.store.update_unit(&ctx, id, &p).await?))
+}
+
+async fn delete_indicator(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<DeleteQuery>,
+    meta: Meta,
+) -> ApiResult<Json<duban_store::PlanRecord>> {
+    let ctx = write_ctx(&s, &auth, &meta, b"")?;
+    Ok(Json(s.store.delete_indicator(&ctx, id, q.row_version, q.reason.as_deref()).await?))
 }
 
 // ---- periods --------------------------------------------------------------------------------------------

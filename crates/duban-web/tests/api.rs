@@ -123,6 +123,7 @@ fn fill(path: &str, ids: &Ids) -> String {
         "/api/v1/plans/1/diff" => "?from=1&to=1",
         _ if p.ends_with("/evidence") => "?name=a.txt",
         _ if p.starts_with("/api/v1/items/") && !p.ends_with("indicators") => "?row_version=1",
+        "/api/v1/indicators/1" => "?row_version=1",
         _ => "",
     };
     format!("{p}{query}")
