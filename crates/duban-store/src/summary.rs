@@ -66,6 +66,10 @@ pub struct UnitRate {
     pub on_time: i64,
     pub completeness: f64,
     pub on_time_rate: f64,
+    /// The worst of: the statuses of the tasks it holds, and 未报送 while it owes reports.
+    pub status: Status,
+    /// Its tasks by status (a task nobody reported on counts as 未报送 here too).
+    pub counts: StatusCounts,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -106,6 +110,8 @@ pub struct PartSummary {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub plan_id: i64,
+    /// The worst status of its tasks.
+    pub status: Status,
     pub period: PeriodRecord,
     /// The day the status is measured at: the end of the period.
     pub as_of: String,
@@ -222,6 +228,8 @@ impl Store {
                     on_time: 0,
                     completeness: 0.0,
                     on_time_rate: 0.0,
+                    status: Status::Completed,
+                    counts: StatusCounts::default(),
                 },
             );
         }
@@ -365,11 +373,24 @@ impl Store {
             });
         }
 
+        let status_of: HashMap<i64, Status> = task_out.iter().map(|t| (t.item_id, t.status)).collect();
         let mut units: Vec<UnitRate> = rates.into_values().collect();
         for u in &mut units {
             u.completeness = ratio(u.received, u.owed);
             u.on_time_rate = ratio(u.on_time, u.owed);
+            let mut status = if u.received < u.owed { Status::NotReported } else { Status::Completed };
+            for item in shape.tasks_of_unit.get(&u.unit_id).map(Vec::as_slice).unwrap_or(&[]) {
+                if let Some(s) = status_of.get(item) {
+                    u.counts.add(*s);
+                    // Others not reporting on a shared task is not this unit's 未报送.
+                    if *s != Status::NotReported {
+                        status = status.worst(*s);
+                    }
+                }
+            }
+            u.status = status;
         }
+        let plan_status = task_out.iter().map(|t| t.status).reduce(Status::worst).unwrap_or(Status::NotReported);
         let owed: i64 = units.iter().map(|u| u.owed).sum();
         let received: i64 = units.iter().map(|u| u.received).sum();
         let on_time: i64 = units.iter().map(|u| u.on_time).sum();
@@ -383,6 +404,7 @@ impl Store {
             task_out.iter().filter(|t| matches!(t.status, Status::Lagging | Status::Overdue)).cloned().collect();
         Ok(Summary {
             plan_id,
+            status: plan_status,
             as_of: as_of.to_string(),
             period,
             tasks_total: tasks.len() as i64,
@@ -420,6 +442,8 @@ pub(crate) struct PlanShape {
     indicators: Vec<crate::IndicatorRecord>,
     /// Split targets: indicator → (unit, unit name, its part).
     shares: HashMap<i64, Vec<(i64, String, f64)>>,
+    /// The tasks each unit holds.
+    tasks_of_unit: HashMap<i64, Vec<i64>>,
 }
 
 /// Plan version, reports version, and the thresholds' bits.
@@ -538,6 +562,17 @@ impl Store {
                 get(r, "target")?,
             ));
         }
+        let pairs = sqlx::query(
+            "SELECT a.unit_id, a.item_id FROM assignments a WHERE a.item_id IN (SELECT id FROM items WHERE plan_id = $1 AND is_task = 1)",
+        )
+        .bind(plan_id)
+        .fetch_all(&self.read)
+        .await
+        .db()?;
+        let mut tasks_of_unit: HashMap<i64, Vec<i64>> = HashMap::new();
+        for r in &pairs {
+            tasks_of_unit.entry(get(r, "unit_id")?).or_default().push(get(r, "item_id")?);
+        }
         let shape = std::sync::Arc::new(PlanShape {
             tasks,
             part_titles,
@@ -545,6 +580,7 @@ impl Store {
             holders: holders_of,
             indicators: self.indicators_of_plan(plan_id).await?,
             shares,
+            tasks_of_unit,
         });
         if let Ok(mut cache) = self.shapes.0.lock() {
             cache.insert(plan_id, (plan.row_version, shape.clone()));

@@ -285,6 +285,10 @@ async fn the_year_of_a_plan() {
         assert!(s.reports_owed > 24);
         let u = s.units.iter().find(|u| u.unit_id == unit).unwrap();
         assert_eq!((u.received, u.on_time), (1, 1));
+        // It still owes reports on its other tasks, so its status is 未报送; its housing task lags.
+        assert_eq!(u.status, Status::NotReported, "{name}");
+        assert!(u.counts.lagging >= 1);
+        assert_eq!(s.status, Status::NotReported, "the plan takes the worst of its tasks");
         let o = s.units.iter().find(|u| u.unit_id == other_unit).unwrap();
         assert_eq!((o.received, o.on_time), (1, 0));
         assert!(s.units.windows(2).all(|w| w[0].completeness >= w[1].completeness), "ranked by completeness");
