@@ -388,6 +388,19 @@ impl Store {
         Ok(out)
     }
 
+    /// What each unit sent (submitted or approved) for each task in the period: task id → (unit, progress).
+    pub async fn period_progress(&self, period_id: i64) -> Result<Vec<(i64, String, String)>, Error> {
+        let rows = sqlx::query(
+            "SELECT r.item_id, u.name, r.progress FROM reports r JOIN units u ON u.id = r.unit_id \
+             WHERE r.period_id = $1 AND r.state IN ('submitted', 'approved') ORDER BY r.item_id, u.id",
+        )
+        .bind(period_id)
+        .fetch_all(&self.read)
+        .await
+        .db()?;
+        rows.iter().map(|r| Ok((get(r, "item_id")?, get(r, "name")?, get(r, "progress")?))).collect()
+    }
+
     /// What `unit_id` owes for the period: every task it holds, with its report's state.
     pub async fn todo(&self, ctx: &Ctx, period_id: i64, unit_id: i64) -> Result<Vec<TodoRow>, Error> {
         ctx.actor.require_read_unit(unit_id)?;

@@ -41,6 +41,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/plans/{id}/periods", get(list_periods).post(create_periods))
         .route("/plans/{id}/summary", get(summary))
         .route("/plans/{id}/todo", get(todo))
+        .route("/plans/{id}/ledger.xlsx", get(ledger_xlsx))
+        .route("/plans/{id}/ledger.csv", get(ledger_csv))
         .route("/plans/{id}/versions", get(plan_versions))
         .route("/plans/{id}/diff", get(plan_diff))
         .route("/items/{id}", patch(update_item).delete(delete_item))
@@ -603,6 +605,48 @@ async fn delete_indicator(
 ) -> ApiResult<Json<duban_store::PlanRecord>> {
     let ctx = write_ctx(&s, &auth, &meta, b"")?;
     Ok(Json(s.store.delete_indicator(&ctx, id, q.row_version, q.reason.as_deref()).await?))
+}
+
+#[derive(Deserialize)]
+struct LedgerFileQuery {
+    #[serde(default)]
+    period: Option<String>,
+    #[serde(default)]
+    per_unit: bool,
+}
+
+async fn ledger_xlsx(
+    State(s): State<AppState>,
+    _auth: Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<LedgerFileQuery>,
+) -> ApiResult<Response> {
+    let bytes =
+        crate::exports::ledger_file(&s.store, id, q.period.as_deref(), q.per_unit, false, &s.thresholds).await?;
+    Ok(download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &format!("ledger-{id}.xlsx"),
+    ))
+}
+
+async fn ledger_csv(
+    State(s): State<AppState>,
+    _auth: Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<LedgerFileQuery>,
+) -> ApiResult<Response> {
+    let bytes = crate::exports::ledger_file(&s.store, id, q.period.as_deref(), false, true, &s.thresholds).await?;
+    Ok(download(bytes, "text/csv; charset=utf-8", &format!("ledger-{id}.csv")))
+}
+
+fn download(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {
+    let mut res = bytes.into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
 }
 
 // ---- periods --------------------------------------------------------------------------------------------

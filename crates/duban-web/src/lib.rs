@@ -8,6 +8,7 @@ mod api;
 pub mod auth;
 pub mod demo;
 pub mod error;
+pub mod exports;
 pub mod openapi;
 
 use std::sync::Arc;

@@ -121,6 +121,7 @@ fn fill(path: &str, ids: &Ids) -> String {
         "/api/v1/plans/1/todo" => todo.as_str(),
         "/api/v1/audit" => "?entity=report&id=1",
         "/api/v1/plans/1/diff" => "?from=1&to=1",
+        "/api/v1/plans/1/ledger.xlsx" | "/api/v1/plans/1/ledger.csv" => "?period=2022-06",
         _ if p.ends_with("/evidence") => "?name=a.txt",
         _ if p.starts_with("/api/v1/items/") && !p.ends_with("indicators") => "?row_version=1",
         "/api/v1/indicators/1" => "?row_version=1",
@@ -497,6 +498,69 @@ async fn browser_sessions_need_the_csrf_token_and_logins_are_limited() {
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["plan"]["state"], "draft");
     assert!(v["unresolved"].as_array().unwrap().is_empty(), "the demo directory knows every name: {}", v["unresolved"]);
+}
+
+#[tokio::test]
+async fn the_excel_ledger_reads_back() {
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    let s = start().await;
+    let admin = token(&s, "leader").await;
+    let r = Client::new()
+        .get(s.url("/api/v1/plans/1/ledger.xlsx?period=2022-06&per_unit=true"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-disposition"], "attachment; filename=\"ledger-1.xlsx\"");
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let mut x: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes.clone())).unwrap();
+    let names = x.sheet_names();
+    assert_eq!(names[0], "全部任务");
+    assert_eq!(names.len(), 1 + 42, "one sheet per unit: {names:?}");
+    let range = x.worksheet_range("全部任务").unwrap();
+    let cell = |r: u32, c: u32| match range.get_value((r, c)) {
+        Some(Data::String(s)) => s.clone(),
+        other => format!("{other:?}"),
+    };
+    assert!(cell(0, 0).contains("任务分解台账（2022年6月）"), "{}", cell(0, 0));
+    assert_eq!(
+        (2..8).map(|c| cell(1, c)).collect::<Vec<_>>(),
+        ["具体举措", "责任单位", "量化指标", "完成时限", "本期进展", "状态"]
+    );
+    assert!(cell(2, 0).starts_with("一、"), "part row: {}", cell(2, 0));
+    let merges = x.worksheet_merge_cells("全部任务").unwrap().unwrap();
+    assert_eq!(merges.len(), 1 + 6, "the title and six part rows are merged across: {merges:?}");
+    // 24 tasks, numbered 1..24, each with a status of June; the housing task shows its figures.
+    let tasks: Vec<u32> = (2..range.height() as u32).filter(|r| cell(*r, 0).parse::<u32>().is_ok()).collect();
+    assert_eq!(tasks.len(), 24);
+    let statuses = ["已完成", "正常推进", "滞后", "未报送", "逾期"];
+    assert!(tasks.iter().all(|r| statuses.contains(&cell(*r, 7).as_str())), "every task has a status");
+    let housing = tasks.iter().find(|r| cell(**r, 4).contains("保障性租赁住房")).unwrap();
+    assert!(cell(*housing, 4).contains("8.8万"), "{}", cell(*housing, 4));
+    assert!(cell(*housing, 6).contains("（模拟数据）"), "progress of June: {}", cell(*housing, 6));
+    assert!(cell(*housing, 3).contains("省住房城乡建设厅"));
+    // The same data gives the same bytes.
+    let again = Client::new()
+        .get(s.url("/api/v1/plans/1/ledger.xlsx?period=2022-06&per_unit=true"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.bytes().await.unwrap().to_vec(), bytes);
+    // CSV: BOM, header, 6 parts + 24 tasks.
+    let csv = Client::new()
+        .get(s.url("/api/v1/plans/1/ledger.csv?period=2022-06"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.starts_with("\u{feff}序号,重点任务,具体举措,责任单位,量化指标,完成时限,本期进展,状态\r\n"));
+    let (st, e) = call(&s, Some(&admin), Method::GET, "/api/v1/plans/1/ledger.xlsx?period=2031-01", None).await;
+    assert_eq!((st, e["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
 }
 
 #[tokio::test]

@@ -85,6 +85,13 @@ enum Command {
         #[arg(long, default_value_t = 11)]
         filled_periods: usize,
     },
+    /// Write office files: the ledger as .xlsx or .csv (by the output's extension).
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+        #[arg(long, env = "DUBAN_DATABASE_URL", default_value = server_cmd::DEFAULT_DATABASE, global = true)]
+        database: String,
+    },
     /// Check the audit trail's hash chain.
     Audit {
         #[command(subcommand)]
@@ -112,6 +119,23 @@ enum UserAction {
     Passwd { username: String },
     /// List accounts.
     List,
+}
+
+#[derive(Debug, Subcommand)]
+enum ExportWhat {
+    /// The task ledger (任务分解台账), with the period's progress and status when --period is given.
+    Ledger {
+        #[arg(long)]
+        plan: i64,
+        /// e.g. 2022-06
+        #[arg(long)]
+        period: Option<String>,
+        /// Also one sheet per unit (.xlsx only).
+        #[arg(long)]
+        per_unit: bool,
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -153,6 +177,9 @@ fn main() -> ExitCode {
             UserAction::List => server_cmd::user_list(&database),
         },
         Command::Audit { action: AuditAction::Verify, database } => server_cmd::audit_verify(&database),
+        Command::Export { what: ExportWhat::Ledger { plan, period, per_unit, output }, database } => {
+            server_cmd::export_ledger(&database, plan, period.as_deref(), per_unit, &output)
+        }
         Command::Synth { database, plans, units_per_plan, tasks_per_plan, units_per_task, filled_periods } => {
             let spec = duban_store::synthetic::SyntheticSpec {
                 plans,

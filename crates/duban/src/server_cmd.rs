@@ -232,3 +232,33 @@ pub fn synth(database: &str, spec: duban_store::synthetic::SyntheticSpec) -> Res
         Ok(())
     })
 }
+
+/// `duban export ledger`: the ledger as .xlsx or .csv, written through a temporary file and a rename.
+pub fn export_ledger(
+    database: &str,
+    plan: i64,
+    period: Option<&str>,
+    per_unit: bool,
+    output: &Path,
+) -> Result<(), CliError> {
+    let ext = output.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let csv = match ext.as_str() {
+        "xlsx" => false,
+        "csv" => true,
+        _ => return Err(CliError::input(output, "the output must end in .xlsx or .csv")),
+    };
+    let bytes = runtime()?.block_on(async {
+        let store = open(database).await?;
+        let out =
+            duban_web::exports::ledger_file(&store, plan, period, per_unit, csv, &duban_core::Thresholds::default())
+                .await
+                .map_err(store_error);
+        store.close().await;
+        out
+    })?;
+    let tmp = output.with_extension(format!("{ext}.partial"));
+    std::fs::write(&tmp, &bytes).map_err(|e| CliError::io(&tmp, &e))?;
+    std::fs::rename(&tmp, output).map_err(|e| CliError::io(output, &e))?;
+    println!("wrote {} ({} bytes)", output.display(), bytes.len());
+    Ok(())
+}

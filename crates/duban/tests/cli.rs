@@ -161,6 +161,29 @@ fn import_users_and_audit_on_a_database_file() {
     assert!(list.contains("lingdao\tviewer"), "{list}");
     assert!(!list.contains("short"));
 
+    // The draft's ledger as CSV and .xlsx; a wrong extension is refused.
+    let csv = dir.join("ledger.csv");
+    let out = duban_env(&["export", "ledger", "--plan", "1", "-o", csv.to_str().unwrap(), "--database", db], &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("\u{feff}序号,重点任务"));
+    assert_eq!(text.matches("\r\n").count(), 1 + 6 + 24);
+    let xlsx = dir.join("ledger.xlsx");
+    let out = duban_env(&["export", "ledger", "--plan", "1", "-o", xlsx.to_str().unwrap(), "--database", db], &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK\x03\x04"));
+    let out = duban_env(
+        &["export", "ledger", "--plan", "1", "-o", dir.join("l.pdf").to_str().unwrap(), "--database", db],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let out = duban_env(
+        &["export", "ledger", "--plan", "99", "-o", dir.join("x.csv").to_str().unwrap(), "--database", db],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!dir.join("x.csv").exists(), "nothing written for a missing plan");
+
     let out = duban_env(&["audit", "verify", "--database", db], &[]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
     let text = String::from_utf8_lossy(&out.stdout);
