@@ -552,10 +552,7 @@ impl Store {
                 }
             }
             let after = tx.item_fields(item_id).await?;
-            tx.bump(plan_id).await?;
-            if let Some(reason) = revision {
-                tx.new_version(plan_id, &reason).await?;
-            }
+            tx.edited(plan_id, revision.as_deref()).await?;
             tx.audit("item.update", "item", item_id, &before, &after).await?;
             tx.plan(plan_id).await
         })
@@ -593,10 +590,7 @@ impl Store {
                 ));
             }
             sqlx::query("DELETE FROM items WHERE id = $1").bind(item_id).execute(tx.conn()).await.db()?;
-            tx.bump(plan_id).await?;
-            if let Some(reason) = revision {
-                tx.new_version(plan_id, &reason).await?;
-            }
+            tx.edited(plan_id, revision.as_deref()).await?;
             tx.audit("item.delete", "item", item_id, &before, &()).await?;
             tx.plan(plan_id).await
         })
@@ -659,10 +653,7 @@ impl Store {
                 deadline,
                 milestones: Vec::new(),
             };
-            tx.bump(plan_id).await?;
-            if let Some(reason) = revision {
-                tx.new_version(plan_id, &reason).await?;
-            }
+            tx.edited(plan_id, revision.as_deref()).await?;
             tx.audit("indicator.create", "indicator", rec.id, &(), &rec).await?;
             Ok(rec)
         })
@@ -742,10 +733,7 @@ impl Store {
             .await
             .db()?;
             let after = tx.indicator(indicator_id).await?;
-            tx.bump(plan_id).await?;
-            if let Some(reason) = revision {
-                tx.new_version(plan_id, &reason).await?;
-            }
+            tx.edited(plan_id, revision.as_deref()).await?;
             tx.audit("indicator.update", "indicator", indicator_id, &before, &after).await?;
             Ok(after)
         })
@@ -786,10 +774,7 @@ impl Store {
             }
             let before = tx.indicator(indicator_id).await?;
             sqlx::query("DELETE FROM indicators WHERE id = $1").bind(indicator_id).execute(tx.conn()).await.db()?;
-            tx.bump(plan_id).await?;
-            if let Some(reason) = revision {
-                tx.new_version(plan_id, &reason).await?;
-            }
+            tx.edited(plan_id, revision.as_deref()).await?;
             tx.audit("indicator.delete", "indicator", indicator_id, &before, &()).await?;
             tx.plan(plan_id).await
         })
@@ -903,10 +888,7 @@ impl Store {
                 if let Some(pid) = new.parent_id {
                     sqlx::query("UPDATE items SET is_task = 0 WHERE id = $1").bind(pid).execute(tx.conn()).await.db()?;
                 }
-                tx.bump(plan_id).await?;
-                if let Some(reason) = revision {
-                    tx.new_version(plan_id, &reason).await?;
-                }
+                tx.edited(plan_id, revision.as_deref()).await?;
                 let after = tx.item_fields(id).await?;
                 tx.audit("item.create", "item", id, &(), &after).await?;
                 Ok(id)
@@ -1112,7 +1094,7 @@ impl Tx {
         indicator_from_row(&row)
     }
 
-    async fn plan_of_item(&mut self, item_id: i64) -> Result<i64, Error> {
+    pub(crate) async fn plan_of_item(&mut self, item_id: i64) -> Result<i64, Error> {
         let row = sqlx::query("SELECT plan_id FROM items WHERE id = $1")
             .bind(item_id)
             .fetch_optional(self.conn())
@@ -1271,7 +1253,17 @@ impl Tx {
         Ok(serde_json::Value::Array(out))
     }
 
-    async fn bump(&mut self, plan_id: i64) -> Result<(), Error> {
+    /// After an edit: the plan's row version moves, and a revision of a published plan (with its reason)
+    /// becomes a new version.
+    async fn edited(&mut self, plan_id: i64, revision: Option<&str>) -> Result<(), Error> {
+        self.bump(plan_id).await?;
+        match revision {
+            Some(reason) => self.new_version(plan_id, reason).await,
+            None => Ok(()),
+        }
+    }
+
+    pub(crate) async fn bump(&mut self, plan_id: i64) -> Result<(), Error> {
         sqlx::query("UPDATE plans SET row_version = row_version + 1 WHERE id = $1")
             .bind(plan_id)
             .execute(self.conn())

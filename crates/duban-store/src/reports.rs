@@ -605,11 +605,8 @@ impl Store {
                     .await
                     .db()?;
                 // The plan changed: its version moves (summaries recompute what they keep of it).
-                sqlx::query("UPDATE plans SET row_version = row_version + 1 WHERE id = (SELECT plan_id FROM items WHERE id = $1)")
-                    .bind(before.item_id)
-                    .execute(tx.conn())
-                    .await
-                    .db()?;
+                let plan_id = tx.plan_of_item(before.item_id).await?;
+                tx.bump(plan_id).await?;
             }
             let after = ExtensionRecord { state: state.into(), decision_note: note.clone(), ..before.clone() };
             tx.audit("extension.decide", "extension", id, &before, &after).await?;

@@ -82,7 +82,7 @@ impl Store {
                     .db()?;
             }
             // The summary keeps the plan's shape per row_version.
-            sqlx::query("UPDATE plans SET row_version = row_version + 1 WHERE id = $1").bind(plan_id).execute(tx.conn()).await.db()?;
+            tx.bump(plan_id).await?;
             let after = shares_in(tx.conn(), indicator_id).await?;
             tx.audit("indicator.shares", "indicator", indicator_id, &before, &after).await?;
             Ok(after)

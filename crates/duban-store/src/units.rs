@@ -135,14 +135,8 @@ impl Store {
                 .db()?
                 .ok_or_else(|| Error::not_found("单位", "unit"))?;
             let before = unit_from_row(&row)?;
-            if let Some(kind) = &patch.kind
-                && !KINDS.contains(&kind.as_str())
-            {
-                return Err(Error::bad_input(
-                    "unit.kind",
-                    "单位类型应为 department、government、enterprise 或 other",
-                    "A unit kind is department, government, enterprise or other",
-                ));
+            if let Some(kind) = &patch.kind {
+                check_kind(kind)?;
             }
             if let Some(Some(parent)) = patch.parent_id
                 && parent == unit_id
@@ -240,13 +234,7 @@ impl Store {
 impl Tx {
     pub(crate) async fn create_unit(&mut self, new: &NewUnit) -> Result<UnitRecord, Error> {
         let name = check_name(&new.name)?;
-        if !KINDS.contains(&new.kind.as_str()) {
-            return Err(Error::bad_input(
-                "unit.kind",
-                "单位类型应为 department、government、enterprise 或 other",
-                "A unit kind is department, government, enterprise or other",
-            ));
-        }
+        check_kind(&new.kind)?;
         if self.resolve_name(&name).await? != Resolved::Nothing {
             return Err(Error::new(
                 ErrorKind::Conflict,
@@ -346,6 +334,18 @@ fn unit_from_row(r: &sqlx::any::AnyRow) -> Result<UnitRecord, Error> {
         contact: get(r, "contact")?,
         aliases: Vec::new(),
     })
+}
+
+fn check_kind(kind: &str) -> Result<(), Error> {
+    if KINDS.contains(&kind) {
+        Ok(())
+    } else {
+        Err(Error::bad_input(
+            "unit.kind",
+            "单位类型应为 department、government、enterprise 或 other",
+            "A unit kind is department, government, enterprise or other",
+        ))
+    }
 }
 
 pub(crate) fn check_name(name: &str) -> Result<String, Error> {

@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use sha2::Digest;
 
 use crate::AppState;
-use crate::auth::{API_TTL_SECS, Auth, BROWSER_TTL_SECS, SESSION_COOKIE, cookie};
+use crate::auth::{API_TTL_SECS, Auth, BROWSER_TTL_SECS, SESSION_COOKIE, bearer, cookie};
 use crate::error::{ApiError, ApiResult, bad_json};
 
 /// Uploads (plan documents) are limited to what the parser accepts, plus room for the envelope.
@@ -172,16 +172,11 @@ async fn login(State(state): State<AppState>, body: Bytes) -> ApiResult<Response
 /// A real argon2id hash of a random password, checked when the account does not exist.
 fn dummy_hash() -> &'static str {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| duban_store::hash_password(&crate::auth::random_hex()).unwrap_or_default())
+    HASH.get_or_init(|| duban_store::hash_password(&duban_store::random_token()).unwrap_or_default())
 }
 
 async fn logout(State(state): State<AppState>, _auth: Auth, headers: HeaderMap) -> ApiResult<Response> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::to_string)
-        .or_else(|| cookie(&headers, SESSION_COOKIE));
+    let token = bearer(&headers).or_else(|| cookie(&headers, SESSION_COOKIE));
     if let Some(t) = token {
         state.store.end_session(&t).await?;
     }

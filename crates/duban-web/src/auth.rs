@@ -32,14 +32,8 @@ impl FromRequestParts<AppState> for Auth {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let lang = lang_of(&parts.headers);
-        let bearer = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim);
-        let (token, from_cookie) = match bearer {
-            Some(t) => (t.to_string(), false),
+        let (token, from_cookie) = match bearer(&parts.headers) {
+            Some(t) => (t, false),
             None => match cookie(&parts.headers, SESSION_COOKIE) {
                 Some(t) => (t, true),
                 None => return Err(unauthenticated()),
@@ -66,6 +60,15 @@ pub fn unauthenticated() -> ApiError {
     ApiError(Error::new(ErrorKind::Unauthenticated, "unauthenticated", "请先登录", "Sign in first"))
 }
 
+/// The token of `Authorization: Bearer TOKEN`.
+pub fn bearer(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_string())
+}
+
 pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
     for v in headers.get_all(header::COOKIE) {
         let Ok(v) = v.to_str() else { continue };
@@ -78,13 +81,6 @@ pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
         }
     }
     None
-}
-
-pub(crate) fn random_hex() -> String {
-    use rand::RngCore;
-    let mut b = [0u8; 16];
-    rand::rngs::OsRng.fill_bytes(&mut b);
-    hex::encode(b)
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
