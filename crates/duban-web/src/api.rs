@@ -89,6 +89,31 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Meta {
     }
 }
 
+/// A JSON write: the caller (checked first, CSRF included), the parsed body, and the write's context with
+/// its idempotency fingerprint over the raw body.
+pub(crate) struct Write<T> {
+    ctx: Ctx,
+    body: T,
+}
+
+impl<T: DeserializeOwned> axum::extract::FromRequest<AppState> for Write<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        use axum::extract::FromRequestParts as _;
+        let (mut parts, raw) = req.into_parts();
+        let auth = Auth::from_request_parts(&mut parts, state).await.map_err(IntoResponse::into_response)?;
+        let meta = Meta { headers: parts.headers.clone(), method: parts.method.clone(), uri: parts.uri.clone() };
+        // Through the `Bytes` extractor, so the body limit and its rejection stay the router's.
+        let bytes = Bytes::from_request(axum::extract::Request::from_parts(parts, raw), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let body = parse(&bytes).map_err(IntoResponse::into_response)?;
+        let ctx = write_ctx(state, &auth, &meta, &bytes).map_err(IntoResponse::into_response)?;
+        Ok(Write { ctx, body })
+    }
+}
+
 /// The context of a write: the caller, the clock, and the `Idempotency-Key` with a fingerprint of the
 /// request (method, path and body), so that a retried request is answered from the first one.
 fn write_ctx(state: &AppState, auth: &Auth, meta: &Meta, body: &[u8]) -> ApiResult<Ctx> {
@@ -204,12 +229,9 @@ async fn list_units(State(state): State<AppState>, _auth: Auth) -> ApiResult<Jso
 
 async fn create_unit(
     State(s): State<AppState>,
-    auth: Auth,
-    meta: Meta,
-    body: Bytes,
+    w: Write<NewUnit>,
 ) -> ApiResult<(StatusCode, Json<duban_store::UnitRecord>)> {
-    let new: NewUnit = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &meta, &body)?;
+    let (ctx, new) = (w.ctx, w.body);
     Ok((StatusCode::CREATED, Json(s.store.create_unit(&ctx, &new).await?)))
 }
 
@@ -220,13 +242,10 @@ struct AliasBody {
 
 async fn add_alias(
     State(s): State<AppState>,
-    auth: Auth,
     Path(id): Path<i64>,
-    meta: Meta,
-    body: Bytes,
+    w: Write<AliasBody>,
 ) -> ApiResult<Json<duban_store::UnitRecord>> {
-    let b: AliasBody = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &meta, &body)?;
+    let (ctx, b) = (w.ctx, w.body);
     Ok(Json(s.store.add_alias(&ctx, id, &b.alias).await?))
 }
 
@@ -235,15 +254,8 @@ struct GroupBody {
     unit_ids: Vec<i64>,
 }
 
-async fn set_group(
-    State(s): State<AppState>,
-    auth: Auth,
-    Path(name): Path<String>,
-    meta: Meta,
-    body: Bytes,
-) -> ApiResult<StatusCode> {
-    let b: GroupBody = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &meta, &body)?;
+async fn set_group(State(s): State<AppState>, Path(name): Path<String>, w: Write<GroupBody>) -> ApiResult<StatusCode> {
+    let (ctx, b) = (w.ctx, w.body);
     s.store.set_group(&ctx, &name, &b.unit_ids).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -345,13 +357,10 @@ struct RowVersion {
 
 async fn publish(
     State(s): State<AppState>,
-    auth: Auth,
     Path(id): Path<i64>,
-    meta: Meta,
-    body: Bytes,
+    w: Write<RowVersion>,
 ) -> ApiResult<Json<duban_store::PlanRecord>> {
-    let b: RowVersion = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &meta, &body)?;
+    let (ctx, b) = (w.ctx, w.body);
     Ok(Json(s.store.publish_plan(&ctx, id, b.row_version).await?))
 }
 
@@ -379,13 +388,10 @@ struct UnitRole {
 
 async fn update_item(
     State(s): State<AppState>,
-    auth: Auth,
     Path(id): Path<i64>,
-    meta: Meta,
-    body: Bytes,
+    w: Write<PatchBody>,
 ) -> ApiResult<Json<duban_store::PlanRecord>> {
-    let b: PatchBody = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &meta, &body)?;
+    let (ctx, b) = (w.ctx, w.body);
     let patch = ItemPatch {
         title: b.patch.title,
         text: b.patch.text,
@@ -416,13 +422,10 @@ struct IndicatorBody {
 
 async fn add_indicator(
     State(s): State<AppState>,
-    auth: Auth,
     Path(id): Path<i64>,
-    meta: Meta,
-    body: Bytes,
+    w: Write<IndicatorBody>,
 ) -> ApiResult<(StatusCode, Json<duban_store::IndicatorRecord>)> {
-    let b: IndicatorBody = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &meta, &body)?;
+    let (ctx, b) = (w.ctx, w.body);
     Ok((StatusCode::CREATED, Json(s.store.add_indicator(&ctx, id, b.row_version, &b.indicator).await?)))
 }
 
@@ -471,13 +474,10 @@ struct SharesBody {
 
 async fn set_shares(
     State(s): State<AppState>,
-    auth: Auth,
     Path(id): Path<i64>,
-    meta: Meta,
-    body: Bytes,
+    w: Write<SharesBody>,
 ) -> ApiResult<Json<Vec<duban_store::ShareRecord>>> {
-    let b: SharesBody = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &meta, &body)?;
+    let (ctx, b) = (w.ctx, w.body);
     Ok(Json(s.store.set_shares(&ctx, id, &b.shares).await?))
 }
 
@@ -550,13 +550,10 @@ struct NewItemBody {
 
 async fn add_item(
     State(s): State<AppState>,
-    auth: Auth,
     Path(id): Path<i64>,
-    meta: Meta,
-    body: Bytes,
+    w: Write<NewItemBody>,
 ) -> ApiResult<(StatusCode, Json<duban_store::LedgerItem>)> {
-    let b: NewItemBody = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &meta, &body)?;
+    let (ctx, b) = (w.ctx, w.body);
     Ok((StatusCode::CREATED, Json(s.store.add_item(&ctx, id, b.row_version, &b.item).await?)))
 }
 
@@ -569,25 +566,19 @@ struct IndicatorPatchBody {
 
 async fn update_indicator(
     State(s): State<AppState>,
-    auth: Auth,
     Path(id): Path<i64>,
-    meta: Meta,
-    body: Bytes,
+    w: Write<IndicatorPatchBody>,
 ) -> ApiResult<Json<duban_store::IndicatorRecord>> {
-    let b: IndicatorPatchBody = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &meta, &body)?;
+    let (ctx, b) = (w.ctx, w.body);
     Ok(Json(s.store.update_indicator(&ctx, id, b.row_version, &b.patch).await?))
 }
 
 async fn update_unit(
     State(s): State<AppState>,
-    auth: Auth,
     Path(id): Path<i64>,
-    meta: Meta,
-    body: Bytes,
+    w: Write<duban_store::UnitPatch>,
 ) -> ApiResult<Json<duban_store::UnitRecord>> {
-    let p: duban_store::UnitPatch = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &meta, &body)?;
+    let (ctx, p) = (w.ctx, w.body);
     Ok(Json(s.store.update_unit(&ctx, id, &p).await?))
 }
 
@@ -686,13 +677,10 @@ fn default_grace() -> u32 {
 
 async fn create_periods(
     State(s): State<AppState>,
-    auth: Auth,
     Path(id): Path<i64>,
-    meta: Meta,
-    body: Bytes,
+    w: Write<PeriodsBody>,
 ) -> ApiResult<(StatusCode, Json<Vec<duban_store::PeriodRecord>>)> {
-    let b: PeriodsBody = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &meta, &body)?;
+    let (ctx, b) = (w.ctx, w.body);
     let plan = s.store.plan(id).await?;
     let year = b.year.unwrap_or(i32::try_from(plan.year).unwrap_or(0));
     let specs = match b.kind.as_str() {
@@ -768,13 +756,10 @@ struct ExceptionBody {
 
 async fn grant_exception(
     State(s): State<AppState>,
-    auth: Auth,
     Path(id): Path<i64>,
-    meta: Meta,
-    body: Bytes,
+    w: Write<ExceptionBody>,
 ) -> ApiResult<StatusCode> {
-    let b: ExceptionBody = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &meta, &body)?;
+    let (ctx, b) = (w.ctx, w.body);
     s.store.grant_exception(&ctx, id, b.unit_id, &b.until).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -797,14 +782,8 @@ async fn get_report(
     Ok(Json(s.store.get_report(&auth.actor, id).await?))
 }
 
-async fn save_report(
-    State(s): State<AppState>,
-    auth: Auth,
-    meta: Meta,
-    body: Bytes,
-) -> ApiResult<Json<duban_store::ReportRecord>> {
-    let d: ReportDraft = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &meta, &body)?;
+async fn save_report(State(s): State<AppState>, w: Write<ReportDraft>) -> ApiResult<Json<duban_store::ReportRecord>> {
+    let (ctx, d) = (w.ctx, w.body);
     Ok(Json(s.store.save_report(&ctx, &d).await?))
 }
 
@@ -817,37 +796,28 @@ struct VersionBody {
 
 async fn submit_report(
     State(s): State<AppState>,
-    auth: Auth,
     Path(id): Path<i64>,
-    meta: Meta,
-    body: Bytes,
+    w: Write<VersionBody>,
 ) -> ApiResult<Json<duban_store::ReportRecord>> {
-    let b: VersionBody = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &meta, &body)?;
+    let (ctx, b) = (w.ctx, w.body);
     Ok(Json(s.store.submit_report(&ctx, id, b.version).await?))
 }
 
 async fn approve_report(
     State(s): State<AppState>,
-    auth: Auth,
     Path(id): Path<i64>,
-    meta: Meta,
-    body: Bytes,
+    w: Write<VersionBody>,
 ) -> ApiResult<Json<duban_store::ReportRecord>> {
-    let b: VersionBody = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &meta, &body)?;
+    let (ctx, b) = (w.ctx, w.body);
     Ok(Json(s.store.review_report(&ctx, id, b.version, true, &b.reason).await?))
 }
 
 async fn return_report(
     State(s): State<AppState>,
-    auth: Auth,
     Path(id): Path<i64>,
-    meta: Meta,
-    body: Bytes,
+    w: Write<VersionBody>,
 ) -> ApiResult<Json<duban_store::ReportRecord>> {
-    let b: VersionBody = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &meta, &body)?;
+    let (ctx, b) = (w.ctx, w.body);
     Ok(Json(s.store.review_report(&ctx, id, b.version, false, &b.reason).await?))
 }
 
@@ -859,13 +829,10 @@ struct ReasonBody {
 
 async fn reopen_report(
     State(s): State<AppState>,
-    auth: Auth,
     Path(id): Path<i64>,
-    meta: Meta,
-    body: Bytes,
+    w: Write<ReasonBody>,
 ) -> ApiResult<Json<duban_store::ReportRecord>> {
-    let b: ReasonBody = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &meta, &body)?;
+    let (ctx, b) = (w.ctx, w.body);
     Ok(Json(s.store.reopen_report(&ctx, id, &b.reason).await?))
 }
 
@@ -881,12 +848,9 @@ struct RemindBody {
 
 async fn remind(
     State(s): State<AppState>,
-    auth: Auth,
-    meta: Meta,
-    body: Bytes,
+    w: Write<RemindBody>,
 ) -> ApiResult<(StatusCode, Json<duban_store::ReminderRecord>)> {
-    let b: RemindBody = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &meta, &body)?;
+    let (ctx, b) = (w.ctx, w.body);
     Ok((StatusCode::CREATED, Json(s.store.remind(&ctx, b.period_id, b.unit_id, b.item_id, &b.note).await?)))
 }
 
@@ -914,12 +878,9 @@ struct ExtensionBody {
 
 async fn request_extension(
     State(s): State<AppState>,
-    auth: Auth,
-    meta: Meta,
-    body: Bytes,
+    w: Write<ExtensionBody>,
 ) -> ApiResult<(StatusCode, Json<duban_store::ExtensionRecord>)> {
-    let b: ExtensionBody = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &meta, &body)?;
+    let (ctx, b) = (w.ctx, w.body);
     Ok((
         StatusCode::CREATED,
         Json(s.store.request_extension(&ctx, b.item_id, b.unit_id, &b.requested_on, &b.reason).await?),
@@ -935,13 +896,10 @@ struct DecideBody {
 
 async fn decide_extension(
     State(s): State<AppState>,
-    auth: Auth,
     Path(id): Path<i64>,
-    meta: Meta,
-    body: Bytes,
+    w: Write<DecideBody>,
 ) -> ApiResult<Json<duban_store::ExtensionRecord>> {
-    let b: DecideBody = parse(&body)?;
-    let ctx = write_ctx(&s, &auth, &meta, &body)?;
+    let (ctx, b) = (w.ctx, w.body);
     Ok(Json(s.store.decide_extension(&ctx, id, b.approve, &b.note).await?))
 }
 
