@@ -43,6 +43,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/plans/{id}/todo", get(todo))
         .route("/plans/{id}/ledger.xlsx", get(ledger_xlsx))
         .route("/plans/{id}/ledger.csv", get(ledger_csv))
+        .route("/plans/{id}/bulletin.docx", get(bulletin_docx))
         .route("/plans/{id}/versions", get(plan_versions))
         .route("/plans/{id}/diff", get(plan_diff))
         .route("/items/{id}", patch(update_item).delete(delete_item))
@@ -624,6 +625,27 @@ async fn ledger_csv(
 ) -> ApiResult<Response> {
     let bytes = crate::exports::ledger_file(&s.store, id, q.period.as_deref(), false, true, &s.thresholds).await?;
     Ok(download(bytes, "text/csv; charset=utf-8", &format!("ledger-{id}.csv")))
+}
+
+#[derive(Deserialize)]
+struct BulletinQuery {
+    period: String,
+    #[serde(default)]
+    issuer: Option<String>,
+}
+
+async fn bulletin_docx(
+    State(s): State<AppState>,
+    _auth: Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<BulletinQuery>,
+) -> ApiResult<Response> {
+    let bytes = crate::exports::bulletin_file(&s.store, id, &q.period, q.issuer.as_deref(), &s.thresholds).await?;
+    Ok(download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        &format!("bulletin-{id}-{}.docx", q.period.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_")),
+    ))
 }
 
 fn download(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {

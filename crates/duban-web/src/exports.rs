@@ -33,3 +33,30 @@ pub async fn ledger_file(
         duban_office::ledger_xlsx(&ledger, summary.as_ref(), &progress, per_unit)
     }
 }
+
+/// The 调度通报 of a plan for a period as .docx bytes. The issuer defaults to the plan's issuer; the
+/// bulletin is numbered by the period's place among the plan's periods and dated the period's due day, so
+/// the same records always give the same file.
+pub async fn bulletin_file(
+    store: &Store,
+    plan_id: i64,
+    period: &str,
+    issuer: Option<&str>,
+    th: &Thresholds,
+) -> Result<Vec<u8>, Error> {
+    let ledger = store.ledger(plan_id).await?;
+    let summary = store.summary(plan_id, period, th).await?;
+    let periods = store.periods(plan_id).await?;
+    let number = periods.iter().position(|p| p.id == summary.period.id).map_or(1, |i| i + 1);
+    let issuer = issuer.map(str::to_string).or_else(|| ledger.issuer.clone()).unwrap_or_else(|| DEFAULT_ISSUER.into());
+    duban_office::bulletin_docx(&duban_office::BulletinInput {
+        ledger: &ledger,
+        summary: &summary,
+        issuer: &issuer,
+        number,
+        issued_on: summary.period.spec.due_on,
+    })
+}
+
+/// Who signs a bulletin when neither the request nor the plan names an issuer.
+pub const DEFAULT_ISSUER: &str = "工作调度办公室";

@@ -610,3 +610,119 @@ async fn the_committed_openapi_document_is_current() {
     }
     assert!(!page.contains("http://") && !page.contains("https://") && !page.contains("//cdn"));
 }
+
+/// The 调度通报 of June 2022 (demo data): a well-formed Word package whose text names every lagging task
+/// with its lead unit and every unit that did not report on time, and nothing else in those sections.
+#[tokio::test]
+async fn the_bulletin_names_every_lagging_task_and_late_unit() {
+    use std::io::Read;
+    let s = start().await;
+    let leader = token(&s, "leader").await;
+    let get = async |path: &str| {
+        let r = Client::new().get(s.url(path)).bearer_auth(&leader).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        r.bytes().await.unwrap().to_vec()
+    };
+    let bytes = get("/api/v1/plans/1/bulletin.docx?period=2022-06").await;
+    assert_eq!(bytes, get("/api/v1/plans/1/bulletin.docx?period=2022-06").await, "same data, same bytes");
+
+    // Every XML part parses; every relationship points at a part in the package; the pictures are PNGs.
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    let names: Vec<String> = zip.file_names().map(|n| n.unwrap().to_string()).collect();
+    for name in &names {
+        let mut data = Vec::new();
+        zip.by_name(name).unwrap().read_to_end(&mut data).unwrap();
+        if name.ends_with(".xml") || name.ends_with(".rels") {
+            let text = String::from_utf8(data).unwrap();
+            let mut r = quick_xml::Reader::from_str(&text);
+            loop {
+                match r.read_event() {
+                    Ok(quick_xml::events::Event::Eof) => break,
+                    Ok(_) => {}
+                    Err(e) => panic!("{name} is not well-formed: {e}"),
+                }
+            }
+            if name == "word/_rels/document.xml.rels" {
+                for target in text.split("Target=\"").skip(1).map(|t| &t[..t.find('"').unwrap()]) {
+                    assert!(names.contains(&format!("word/{target}")), "{target} is in the package");
+                }
+            }
+            if name == "word/styles.xml" {
+                for font in ["方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"] {
+                    assert!(text.contains(font), "the styles name {font}");
+                }
+            }
+        } else if name.ends_with(".png") {
+            assert_eq!(&data[..8], b"\x89PNG\r\n\x1a\n", "{name}");
+        }
+    }
+    assert_eq!(names.iter().filter(|n| n.starts_with("word/media/")).count(), 2, "two charts: {names:?}");
+    let mut document = String::new();
+    zip.by_name("word/document.xml").unwrap().read_to_string(&mut document).unwrap();
+    assert!(document.contains("w:w=\"11906\" w:h=\"16838\""), "A4");
+    assert!(document.contains("w:top=\"2098\"") && document.contains("w:left=\"1588\""), "GB/T 9704 margins");
+
+    // The text, as a .docx reader sees it, against the summary of the same period.
+    let text = duban_plan::docx::docx_text(&bytes).unwrap();
+    let (_, summary) = call(&s, Some(&leader), Method::GET, "/api/v1/plans/1/summary?period=2022-06", None).await;
+    let (_, ledger) = call(&s, Some(&leader), Method::GET, "/api/v1/plans/1", None).await;
+    assert!(text.contains("关于2022年6月《2022年推动新型城镇化高质量发展工作要点》推进情况的通报"), "{text}");
+    let section = |from: &str, to: &str| {
+        let start = text.find(from).unwrap_or_else(|| panic!("{from} in {text}"));
+        let end = start + text[start..].find(to).unwrap_or_else(|| panic!("{to} after {from}"));
+        text[start..end].to_string()
+    };
+    let total = summary["tasks_total"].as_i64().unwrap();
+    assert!(text.contains(&format!("共确定重点任务{total}项")));
+    let lagging_section = section("四、滞后事项", "五、未按时报送情况");
+    let lagging = summary["lagging"].as_array().unwrap();
+    assert!(!lagging.is_empty(), "the demo has lagging tasks in June");
+    // Each with its responsible units as the ledger lists them.
+    let mut items: Vec<&Value> = ledger["items"].as_array().unwrap().iter().collect();
+    let mut by_id = std::collections::HashMap::new();
+    while let Some(i) = items.pop() {
+        by_id.insert(i["id"].as_i64().unwrap(), i);
+        items.extend(i["children"].as_array().unwrap());
+    }
+    for t in lagging {
+        let title = t["title"].as_str().unwrap();
+        let line = lagging_section.lines().find(|l| l.contains(title)).unwrap_or_else(|| panic!("{title} is listed"));
+        let units = by_id[&t["item_id"].as_i64().unwrap()]["units"].as_array().unwrap();
+        assert!(!units.is_empty());
+        for u in units {
+            assert!(line.contains(u["name"].as_str().unwrap()), "{title}: {u} named in {line}");
+        }
+    }
+    let table_rows = lagging_section.lines().filter(|l| l.split('\t').next().is_some_and(|c| c.parse::<u32>().is_ok()));
+    assert_eq!(table_rows.count(), lagging.len(), "only the lagging tasks are listed");
+    let late_section = section("五、未按时报送情况", "六、主要指标完成情况");
+    let units = summary["units"].as_array().unwrap();
+    let late: Vec<&str> = units
+        .iter()
+        .filter(|u| u["on_time"].as_i64() < u["owed"].as_i64())
+        .map(|u| u["name"].as_str().unwrap())
+        .collect();
+    assert!(!late.is_empty(), "the demo has late units in June");
+    for name in &late {
+        assert!(late_section.lines().any(|l| l.split('\t').nth(1) == Some(name)), "{name} is listed as late");
+    }
+    for u in units.iter().filter(|u| u["owed"].as_i64() > Some(0) && u["on_time"] == u["owed"]) {
+        let name = u["name"].as_str().unwrap();
+        assert!(!late_section.lines().any(|l| l.split('\t').nth(1) == Some(name)), "{name} was on time");
+    }
+    assert!(late_section.contains(&format!("本期共有{}个单位未按时报送", late.len())));
+    // Every indicator has a row with its target written as the plan writes it.
+    let indicators = section("六、主要指标完成情况", "七、各单位报送情况排名");
+    assert!(indicators.contains("≥8.8万套（间）") || indicators.contains("8.8万"), "{indicators}");
+    assert_eq!(
+        indicators.lines().filter(|l| l.split('\t').next().is_some_and(|c| c.parse::<u32>().is_ok())).count(),
+        summary["indicators"].as_array().unwrap().len()
+    );
+    // A period that does not exist, and a missing period, are refused.
+    let (st, e) = call(&s, Some(&leader), Method::GET, "/api/v1/plans/1/bulletin.docx?period=2031-01", None).await;
+    assert_eq!((st, e["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
+    let (st, _) = call(&s, Some(&leader), Method::GET, "/api/v1/plans/1/bulletin.docx", None).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    std::fs::create_dir_all("../../target/artifacts").unwrap();
+    std::fs::write("../../target/artifacts/bulletin-2022-06.docx", &bytes).unwrap();
+}

@@ -85,7 +85,7 @@ enum Command {
         #[arg(long, default_value_t = 11)]
         filled_periods: usize,
     },
-    /// Write office files: the ledger as .xlsx or .csv (by the output's extension).
+    /// Write office files: the ledger as .xlsx or .csv (by the output's extension), the bulletin as .docx.
     Export {
         #[command(subcommand)]
         what: ExportWhat,
@@ -136,6 +136,19 @@ enum ExportWhat {
         #[arg(short = 'o', long)]
         output: PathBuf,
     },
+    /// The period's 调度通报 as a Word document in official layout.
+    Bulletin {
+        #[arg(long)]
+        plan: i64,
+        /// e.g. 2022-06
+        #[arg(long)]
+        period: String,
+        /// The issuing office (default: the plan's issuer).
+        #[arg(long)]
+        issuer: Option<String>,
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -179,6 +192,9 @@ fn main() -> ExitCode {
         Command::Audit { action: AuditAction::Verify, database } => server_cmd::audit_verify(&database),
         Command::Export { what: ExportWhat::Ledger { plan, period, per_unit, output }, database } => {
             server_cmd::export_ledger(&database, plan, period.as_deref(), per_unit, &output)
+        }
+        Command::Export { what: ExportWhat::Bulletin { plan, period, issuer, output }, database } => {
+            server_cmd::export_bulletin(&database, plan, &period, issuer.as_deref(), &output)
         }
         Command::Synth { database, plans, units_per_plan, tasks_per_plan, units_per_task, filled_periods } => {
             let spec = duban_store::synthetic::SyntheticSpec {

@@ -233,7 +233,7 @@ pub fn synth(database: &str, spec: duban_store::synthetic::SyntheticSpec) -> Res
     })
 }
 
-/// `duban export ledger`: the ledger as .xlsx or .csv, written through a temporary file and a rename.
+/// `duban export ledger`: the ledger as .xlsx or .csv.
 pub fn export_ledger(
     database: &str,
     plan: i64,
@@ -241,23 +241,53 @@ pub fn export_ledger(
     per_unit: bool,
     output: &Path,
 ) -> Result<(), CliError> {
-    let ext = output.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-    let csv = match ext.as_str() {
+    let csv = match output_extension(output).as_str() {
         "xlsx" => false,
         "csv" => true,
         _ => return Err(CliError::input(output, "the output must end in .xlsx or .csv")),
     };
-    let bytes = runtime()?.block_on(async {
+    let bytes = with_store(database, async |store| {
+        duban_web::exports::ledger_file(store, plan, period, per_unit, csv, &duban_core::Thresholds::default()).await
+    })?;
+    write_output(output, &bytes)
+}
+
+/// `duban export bulletin`: the period's 调度通报 as .docx.
+pub fn export_bulletin(
+    database: &str,
+    plan: i64,
+    period: &str,
+    issuer: Option<&str>,
+    output: &Path,
+) -> Result<(), CliError> {
+    if output_extension(output) != "docx" {
+        return Err(CliError::input(output, "the output must end in .docx"));
+    }
+    let bytes = with_store(database, async |store| {
+        duban_web::exports::bulletin_file(store, plan, period, issuer, &duban_core::Thresholds::default()).await
+    })?;
+    write_output(output, &bytes)
+}
+
+fn output_extension(output: &Path) -> String {
+    output.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default()
+}
+
+/// Opens the store, runs `f`, closes the store.
+fn with_store<T>(database: &str, f: impl AsyncFnOnce(&Store) -> Result<T, duban_core::Error>) -> Result<T, CliError> {
+    runtime()?.block_on(async {
         let store = open(database).await?;
-        let out =
-            duban_web::exports::ledger_file(&store, plan, period, per_unit, csv, &duban_core::Thresholds::default())
-                .await
-                .map_err(store_error);
+        let out = f(&store).await.map_err(store_error);
         store.close().await;
         out
-    })?;
+    })
+}
+
+/// Writes through a temporary file and a rename, so a failed write leaves no half-written file.
+fn write_output(output: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    let ext = output_extension(output);
     let tmp = output.with_extension(format!("{ext}.partial"));
-    std::fs::write(&tmp, &bytes).map_err(|e| CliError::io(&tmp, &e))?;
+    std::fs::write(&tmp, bytes).map_err(|e| CliError::io(&tmp, &e))?;
     std::fs::rename(&tmp, output).map_err(|e| CliError::io(output, &e))?;
     println!("wrote {} ({} bytes)", output.display(), bytes.len());
     Ok(())

@@ -239,3 +239,89 @@ fn http_post(addr: &str, path: &str, body: &str) -> String {
     s.read_to_string(&mut out).unwrap();
     out
 }
+
+#[test]
+fn export_bulletin_writes_a_word_document() {
+    use chrono::Datelike;
+    let dir = tmp("bulletin");
+    let db = dir.join("synth.db");
+    let db = db.to_str().unwrap();
+    let out = duban_env(
+        &[
+            "synth",
+            "--database",
+            db,
+            "--plans",
+            "1",
+            "--units-per-plan",
+            "6",
+            "--tasks-per-plan",
+            "8",
+            "--units-per-task",
+            "2",
+            "--filled-periods",
+            "2",
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let year = chrono::Utc::now().year();
+    let period = format!("{year}-01");
+    let docx = dir.join("通报.docx");
+    let out = duban_env(
+        &[
+            "export",
+            "bulletin",
+            "--plan",
+            "1",
+            "--period",
+            &period,
+            "--issuer",
+            "合成办公室",
+            "-o",
+            docx.to_str().unwrap(),
+        ],
+        &[("DUBAN_DATABASE_URL", db)],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = duban_plan::docx::docx_text(&std::fs::read(&docx).unwrap()).unwrap();
+    assert!(text.contains("工作调度通报"), "{text}");
+    assert!(text.contains(&format!("关于{year}年1月《")), "{text}");
+    assert!(text.contains("合成办公室"));
+    assert!(text.contains("共确定重点任务8项"), "{text}");
+    // A period the plan does not have, and a wrong extension: exit 2, nothing written.
+    let missing = dir.join("missing.docx");
+    let out = duban_env(
+        &[
+            "export",
+            "bulletin",
+            "--plan",
+            "1",
+            "--period",
+            "1999-01",
+            "-o",
+            missing.to_str().unwrap(),
+            "--database",
+            db,
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!missing.exists());
+    let out = duban_env(
+        &[
+            "export",
+            "bulletin",
+            "--plan",
+            "1",
+            "--period",
+            &period,
+            "-o",
+            dir.join("b.pdf").to_str().unwrap(),
+            "--database",
+            db,
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
