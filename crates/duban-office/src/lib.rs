@@ -3,12 +3,16 @@
 //!
 //! - [`ledger`]: the task ledger (任务分解台账) as an Excel workbook in the customary layout, and as CSV;
 //! - [`bulletin`]: the periodic 调度通报 as a Word document in the layout of Chinese official documents,
-//!   with charts ([`chart`]) drawn as PNG and a small .docx writer ([`docx`]).
+//!   with charts ([`chart`]) drawn as PNG and a small .docx writer ([`docx`]);
+//! - [`ledger_import`]: a ledger kept in Excel, read into a plan for review ([`workbook`] reads uploads
+//!   and refuses bad files with a clear message).
 
 pub mod bulletin;
 pub mod chart;
 pub mod docx;
 pub mod ledger;
+pub mod ledger_import;
+pub mod workbook;
 
 pub use bulletin::{BulletinInput, bulletin_docx};
 pub use duban_core::Error;

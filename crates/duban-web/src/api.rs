@@ -305,16 +305,9 @@ async fn import_plan(
 ) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
     auth.actor.require_admin()?;
     let ctx = write_ctx(&s, &auth, &meta, &body)?;
-    let decoded = duban_plan::decode::decode(&body).map_err(|e| {
-        ApiError(Error::bad_input(
-            "plan.unreadable",
-            format!("无法读取文件：{e}"),
-            format!("Cannot read the document: {e}"),
-        ))
-    })?;
-    let plan = duban_plan::parse_text(&decoded.text);
     let name = q.name.unwrap_or_else(|| "upload".into());
-    let rec = s.store.import_plan(&ctx, &name, &decoded.text, &plan).await?;
+    let (plan, source) = crate::imports::read_plan(&body, &name)?;
+    let rec = s.store.import_plan(&ctx, &name, &source, &plan).await?;
     let unresolved = s.store.unresolved_names(rec.id).await?;
     Ok((
         StatusCode::CREATED,

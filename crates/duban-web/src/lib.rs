@@ -9,6 +9,7 @@ pub mod auth;
 pub mod demo;
 pub mod error;
 pub mod exports;
+pub mod imports;
 pub mod openapi;
 
 use std::sync::Arc;

@@ -726,3 +726,97 @@ async fn the_bulletin_names_every_lagging_task_and_late_unit() {
     std::fs::create_dir_all("../../target/artifacts").unwrap();
     std::fs::write("../../target/artifacts/bulletin-2022-06.docx", &bytes).unwrap();
 }
+
+/// Export → import → export gives the same ledger; bad workbooks are refused with a clear message and
+/// change nothing.
+#[tokio::test]
+async fn an_excel_ledger_round_trips_and_bad_workbooks_are_refused() {
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    let s = start().await;
+    let admin = token(&s, "office").await;
+    let download = async |id: i64| {
+        let r = Client::new()
+            .get(s.url(&format!("/api/v1/plans/{id}/ledger.xlsx")))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        r.bytes().await.unwrap().to_vec()
+    };
+    let upload = async |name: &str, bytes: Vec<u8>| {
+        let r = Client::new()
+            .post(s.url(&format!("/api/v1/plans?name={name}")))
+            .bearer_auth(&admin)
+            .body(bytes)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        (status, r.json::<Value>().await.unwrap())
+    };
+    let cells = |bytes: &[u8]| -> Vec<Vec<String>> {
+        let mut x: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let range = x.worksheet_range("全部任务").unwrap();
+        range
+            .rows()
+            .map(|r| {
+                r.iter()
+                    .map(|c| match c {
+                        Data::String(s) => s.clone(),
+                        Data::Empty => String::new(),
+                        other => format!("{other:?}"),
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    let first = download(1).await;
+    let (st, body) = upload("台账.xlsx", first.clone()).await;
+    assert_eq!(st, StatusCode::CREATED, "{body}");
+    let id = body["plan"]["id"].as_i64().unwrap();
+    assert_eq!(body["plan"]["state"], "draft", "an imported ledger is a draft for review");
+    assert_eq!(body["unresolved"].as_array().unwrap().len(), 0, "every unit resolves: {}", body["unresolved"]);
+    let (_, ledger) = call(&s, Some(&admin), Method::GET, &format!("/api/v1/plans/{id}"), None).await;
+    assert_eq!(ledger["plan"]["title"], "2022年推动新型城镇化高质量发展工作要点");
+    assert_eq!(ledger["plan"]["year"], 2022);
+    let second = download(id).await;
+    let (a, b) = (cells(&first), cells(&second));
+    assert_eq!(a.len(), 2 + 6 + 24);
+    assert_eq!(a, b, "export → import → export gives the same ledger");
+    // The indicators came back as indicators, not just as text.
+    let (_, original) = call(&s, Some(&admin), Method::GET, "/api/v1/plans/1", None).await;
+    let count = |l: &Value| l.to_string().matches("\"metric\"").count();
+    assert_eq!(count(&ledger), count(&original));
+    assert!(count(&ledger) > 0);
+
+    let (_, before) = call(&s, Some(&admin), Method::GET, "/api/v1/plans", None).await;
+    // A damaged workbook, a password-protected one, a Word document and a PDF named .xlsx, an empty file.
+    let mut encrypted = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    encrypted.extend(std::iter::repeat_n(0u8, 512));
+    encrypted.extend("EncryptionInfo".encode_utf16().flat_map(|u| u.to_le_bytes()));
+    let truncated = first[..first.len() / 2].to_vec();
+    let word = {
+        let r = Client::new()
+            .get(s.url("/api/v1/plans/1/bulletin.docx?period=2022-06"))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap();
+        r.bytes().await.unwrap().to_vec()
+    };
+    for (name, bytes, code) in [
+        ("坏.xlsx", truncated, "file.corrupt"),
+        ("加密.xlsx", encrypted, "file.encrypted"),
+        ("通报.xlsx", word, "file.wrong_type"),
+        ("scan.xlsx", b"%PDF-1.4 not a workbook".to_vec(), "file.wrong_type"),
+        ("empty.xlsx", Vec::new(), "file.empty"),
+    ] {
+        let (st, e) = upload(name, bytes).await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{name}: {e}");
+        assert_eq!(e["error"]["code"], code, "{name}: {e}");
+        assert!(!e["error"]["message"].as_str().unwrap().is_empty());
+    }
+    let (_, after) = call(&s, Some(&admin), Method::GET, "/api/v1/plans", None).await;
+    assert_eq!(before, after, "nothing was imported");
+}

@@ -97,13 +97,13 @@ fn random_password() -> String {
 
 pub fn import(file: &Path, database: &str) -> Result<(), CliError> {
     let bytes = std::fs::read(file).map_err(|e| CliError::io(file, &e))?;
-    let decoded = duban_plan::decode::decode(&bytes).map_err(|e| CliError::input(file, e))?;
-    let plan = duban_plan::parse_text(&decoded.text);
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let (plan, source) = duban_web::imports::read_plan(&bytes, &name)
+        .map_err(|e| CliError::input(file, e.message(duban_core::Lang::Zh)))?;
     runtime()?.block_on(async {
         let store = open(database).await?;
         let rec = store
-            .import_plan(&system(), &name, &decoded.text, &plan)
+            .import_plan(&system(), &name, &source, &plan)
             .await
             .map_err(|e| CliError::input(file, e.message(duban_core::Lang::Zh)))?;
         let unresolved = store.unresolved_names(rec.id).await.map_err(store_error)?;
