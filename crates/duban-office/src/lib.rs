@@ -5,13 +5,15 @@
 //! - [`bulletin`]: the periodic 调度通报 as a Word document in the layout of Chinese official documents,
 //!   with charts ([`chart`]) drawn as PNG and a small .docx writer ([`docx`]);
 //! - [`ledger_import`]: a ledger kept in Excel, read into a plan for review ([`workbook`] reads uploads
-//!   and refuses bad files with a clear message).
+//!   and refuses bad files with a clear message);
+//! - [`report_sheet`]: offline reporting, the sheet a unit downloads pre-filled and uploads back.
 
 pub mod bulletin;
 pub mod chart;
 pub mod docx;
 pub mod ledger;
 pub mod ledger_import;
+pub mod report_sheet;
 pub mod workbook;
 
 pub use bulletin::{BulletinInput, bulletin_docx};

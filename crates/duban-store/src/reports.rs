@@ -132,112 +132,34 @@ impl Store {
     /// Creates or edits a unit's draft report.
     pub async fn save_report(&self, ctx: &Ctx, draft: &ReportDraft) -> Result<ReportRecord, Error> {
         check_draft_fields(draft)?;
-        let milestones = serde_json::to_string(&draft.milestones).map_err(Error::internal)?;
-        let draft = draft.clone();
+        self.write(ctx, async |tx| tx.save_draft(draft).await).await
+    }
+
+    /// Saves several drafts in one transaction (and, with `submit`, sends each to the office): all are
+    /// written or, on the first refusal, none. For a sheet uploaded from offline reporting.
+    pub async fn save_reports(
+        &self,
+        ctx: &Ctx,
+        drafts: &[ReportDraft],
+        submit: bool,
+    ) -> Result<Vec<ReportRecord>, Error> {
+        for d in drafts {
+            check_draft_fields(d)?;
+        }
         self.write(ctx, async |tx| {
-            let period = tx.period(draft.period_id).await?;
-            tx.check_reportable(&period, draft.item_id, draft.unit_id).await?;
-            let existing = tx.report_at(draft.period_id, draft.item_id, draft.unit_id).await?;
-            let state = next_state(existing.as_ref().map(|r| r.state), ReportAction::Save, &tx.actor, draft.unit_id)?;
-            tx.check_open(&period, draft.unit_id).await?;
-            tx.check_values(draft.item_id, &draft.values).await?;
-            let id = match &existing {
-                Some(r) => {
-                    if draft.version != Some(r.version) {
-                        return Err(Error::stale("报告", "report"));
-                    }
-                    sqlx::query(
-                        "UPDATE reports SET progress = $1, problems = $2, next_steps = $3, percent = $4, finished = $5, \
-                         version = version + 1, updated_at = $6, updated_by = $7, milestones = $9 WHERE id = $8",
-                    )
-                        // sqlx's Any driver prepares a NULL f64 with a non-float type; do not cache the statement.
-                        .persistent(false)
-                    .bind(&draft.progress)
-                    .bind(&draft.problems)
-                    .bind(&draft.next_steps)
-                    .bind(draft.percent)
-                    .bind(i64::from(draft.finished))
-                    .bind(tx.now)
-                    .bind(tx.actor.user_id)
-                    .bind(r.id)
-                    .bind(&milestones)
-                    .execute(tx.conn())
-                    .await
-                    .db()?;
-                    sqlx::query("DELETE FROM report_values WHERE report_id = $1").bind(r.id).execute(tx.conn()).await.db()?;
-                    r.id
-                }
-                None => {
-                    let row = sqlx::query(
-                        "INSERT INTO reports (period_id, item_id, unit_id, state, progress, problems, next_steps, percent, \
-                         finished, return_reason, version, created_at, updated_at, updated_by, milestones) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', 1, $10, $10, $11, $12) RETURNING id",
-                    )
-                        // sqlx's Any driver prepares a NULL f64 with a non-float type; do not cache the statement.
-                        .persistent(false)
-                    .bind(draft.period_id)
-                    .bind(draft.item_id)
-                    .bind(draft.unit_id)
-                    .bind(state.as_str())
-                    .bind(&draft.progress)
-                    .bind(&draft.problems)
-                    .bind(&draft.next_steps)
-                    .bind(draft.percent)
-                    .bind(i64::from(draft.finished))
-                    .bind(tx.now)
-                    .bind(tx.actor.user_id)
-                    .bind(&milestones)
-                    .fetch_one(tx.conn())
-                    .await
-                    .db()?;
-                    get(&row, "id")?
-                }
-            };
-            for v in &draft.values {
-                sqlx::query("INSERT INTO report_values (report_id, indicator_id, value) VALUES ($1, $2, $3)")
-                    .bind(id)
-                    .bind(v.indicator_id)
-                    .bind(v.value)
-                    .execute(tx.conn())
-                    .await
-                    .db()?;
+            let mut out = Vec::with_capacity(drafts.len());
+            for d in drafts {
+                let saved = tx.save_draft(d).await?;
+                out.push(if submit { tx.submit(saved.id, saved.version).await? } else { saved });
             }
-            let after = tx.report(id).await?;
-            tx.touch_reports(after.period_id).await?;
-            tx.audit("report.save", "report", id, &existing, &after).await?;
-            Ok(after)
+            Ok(out)
         })
         .await
     }
 
     /// Sends the report to the office.
     pub async fn submit_report(&self, ctx: &Ctx, id: i64, version: i64) -> Result<ReportRecord, Error> {
-        self.write(ctx, async |tx| {
-            let before = tx.report(id).await?;
-            let state = next_state(Some(before.state), ReportAction::Submit, &tx.actor, before.unit_id)?;
-            let period = tx.period(before.period_id).await?;
-            tx.check_open(&period, before.unit_id).await?;
-            check_version(&before, version)?;
-            if before.progress.trim().is_empty() {
-                return Err(Error::bad_input("report.progress_empty", "请填写工作进展后再报送", "Write the progress before submitting"));
-            }
-            sqlx::query(
-                "UPDATE reports SET state = $1, submitted_at = $2, first_submitted_at = COALESCE(first_submitted_at, $2), \
-                 version = version + 1, updated_at = $2, updated_by = $3 WHERE id = $4",
-            )
-            .bind(state.as_str())
-            .bind(tx.now)
-            .bind(tx.actor.user_id)
-            .bind(id)
-            .execute(tx.conn())
-            .await
-            .db()?;
-            let after = tx.report(id).await?;
-            tx.touch_reports(after.period_id).await?;
-            tx.audit("report.submit", "report", id, &before, &after).await?;
-            Ok(after)
-        })
-        .await
+        self.write(ctx, async |tx| tx.submit(id, version).await).await
     }
 
     /// The office approves a submitted report, or returns it with a reason.
@@ -631,6 +553,117 @@ impl Store {
 }
 
 impl Tx {
+    /// Writes a unit's draft for a period: a new report, or an edit of its draft at the version it was read.
+    pub(crate) async fn save_draft(&mut self, draft: &ReportDraft) -> Result<ReportRecord, Error> {
+        let milestones = serde_json::to_string(&draft.milestones).map_err(Error::internal)?;
+        let period = self.period(draft.period_id).await?;
+        self.check_reportable(&period, draft.item_id, draft.unit_id).await?;
+        let existing = self.report_at(draft.period_id, draft.item_id, draft.unit_id).await?;
+        let state = next_state(existing.as_ref().map(|r| r.state), ReportAction::Save, &self.actor, draft.unit_id)?;
+        self.check_open(&period, draft.unit_id).await?;
+        self.check_values(draft.item_id, &draft.values).await?;
+        let id = match &existing {
+            Some(r) => {
+                if draft.version != Some(r.version) {
+                    return Err(Error::stale("报告", "report"));
+                }
+                sqlx::query(
+                    "UPDATE reports SET progress = $1, problems = $2, next_steps = $3, percent = $4, finished = $5, \
+                     version = version + 1, updated_at = $6, updated_by = $7, milestones = $9 WHERE id = $8",
+                )
+                // sqlx's Any driver prepares a NULL f64 with a non-float type; do not cache the statement.
+                .persistent(false)
+                .bind(&draft.progress)
+                .bind(&draft.problems)
+                .bind(&draft.next_steps)
+                .bind(draft.percent)
+                .bind(i64::from(draft.finished))
+                .bind(self.now)
+                .bind(self.actor.user_id)
+                .bind(r.id)
+                .bind(&milestones)
+                .execute(self.conn())
+                .await
+                .db()?;
+                sqlx::query("DELETE FROM report_values WHERE report_id = $1")
+                    .bind(r.id)
+                    .execute(self.conn())
+                    .await
+                    .db()?;
+                r.id
+            }
+            None => {
+                let row = sqlx::query(
+                    "INSERT INTO reports (period_id, item_id, unit_id, state, progress, problems, next_steps, percent, \
+                     finished, return_reason, version, created_at, updated_at, updated_by, milestones) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', 1, $10, $10, $11, $12) RETURNING id",
+                )
+                // sqlx's Any driver prepares a NULL f64 with a non-float type; do not cache the statement.
+                .persistent(false)
+                .bind(draft.period_id)
+                .bind(draft.item_id)
+                .bind(draft.unit_id)
+                .bind(state.as_str())
+                .bind(&draft.progress)
+                .bind(&draft.problems)
+                .bind(&draft.next_steps)
+                .bind(draft.percent)
+                .bind(i64::from(draft.finished))
+                .bind(self.now)
+                .bind(self.actor.user_id)
+                .bind(&milestones)
+                .fetch_one(self.conn())
+                .await
+                .db()?;
+                get(&row, "id")?
+            }
+        };
+        for v in &draft.values {
+            sqlx::query("INSERT INTO report_values (report_id, indicator_id, value) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(v.indicator_id)
+                .bind(v.value)
+                .execute(self.conn())
+                .await
+                .db()?;
+        }
+        let after = self.report(id).await?;
+        self.touch_reports(after.period_id).await?;
+        self.audit("report.save", "report", id, &existing, &after).await?;
+        Ok(after)
+    }
+
+    /// Sends a report to the office.
+    pub(crate) async fn submit(&mut self, id: i64, version: i64) -> Result<ReportRecord, Error> {
+        let before = self.report(id).await?;
+        let state = next_state(Some(before.state), ReportAction::Submit, &self.actor, before.unit_id)?;
+        let period = self.period(before.period_id).await?;
+        self.check_open(&period, before.unit_id).await?;
+        check_version(&before, version)?;
+        if before.progress.trim().is_empty() {
+            return Err(Error::bad_input(
+                "report.progress_empty",
+                "请填写工作进展后再报送",
+                "Write the progress before submitting",
+            ));
+        }
+        sqlx::query(
+            "UPDATE reports SET state = $1, submitted_at = $2, first_submitted_at = COALESCE(first_submitted_at, $2), \
+             version = version + 1, updated_at = $2, updated_by = $3 WHERE id = $4",
+        )
+        .bind(state.as_str())
+        .bind(self.now)
+        .bind(self.actor.user_id)
+        .bind(id)
+        .execute(self.conn())
+        .await
+        .db()?;
+        let after = self.report(id).await?;
+        self.touch_reports(after.period_id).await?;
+        self.audit("report.submit", "report", id, &before, &after).await?;
+        Ok(after)
+    }
+
     /// A report of the period's plan changed: kept summaries of the plan are stale.
     async fn touch_reports(&mut self, period_id: i64) -> Result<(), Error> {
         sqlx::query("UPDATE plans SET reports_version = reports_version + 1 WHERE id = (SELECT plan_id FROM periods WHERE id = $1)")

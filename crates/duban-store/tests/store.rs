@@ -365,6 +365,17 @@ async fn idempotent_and_concurrent_writes() {
         let ok = results.iter().filter(|r| r.is_ok()).count();
         let stale = results.iter().filter(|r| r.as_ref().is_err_and(|e| e.code == "stale_version")).count();
         assert_eq!((ok, stale), (1, 7), "{name}: {results:?}");
+
+        // A batch (an uploaded offline sheet) is written whole or not at all.
+        let april = ReportDraft { period_id: periods[3].id, progress: "四月进展".into(), ..draft.clone() };
+        let stale_edit = ReportDraft { version: Some(99), ..draft.clone() };
+        let err = store.save_reports(&plain, &[april.clone(), stale_edit], true).await.unwrap_err();
+        assert_eq!(err.code, "stale_version", "{name}");
+        let in_april = ReportFilter { period_id: Some(periods[3].id), ..Default::default() };
+        assert!(store.list_reports(&plain.actor, &in_april).await.unwrap().is_empty(), "{name}: nothing written");
+        let sent = store.save_reports(&plain, &[april], true).await.unwrap();
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].state, ReportState::Submitted, "{name}: saved and sent");
         assert!(store.verify_audit().await.unwrap().ok());
     }
 }

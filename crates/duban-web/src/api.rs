@@ -44,6 +44,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/plans/{id}/ledger.xlsx", get(ledger_xlsx))
         .route("/plans/{id}/ledger.csv", get(ledger_csv))
         .route("/plans/{id}/bulletin.docx", get(bulletin_docx))
+        .route("/plans/{id}/report-sheet.xlsx", get(report_sheet))
+        .route("/plans/{id}/report-sheet", post(upload_report_sheet))
         .route("/plans/{id}/versions", get(plan_versions))
         .route("/plans/{id}/diff", get(plan_diff))
         .route("/items/{id}", patch(update_item).delete(delete_item))
@@ -639,6 +641,48 @@ async fn bulletin_docx(
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         &format!("bulletin-{id}-{}.docx", q.period.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_")),
     ))
+}
+
+async fn report_sheet(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<PeriodQuery>,
+) -> ApiResult<Response> {
+    let unit = q
+        .unit
+        .or(auth.actor.unit_id)
+        .ok_or_else(|| ApiError(Error::bad_input("todo.unit", "请指定单位（unit=）", "Name the unit (unit=)")))?;
+    let bytes = crate::offline::report_sheet_file(&s.store, &read_ctx(&s, &auth), id, &q.period, unit).await?;
+    Ok(download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &format!(
+            "report-{id}-{}-unit{unit}.xlsx",
+            q.period.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_")
+        ),
+    ))
+}
+
+#[derive(Deserialize)]
+struct SheetUploadQuery {
+    #[serde(default)]
+    submit: bool,
+}
+
+async fn upload_report_sheet(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<SheetUploadQuery>,
+    meta: Meta,
+    body: Bytes,
+) -> ApiResult<Json<crate::offline::SheetOutcome>> {
+    if !matches!(auth.actor.role, duban_core::Role::Leader | duban_core::Role::Reporter) {
+        return Err(ApiError(Error::forbidden()));
+    }
+    let ctx = write_ctx(&s, &auth, &meta, &body)?;
+    Ok(Json(crate::offline::apply_report_sheet(&s.store, &ctx, id, &body, q.submit).await?))
 }
 
 fn download(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {

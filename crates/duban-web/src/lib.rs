@@ -10,6 +10,7 @@ pub mod demo;
 pub mod error;
 pub mod exports;
 pub mod imports;
+pub mod offline;
 pub mod openapi;
 
 use std::sync::Arc;

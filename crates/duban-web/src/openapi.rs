@@ -100,6 +100,18 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ),
     ep(
         "GET",
+        "/api/v1/plans/{id}/report-sheet.xlsx",
+        "A unit's offline report sheet for ?period= (&unit=; a unit's people: their own), pre-filled from this or the last period",
+        SignedIn,
+    ),
+    ep(
+        "POST",
+        "/api/v1/plans/{id}/report-sheet",
+        "Upload a filled report sheet (body: the .xlsx; &submit=true also sends): every bad cell is listed by row and column and nothing is saved until all are right",
+        Unit,
+    ),
+    ep(
+        "GET",
         "/api/v1/plans/{id}/todo",
         "What a unit owes for ?period= (&unit=; a unit's people: their own)",
         SignedIn,

@@ -820,3 +820,166 @@ async fn an_excel_ledger_round_trips_and_bad_workbooks_are_refused() {
     let (_, after) = call(&s, Some(&admin), Method::GET, "/api/v1/plans", None).await;
     assert_eq!(before, after, "nothing was imported");
 }
+
+/// Reads every sheet of a workbook as text cells and writes it again with `edits` (sheet 0 row, column,
+/// text), as a person filling the sheet in Excel and saving it would.
+fn refill(bytes: &[u8], edits: &[(u32, u16, &str)]) -> Vec<u8> {
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    let mut x: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for (i, name) in x.sheet_names().iter().enumerate() {
+        let range = x.worksheet_range(name).unwrap();
+        let ws = wb.add_worksheet();
+        ws.set_name(name).unwrap();
+        for (r, row) in range.rows().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                match v {
+                    Data::String(s) => ws.write_string(r as u32, c as u16, s).map(|_| ()).unwrap(),
+                    Data::Float(f) => ws.write_number(r as u32, c as u16, *f).map(|_| ()).unwrap(),
+                    Data::Int(n) => ws.write_number(r as u32, c as u16, *n as f64).map(|_| ()).unwrap(),
+                    _ => {}
+                }
+            }
+        }
+        if i == 0 {
+            for (r, c, text) in edits {
+                match text.parse::<f64>() {
+                    Ok(n) => ws.write_number(*r, *c, n).map(|_| ()).unwrap(),
+                    Err(_) => ws.write_string(*r, *c, *text).map(|_| ()).unwrap(),
+                }
+            }
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+/// A unit downloads its pre-filled July sheet, fills it offline, uploads it: bad cells are listed by row
+/// and column with nothing saved; a good sheet saves and sends every report at once; a stale sheet, another
+/// unit's upload and a wrong file are refused.
+#[tokio::test]
+async fn offline_reporting_by_excel() {
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    let s = start().await;
+    s.set_time(Utc.with_ymd_and_hms(2022, 7, 20, 2, 0, 0).unwrap());
+    let admin = token(&s, "office").await;
+    let (_, ledger) = call(&s, Some(&admin), Method::GET, "/api/v1/plans/1", None).await;
+    let mut stack: Vec<Value> = ledger["items"].as_array().unwrap().clone();
+    let mut housing = Value::Null;
+    while let Some(i) = stack.pop() {
+        if i["targets"].to_string().contains("保障性租赁住房") && i["is_task"] == true {
+            housing = i.clone();
+        }
+        stack.extend(i["children"].as_array().unwrap().iter().cloned());
+    }
+    let unit = housing["units"][0]["unit_id"].as_i64().unwrap();
+    let item = housing["id"].as_i64().unwrap();
+    let indicator = housing["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["metric"].as_str().unwrap().contains("保障性租赁住房"))
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let reporter = token(&s, &format!("unit{unit:02}")).await;
+    let r = Client::new()
+        .get(s.url("/api/v1/plans/1/report-sheet.xlsx?period=2022-07"))
+        .bearer_auth(&reporter)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let sheet = r.bytes().await.unwrap().to_vec();
+    let mut x: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(sheet.clone())).unwrap();
+    let range = x.worksheet_range("进展报送").unwrap();
+    let text = |r: u32, c: u32| match range.get_value((r, c)) {
+        Some(Data::String(s)) => s.clone(),
+        Some(Data::Float(f)) => f.to_string(),
+        _ => String::new(),
+    };
+    assert!(text(0, 0).contains("2022年7月进展报送表"), "{}", text(0, 0));
+    let task_row = (0..range.height() as u32).find(|r| text(*r, 0) == format!("T{item}")).unwrap();
+    let ind_row = (0..range.height() as u32).find(|r| text(*r, 0) == format!("I{indicator}")).unwrap();
+    assert!(text(task_row, 6).contains("（模拟数据）"), "pre-filled from June: {}", text(task_row, 6));
+    assert_eq!(text(task_row, 5), "未填报");
+    let june_value: f64 = text(ind_row, 11).parse().expect("June's value is pre-filled");
+    let (_, todo) = call(&s, Some(&reporter), Method::GET, "/api/v1/plans/1/todo?period=2022-07", None).await;
+    let owed = todo.as_array().unwrap().len();
+    let task_rows = (0..range.height() as u32).filter(|r| text(*r, 0).starts_with('T')).count();
+    assert_eq!(task_rows, owed, "one row per task the unit owes");
+
+    let upload = async |tok: &str, bytes: Vec<u8>, submit: bool| {
+        let r = Client::new()
+            .post(s.url(&format!("/api/v1/plans/1/report-sheet?submit={submit}")))
+            .bearer_auth(tok)
+            .body(bytes)
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.json::<Value>().await.unwrap())
+    };
+    let (_, periods) = call(&s, Some(&admin), Method::GET, "/api/v1/plans/1/periods", None).await;
+    let july = periods.as_array().unwrap().iter().find(|p| p["key"] == "2022-07").unwrap()["id"].as_i64().unwrap();
+    let july_reports = async || {
+        let (_, r) =
+            call(&s, Some(&admin), Method::GET, &format!("/api/v1/reports?period_id={july}&unit_id={unit}"), None)
+                .await;
+        r.as_array().unwrap().clone()
+    };
+
+    // Bad cells: each named by its row and column; nothing saved.
+    let bad = refill(&sheet, &[(task_row, 9, "120"), (task_row, 10, "也许"), (ind_row, 11, "很多")]);
+    let (st, e) = upload(&reporter, bad, true).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{e}");
+    assert_eq!(e["error"]["code"], "sheet.invalid");
+    let msg = e["error"]["message"].as_str().unwrap();
+    let line = task_row + 1;
+    assert!(msg.contains(&format!("第{line}行“完成进度（%）”列")), "{msg}");
+    assert!(msg.contains(&format!("第{line}行“是否完成”列")), "{msg}");
+    assert!(msg.contains(&format!("第{}行“本期数值”列", ind_row + 1)), "{msg}");
+    assert!(july_reports().await.is_empty(), "nothing saved");
+
+    // A good sheet: every report saved and sent in one go.
+    let good_value = june_value + 1234.0;
+    let good = refill(
+        &sheet,
+        &[
+            (task_row, 6, "七月：新开工保障性租赁住房项目（离线填报）"),
+            (task_row, 9, "60"),
+            (ind_row, 11, &good_value.to_string()),
+        ],
+    );
+    let (st, out) = upload(&reporter, good.clone(), true).await;
+    assert_eq!(st, StatusCode::OK, "{out}");
+    let saved = out["saved"].as_u64().unwrap() as usize;
+    assert!(saved >= 1 && saved + out["unchanged"].as_u64().unwrap() as usize == owed, "{out}");
+    let reports = july_reports().await;
+    assert_eq!(reports.len(), saved);
+    assert!(reports.iter().all(|r| r["state"] == "submitted"));
+    let h = reports.iter().find(|r| r["item_id"] == item).unwrap();
+    assert_eq!(h["progress"], "七月：新开工保障性租赁住房项目（离线填报）");
+    assert_eq!(h["percent"], 60.0);
+    assert_eq!(h["values"][0]["value"].as_f64(), Some(good_value));
+
+    // The same sheet again is stale now; another unit cannot upload it; a Word file is not a sheet.
+    let (st, e) = upload(&reporter, good.clone(), false).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{e}");
+    assert!(e["error"]["message"].as_str().unwrap().contains("已在系统中修改"), "{e}");
+    let other_unit = if unit == 1 { 2 } else { 1 };
+    let other = token(&s, &format!("unit{other_unit:02}")).await;
+    let (st, e) = upload(&other, good, false).await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "{e}");
+    let docx = Client::new()
+        .get(s.url("/api/v1/plans/1/bulletin.docx?period=2022-06"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let (st, e) = upload(&reporter, docx, false).await;
+    assert_eq!((st, e["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("file.wrong_type")), "{e}");
+    assert_eq!(july_reports().await.len(), saved, "nothing changed by the refused uploads");
+}
