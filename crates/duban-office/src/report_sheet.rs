@@ -41,7 +41,7 @@ const FIRST_ROW: usize = 3;
 pub const SHEET: &str = "进展报送";
 const META_SHEET: &str = "_duban";
 /// Longest text accepted in a cell (as for reports entered online).
-pub const MAX_TEXT: usize = 5000;
+pub const MAX_TEXT: usize = 20_000;
 
 /// What the sheet is for.
 #[derive(Debug, Clone, PartialEq, Eq)]

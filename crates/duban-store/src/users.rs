@@ -143,6 +143,33 @@ impl Store {
         .await
     }
 
+    /// The language a person reads the pages in (`zh-CN` or `en`), remembered with the account.
+    pub async fn set_user_lang(&self, ctx: &Ctx, lang: &str) -> Result<(), Error> {
+        if !["zh-CN", "en"].contains(&lang) {
+            return Err(Error::bad_input("user.lang", "语言只能是 zh-CN 或 en", "The language is zh-CN or en"));
+        }
+        let lang = lang.to_string();
+        let user_id = ctx.actor.user_id;
+        self.write(ctx, async |tx| {
+            let before: Option<String> = sqlx::query("SELECT lang FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_optional(tx.conn())
+                .await
+                .db()?
+                .map(|r| get(&r, "lang"))
+                .transpose()?;
+            let Some(before) = before else { return Err(Error::not_found("用户", "user")) };
+            sqlx::query("UPDATE users SET lang = $1 WHERE id = $2")
+                .bind(&lang)
+                .bind(user_id)
+                .execute(tx.conn())
+                .await
+                .db()?;
+            tx.audit("user.lang", "user", user_id, &before, &lang).await
+        })
+        .await
+    }
+
     pub async fn set_password(
         &self,
         ctx: &Ctx,

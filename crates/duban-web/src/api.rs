@@ -160,28 +160,7 @@ struct LoginBody {
 async fn login(State(state): State<AppState>, body: Bytes) -> ApiResult<Response> {
     let b: LoginBody = parse(&body)?;
     let now = state.now();
-    let name = b.username.trim().to_string();
-    state.limiter.check(&name, now)?;
-    let found = state.store.user_for_login(&name).await?;
-    // Verify against a hash even for an unknown name, so that timing does not tell which names exist.
-    let (user, hash) = match found {
-        Some((u, h)) if !u.disabled => (Some(u), h),
-        _ => (None, dummy_hash().to_string()),
-    };
-    let password = b.password.clone();
-    let ok = tokio::task::spawn_blocking(move || duban_store::verify_password(&password, &hash))
-        .await
-        .map_err(|e| ApiError(Error::internal(e)))?;
-    let Some(user) = user.filter(|_| ok) else {
-        state.limiter.failed(&name, now);
-        return Err(ApiError(Error::new(
-            ErrorKind::Unauthenticated,
-            "login.failed",
-            "用户名或密码错误",
-            "Wrong username or password",
-        )));
-    };
-    state.limiter.succeeded(&name);
+    let user = crate::auth::authenticate(&state, &b.username, &b.password).await?;
     let api = b.kind.as_deref() == Some("api");
     let (kind, ttl) = if api { ("api", API_TTL_SECS) } else { ("browser", BROWSER_TTL_SECS) };
     let (token, csrf) = state.store.create_session(&user, kind, now, ttl).await?;
@@ -195,12 +174,6 @@ async fn login(State(state): State<AppState>, body: Bytes) -> ApiResult<Response
         }
     }
     Ok(res)
-}
-
-/// A real argon2id hash of a random password, checked when the account does not exist.
-fn dummy_hash() -> &'static str {
-    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| duban_store::hash_password(&duban_store::random_token()).unwrap_or_default())
 }
 
 async fn logout(State(state): State<AppState>, _auth: Auth, headers: HeaderMap) -> ApiResult<Response> {

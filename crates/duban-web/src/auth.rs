@@ -56,6 +56,44 @@ impl FromRequestParts<AppState> for Auth {
     }
 }
 
+/// Checks a name and password (with the failed-login limit): the account, or why not.
+pub async fn authenticate(
+    state: &AppState,
+    username: &str,
+    password: &str,
+) -> Result<duban_store::UserRecord, ApiError> {
+    let now = state.now();
+    let name = username.trim().to_string();
+    state.limiter.check(&name, now)?;
+    let found = state.store.user_for_login(&name).await?;
+    // Verify against a hash even for an unknown name, so that timing does not tell which names exist.
+    let (user, hash) = match found {
+        Some((u, h)) if !u.disabled => (Some(u), h),
+        _ => (None, dummy_hash().to_string()),
+    };
+    let password = password.to_string();
+    let ok = tokio::task::spawn_blocking(move || duban_store::verify_password(&password, &hash))
+        .await
+        .map_err(|e| ApiError(Error::internal(e)))?;
+    let Some(user) = user.filter(|_| ok) else {
+        state.limiter.failed(&name, now);
+        return Err(ApiError(Error::new(
+            ErrorKind::Unauthenticated,
+            "login.failed",
+            "用户名或密码错误",
+            "Wrong username or password",
+        )));
+    };
+    state.limiter.succeeded(&name);
+    Ok(user)
+}
+
+/// A real argon2id hash of a random password, checked when the account does not exist.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| duban_store::hash_password(&duban_store::random_token()).unwrap_or_default())
+}
+
 pub fn unauthenticated() -> ApiError {
     ApiError(Error::new(ErrorKind::Unauthenticated, "unauthenticated", "请先登录", "Sign in first"))
 }

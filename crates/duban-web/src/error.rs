@@ -59,6 +59,7 @@ pub fn body_for(e: &Error, lang: Lang) -> serde_json::Value {
 /// Middleware: turns an [`ApiError`] left in a response into its JSON body in the request's language.
 pub async fn localize(req: Request, next: Next) -> Response {
     let lang = lang_of(req.headers());
+    let page = !req.uri().path().starts_with("/api/");
     let mut res = next.run(req).await;
     if let Some(e) = res.extensions_mut().remove::<Arc<Error>>() {
         let status = res.status();
@@ -73,12 +74,10 @@ pub async fn localize(req: Request, next: Next) -> Response {
     // axum's own rejections (a path segment that is not a number, a missing header) and unknown routes come
     // as plain text or empty: give them the same JSON shape.
     let status = res.status();
-    let is_json = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if (status.is_client_error() || status.is_server_error()) && !is_json {
+    let content_type = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let is_json = content_type.starts_with("application/json");
+    let is_html = content_type.starts_with("text/html");
+    if (status.is_client_error() || status.is_server_error()) && !is_json && !is_html {
         let text = axum::body::to_bytes(res.into_body(), 64 * 1024).await.unwrap_or_default();
         let text = String::from_utf8_lossy(&text).trim().to_string();
         let (code, zh, en) = match status {
@@ -94,6 +93,12 @@ pub async fn localize(req: Request, next: Next) -> Response {
             _ => ("bad_request", format!("请求无效：{text}"), format!("Bad request: {text}")),
         };
         let e = Error::new(ErrorKind::BadInput, code, zh, en);
+        if page {
+            // A page's request (a form with a field that is not a number, an unknown address): an error page.
+            let mut out = crate::pages::error_page(None, crate::i18n::Tr::new(lang), &e);
+            *out.status_mut() = status;
+            return out;
+        }
         let mut out = Response::new(Body::from(body_for(&e, lang).to_string()));
         *out.status_mut() = status;
         out.headers_mut()

@@ -1,4 +1,5 @@
-//! duban's HTTP face: the JSON API under `/api/v1`, thin handlers over [`duban_store::Store`].
+//! duban's HTTP face: the JSON API under `/api/v1` and the web pages ([`pages`]), thin handlers over
+//! [`duban_store::Store`].
 //!
 //! Handlers parse the request, build a [`duban_store::Ctx`] (who, the clock's time, the idempotency key) and
 //! call one store function; the rules live in `duban-core` and the store. The clock is part of the state so
@@ -9,9 +10,11 @@ pub mod auth;
 pub mod demo;
 pub mod error;
 pub mod exports;
+pub mod i18n;
 pub mod imports;
 pub mod offline;
 pub mod openapi;
+pub mod pages;
 
 use std::sync::Arc;
 
@@ -61,6 +64,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api::routes())
+        .merge(pages::routes())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/api/docs", axum::routing::get(|| async { axum::response::Html(openapi::docs_page()) }))
         .route(

@@ -12,6 +12,9 @@ use duban_web::{AppState, router};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 
+#[path = "web/browser.rs"]
+mod browser;
+
 struct Server {
     base: String,
     clock: Arc<AtomicI64>,
@@ -41,6 +44,38 @@ async fn start() -> Server {
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, router(state)).await.unwrap() });
     Server { base: format!("http://{addr}"), clock, store }
+}
+
+/// The demo's housing task (保障性租赁住房) and the first unit that holds it.
+async fn housing_task(s: &Server) -> (i64, i64) {
+    let admin = token(s, "office").await;
+    let (_, ledger) = call(s, Some(&admin), Method::GET, "/api/v1/plans/1", None).await;
+    let mut stack: Vec<Value> = ledger["items"].as_array().unwrap().clone();
+    while let Some(i) = stack.pop() {
+        if i["is_task"] == true && i["targets"].to_string().contains("保障性租赁住房") {
+            return (i["id"].as_i64().unwrap(), i["units"][0]["unit_id"].as_i64().unwrap());
+        }
+        stack.extend(i["children"].as_array().unwrap().iter().cloned());
+    }
+    panic!("the demo plan has the housing task")
+}
+
+impl Server {
+    /// The unit's July 2022 report on a task, as the API shows it.
+    async fn july_report(&self, item: i64, unit: i64) -> Value {
+        let admin = token(self, "office").await;
+        let (_, periods) = call(self, Some(&admin), Method::GET, "/api/v1/plans/1/periods", None).await;
+        let july = periods.as_array().unwrap().iter().find(|p| p["key"] == "2022-07").unwrap()["id"].as_i64().unwrap();
+        let (_, r) = call(
+            self,
+            Some(&admin),
+            Method::GET,
+            &format!("/api/v1/reports?period_id={july}&unit_id={unit}&item_id={item}"),
+            None,
+        )
+        .await;
+        r[0].clone()
+    }
 }
 
 fn rand_suffix() -> u64 {

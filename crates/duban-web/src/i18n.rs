@@ -1,0 +1,228 @@
+//! Message catalogs for the pages: `locales/zh-CN.ftl` (the default) and `locales/en.ftl`, in the plain
+//! subset of Fluent syntax that the pages need (`key = text` with `{ $name }` placeholders; `#` comments).
+//! They are compiled into the binary. Numbers and dates are formatted per language: 8.8万 / 88,000,
+//! 2022年7月5日 / 5 Jul 2022.
+
+use std::borrow::Borrow;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use chrono::{Datelike, NaiveDate};
+use duban_core::{Lang, Status};
+
+const ZH: &str = include_str!("../locales/zh-CN.ftl");
+const EN: &str = include_str!("../locales/en.ftl");
+
+/// `key = text` lines; anything else (blank, `#`) is skipped.
+pub fn parse_catalog(src: &'static str) -> HashMap<&'static str, &'static str> {
+    src.lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .filter_map(|l| l.split_once(" = "))
+        .map(|(k, v)| (k.trim(), v.trim()))
+        .collect()
+}
+
+static CATALOGS: LazyLock<[HashMap<&'static str, &'static str>; 2]> =
+    LazyLock::new(|| [parse_catalog(ZH), parse_catalog(EN)]);
+
+/// The raw catalogs (for the test that keeps them in step).
+pub fn catalog_sources() -> [(&'static str, &'static str); 2] {
+    [("zh-CN", ZH), ("en", EN)]
+}
+
+/// Translations in one language, handed to every page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tr {
+    pub lang: Lang,
+}
+
+impl Tr {
+    pub fn new(lang: Lang) -> Tr {
+        Tr { lang }
+    }
+
+    fn table(&self) -> &'static HashMap<&'static str, &'static str> {
+        match self.lang {
+            Lang::Zh => &CATALOGS[0],
+            Lang::En => &CATALOGS[1],
+        }
+    }
+
+    /// The text of `key`; the key itself when missing (a test keeps every key present in both catalogs).
+    pub fn t(&self, key: &str) -> String {
+        self.table().get(key).map(|s| s.to_string()).unwrap_or_else(|| key.to_string())
+    }
+
+    /// The text of `key` with `{ $name }` replaced.
+    pub fn t1(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
+        self.t(key).replace(&format!("{{ ${name} }}"), &value.to_string())
+    }
+
+    pub fn t2(&self, key: &str, a: &str, av: impl std::fmt::Display, b: &str, bv: impl std::fmt::Display) -> String {
+        self.t1(key, a, av).replace(&format!("{{ ${b} }}"), &bv.to_string())
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    /// A value as people write it: 8.8万 in Chinese, 88,000 in English.
+    pub fn num(&self, v: impl Borrow<f64>) -> String {
+        let v = readable(*v.borrow());
+        match self.lang {
+            // 万 with at most two decimals (3.91万), as offices write figures.
+            Lang::Zh if v.abs() >= 10_000.0 => {
+                let s = format!("{:.2}", v / 10_000.0);
+                format!("{}万", s.trim_end_matches('0').trim_end_matches('.'))
+            }
+            Lang::Zh => duban_office::format_value(v),
+            Lang::En => group_thousands(v),
+        }
+    }
+
+    pub fn opt_num(&self, v: &Option<f64>) -> String {
+        v.map(|x| self.num(x)).unwrap_or_else(|| "—".into())
+    }
+
+    /// 0.952 → 95.2%
+    pub fn pct(&self, ratio: impl Borrow<f64>) -> String {
+        let ratio = *ratio.borrow();
+        let s = format!("{:.1}", ratio * 100.0);
+        format!("{}%", s.strip_suffix(".0").unwrap_or(&s))
+    }
+
+    pub fn opt_pct(&self, ratio: &Option<f64>) -> String {
+        ratio.map(|r| self.pct(r)).unwrap_or_else(|| "—".into())
+    }
+
+    /// An ISO date (or a date-time's date) in the language's form.
+    pub fn date(&self, iso: &str) -> String {
+        match NaiveDate::parse_from_str(iso.get(..10).unwrap_or(iso), "%Y-%m-%d") {
+            Ok(d) => self.naive_date(d),
+            Err(_) => iso.to_string(),
+        }
+    }
+
+    pub fn naive_date(&self, d: impl Borrow<NaiveDate>) -> String {
+        let d = *d.borrow();
+        match self.lang {
+            Lang::Zh => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+            Lang::En => d.format("%-d %b %Y").to_string(),
+        }
+    }
+
+    /// A Unix time as a local (UTC+8) date and time.
+    pub fn time(&self, ts: impl Borrow<i64>) -> String {
+        let ts = *ts.borrow();
+        let Some(t) = chrono::DateTime::from_timestamp(ts + 8 * 3600, 0) else { return String::new() };
+        match self.lang {
+            Lang::Zh => format!("{} {}", self.naive_date(t.date_naive()), t.format("%H:%M")),
+            Lang::En => t.format("%-d %b %Y %H:%M").to_string(),
+        }
+    }
+
+    pub fn status(&self, s: &Status) -> String {
+        self.t(&format!("status-{}", s.as_str().replace('_', "-")))
+    }
+
+    /// Label of a report state (`draft`, …) or of no report (`None`).
+    pub fn state(&self, s: &Option<duban_core::ReportState>) -> String {
+        match s {
+            None => self.t("state-none"),
+            Some(s) => self.t(&format!("state-{}", s.as_str())),
+        }
+    }
+
+    /// Label of a report's state.
+    pub fn report_state(&self, s: impl Borrow<duban_core::ReportState>) -> String {
+        self.t(&format!("state-{}", s.borrow().as_str()))
+    }
+
+    /// The period's label in this language.
+    pub fn period(&self, p: &duban_core::periods::PeriodSpec) -> String {
+        match self.lang {
+            Lang::Zh => p.label_zh.clone(),
+            Lang::En => p.label_en.clone(),
+        }
+    }
+}
+
+/// Rounded for reading: whole numbers from 1,000, one decimal from 10, two below.
+fn readable(v: f64) -> f64 {
+    let places = if v.abs() >= 1000.0 {
+        0
+    } else if v.abs() >= 10.0 {
+        1
+    } else {
+        2
+    };
+    let f = 10f64.powi(places);
+    (v * f).round() / f
+}
+
+fn group_thousands(v: f64) -> String {
+    let neg = v < 0.0;
+    let v = v.abs();
+    let int = v.trunc() as u64;
+    let frac = v - v.trunc();
+    let digits = int.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if frac > 1e-9 {
+        let f = format!("{frac:.2}");
+        out.push_str(f.trim_start_matches('0').trim_end_matches('0').trim_end_matches('.'));
+    }
+    if neg { format!("-{out}") } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_dates_per_language() {
+        let zh = Tr::new(Lang::Zh);
+        let en = Tr::new(Lang::En);
+        assert_eq!(zh.num(88_000.0), "8.8万");
+        assert_eq!(en.num(88_000.0), "88,000");
+        assert_eq!(en.num(1_234_567.5), "1,234,568");
+        assert_eq!(zh.num(39_116.0), "3.91万");
+        assert_eq!(zh.num(51_010.989), "5.1万");
+        assert_eq!(zh.num(23.1868), "23.2");
+        assert_eq!(en.num(2.345), "2.35");
+        assert_eq!(en.num(950.0), "950");
+        assert_eq!(zh.date("2022-07-05"), "2022年7月5日");
+        assert_eq!(en.date("2022-07-05"), "5 Jul 2022");
+        assert_eq!(zh.pct(0.952), "95.2%");
+    }
+
+    #[test]
+    fn catalogs_have_the_same_keys_and_placeholders() {
+        let [zh, en] = catalog_sources().map(|(_, src)| parse_catalog(src));
+        let mut missing: Vec<String> =
+            zh.keys().filter(|k| !en.contains_key(*k)).map(|k| format!("en lacks {k}")).collect();
+        missing.extend(en.keys().filter(|k| !zh.contains_key(*k)).map(|k| format!("zh-CN lacks {k}")));
+        assert!(missing.is_empty(), "{missing:?}");
+        for (k, v) in &zh {
+            let holes = |s: &str| {
+                let mut h: Vec<String> =
+                    s.split("{ $").skip(1).map(|p| p.split(' ').next().unwrap_or("").to_string()).collect();
+                h.sort();
+                h
+            };
+            assert_eq!(holes(v), holes(en[k]), "placeholders of {k}");
+        }
+        // Every line of a catalog is a comment, blank, or `key = text`.
+        for (name, src) in catalog_sources() {
+            for (i, line) in src.lines().enumerate() {
+                let l = line.trim();
+                assert!(l.is_empty() || l.starts_with('#') || l.contains(" = "), "{name}:{}: {line}", i + 1);
+            }
+        }
+    }
+}

@@ -1,0 +1,497 @@
+//! The unit's pages: the to-do list of a period, the report form (pre-filled from the last period), evidence
+//! files, and the offline Excel sheet.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Multipart, Query, State};
+use axum::routing::{get, post};
+use duban_core::{Error, ReportState};
+use duban_store::{
+    EvidenceRecord, IndicatorRecord, LedgerItem, ReportDraft, ReportFilter, ReportRecord, ReportValue, TodoRow,
+};
+use serde::Deserialize;
+
+use super::{FormGuard, Nav, OrPage, PageResult, PageUser, ScopeQuery, Tr, form_ctx, render, scope, see_other};
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/todo", get(todo))
+        .route("/todo/sheet", post(upload_sheet))
+        .route("/report", get(report_form).post(report_submit))
+        .route("/report/evidence", post(upload_evidence))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct TodoQuery {
+    #[serde(default)]
+    plan: Option<i64>,
+    #[serde(default)]
+    period: Option<String>,
+    #[serde(default)]
+    unit: Option<i64>,
+    #[serde(default)]
+    ok: Option<String>,
+}
+
+pub struct PeriodChoice {
+    pub key: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+pub fn period_choices_pub(tr: &Tr, periods: &[duban_store::PeriodRecord], current: Option<&str>) -> Vec<PeriodChoice> {
+    periods
+        .iter()
+        .map(|p| PeriodChoice {
+            key: p.spec.key.clone(),
+            label: tr.period(&p.spec),
+            selected: Some(p.spec.key.as_str()) == current,
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "todo.html")]
+struct TodoPage {
+    nav: Nav,
+    plan_id: i64,
+    plan_title: String,
+    period_key: String,
+    period_label: String,
+    due: String,
+    locked: bool,
+    periods: Vec<PeriodChoice>,
+    unit_id: i64,
+    unit_name: String,
+    rows: Vec<TodoRow>,
+    done: usize,
+    units: Vec<(i64, String)>,
+}
+
+impl TodoPage {
+    fn role_label(&self, role: &str) -> String {
+        self.nav.tr.t(&format!("role-{role}"))
+    }
+    fn state_label(&self, s: &Option<ReportState>) -> String {
+        self.nav.tr.state(s)
+    }
+    fn state_class(&self, s: &Option<ReportState>) -> &'static str {
+        match s {
+            None => "st-none",
+            Some(ReportState::Draft) => "st-draft",
+            Some(ReportState::Submitted) => "st-submitted",
+            Some(ReportState::Returned) => "st-returned",
+            Some(ReportState::Approved) => "st-approved",
+        }
+    }
+}
+
+async fn todo(State(state): State<AppState>, user: PageUser, Query(q): Query<TodoQuery>) -> PageResult {
+    let tr = user.tr;
+    let Some(sc) = scope(&state, &user, &ScopeQuery { plan: q.plan, period: q.period.clone() }).await? else {
+        return Ok(render(&super::setup::EmptyPage::new(&user)));
+    };
+    let Some(period) = sc.period.clone() else {
+        return Err(Error::not_found("期次", "period")).or_page(&user);
+    };
+    let units = state.store.list_units().await.or_page(&user)?;
+    let unit_id = match (user.actor.unit_id, q.unit) {
+        (Some(own), _) => own,
+        (None, Some(u)) => u,
+        (None, None) => units.first().map(|u| u.id).unwrap_or(0),
+    };
+    let ctx = duban_store::Ctx::new(user.actor.clone(), state.now());
+    let rows = state.store.todo(&ctx, period.id, unit_id).await.or_page(&user)?;
+    let done = rows.iter().filter(|r| matches!(r.state, Some(ReportState::Submitted | ReportState::Approved))).count();
+    let unit_name = units.iter().find(|u| u.id == unit_id).map(|u| u.name.clone()).unwrap_or_default();
+    let today = duban_core::periods::local_date(state.now());
+    let mut nav = Nav::new(&user, "todo").with_flash(q.ok.as_deref());
+    nav.plan_id = Some(sc.plan.id);
+    nav.period = Some(period.spec.key.clone());
+    Ok(render(&TodoPage {
+        plan_id: sc.plan.id,
+        plan_title: sc.plan.title.clone(),
+        period_key: period.spec.key.clone(),
+        period_label: tr.period(&period.spec),
+        due: tr.naive_date(period.spec.due_on),
+        locked: period.spec.is_locked(today),
+        periods: period_choices_pub(&tr, &sc.periods, Some(&period.spec.key)),
+        unit_id,
+        unit_name,
+        rows,
+        done,
+        units: if user.actor.unit_id.is_none() {
+            units.iter().map(|u| (u.id, u.name.clone())).collect()
+        } else {
+            Vec::new()
+        },
+        nav,
+    }))
+}
+
+// ---- the report form -------------------------------------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+struct ReportQuery {
+    plan: i64,
+    period: String,
+    item: i64,
+    #[serde(default)]
+    unit: Option<i64>,
+}
+
+pub struct IndicatorField {
+    pub id: i64,
+    pub metric: String,
+    pub target: String,
+    pub value: String,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage {
+    nav: Nav,
+    plan_id: i64,
+    period_key: String,
+    period_label: String,
+    unit_id: i64,
+    unit_name: String,
+    item: LedgerItem,
+    report: Option<ReportRecord>,
+    carried: bool,
+    editable: bool,
+    progress: String,
+    problems: String,
+    next_steps: String,
+    percent: String,
+    finished: bool,
+    indicators: Vec<IndicatorField>,
+    errors: HashMap<String, String>,
+    evidence: Vec<EvidenceRecord>,
+    history: Vec<(String, ReportRecord)>,
+}
+
+impl ReportPage {
+    fn error(&self, field: &str) -> String {
+        self.errors.get(field).cloned().unwrap_or_default()
+    }
+    fn has_error(&self, field: &str) -> bool {
+        self.errors.contains_key(field)
+    }
+    fn state_label(&self) -> String {
+        self.nav.tr.state(&self.report.as_ref().map(|r| r.state))
+    }
+    fn version(&self) -> String {
+        self.report.as_ref().map(|r| r.version.to_string()).unwrap_or_default()
+    }
+    fn units_text(&self) -> String {
+        units_text(&self.item, &self.nav.tr)
+    }
+}
+
+pub fn units_text(item: &LedgerItem, tr: &Tr) -> String {
+    item.units
+        .iter()
+        .map(|u| if u.role == "lead" { format!("{}{}", u.name, tr.t("lead-mark")) } else { u.name.clone() })
+        .chain(item.unresolved_units.iter().cloned())
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+pub fn target_text(ind: &IndicatorRecord, tr: &Tr) -> String {
+    let op = match ind.op.as_str() {
+        ">=" => "≥",
+        ">" => ">",
+        "<=" => "≤",
+        "<" => "<",
+        _ => "",
+    };
+    format!("{op}{}{}", tr.num(ind.value), ind.unit)
+}
+
+pub fn find_item(items: &[LedgerItem], id: i64) -> Option<LedgerItem> {
+    let mut stack: Vec<&LedgerItem> = items.iter().collect();
+    while let Some(i) = stack.pop() {
+        if i.id == id {
+            return Some(i.clone());
+        }
+        stack.extend(i.children.iter());
+    }
+    None
+}
+
+struct FormValues {
+    progress: String,
+    problems: String,
+    next_steps: String,
+    percent: String,
+    finished: bool,
+    values: HashMap<i64, String>,
+}
+
+async fn build_report_page(
+    state: &AppState,
+    user: &PageUser,
+    q: &ReportQuery,
+    entered: Option<FormValues>,
+    errors: HashMap<String, String>,
+) -> Result<ReportPage, super::PageError> {
+    let tr = user.tr;
+    let unit_id = user.actor.unit_id.or(q.unit).unwrap_or(0);
+    let ledger = state.store.ledger(q.plan).await.or_page(user)?;
+    let item = find_item(&ledger.items, q.item).ok_or_else(|| Error::not_found("任务", "task")).or_page(user)?;
+    let periods = state.store.periods(q.plan).await.or_page(user)?;
+    let pos = periods.iter().position(|p| p.spec.key == q.period);
+    let period = pos.map(|i| periods[i].clone()).ok_or_else(|| Error::not_found("期次", "period")).or_page(user)?;
+    let unit = state.store.get_unit(unit_id).await.or_page(user)?;
+    // Every report of this unit on this task, newest period first.
+    let all = state
+        .store
+        .list_reports(
+            &user.actor,
+            &ReportFilter {
+                item_id: Some(item.id),
+                unit_id: Some(unit_id),
+                limit: Some(100),
+                ..ReportFilter::default()
+            },
+        )
+        .await
+        .or_page(user)?;
+    let report = all.iter().find(|r| r.period_id == period.id).cloned();
+    let previous = pos.and_then(|i| i.checked_sub(1)).and_then(|i| all.iter().find(|r| r.period_id == periods[i].id));
+    let source = report.as_ref().or(previous);
+    let carried = report.is_none() && previous.is_some();
+    let editable = user.is_unit()
+        && user.actor.unit_id == Some(unit_id)
+        && report.as_ref().is_none_or(|r| matches!(r.state, ReportState::Draft | ReportState::Returned));
+    let values_of = |r: Option<&ReportRecord>, id: i64| {
+        r.and_then(|r| r.values.iter().find(|v| v.indicator_id == id)).map(|v| tr.num(v.value).replace('万', "0000"))
+    };
+    let f = entered.unwrap_or_else(|| FormValues {
+        progress: source.map(|r| r.progress.clone()).unwrap_or_default(),
+        problems: source.map(|r| r.problems.clone()).unwrap_or_default(),
+        next_steps: source.map(|r| r.next_steps.clone()).unwrap_or_default(),
+        percent: source.and_then(|r| r.percent).map(|p| p.to_string()).unwrap_or_default(),
+        finished: source.is_some_and(|r| r.finished),
+        values: item.targets.iter().filter_map(|t| Some((t.id, raw_value(source, t.id)?))).collect(),
+    });
+    let _ = values_of;
+    let indicators = item
+        .targets
+        .iter()
+        .map(|t| IndicatorField {
+            id: t.id,
+            metric: t.metric.clone(),
+            target: target_text(t, &tr),
+            value: f.values.get(&t.id).cloned().unwrap_or_default(),
+            error: errors.get(&format!("v_{}", t.id)).cloned(),
+        })
+        .collect();
+    let evidence = match &report {
+        Some(r) => state.store.list_evidence(&user.actor, r.id).await.or_page(user)?,
+        None => Vec::new(),
+    };
+    let history = all
+        .iter()
+        .filter_map(|r| periods.iter().find(|p| p.id == r.period_id).map(|p| (tr.period(&p.spec), r.clone())))
+        .collect();
+    let mut nav = Nav::new(user, "todo");
+    nav.plan_id = Some(q.plan);
+    nav.period = Some(q.period.clone());
+    Ok(ReportPage {
+        nav,
+        plan_id: q.plan,
+        period_key: period.spec.key.clone(),
+        period_label: tr.period(&period.spec),
+        unit_id,
+        unit_name: unit.name,
+        item,
+        report,
+        carried,
+        editable,
+        progress: f.progress,
+        problems: f.problems,
+        next_steps: f.next_steps,
+        percent: f.percent,
+        finished: f.finished,
+        indicators,
+        errors,
+        evidence,
+        history,
+    })
+}
+
+/// A stored value as typed in the form (plain digits, so it reads back the same).
+fn raw_value(r: Option<&ReportRecord>, id: i64) -> Option<String> {
+    r.and_then(|r| r.values.iter().find(|v| v.indicator_id == id)).map(|v| {
+        let s = format!("{:.4}", v.value);
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    })
+}
+
+async fn report_form(State(state): State<AppState>, user: PageUser, Query(q): Query<ReportQuery>) -> PageResult {
+    let page = build_report_page(&state, &user, &q, None, HashMap::new()).await?;
+    Ok(render(&page))
+}
+
+async fn report_submit(
+    State(state): State<AppState>,
+    user: PageUser,
+    axum::extract::Form(fields): axum::extract::Form<Vec<(String, String)>>,
+) -> PageResult {
+    let tr = user.tr;
+    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str()).unwrap_or("");
+    let guard = FormGuard { csrf: get("csrf").to_string(), form_token: get("form_token").to_string() };
+    let ctx = form_ctx(&state, &user, &guard.csrf, &guard.form_token, "report")?;
+    let bad = |m: &str| Error::bad_input("form.field", m, m);
+    let q = ReportQuery {
+        plan: get("plan").parse().map_err(|_| bad("plan")).or_page(&user)?,
+        period: get("period").to_string(),
+        item: get("item").parse().map_err(|_| bad("item")).or_page(&user)?,
+        unit: user.actor.unit_id,
+    };
+    let submit = get("action") == "submit";
+    let mut errors: HashMap<String, String> = HashMap::new();
+    let percent = match get("percent").trim() {
+        "" => None,
+        p => match duban_office::report_sheet::parse_number(p) {
+            Some(v) if (0.0..=100.0).contains(&v) => Some(v),
+            _ => {
+                errors.insert("percent".into(), tr.t("err-percent"));
+                None
+            }
+        },
+    };
+    let mut values = Vec::new();
+    let mut raw_values = HashMap::new();
+    for (k, v) in &fields {
+        let Some(id) = k.strip_prefix("v_").and_then(|i| i.parse::<i64>().ok()) else { continue };
+        raw_values.insert(id, v.clone());
+        if v.trim().is_empty() {
+            continue;
+        }
+        match duban_office::report_sheet::parse_number(v) {
+            Some(x) => values.push(ReportValue { indicator_id: id, value: x }),
+            None => {
+                errors.insert(k.clone(), tr.t("err-number"));
+            }
+        }
+    }
+    let progress = get("progress").trim().to_string();
+    if submit && progress.is_empty() {
+        errors.insert("progress".into(), tr.t("err-progress-empty"));
+    }
+    let entered = FormValues {
+        progress: progress.clone(),
+        problems: get("problems").trim().to_string(),
+        next_steps: get("next_steps").trim().to_string(),
+        percent: get("percent").to_string(),
+        finished: get("finished") == "on",
+        values: raw_values,
+    };
+    if !errors.is_empty() {
+        let page = build_report_page(&state, &user, &q, Some(entered), errors).await?;
+        let mut r = render(&page);
+        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(r);
+    }
+    let period = state.store.period_by_key(q.plan, &q.period).await.or_page(&user)?;
+    let existing = state
+        .store
+        .list_reports(
+            &user.actor,
+            &ReportFilter {
+                period_id: Some(period.id),
+                item_id: Some(q.item),
+                unit_id: user.actor.unit_id,
+                ..ReportFilter::default()
+            },
+        )
+        .await
+        .or_page(&user)?;
+    let version = get("version").parse::<i64>().ok();
+    let draft = ReportDraft {
+        period_id: period.id,
+        item_id: q.item,
+        unit_id: user.actor.unit_id.unwrap_or(0),
+        progress,
+        problems: entered.problems.clone(),
+        next_steps: entered.next_steps.clone(),
+        percent,
+        finished: entered.finished,
+        values,
+        milestones: existing.first().map(|r| r.milestones.clone()).unwrap_or_default(),
+        version,
+    };
+    match state.store.save_reports(&ctx, &[draft], submit).await {
+        Ok(_) => {
+            let flash = if submit { "submitted" } else { "saved" };
+            Ok(see_other(&format!("/todo?plan={}&period={}&ok={flash}", q.plan, super::url_encode(&q.period))))
+        }
+        Err(e) if e.kind == duban_core::ErrorKind::BadInput => {
+            let mut errors = HashMap::new();
+            errors.insert("form".to_string(), e.message(tr.lang).to_string());
+            let page = build_report_page(&state, &user, &q, Some(entered), errors).await?;
+            let mut r = render(&page);
+            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        Err(e) => Err(e).or_page(&user),
+    }
+}
+
+/// Reads a multipart form: its text fields, and the one file (name, bytes).
+pub async fn read_multipart(
+    user: &PageUser,
+    mut mp: Multipart,
+) -> Result<(HashMap<String, String>, Option<(String, Vec<u8>)>), super::PageError> {
+    let mut fields = HashMap::new();
+    let mut file = None;
+    loop {
+        let next = mp.next_field().await.map_err(|e| Error::bad_input("form.multipart", e.to_string(), e.to_string()));
+        let Some(field) = next.or_page(user)? else { break };
+        let name = field.name().unwrap_or("").to_string();
+        if let Some(file_name) = field.file_name().map(str::to_string) {
+            let bytes =
+                field.bytes().await.map_err(|e| Error::bad_input("form.multipart", e.to_string(), e.to_string()));
+            file = Some((file_name, bytes.or_page(user)?.to_vec()));
+        } else {
+            let text = field.text().await.map_err(|e| Error::bad_input("form.multipart", e.to_string(), e.to_string()));
+            fields.insert(name, text.or_page(user)?);
+        }
+    }
+    Ok((fields, file))
+}
+
+fn field(fields: &HashMap<String, String>, name: &str) -> String {
+    fields.get(name).cloned().unwrap_or_default()
+}
+
+async fn upload_evidence(State(state): State<AppState>, user: PageUser, mp: Multipart) -> PageResult {
+    let (fields, file) = read_multipart(&user, mp).await?;
+    let ctx = form_ctx(&state, &user, &field(&fields, "csrf"), &field(&fields, "form_token"), "evidence")?;
+    let report_id: i64 = fields.get("report_id").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let Some((name, bytes)) = file.filter(|(n, b)| !n.is_empty() && !b.is_empty()) else {
+        return Err(Error::bad_input("evidence.none", "请选择要上传的文件", "Choose a file to upload")).or_page(&user);
+    };
+    state.store.add_evidence(&ctx, report_id, &name, &bytes).await.or_page(&user)?;
+    let back = super::safe_next(fields.get("back").map(String::as_str));
+    Ok(see_other(&back))
+}
+
+async fn upload_sheet(State(state): State<AppState>, user: PageUser, mp: Multipart) -> PageResult {
+    let (fields, file) = read_multipart(&user, mp).await?;
+    let ctx = form_ctx(&state, &user, &field(&fields, "csrf"), &field(&fields, "form_token"), "sheet")?;
+    let plan: i64 = fields.get("plan").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let Some((_, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return Err(Error::bad_input("file.empty", "请选择填好的报送表", "Choose the filled-in sheet")).or_page(&user);
+    };
+    let submit = fields.get("submit").is_some_and(|v| v == "on");
+    let out = crate::offline::apply_report_sheet(&state.store, &ctx, plan, &bytes, submit).await.or_page(&user)?;
+    Ok(see_other(&format!("/todo?plan={plan}&period={}&ok=uploaded", super::url_encode(&out.period))))
+}

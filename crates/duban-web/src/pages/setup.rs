@@ -1,0 +1,421 @@
+//! The office's set-up pages: importing a plan (a document or an Excel ledger) and checking the parsed
+//! ledger beside its source with the parser's warnings, mapping unmapped unit names on the spot,
+//! correcting and publishing; and the administration of units, aliases, accounts, periods and locks.
+
+use std::collections::{BTreeSet, HashMap};
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::routing::{get, post};
+use duban_core::{Error, Role};
+use duban_store::{ItemPatch, LedgerItem, NewUnit, NewUser, UnitRecord, UnresolvedName, UserRecord};
+use serde::Deserialize;
+
+use super::reporting::{read_multipart, units_text};
+use super::{FormGuard, Nav, OrPage, PageResult, PageUser, form_ctx, render, see_other};
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/import", get(import_page).post(import_submit))
+        .route("/plans/{id}/check", get(check_page))
+        .route("/plans/{id}/map", post(map_name))
+        .route("/plans/{id}/publish", post(publish))
+        .route("/plans/{id}/periods", post(add_periods))
+        .route("/items/{id}/edit", post(edit_item))
+        .route("/admin", get(admin_page))
+        .route("/admin/units", post(add_unit))
+        .route("/admin/aliases", post(add_alias))
+        .route("/admin/users", post(add_user))
+        .route("/admin/exceptions", post(grant_exception))
+}
+
+#[derive(Template)]
+#[template(path = "empty.html")]
+pub struct EmptyPage {
+    nav: Nav,
+}
+
+impl EmptyPage {
+    pub fn new(user: &PageUser) -> EmptyPage {
+        EmptyPage { nav: Nav::new(user, "") }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct OkQuery {
+    #[serde(default)]
+    ok: Option<String>,
+}
+
+// ---- import ----------------------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    nav: Nav,
+    plans: Vec<duban_store::PlanRecord>,
+}
+
+async fn import_page(State(state): State<AppState>, user: PageUser, Query(q): Query<OkQuery>) -> PageResult {
+    user.actor.require_admin().or_page(&user)?;
+    let plans = state.store.list_plans().await.or_page(&user)?;
+    Ok(render(&ImportPage { nav: Nav::new(&user, "import").with_flash(q.ok.as_deref()), plans }))
+}
+
+async fn import_submit(State(state): State<AppState>, user: PageUser, mp: Multipart) -> PageResult {
+    user.actor.require_admin().or_page(&user)?;
+    let (fields, file) = read_multipart(&user, mp).await?;
+    let guard = FormGuard {
+        csrf: fields.get("csrf").cloned().unwrap_or_default(),
+        form_token: fields.get("form_token").cloned().unwrap_or_default(),
+    };
+    let ctx = form_ctx(&state, &user, &guard.csrf, &guard.form_token, "import")?;
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return Err(Error::bad_input("file.empty", "请选择要导入的文件", "Choose a file to import")).or_page(&user);
+    };
+    let (plan, source) = crate::imports::read_plan(&bytes, &name).or_page(&user)?;
+    let rec = state.store.import_plan(&ctx, &name, &source, &plan).await.or_page(&user)?;
+    Ok(see_other(&format!("/plans/{}/check?ok=imported", rec.id)))
+}
+
+// ---- check, map, correct, publish ------------------------------------------------------------------------
+
+pub struct SourceLine {
+    pub n: usize,
+    pub text: String,
+    pub warning: Option<String>,
+}
+
+pub struct CheckRow {
+    pub item: LedgerItem,
+    pub depth: usize,
+    pub units: String,
+    pub warning: bool,
+}
+
+#[derive(Template)]
+#[template(path = "check.html")]
+struct CheckPage {
+    nav: Nav,
+    plan: duban_store::PlanRecord,
+    rows: Vec<CheckRow>,
+    source: Vec<SourceLine>,
+    warnings: Vec<(u32, String)>,
+    unresolved: Vec<(String, Vec<String>)>,
+    units: Vec<(i64, String)>,
+    has_periods: bool,
+}
+
+impl CheckPage {
+    fn plan_state(&self) -> String {
+        self.nav.tr.t(&format!("plan-{}", self.plan.state))
+    }
+}
+
+async fn check_page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Query(q): Query<OkQuery>,
+) -> PageResult {
+    user.actor.require_admin().or_page(&user)?;
+    let ledger = state.store.ledger(id).await.or_page(&user)?;
+    let text = state.store.plan_source(id).await.or_page(&user)?;
+    let warnings: Vec<(u32, String)> = ledger
+        .warnings
+        .as_array()
+        .map(|ws| {
+            ws.iter()
+                .map(|w| {
+                    let line = w["line"].as_u64().unwrap_or(0) as u32;
+                    (line, w["message"].as_str().unwrap_or("").to_string())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let by_line: HashMap<u32, String> = warnings.iter().cloned().collect();
+    let source = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| SourceLine { n: i + 1, text: l.to_string(), warning: by_line.get(&((i + 1) as u32)).cloned() })
+        .collect();
+    let warn_lines: BTreeSet<u32> = warnings.iter().map(|w| w.0).collect();
+    let mut rows = Vec::new();
+    let mut stack: Vec<(usize, &LedgerItem)> = ledger.items.iter().rev().map(|i| (0, i)).collect();
+    while let Some((depth, i)) = stack.pop() {
+        rows.push(CheckRow {
+            item: i.clone(),
+            depth,
+            units: units_text(i, &user.tr),
+            warning: warn_lines.contains(&(i.line as u32)) || !i.unresolved_units.is_empty(),
+        });
+        stack.extend(i.children.iter().rev().map(|c| (depth + 1, c)));
+    }
+    let unresolved_rows: Vec<UnresolvedName> = state.store.unresolved_names(id).await.or_page(&user)?;
+    let mut unresolved: Vec<(String, Vec<String>)> = Vec::new();
+    for u in unresolved_rows {
+        match unresolved.iter_mut().find(|(n, _)| *n == u.name) {
+            Some((_, paths)) => paths.push(u.path),
+            None => unresolved.push((u.name, vec![u.path])),
+        }
+    }
+    let units = state.store.list_units().await.or_page(&user)?.into_iter().map(|u| (u.id, u.name)).collect();
+    let has_periods = !state.store.periods(id).await.or_page(&user)?.is_empty();
+    let mut nav = Nav::new(&user, "import").with_flash(q.ok.as_deref());
+    nav.plan_id = Some(id);
+    Ok(render(&CheckPage { nav, plan: ledger.plan, rows, source, warnings, unresolved, units, has_periods }))
+}
+
+#[derive(Debug, Deserialize)]
+struct MapForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    form_token: String,
+    name: String,
+    unit: i64,
+}
+
+/// An unmapped name becomes an alias of the chosen unit, and the plan's names are resolved again.
+async fn map_name(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    axum::extract::Form(f): axum::extract::Form<MapForm>,
+) -> PageResult {
+    let ctx = form_ctx(&state, &user, &f.csrf, &f.form_token, "map")?;
+    state.store.add_alias(&ctx, f.unit, &f.name).await.or_page(&user)?;
+    let mut again = ctx.clone();
+    if let Some(i) = &mut again.idempotency {
+        i.key.push_str(":resolve");
+    }
+    state.store.resolve_plan_names(&again, id).await.or_page(&user)?;
+    Ok(see_other(&format!("/plans/{id}/check?ok=mapped")))
+}
+
+#[derive(Debug, Deserialize)]
+struct VersionForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    form_token: String,
+    row_version: i64,
+}
+
+async fn publish(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    axum::extract::Form(f): axum::extract::Form<VersionForm>,
+) -> PageResult {
+    let ctx = form_ctx(&state, &user, &f.csrf, &f.form_token, "publish")?;
+    state.store.publish_plan(&ctx, id, f.row_version).await.or_page(&user)?;
+    Ok(see_other(&format!("/plans/{id}/check?ok=published")))
+}
+
+#[derive(Debug, Deserialize)]
+struct PeriodsForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    form_token: String,
+    due_day: u32,
+    grace_days: u32,
+}
+
+async fn add_periods(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    axum::extract::Form(f): axum::extract::Form<PeriodsForm>,
+) -> PageResult {
+    let ctx = form_ctx(&state, &user, &f.csrf, &f.form_token, "periods")?;
+    let plan = state.store.plan(id).await.or_page(&user)?;
+    let specs = duban_core::periods::monthly(plan.year as i32, f.due_day, f.grace_days).or_page(&user)?;
+    state.store.create_periods(&ctx, id, &specs).await.or_page(&user)?;
+    Ok(see_other(&format!("/plans/{id}/check?ok=created")))
+}
+
+#[derive(Debug, Deserialize)]
+struct EditForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    form_token: String,
+    plan: i64,
+    row_version: i64,
+    title: String,
+    deadline: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn edit_item(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    axum::extract::Form(f): axum::extract::Form<EditForm>,
+) -> PageResult {
+    let ctx = form_ctx(&state, &user, &f.csrf, &f.form_token, "edit")?;
+    let patch = ItemPatch {
+        title: Some(f.title.trim().to_string()),
+        deadline: Some(f.deadline.trim().to_string()),
+        reason: Some(f.reason.trim().to_string()).filter(|r| !r.is_empty()),
+        ..ItemPatch::default()
+    };
+    state.store.update_item(&ctx, id, f.row_version, &patch).await.or_page(&user)?;
+    Ok(see_other(&format!("/plans/{}/check?ok=saved", f.plan)))
+}
+
+// ---- admin -----------------------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+struct AdminPage {
+    nav: Nav,
+    units: Vec<UnitRecord>,
+    users: Vec<UserRecord>,
+    unit_names: HashMap<i64, String>,
+    plans: Vec<(i64, String, Vec<duban_store::PeriodRecord>)>,
+    today: String,
+}
+
+impl AdminPage {
+    fn unit_of(&self, u: &Option<i64>) -> String {
+        u.and_then(|id| self.unit_names.get(&id).cloned()).unwrap_or_default()
+    }
+    fn role_label(&self, r: &Role) -> String {
+        self.nav.tr.t(&format!("account-{}", r.as_str()))
+    }
+}
+
+async fn admin_page(State(state): State<AppState>, user: PageUser, Query(q): Query<OkQuery>) -> PageResult {
+    user.actor.require_admin().or_page(&user)?;
+    let units = state.store.list_units().await.or_page(&user)?;
+    let users = state.store.list_users().await.or_page(&user)?;
+    let mut plans = Vec::new();
+    for p in state.store.list_plans().await.or_page(&user)? {
+        let periods = state.store.periods(p.id).await.or_page(&user)?;
+        plans.push((p.id, p.title, periods));
+    }
+    Ok(render(&AdminPage {
+        nav: Nav::new(&user, "admin").with_flash(q.ok.as_deref()),
+        unit_names: units.iter().map(|u| (u.id, u.name.clone())).collect(),
+        units,
+        users,
+        plans,
+        today: duban_core::periods::local_date(state.now()).to_string(),
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+struct UnitForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    form_token: String,
+    name: String,
+    kind: String,
+}
+
+async fn add_unit(
+    State(state): State<AppState>,
+    user: PageUser,
+    axum::extract::Form(f): axum::extract::Form<UnitForm>,
+) -> PageResult {
+    let ctx = form_ctx(&state, &user, &f.csrf, &f.form_token, "unit")?;
+    let new = NewUnit {
+        name: f.name.trim().to_string(),
+        kind: f.kind,
+        parent_id: None,
+        contact: String::new(),
+        aliases: Vec::new(),
+    };
+    state.store.create_unit(&ctx, &new).await.or_page(&user)?;
+    Ok(see_other("/admin?ok=created"))
+}
+
+#[derive(Debug, Deserialize)]
+struct AliasForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    form_token: String,
+    unit: i64,
+    alias: String,
+}
+
+async fn add_alias(
+    State(state): State<AppState>,
+    user: PageUser,
+    axum::extract::Form(f): axum::extract::Form<AliasForm>,
+) -> PageResult {
+    let ctx = form_ctx(&state, &user, &f.csrf, &f.form_token, "alias")?;
+    state.store.add_alias(&ctx, f.unit, f.alias.trim()).await.or_page(&user)?;
+    Ok(see_other("/admin?ok=saved"))
+}
+
+#[derive(Debug, Deserialize)]
+struct UserForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    form_token: String,
+    username: String,
+    display_name: String,
+    password: String,
+    role: String,
+    #[serde(default)]
+    unit: Option<String>,
+}
+
+async fn add_user(
+    State(state): State<AppState>,
+    user: PageUser,
+    axum::extract::Form(f): axum::extract::Form<UserForm>,
+) -> PageResult {
+    let ctx = form_ctx(&state, &user, &f.csrf, &f.form_token, "user")?;
+    let role = Role::parse(&f.role)
+        .ok_or_else(|| Error::bad_input("user.role", "角色不正确", "Unknown role"))
+        .or_page(&user)?;
+    duban_store::check_password(&f.password).or_page(&user)?;
+    let password = f.password.clone();
+    let hash = tokio::task::spawn_blocking(move || duban_store::hash_password(&password))
+        .await
+        .map_err(Error::internal)
+        .and_then(|r| r)
+        .or_page(&user)?;
+    let new = NewUser {
+        username: f.username.trim().to_string(),
+        display_name: f.display_name.trim().to_string(),
+        password: String::new(),
+        role,
+        unit_id: f.unit.as_deref().and_then(|u| u.parse().ok()),
+    };
+    state.store.create_user(&ctx, &new, &hash).await.or_page(&user)?;
+    Ok(see_other("/admin?ok=created"))
+}
+
+#[derive(Debug, Deserialize)]
+struct ExceptionForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    form_token: String,
+    period: i64,
+    unit: i64,
+    until: String,
+}
+
+/// Unlocks a closed period for one unit until a day.
+async fn grant_exception(
+    State(state): State<AppState>,
+    user: PageUser,
+    axum::extract::Form(f): axum::extract::Form<ExceptionForm>,
+) -> PageResult {
+    let ctx = form_ctx(&state, &user, &f.csrf, &f.form_token, "exception")?;
+    state.store.grant_exception(&ctx, f.period, f.unit, &f.until).await.or_page(&user)?;
+    Ok(see_other("/admin?ok=granted"))
+}

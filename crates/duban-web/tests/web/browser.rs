@@ -1,0 +1,229 @@
+//! The main story in a real browser (Debian's headless Chromium driven through chromedriver): a reporter
+//! signs in and submits; the office returns it with a reason; the reporter sees the reason, fixes and
+//! resubmits; the office approves; the dashboard's figures follow each step. Screenshots of the main pages
+//! go to `target/screenshots/`.
+//!
+//! Without chromedriver the test says SKIPPED, unless `DUBAN_REQUIRE_BROWSER=1` (as in CI), when it fails.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use chrono::{TimeZone, Utc};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+use super::{Server, start};
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn browser() -> Option<(Driver, Client)> {
+    let driver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+    let port = free_port();
+    let child =
+        match Command::new(&driver).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn() {
+            Ok(c) => Driver(c),
+            Err(e) => {
+                assert!(
+                    std::env::var("DUBAN_REQUIRE_BROWSER").is_err(),
+                    "DUBAN_REQUIRE_BROWSER is set but {driver} cannot start: {e}"
+                );
+                eprintln!("browser test SKIPPED: {driver} not found ({e})");
+                return None;
+            }
+        };
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut caps = serde_json::Map::new();
+    let mut opts = json!({
+        "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-extensions", "--no-first-run",
+                 "--window-size=1366,900", "--lang=zh-CN"],
+    });
+    if let Ok(bin) = std::env::var("CHROMIUM") {
+        opts["binary"] = json!(bin);
+    } else if std::path::Path::new("/usr/bin/chromium").exists() {
+        opts["binary"] = json!("/usr/bin/chromium");
+    }
+    caps.insert("goog:chromeOptions".into(), opts);
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let client = ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("a browser session");
+    Some((child, client))
+}
+
+async fn shot(c: &Client, name: &str) {
+    let png = c.screenshot().await.unwrap();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}
+
+async fn text(c: &Client, css: &str) -> String {
+    match c.find(Locator::Css(css)).await {
+        Ok(e) => e.text().await.unwrap(),
+        Err(e) => {
+            let body = c.source().await.unwrap_or_default();
+            panic!("{css}: {e}\n{} shows: {body}", c.current_url().await.unwrap())
+        }
+    }
+}
+
+/// Waits for an element; on failure shows the page it is on.
+async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
+    match c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(css)).await {
+        Ok(e) => e,
+        Err(e) => {
+            let body = c.source().await.unwrap_or_default();
+            panic!("{css}: {e}\n{} shows: {body}", c.current_url().await.unwrap())
+        }
+    }
+}
+
+async fn login(c: &Client, s: &Server, user: &str) {
+    c.goto(&s.url("/login")).await.unwrap();
+    c.find(Locator::Id("username")).await.unwrap().send_keys(user).await.unwrap();
+    c.find(Locator::Id("password")).await.unwrap().send_keys("demo-password").await.unwrap();
+    c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
+    // Signed in: the header shows the sign-out button.
+    wait_for(c, "header.top").await;
+}
+
+async fn logout(c: &Client) {
+    c.find(Locator::Css("form[action='/logout'] button")).await.unwrap().click().await.unwrap();
+    wait_for(c, "#username").await;
+}
+
+async fn received(c: &Client, s: &Server) -> String {
+    c.goto(&s.url("/dashboard?plan=1&period=2022-07")).await.unwrap();
+    text(c, "#fig-received").await
+}
+
+async fn fill(c: &Client, id: &str, value: &str) {
+    let e = c.find(Locator::Id(id)).await.unwrap();
+    e.clear().await.unwrap();
+    e.send_keys(value).await.unwrap();
+}
+
+#[tokio::test]
+async fn report_return_fix_approve_in_a_real_browser() {
+    let Some((_driver, c)) = browser().await else { return };
+    let s = start().await;
+    // 2 August 2022: July's reports are due on the 5th.
+    s.set_time(Utc.with_ymd_and_hms(2022, 8, 2, 2, 0, 0).unwrap());
+    let housing = super::housing_task(&s).await;
+    let (item, unit) = (housing.0, housing.1);
+
+    login(&c, &s, "office").await;
+    let before = received(&c, &s).await;
+    assert!(before.starts_with("0/"), "nothing received for July yet: {before}");
+    shot(&c, "dashboard").await;
+    logout(&c).await;
+
+    // The reporter: to-do list, the form pre-filled from June, a validation message in place, submit.
+    login(&c, &s, &format!("unit{unit:02}")).await;
+    c.goto(&s.url("/todo?plan=1&period=2022-07")).await.unwrap();
+    shot(&c, "todo").await;
+    c.find(Locator::Css(&format!("tr[data-item='{item}'] a.button"))).await.unwrap().click().await.unwrap();
+    wait_for(&c, "#progress").await;
+    let carried = c.find(Locator::Id("progress")).await.unwrap().prop("value").await.unwrap().unwrap_or_default();
+    assert!(carried.contains("（模拟数据）"), "pre-filled from June: {carried}");
+    fill(&c, "progress", "七月新开工保障性租赁住房1.2万套").await;
+    fill(&c, "percent", "150").await;
+    c.find(Locator::Id("submit")).await.unwrap().click().await.unwrap();
+    let msg = wait_for(&c, "#e_percent").await.text().await.unwrap();
+    assert!(msg.contains("0到100"), "the message stands by the field: {msg}");
+    shot(&c, "report-form-invalid").await;
+    fill(&c, "percent", "58").await;
+    c.find(Locator::Id("submit")).await.unwrap().click().await.unwrap();
+    wait_for(&c, "p.flash").await;
+    let state = text(&c, &format!("tr[data-item='{item}'] .state")).await;
+    assert_eq!(state, "已报送");
+    logout(&c).await;
+
+    // The office returns it with a reason; the dashboard counts it, then no longer.
+    login(&c, &s, "office").await;
+    let after_submit = received(&c, &s).await;
+    assert!(after_submit.starts_with("1/"), "{after_submit}");
+    c.goto(&s.url("/review?plan=1&period=2022-07")).await.unwrap();
+    shot(&c, "review").await;
+    c.find(Locator::Css("#queue tbody input[name=pick]")).await.unwrap().click().await.unwrap();
+    fill(&c, "reason", "请补充开工项目清单和竣工数").await;
+    c.find(Locator::Id("return")).await.unwrap().click().await.unwrap();
+    wait_for(&c, "p.flash").await;
+    assert!(c.find_all(Locator::Css("#queue tbody tr")).await.unwrap_or_default().is_empty());
+    assert!(received(&c, &s).await.starts_with("0/"), "a returned report is not received");
+    logout(&c).await;
+
+    // The reporter sees why, fixes and resubmits.
+    login(&c, &s, &format!("unit{unit:02}")).await;
+    c.goto(&s.url("/todo?plan=1&period=2022-07")).await.unwrap();
+    let row = text(&c, &format!("tr[data-item='{item}']")).await;
+    assert!(row.contains("请补充开工项目清单和竣工数"), "{row}");
+    c.find(Locator::Css(&format!("tr[data-item='{item}'] a.button"))).await.unwrap().click().await.unwrap();
+    let reason = wait_for(&c, "#return-reason").await.text().await.unwrap();
+    assert!(reason.contains("请补充开工项目清单和竣工数"));
+    shot(&c, "report-returned").await;
+    fill(&c, "progress", "七月新开工保障性租赁住房1.2万套，竣工0.3万套；项目清单见附件").await;
+    c.find(Locator::Id("submit")).await.unwrap().click().await.unwrap();
+    wait_for(&c, "p.flash").await;
+    logout(&c).await;
+
+    // The office approves; the dashboard shows it received again.
+    login(&c, &s, "office").await;
+    c.goto(&s.url("/review?plan=1&period=2022-07")).await.unwrap();
+    let queued = text(&c, "#queue tbody").await;
+    assert!(queued.contains("竣工0.3万套"), "{queued}");
+    c.find(Locator::Css("input[data-check-all]")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Id("approve")).await.unwrap().click().await.unwrap();
+    wait_for(&c, "p.flash").await;
+    let after = received(&c, &s).await;
+    assert!(after.starts_with("1/"), "{after}");
+    let report = s.july_report(item, unit).await;
+    assert_eq!(report["state"], "approved");
+
+    // The other main pages, for the record.
+    c.goto(&s.url("/ledger?plan=1&period=2022-06")).await.unwrap();
+    shot(&c, "ledger").await;
+    c.goto(&s.url(&format!("/items/{item}?plan=1&period=2022-07"))).await.unwrap();
+    shot(&c, "task").await;
+    c.goto(&s.url(&format!("/units/{unit}?plan=1&period=2022-07"))).await.unwrap();
+    shot(&c, "unit").await;
+    c.goto(&s.url("/plans/1/check")).await.unwrap();
+    shot(&c, "plan-check").await;
+    c.goto(&s.url("/admin")).await.unwrap();
+    shot(&c, "admin").await;
+    c.set_window_size(1920, 1080).await.unwrap();
+    c.goto(&s.url("/dashboard?plan=1&period=2022-06&screen=1")).await.unwrap();
+    shot(&c, "dashboard-bigscreen").await;
+    // English, remembered with the account.
+    c.set_window_size(1366, 900).await.unwrap();
+    c.goto(&s.url("/dashboard?plan=1&period=2022-06")).await.unwrap();
+    c.find(Locator::Css("form[action='/lang'] button")).await.unwrap().click().await.unwrap();
+    wait_for(&c, "html[lang=en]").await;
+    assert!(text(&c, "h1").await.contains("June 2022") || text(&c, "main").await.contains("Completeness"));
+    shot(&c, "dashboard-en").await;
+    logout(&c).await;
+    login(&c, &s, "office").await;
+    c.goto(&s.url("/ledger?plan=1")).await.unwrap();
+    assert_eq!(text(&c, "h1").await.split_whitespace().next(), Some("Task"), "the language is remembered");
+    shot(&c, "login-after").await;
+    c.close().await.unwrap();
+}
