@@ -1,5 +1,7 @@
 //! `duban serve --demo`: the bundled Shaanxi 2022 plan, its units, one reporter per unit, monthly periods,
-//! and a simulated half-year of reports, so that every view has something to show.
+//! and simulated reports, so that every view has something to show. `serve --demo` moves the plan to the
+//! current year and reports up to last month, so this month's period is open; the tests use 2022 with
+//! January to June reported.
 //!
 //! The reports are SIMULATED: every progress text says so. They are generated from a fixed seed, so two demo
 //! databases hold the same data; each write is made at the simulated time it would have happened (the store
@@ -84,11 +86,20 @@ fn at(day: NaiveDate, hour: u32) -> DateTime<Utc> {
 
 /// Loads the demo into an empty store. `password_hash` is the hash of the demo password, shared by the
 /// demo accounts (hashing once keeps start-up fast).
+/// The demo as it was: the 2022 plan with January to June reported (the tests' fixture).
 pub async fn load(store: &Store, password_hash: &str) -> Result<DemoSummary, Error> {
-    let start = at(NaiveDate::from_ymd_opt(2022, 1, 20).unwrap_or_default(), 10);
+    load_year(store, password_hash, 2022, 6).await
+}
+
+/// The demo moved to `year` (the plan's text says that year instead of 2022), with the first `months`
+/// months reported, so that `duban serve --demo` has open periods today.
+pub async fn load_year(store: &Store, password_hash: &str, year: i32, months: usize) -> Result<DemoSummary, Error> {
+    let text = if year == 2022 { SHAANXI_2022.to_string() } else { SHAANXI_2022.replace("2022", &year.to_string()) };
+    let start = at(NaiveDate::from_ymd_opt(year, 1, 20).unwrap_or_default(), 10);
     let office = Ctx::new(Actor::system(), start);
-    let plan = duban_plan::parse_text(SHAANXI_2022);
-    let rec = store.import_plan(&office, "shaanxi-2022-urbanization.txt", SHAANXI_2022, &plan).await?;
+    let plan = duban_plan::parse_text(&text);
+    let name = format!("shaanxi-{year}-urbanization.txt");
+    let rec = store.import_plan(&office, &name, &text, &plan).await?;
 
     // The directory: the ten cities (相关市政府 stands for them) and every other body the plan names.
     let mut city_ids = Vec::new();
@@ -132,7 +143,7 @@ pub async fn load(store: &Store, password_hash: &str) -> Result<DemoSummary, Err
     }
     let rec = store.plan(rec.id).await?;
     store.publish_plan(&office, rec.id, rec.row_version).await?;
-    let periods = store.create_periods(&office, rec.id, &monthly(2022, 5, 3)?).await?;
+    let periods = store.create_periods(&office, rec.id, &monthly(year, 5, 3)?).await?;
 
     // Accounts: the office, leadership, and one reporter per unit.
     let mut accounts = Vec::new();
@@ -182,7 +193,7 @@ pub async fn load(store: &Store, password_hash: &str) -> Result<DemoSummary, Err
     tasks.sort_by_key(|t| t.id);
     let mut rng = Rng(20_220_701);
     let mut written = 0;
-    for (m, period) in periods.iter().take(6).enumerate() {
+    for (m, period) in periods.iter().take(months.min(12)).enumerate() {
         let month = m as f64 + 1.0;
         for task in &tasks {
             // Each task has its own pace: most on track, some behind.

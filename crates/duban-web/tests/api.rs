@@ -14,6 +14,8 @@ use serde_json::{Value, json};
 
 #[path = "web/browser.rs"]
 mod browser;
+#[path = "web/pages.rs"]
+mod pages;
 
 struct Server {
     base: String,

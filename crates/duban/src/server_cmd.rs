@@ -3,7 +3,7 @@
 use std::io::BufRead;
 use std::path::Path;
 
-use chrono::Utc;
+use chrono::{Datelike, Utc};
 use duban_core::{Actor, Role};
 use duban_store::{Ctx, NewUser, Store};
 use rand::Rng;
@@ -61,7 +61,11 @@ pub fn serve(bind: &str, database: &str, demo: bool, thresholds: duban_core::Thr
             }
             let hash = duban_store::hash_password(&password).map_err(store_error)?;
             let started = std::time::Instant::now();
-            let d = duban_web::demo::load(&store, &hash).await.map_err(store_error)?;
+            // The demo runs in the current year, reported up to last month, so this month is open.
+            let today = duban_core::periods::local_date(Utc::now());
+            let d = duban_web::demo::load_year(&store, &hash, today.year(), today.month0() as usize)
+                .await
+                .map_err(store_error)?;
             println!(
                 "演示数据已载入 / demo loaded: plan {} ({} units, {} simulated reports, {:.1}s); accounts: office (admin), leader (viewer), unit01…unit{:02} (reporters)",
                 d.plan_id,

@@ -310,8 +310,9 @@ pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
-/// The plan and period a page is about: the ones asked for, else the newest plan and the period people
-/// report on today (the latest one that has ended; before the first, the first).
+/// The plan and period a page is about: the ones asked for, else the newest published plan and, for the
+/// office and leadership, the latest period that has ended (before the first, the first); for a unit, the
+/// period it can report on today.
 #[derive(Debug, Clone)]
 pub struct Scope {
     pub plan: PlanRecord,
@@ -338,9 +339,19 @@ pub async fn scope(state: &AppState, user: &PageUser, q: &ScopeQuery) -> Result<
     let today = duban_core::periods::local_date(state.now());
     let period = match &q.period {
         Some(k) => periods.iter().find(|p| &p.spec.key == k).cloned(),
+        None if user.is_unit() => open_period(&periods, today),
         None => default_period(&periods, today),
     };
     Ok(Some(Scope { plan, periods, period }))
+}
+
+/// For a unit: the first period still open for its reports (begun, not locked); else as for the office.
+pub fn open_period(periods: &[PeriodRecord], today: NaiveDate) -> Option<PeriodRecord> {
+    periods
+        .iter()
+        .find(|p| p.spec.starts_on <= today && !p.spec.is_locked(today))
+        .cloned()
+        .or_else(|| default_period(periods, today))
 }
 
 pub fn default_period(periods: &[PeriodRecord], today: NaiveDate) -> Option<PeriodRecord> {

@@ -581,6 +581,7 @@ async fn task_page(
 struct UnitPage {
     nav: Nav,
     plan_id: i64,
+    period_key: String,
     unit: duban_store::UnitRecord,
     rates: Vec<(String, String, UnitRate)>,
     lagging: Vec<TaskSummary>,
@@ -632,5 +633,6 @@ async fn unit_page(
     let mut nav = Nav::new(&user, "dashboard");
     nav.plan_id = Some(sc.plan.id);
     nav.period = sc.period.as_ref().map(|p| p.spec.key.clone());
-    Ok(render(&UnitPage { plan_id: sc.plan.id, unit, rates, lagging, heat_svg, nav }))
+    let period_key = sc.period.as_ref().map(|p| p.spec.key.clone()).unwrap_or_default();
+    Ok(render(&UnitPage { plan_id: sc.plan.id, period_key, unit, rates, lagging, heat_svg, nav }))
 }

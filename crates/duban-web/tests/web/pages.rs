@@ -1,0 +1,296 @@
+//! The pages over plain HTTP: user text is escaped on every page that shows it, nothing refers to another
+//! origin, and forms need the session's CSRF token (and write once when sent twice).
+
+use chrono::{TimeZone, Utc};
+use reqwest::{Client, StatusCode, redirect};
+use serde_json::{Value, json};
+
+use super::{Server, housing_task, start, token};
+
+/// A browser-like client: keeps cookies, does not follow redirects (so they can be checked).
+struct Browser {
+    http: Client,
+    base: String,
+}
+
+impl Browser {
+    async fn login(s: &Server, user: &str) -> Browser {
+        let http = Client::builder().cookie_store(true).redirect(redirect::Policy::none()).build().unwrap();
+        let r = http
+            .post(s.url("/login"))
+            .form(&[("username", user), ("password", "demo-password"), ("next", "/")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{user} signs in");
+        Browser { http, base: s.url("") }
+    }
+    async fn get(&self, path: &str) -> (StatusCode, reqwest::header::HeaderMap, String) {
+        let r = self.http.get(format!("{}{path}", self.base)).send().await.unwrap();
+        (r.status(), r.headers().clone(), r.text().await.unwrap())
+    }
+    async fn page(&self, path: &str) -> String {
+        let (st, _, body) = self.get(path).await;
+        assert_eq!(st, StatusCode::OK, "{path}: {body}");
+        body
+    }
+    /// The CSRF token the pages carry.
+    async fn csrf(&self) -> String {
+        let body = self.page("/dashboard").await;
+        let at = body.find("name=\"csrf\" value=\"").unwrap() + 19;
+        body[at..at + 64].to_string()
+    }
+    async fn post(&self, path: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
+        let r = self.http.post(format!("{}{path}", self.base)).form(form).send().await.unwrap();
+        let st = r.status();
+        (st, r.text().await.unwrap())
+    }
+    async fn post_file(&self, path: &str, fields: &[(&str, &str)], file: (&str, Vec<u8>)) -> (StatusCode, String) {
+        let mut form = reqwest::multipart::Form::new();
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        form = form.part("file", reqwest::multipart::Part::bytes(file.1).file_name(file.0.to_string()));
+        let r = self.http.post(format!("{}{path}", self.base)).multipart(form).send().await.unwrap();
+        let st = r.status();
+        (st, r.text().await.unwrap())
+    }
+}
+
+const PAYLOAD: &str = "<script>alert(\"x\")</script><img src=x onerror=alert(1)>\"'&";
+
+fn assert_escaped(path: &str, body: &str) {
+    for raw in ["<script>alert", "<img src=x", "onerror=alert(1)>"] {
+        assert!(!body.contains(raw), "{path} shows user text unescaped ({raw})");
+    }
+}
+
+/// Script and HTML in every text field and file name, then every page that shows them.
+#[tokio::test]
+async fn user_text_is_escaped_on_every_page() {
+    let s = start().await;
+    s.set_time(Utc.with_ymd_and_hms(2022, 8, 2, 2, 0, 0).unwrap());
+    let (item, unit) = housing_task(&s).await;
+    let office = Browser::login(&s, "office").await;
+    let csrf = office.csrf().await;
+    let unit_name = format!("单位{PAYLOAD}");
+    // A unit, an alias, an account, an imported plan with the payload in its file name, title and text.
+    for (path, form) in [
+        ("/admin/units", vec![("name", unit_name.as_str()), ("kind", "department")]),
+        ("/admin/aliases", vec![("unit", "1"), ("alias", PAYLOAD)]),
+    ] {
+        let mut f = form.clone();
+        f.push(("csrf", &csrf));
+        let (st, body) = office.post(path, &f).await;
+        assert_eq!(st, StatusCode::SEE_OTHER, "{path}: {body}");
+    }
+    let (st, body) = office
+        .post(
+            "/admin/users",
+            &[
+                ("csrf", &csrf),
+                ("username", "xss"),
+                ("display_name", PAYLOAD),
+                ("password", "a long password"),
+                ("role", "reporter"),
+                ("unit", &unit.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    let doc = format!(
+        "2022年{PAYLOAD}工作要点\n一、第一部分{PAYLOAD}\n（一）任务{PAYLOAD}。建设保障性住房100套。（{unit_name}负责）\n"
+    );
+    let (st, body) =
+        office.post_file("/import", &[("csrf", &csrf)], (&format!("{PAYLOAD}.txt"), doc.into_bytes())).await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    let (_, plans) =
+        super::call(&s, Some(&token(&s, "office").await), reqwest::Method::GET, "/api/v1/plans", None).await;
+    let imported = plans.as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).max().unwrap();
+
+    // The reporter writes the payload into every field, an evidence file name and an extension request.
+    let reporter = Browser::login(&s, &format!("unit{unit:02}")).await;
+    let rcsrf = reporter.csrf().await;
+    let (st, body) = reporter
+        .post(
+            "/report",
+            &[
+                ("csrf", &rcsrf),
+                ("plan", "1"),
+                ("period", "2022-07"),
+                ("item", &item.to_string()),
+                ("progress", PAYLOAD),
+                ("problems", PAYLOAD),
+                ("next_steps", PAYLOAD),
+                ("percent", "50"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    let report = s.july_report(item, unit).await;
+    let (st, body) = reporter
+        .post_file(
+            "/report/evidence",
+            &[("csrf", &rcsrf), ("report_id", &report["id"].to_string()), ("back", "/todo")],
+            (&format!("{PAYLOAD}.txt"), "佐证".as_bytes().to_vec()),
+        )
+        .await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    let rtoken = token(&s, &format!("unit{unit:02}")).await;
+    let (st, e) = super::call(
+        &s,
+        Some(&rtoken),
+        reqwest::Method::POST,
+        "/api/v1/extensions",
+        Some(json!({ "item_id": item, "unit_id": unit, "requested_on": "2023-03-31", "reason": PAYLOAD })),
+    )
+    .await;
+    assert!(st.is_success(), "{e}");
+    let (st, body) = reporter
+        .post(
+            "/report",
+            &[
+                ("csrf", &rcsrf),
+                ("plan", "1"),
+                ("period", "2022-07"),
+                ("item", &item.to_string()),
+                ("version", &report["version"].to_string()),
+                ("progress", PAYLOAD),
+                ("action", "submit"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    // The office returns it with the payload as the reason.
+    let report = s.july_report(item, unit).await;
+    let pick = format!("{}:{}", report["id"], report["version"]);
+    let (st, body) = office
+        .post(
+            "/review",
+            &[
+                ("csrf", &csrf),
+                ("plan", "1"),
+                ("period", "2022-07"),
+                ("pick", &pick),
+                ("reason", PAYLOAD),
+                ("action", "return"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+
+    let report_page = format!("/report?plan=1&period=2022-07&item={item}&unit={unit}");
+    let shown_by_office = [
+        ("/dashboard?plan=1&period=2022-07", false),
+        ("/dashboard?plan=1&period=2022-07&screen=1", false),
+        ("/ledger?plan=1&period=2022-07", false),
+        ("/review?plan=1&period=2022-07", true),
+        (&format!("/items/{item}?plan=1&period=2022-07"), true),
+        (&format!("/units/{unit}?plan=1&period=2022-07"), false),
+        ("/import", true),
+        (&format!("/plans/{imported}/check"), true),
+        ("/admin", true),
+        (&report_page, true),
+        (&format!("/todo?plan=1&period=2022-07&unit={unit}"), true),
+    ];
+    for (path, shows) in shown_by_office {
+        let body = office.page(path).await;
+        assert_escaped(path, &body);
+        if shows {
+            assert!(
+                body.contains("&lt;script&gt;") || body.contains("&#60;script&#62;"),
+                "{path} shows the text, escaped"
+            );
+        }
+    }
+    for path in ["/todo?plan=1&period=2022-07", report_page.as_str(), &format!("/items/{item}?plan=1")] {
+        let body = reporter.page(path).await;
+        assert_escaped(path, &body);
+    }
+    let todo = reporter.page("/todo?plan=1&period=2022-07").await;
+    assert!(
+        todo.contains("&#60;script&#62;") || todo.contains("&lt;script&gt;"),
+        "the return reason is shown, escaped"
+    );
+}
+
+/// Every page and asset stays on this origin, and says so in its Content-Security-Policy.
+#[tokio::test]
+async fn nothing_loads_from_another_origin() {
+    let s = start().await;
+    let office = Browser::login(&s, "office").await;
+    let (item, unit) = housing_task(&s).await;
+    let mut paths: Vec<String> = [
+        "/login",
+        "/dashboard",
+        "/dashboard?screen=1",
+        "/ledger",
+        "/review",
+        "/todo",
+        "/import",
+        "/plans/1/check",
+        "/admin",
+        "/static/app.css",
+        "/static/app.js",
+    ]
+    .iter()
+    .map(|p| p.to_string())
+    .collect();
+    paths.push(format!("/items/{item}?plan=1"));
+    paths.push(format!("/units/{unit}?plan=1"));
+    paths.push(format!("/report?plan=1&period=2022-06&item={item}&unit={unit}"));
+    for path in &paths {
+        let (st, headers, body) = office.get(path).await;
+        assert_eq!(st, StatusCode::OK, "{path}");
+        let lower = body.to_ascii_lowercase();
+        for bad in [
+            "src=\"http",
+            "href=\"http",
+            "src=\"//",
+            "href=\"//",
+            "action=\"http",
+            "action=\"//",
+            "url(http",
+            "url(//",
+            "@import",
+        ] {
+            assert!(!lower.contains(bad), "{path} refers to another origin ({bad})");
+        }
+        if !path.starts_with("/static/") {
+            let csp = headers["content-security-policy"].to_str().unwrap();
+            assert!(csp.contains("default-src 'self'") && csp.contains("script-src 'self'"), "{path}: {csp}");
+            assert!(body.contains("/static/app.css"));
+        }
+    }
+}
+
+/// A form without the session's CSRF token changes nothing; a form sent twice writes once.
+#[tokio::test]
+async fn forms_need_the_csrf_token_and_write_once() {
+    let s = start().await;
+    let office = Browser::login(&s, "office").await;
+    let csrf = office.csrf().await;
+    let period = s.store.period_by_key(1, "2022-06").await.unwrap();
+    let before = s.store.reminders(period.id).await.unwrap().len();
+    for bad in ["", "0000000000000000000000000000000000000000000000000000000000000000"] {
+        let (st, body) =
+            office.post("/remind", &[("csrf", bad), ("plan", "1"), ("period", "2022-06"), ("unit", "1")]).await;
+        assert_eq!(st, StatusCode::FORBIDDEN, "{body}");
+        assert!(body.contains("CSRF"), "{body}");
+    }
+    assert_eq!(s.store.reminders(period.id).await.unwrap().len(), before, "nothing written");
+    let form =
+        [("csrf", csrf.as_str()), ("form_token", "once-123"), ("plan", "1"), ("period", "2022-06"), ("unit", "1")];
+    for _ in 0..2 {
+        let (st, body) = office.post("/remind", &form).await;
+        assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    }
+    assert_eq!(s.store.reminders(period.id).await.unwrap().len(), before + 1, "the same form twice writes once");
+    // Another site's form has no session cookie to send (SameSite=Strict) and no token: refused too.
+    let anon = Client::builder().redirect(redirect::Policy::none()).build().unwrap();
+    let r = anon.post(s.url("/remind")).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(r.headers()["location"].to_str().unwrap().starts_with("/login"));
+    let _: Value = json!(null);
+}
