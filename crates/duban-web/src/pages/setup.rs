@@ -9,7 +9,7 @@ use axum::Router;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::routing::{get, post};
 use duban_core::{Error, Role};
-use duban_store::{ItemPatch, LedgerItem, NewUnit, NewUser, UnitRecord, UnresolvedName, UserRecord};
+use duban_store::{IndicatorPatch, ItemPatch, LedgerItem, NewUnit, NewUser, UnitRecord, UnresolvedName, UserRecord};
 use serde::Deserialize;
 
 use super::reporting::{read_multipart, units_text};
@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/{id}/publish", post(publish))
         .route("/plans/{id}/periods", post(add_periods))
         .route("/items/{id}/edit", post(edit_item))
+        .route("/indicators/{id}/edit", post(edit_indicator))
         .route("/admin", get(admin_page))
         .route("/admin/units", post(add_unit))
         .route("/admin/aliases", post(add_alias))
@@ -106,6 +107,7 @@ struct CheckPage {
     unresolved: Vec<(String, Vec<String>)>,
     units: Vec<(i64, String)>,
     has_periods: bool,
+    ops: Vec<(&'static str, &'static str)>,
 }
 
 impl CheckPage {
@@ -165,7 +167,8 @@ async fn check_page(
     let has_periods = !state.store.periods(id).await.or_page(&user)?.is_empty();
     let mut nav = Nav::new(&user, "import").with_flash(q.ok.as_deref());
     nav.plan_id = Some(id);
-    Ok(render(&CheckPage { nav, plan: ledger.plan, rows, source, warnings, unresolved, units, has_periods }))
+    let ops = vec![(">=", "≥"), (">", ">"), ("=", "="), ("<=", "≤"), ("<", "<"), ("range", "～")];
+    Ok(render(&CheckPage { nav, plan: ledger.plan, rows, source, warnings, unresolved, units, has_periods, ops }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -248,8 +251,65 @@ struct EditForm {
     row_version: i64,
     title: String,
     deadline: String,
+    /// The responsible units as the ledger prints them: 省发展改革委（牵头）、省财政厅.
+    #[serde(default)]
+    units: Option<String>,
+    /// The units as the form showed them: the units are replaced only when the text changed.
+    #[serde(default)]
+    units_before: Option<String>,
     #[serde(default)]
     reason: String,
+}
+
+/// Resolves the units typed on the check page through the directory (names and aliases); the first
+/// marked （牵头） leads, the others support (or all are responsible when none leads).
+async fn units_from_text(
+    state: &AppState,
+    user: &PageUser,
+    text: &str,
+) -> Result<Vec<(i64, String)>, super::PageError> {
+    let directory = state.store.list_units().await.or_page(user)?;
+    let mut out: Vec<(i64, String)> = Vec::new();
+    let mut unknown = Vec::new();
+    let names: Vec<(String, bool)> = text
+        .split(['、', '，', ',', '；', ';', '\n'])
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(|n| {
+            match n.strip_suffix("（牵头）").or_else(|| n.strip_suffix("(牵头)")).or_else(|| n.strip_suffix("(lead)"))
+            {
+                Some(bare) => (bare.trim().to_string(), true),
+                None => (n.to_string(), false),
+            }
+        })
+        .collect();
+    let any_lead = names.iter().any(|(_, l)| *l);
+    for (name, lead) in names {
+        match directory.iter().find(|u| u.name == name || u.aliases.contains(&name)) {
+            Some(u) if !out.iter().any(|(id, _)| *id == u.id) => {
+                let role = if lead {
+                    "lead"
+                } else if any_lead {
+                    "co"
+                } else {
+                    "responsible"
+                };
+                out.push((u.id, role.to_string()));
+            }
+            Some(_) => {}
+            None => unknown.push(name),
+        }
+    }
+    if !unknown.is_empty() {
+        let list = unknown.join("、");
+        return Err(Error::bad_input(
+            "item.units",
+            format!("单位名录中没有：{list}（请先在系统管理中添加单位或别名）"),
+            format!("Not in the units directory: {list} (add the unit or an alias under Administration first)"),
+        ))
+        .or_page(user);
+    }
+    Ok(out)
 }
 
 async fn edit_item(
@@ -259,13 +319,57 @@ async fn edit_item(
     axum::extract::Form(f): axum::extract::Form<EditForm>,
 ) -> PageResult {
     let ctx = form_ctx(&state, &user, &f.csrf, &f.form_token, "edit")?;
+    let units = match f.units.as_deref().map(str::trim) {
+        Some(text) if !text.is_empty() && Some(text) != f.units_before.as_deref().map(str::trim) => {
+            Some(units_from_text(&state, &user, text).await?)
+        }
+        _ => None,
+    };
     let patch = ItemPatch {
         title: Some(f.title.trim().to_string()),
+        text: None,
         deadline: Some(f.deadline.trim().to_string()),
+        units,
         reason: Some(f.reason.trim().to_string()).filter(|r| !r.is_empty()),
-        ..ItemPatch::default()
     };
     state.store.update_item(&ctx, id, f.row_version, &patch).await.or_page(&user)?;
+    Ok(see_other(&format!("/plans/{}/check?ok=saved", f.plan)))
+}
+
+#[derive(Debug, Deserialize)]
+struct IndicatorForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    form_token: String,
+    plan: i64,
+    row_version: i64,
+    value: String,
+    op: String,
+    unit: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Corrects what the parser read of a target: value, comparator, measure word.
+async fn edit_indicator(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    axum::extract::Form(f): axum::extract::Form<IndicatorForm>,
+) -> PageResult {
+    let ctx = form_ctx(&state, &user, &f.csrf, &f.form_token, "indicator")?;
+    let value = duban_office::report_sheet::parse_number(&f.value)
+        .ok_or_else(|| Error::bad_input("indicator.value", "目标值应为数字", "The target is a number"))
+        .or_page(&user)?;
+    let patch = IndicatorPatch {
+        value: Some(value),
+        op: Some(f.op),
+        unit: Some(f.unit.trim().to_string()),
+        reason: Some(f.reason.trim().to_string()).filter(|r| !r.is_empty()),
+        ..IndicatorPatch::default()
+    };
+    state.store.update_indicator(&ctx, id, f.row_version, &patch).await.or_page(&user)?;
     Ok(see_other(&format!("/plans/{}/check?ok=saved", f.plan)))
 }
 

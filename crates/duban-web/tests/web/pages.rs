@@ -108,6 +108,44 @@ async fn user_text_is_escaped_on_every_page() {
         super::call(&s, Some(&token(&s, "office").await), reqwest::Method::GET, "/api/v1/plans", None).await;
     let imported = plans.as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).max().unwrap();
 
+    // A corrected title and measure word on the check page.
+    let admin = token(&s, "office").await;
+    let (_, l) = super::call(&s, Some(&admin), reqwest::Method::GET, &format!("/api/v1/plans/{imported}"), None).await;
+    let first = &l["items"][0]["children"][0];
+    let version = l["plan"]["row_version"].to_string();
+    let (st, body) = office
+        .post(
+            &format!("/items/{}/edit", first["id"]),
+            &[
+                ("csrf", &csrf),
+                ("plan", &imported.to_string()),
+                ("row_version", &version),
+                ("title", PAYLOAD),
+                ("deadline", "2022-12-31"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    if let Some(t) = first["targets"].as_array().and_then(|t| t.first()) {
+        let (_, l) =
+            super::call(&s, Some(&admin), reqwest::Method::GET, &format!("/api/v1/plans/{imported}"), None).await;
+        let version = l["plan"]["row_version"].to_string();
+        let (st, body) = office
+            .post(
+                &format!("/indicators/{}/edit", t["id"]),
+                &[
+                    ("csrf", &csrf),
+                    ("plan", &imported.to_string()),
+                    ("row_version", &version),
+                    ("value", "100"),
+                    ("op", ">="),
+                    ("unit", PAYLOAD),
+                ],
+            )
+            .await;
+        assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    }
+
     // The reporter writes the payload into every field, an evidence file name and an extension request.
     let reporter = Browser::login(&s, &format!("unit{unit:02}")).await;
     let rcsrf = reporter.csrf().await;
@@ -293,4 +331,90 @@ async fn forms_need_the_csrf_token_and_write_once() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(r.headers()["location"].to_str().unwrap().starts_with("/login"));
     let _: Value = json!(null);
+}
+
+/// The office imports a plan on the pages, maps an unknown unit name on the spot, corrects a task's units
+/// and a target the parser read, creates periods and publishes.
+#[tokio::test]
+async fn import_map_correct_and_publish_on_the_pages() {
+    let s = start().await;
+    let office = Browser::login(&s, "office").await;
+    let csrf = office.csrf().await;
+    let doc = "2023年某市城镇化工作要点\n一、住房保障\n（一）建设保障性住房100套。（省数据局负责）\n（二）推进老旧小区改造。（西安市政府负责）\n";
+    let (st, body) = office.post_file("/import", &[("csrf", &csrf)], ("要点.txt", doc.as_bytes().to_vec())).await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    let admin = token(&s, "office").await;
+    let (_, plans) = super::call(&s, Some(&admin), reqwest::Method::GET, "/api/v1/plans", None).await;
+    let id = plans.as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).max().unwrap();
+    let check = office.page(&format!("/plans/{id}/check")).await;
+    assert!(check.contains("省数据局") && check.contains("id=\"unmapped\""), "the unmapped name is listed");
+    assert!(check.contains("disabled aria-describedby=\"unmapped\""), "publishing waits for the mapping");
+    // Map the name to a unit of the directory.
+    let (st, body) =
+        office.post(&format!("/plans/{id}/map"), &[("csrf", &csrf), ("name", "省数据局"), ("unit", "1")]).await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    assert!(!office.page(&format!("/plans/{id}/check")).await.contains("id=\"unmapped\""));
+    let ledger = |v: &Value| v["items"][0]["children"].as_array().unwrap().clone();
+    let (_, l) = super::call(&s, Some(&admin), reqwest::Method::GET, &format!("/api/v1/plans/{id}"), None).await;
+    let task = ledger(&l)[0].clone();
+    let version = l["plan"]["row_version"].to_string();
+    // Units corrected by name, with the lead marked; an unknown name is refused with a message.
+    let item_path = format!("/items/{}/edit", task["id"]);
+    let base =
+        [("csrf", csrf.as_str()), ("plan", &id.to_string()), ("title", "建设保障性住房"), ("deadline", "2023-12-31")];
+    let mut bad = base.to_vec();
+    bad.extend([("row_version", version.as_str()), ("units", "无此单位（牵头）"), ("units_before", "")]);
+    let (st, body) = office.post(&item_path, &bad).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert!(body.contains("无此单位"), "{body}");
+    let mut good = base.to_vec();
+    good.extend([
+        ("row_version", version.as_str()),
+        ("units", "省发展改革委（牵头）、西安市政府"),
+        ("units_before", ""),
+    ]);
+    let (st, body) = office.post(&item_path, &good).await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    let (_, l) = super::call(&s, Some(&admin), reqwest::Method::GET, &format!("/api/v1/plans/{id}"), None).await;
+    let task = ledger(&l)[0].clone();
+    let roles: Vec<(String, String)> = task["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| (u["name"].as_str().unwrap().to_string(), u["role"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(roles, [("省发展改革委".to_string(), "lead".to_string()), ("西安市政府".to_string(), "co".to_string())]);
+    assert_eq!(task["title"], "建设保障性住房");
+    // The target: 100套 read by the parser, corrected to at least 120.
+    assert_eq!(task["targets"][0]["value"], 100.0);
+    let version = l["plan"]["row_version"].to_string();
+    let (st, body) = office
+        .post(
+            &format!("/indicators/{}/edit", task["targets"][0]["id"]),
+            &[
+                ("csrf", &csrf),
+                ("plan", &id.to_string()),
+                ("row_version", &version),
+                ("value", "120"),
+                ("op", ">="),
+                ("unit", "套"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    let (_, l) = super::call(&s, Some(&admin), reqwest::Method::GET, &format!("/api/v1/plans/{id}"), None).await;
+    assert_eq!(ledger(&l)[0]["targets"][0]["value"], 120.0);
+    assert_eq!(ledger(&l)[0]["targets"][0]["op"], ">=");
+    // Periods, then publish.
+    let (st, body) =
+        office.post(&format!("/plans/{id}/periods"), &[("csrf", &csrf), ("due_day", "5"), ("grace_days", "3")]).await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    let version = l["plan"]["row_version"].to_string();
+    let (st, body) = office.post(&format!("/plans/{id}/publish"), &[("csrf", &csrf), ("row_version", &version)]).await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    let (_, p) = super::call(&s, Some(&admin), reqwest::Method::GET, &format!("/api/v1/plans/{id}"), None).await;
+    assert_eq!(p["plan"]["state"], "published");
+    let (_, periods) =
+        super::call(&s, Some(&admin), reqwest::Method::GET, &format!("/api/v1/plans/{id}/periods"), None).await;
+    assert_eq!(periods.as_array().unwrap().len(), 12);
 }
