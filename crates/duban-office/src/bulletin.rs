@@ -96,14 +96,7 @@ fn indicator_value(ind: &IndicatorSummary, v: f64) -> String {
 }
 
 fn target_text(ind: &IndicatorSummary) -> String {
-    let op = match ind.op.as_str() {
-        ">=" => "≥",
-        ">" => ">",
-        "<=" => "≤",
-        "<" => "<",
-        _ => "",
-    };
-    format!("{op}{}", indicator_value(ind, ind.target))
+    format!("{}{}", crate::op_symbol(&ind.op), indicator_value(ind, ind.target))
 }
 
 fn task_label(t: &TaskSummary) -> String {

@@ -70,22 +70,7 @@ fn task_row(
         .chain(item.unresolved_units.iter().cloned())
         .collect::<Vec<_>>()
         .join("、");
-    let targets = item
-        .targets
-        .iter()
-        .map(|t| {
-            let value = format_value(t.value);
-            let op = match t.op.as_str() {
-                ">=" => "≥",
-                ">" => ">",
-                "<=" => "≤",
-                "<" => "<",
-                _ => "",
-            };
-            format!("{}{op}{value}{}", t.metric, t.unit)
-        })
-        .collect::<Vec<_>>()
-        .join("；");
+    let targets = item.targets.iter().map(target_text).collect::<Vec<_>>().join("；");
     let lines = progress.get(&item.id).map(Vec::as_slice).unwrap_or(&[]);
     let progress_text = match lines {
         [] => String::new(),
@@ -105,6 +90,22 @@ fn task_row(
         ],
         unit_ids: item.units.iter().map(|u| u.unit_id).collect(),
     }
+}
+
+/// The comparator as printed before a value: `>=` → ≥ (nothing for = and ranges).
+pub fn op_symbol(op: &str) -> &'static str {
+    match op {
+        ">=" => "≥",
+        ">" => ">",
+        "<=" => "≤",
+        "<" => "<",
+        _ => "",
+    }
+}
+
+/// A target as the ledger prints it: 保障性租赁住房≥8.8万套（间）.
+pub fn target_text(t: &duban_store::IndicatorRecord) -> String {
+    format!("{}{}{}{}", t.metric, op_symbol(&t.op), format_value(t.value), t.unit)
 }
 
 /// 88000 → "8.8万", 1850 → "1850", 95.5 → "95.5": as the plan writes numbers.

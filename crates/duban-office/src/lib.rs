@@ -18,4 +18,6 @@ pub mod workbook;
 
 pub use bulletin::{BulletinInput, bulletin_docx};
 pub use duban_core::Error;
-pub use ledger::{HEADERS, ProgressLine, Row, format_value, ledger_csv, ledger_rows, ledger_xlsx};
+pub use ledger::{
+    HEADERS, ProgressLine, Row, format_value, ledger_csv, ledger_rows, ledger_xlsx, op_symbol, target_text,
+};

@@ -76,7 +76,7 @@ pub async fn report_sheet_file(
                 item_id: t.item_id,
                 number: t.path.clone(),
                 title: t.title.clone(),
-                targets: targets.iter().map(target_text).collect::<Vec<_>>().join("；"),
+                targets: targets.iter().map(duban_office::target_text).collect::<Vec<_>>().join("；"),
                 state: state_zh(t.state, &t.return_reason),
                 version: current.get(&t.item_id).map(|r| r.version),
                 progress: report.map(|r| r.progress.clone()).unwrap_or_default(),
@@ -89,7 +89,7 @@ pub async fn report_sheet_file(
                     .map(|ind| SheetIndicator {
                         indicator_id: ind.id,
                         metric: ind.metric.clone(),
-                        target: target_text(ind),
+                        target: duban_office::target_text(ind),
                         value: value_of(ind.id),
                     })
                     .collect(),
@@ -99,17 +99,6 @@ pub async fn report_sheet_file(
     let meta = SheetMeta { plan_id, period_key: period.spec.key.clone(), unit_id };
     let title = format!("{}——{}{}进展报送表", ledger.plan.title, unit.name, period.spec.label_zh);
     report_sheet_xlsx(&meta, &title, &tasks)
-}
-
-fn target_text(ind: &duban_store::IndicatorRecord) -> String {
-    let op = match ind.op.as_str() {
-        ">=" => "≥",
-        ">" => ">",
-        "<=" => "≤",
-        "<" => "<",
-        _ => "",
-    };
-    format!("{}{op}{}{}", ind.metric, duban_office::format_value(ind.value), ind.unit)
 }
 
 /// What an upload did.

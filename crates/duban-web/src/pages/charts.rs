@@ -8,20 +8,8 @@ use std::fmt::Write as _;
 /// green family for done/on track, yellow behind 序时, grey not reported, red overdue.
 pub const STATUS_COLOURS: [&str; 5] = ["#1e6e3c", "#4caf50", "#f0b41e", "#9e9e9e", "#c62828"];
 
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Text in SVG: the same escaping as the Word documents' XML (attributes are double-quoted).
+use duban_office::docx::xml_text as esc;
 
 fn f(v: f64) -> String {
     let s = format!("{v:.1}");

@@ -219,16 +219,7 @@ struct ErrorPage {
 
 /// An error as a page in the person's language, with the status the API would give.
 pub fn error_page(user: Option<&PageUser>, tr: Tr, e: &Error) -> Response {
-    let status = match e.kind {
-        ErrorKind::BadInput => StatusCode::BAD_REQUEST,
-        ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,
-        ErrorKind::Forbidden => StatusCode::FORBIDDEN,
-        ErrorKind::NotFound => StatusCode::NOT_FOUND,
-        ErrorKind::Conflict => StatusCode::CONFLICT,
-        ErrorKind::Locked => StatusCode::LOCKED,
-        ErrorKind::TooMany => StatusCode::TOO_MANY_REQUESTS,
-        ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-    };
+    let status = crate::error::status_of(e.kind);
     let nav = match user {
         Some(u) => Nav::new(u, ""),
         None => Nav::anonymous(tr),
@@ -280,7 +271,7 @@ pub struct FormGuard {
 }
 
 /// Checks the form's CSRF token and makes the write's context, with the form token as its idempotency key.
-pub fn form_ctx(state: &AppState, user: &PageUser, csrf: &str, form_token: &str, what: &str) -> Result<Ctx, PageError> {
+fn form_ctx(state: &AppState, user: &PageUser, csrf: &str, form_token: &str, what: &str) -> Result<Ctx, PageError> {
     let ok =
         csrf.len() == user.csrf.len() && csrf.bytes().zip(user.csrf.bytes()).fold(0u8, |a, (x, y)| a | (x ^ y)) == 0;
     if !ok {
@@ -303,6 +294,42 @@ pub fn form_ctx(state: &AppState, user: &PageUser, csrf: &str, form_token: &str,
             Some(Idempotency { key: format!("form:{}:{token}", user.actor.user_id), fingerprint: what.to_string() });
     }
     Ok(ctx)
+}
+
+/// A submitted form that changes something: who sent it, the write's context (the CSRF token checked, the
+/// form's one-time token as the idempotency key) and the form's own fields. The form structs leave out
+/// `csrf` and `form_token`; serde_urlencoded ignores fields a struct does not name.
+#[derive(Debug)]
+pub struct PageForm<T> {
+    pub user: PageUser,
+    pub ctx: Ctx,
+    pub form: T,
+}
+
+/// Forms are small; files come as multipart and are limited elsewhere.
+const MAX_FORM_BYTES: usize = 1024 * 1024;
+
+impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<AppState> for PageForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let user = PageUser::from_request_parts(&mut parts, state).await.map_err(IntoResponse::into_response)?;
+        let bad = |e: &dyn std::fmt::Display| {
+            PageError::new(
+                Some(&user),
+                user.tr,
+                Error::bad_input("form.invalid", format!("表单内容有误：{e}"), format!("The form is not valid: {e}")),
+            )
+            .into_response()
+        };
+        let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES).await.map_err(|e| bad(&e))?;
+        let guard: FormGuard = serde_urlencoded::from_bytes(&bytes).map_err(|e| bad(&e))?;
+        let form: T = serde_urlencoded::from_bytes(&bytes).map_err(|e| bad(&e))?;
+        let ctx = form_ctx(state, &user, &guard.csrf, &guard.form_token, parts.uri.path())
+            .map_err(IntoResponse::into_response)?;
+        Ok(PageForm { user, ctx, form })
+    }
 }
 
 /// After a write: back to a page (Post/Redirect/Get).
@@ -458,11 +485,9 @@ async fn login_submit(
 
 async fn logout(
     State(state): State<AppState>,
-    user: PageUser,
     headers: HeaderMap,
-    axum::extract::Form(g): axum::extract::Form<FormGuard>,
+    PageForm { user, .. }: PageForm<FormGuard>,
 ) -> PageResult {
-    form_ctx(&state, &user, &g.csrf, &g.form_token, "logout")?;
     if let Some(t) = cookie(&headers, SESSION_COOKIE) {
         state.store.end_session(&t).await.or_page(&user)?;
     }
@@ -476,22 +501,13 @@ async fn logout(
 
 #[derive(Debug, Deserialize)]
 struct LangForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    form_token: String,
     lang: String,
     #[serde(default)]
     back: Option<String>,
 }
 
 /// The language switch, remembered with the account.
-async fn switch_lang(
-    State(state): State<AppState>,
-    user: PageUser,
-    axum::extract::Form(f): axum::extract::Form<LangForm>,
-) -> PageResult {
-    let ctx = form_ctx(&state, &user, &f.csrf, &f.form_token, "lang")?;
+async fn switch_lang(State(state): State<AppState>, PageForm { user, ctx, form: f }: PageForm<LangForm>) -> PageResult {
     let lang = if f.lang == "en" { "en" } else { "zh-CN" };
     state.store.set_user_lang(&ctx, lang).await.or_page(&user)?;
     Ok(see_other(&safe_next(f.back.as_deref())))

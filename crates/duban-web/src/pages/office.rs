@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use super::charts::{Point, heat_map, line_chart, progress_bars, status_bar};
 use super::reporting::{find_item, target_text, units_text};
-use super::{FormGuard, Nav, OrPage, PageResult, PageUser, ScopeQuery, form_ctx, render, scope, see_other, url_encode};
+use super::{Nav, OrPage, PageForm, PageResult, PageUser, ScopeQuery, render, scope, see_other, url_encode};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -145,12 +145,9 @@ async fn review(State(state): State<AppState>, user: PageUser, Query(q): Query<R
 
 async fn review_submit(
     State(state): State<AppState>,
-    user: PageUser,
-    axum::extract::Form(fields): axum::extract::Form<Vec<(String, String)>>,
+    PageForm { user, ctx, form: fields }: PageForm<Vec<(String, String)>>,
 ) -> PageResult {
     let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
-    let guard = FormGuard { csrf: get("csrf"), form_token: get("form_token") };
-    let ctx = form_ctx(&state, &user, &guard.csrf, &guard.form_token, "review")?;
     let approve = get("action") == "approve";
     let reason = get("reason");
     if !approve && reason.trim().is_empty() {
@@ -181,10 +178,6 @@ async fn review_submit(
 
 #[derive(Debug, Deserialize)]
 struct DecideForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    form_token: String,
     decision: String,
     #[serde(default)]
     note: String,
@@ -194,11 +187,9 @@ struct DecideForm {
 
 async fn decide_extension(
     State(state): State<AppState>,
-    user: PageUser,
     Path(id): Path<i64>,
-    axum::extract::Form(f): axum::extract::Form<DecideForm>,
+    PageForm { user, ctx, form: f }: PageForm<DecideForm>,
 ) -> PageResult {
-    let ctx = form_ctx(&state, &user, &f.csrf, &f.form_token, "extension")?;
     state.store.decide_extension(&ctx, id, f.decision == "approve", &f.note).await.or_page(&user)?;
     Ok(see_other(&super::safe_next(f.back.as_deref())))
 }
@@ -308,22 +299,13 @@ async fn dashboard(State(state): State<AppState>, user: PageUser, Query(q): Quer
 
 #[derive(Debug, Deserialize)]
 struct RemindForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    form_token: String,
     plan: i64,
     period: String,
     unit: i64,
 }
 
 /// One-click 催报: recorded, and shown on the unit's to-do page.
-async fn remind(
-    State(state): State<AppState>,
-    user: PageUser,
-    axum::extract::Form(f): axum::extract::Form<RemindForm>,
-) -> PageResult {
-    let ctx = form_ctx(&state, &user, &f.csrf, &f.form_token, "remind")?;
+async fn remind(State(state): State<AppState>, PageForm { user, ctx, form: f }: PageForm<RemindForm>) -> PageResult {
     let period = state.store.period_by_key(f.plan, &f.period).await.or_page(&user)?;
     let note = user.tr.t("remind-note");
     state.store.remind(&ctx, period.id, f.unit, None, &note).await.or_page(&user)?;

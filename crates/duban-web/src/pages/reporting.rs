@@ -13,7 +13,7 @@ use duban_store::{
 };
 use serde::Deserialize;
 
-use super::{FormGuard, Nav, OrPage, PageResult, PageUser, ScopeQuery, Tr, form_ctx, render, scope, see_other};
+use super::{Nav, OrPage, PageForm, PageResult, PageUser, ScopeQuery, Tr, render, scope, see_other};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -203,14 +203,7 @@ pub fn units_text(item: &LedgerItem, tr: &Tr) -> String {
 }
 
 pub fn target_text(ind: &IndicatorRecord, tr: &Tr) -> String {
-    let op = match ind.op.as_str() {
-        ">=" => "≥",
-        ">" => ">",
-        "<=" => "≤",
-        "<" => "<",
-        _ => "",
-    };
-    format!("{op}{}{}", tr.num(ind.value), ind.unit)
+    format!("{}{}{}", duban_office::op_symbol(&ind.op), tr.num(ind.value), ind.unit)
 }
 
 pub fn find_item(items: &[LedgerItem], id: i64) -> Option<LedgerItem> {
@@ -341,13 +334,10 @@ async fn report_form(State(state): State<AppState>, user: PageUser, Query(q): Qu
 
 async fn report_submit(
     State(state): State<AppState>,
-    user: PageUser,
-    axum::extract::Form(fields): axum::extract::Form<Vec<(String, String)>>,
+    PageForm { user, ctx, form: fields }: PageForm<Vec<(String, String)>>,
 ) -> PageResult {
     let tr = user.tr;
     let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str()).unwrap_or("");
-    let guard = FormGuard { csrf: get("csrf").to_string(), form_token: get("form_token").to_string() };
-    let ctx = form_ctx(&state, &user, &guard.csrf, &guard.form_token, "report")?;
     let bad = |m: &str| Error::bad_input("form.field", m, m);
     let q = ReportQuery {
         plan: get("plan").parse().map_err(|_| bad("plan")).or_page(&user)?,
@@ -468,13 +458,20 @@ pub async fn read_multipart(
     Ok((fields, file))
 }
 
-fn field(fields: &HashMap<String, String>, name: &str) -> String {
-    fields.get(name).cloned().unwrap_or_default()
+/// The write's context for a multipart form (its CSRF and one-time tokens are among its text fields).
+pub fn multipart_ctx(
+    state: &AppState,
+    user: &PageUser,
+    fields: &HashMap<String, String>,
+    what: &str,
+) -> Result<duban_store::Ctx, super::PageError> {
+    let get = |name: &str| fields.get(name).map(String::as_str).unwrap_or("");
+    super::form_ctx(state, user, get("csrf"), get("form_token"), what)
 }
 
 async fn upload_evidence(State(state): State<AppState>, user: PageUser, mp: Multipart) -> PageResult {
     let (fields, file) = read_multipart(&user, mp).await?;
-    let ctx = form_ctx(&state, &user, &field(&fields, "csrf"), &field(&fields, "form_token"), "evidence")?;
+    let ctx = multipart_ctx(&state, &user, &fields, "evidence")?;
     let report_id: i64 = fields.get("report_id").and_then(|v| v.parse().ok()).unwrap_or(0);
     let Some((name, bytes)) = file.filter(|(n, b)| !n.is_empty() && !b.is_empty()) else {
         return Err(Error::bad_input("evidence.none", "请选择要上传的文件", "Choose a file to upload")).or_page(&user);
@@ -486,7 +483,7 @@ async fn upload_evidence(State(state): State<AppState>, user: PageUser, mp: Mult
 
 async fn upload_sheet(State(state): State<AppState>, user: PageUser, mp: Multipart) -> PageResult {
     let (fields, file) = read_multipart(&user, mp).await?;
-    let ctx = form_ctx(&state, &user, &field(&fields, "csrf"), &field(&fields, "form_token"), "sheet")?;
+    let ctx = multipart_ctx(&state, &user, &fields, "sheet")?;
     let plan: i64 = fields.get("plan").and_then(|v| v.parse().ok()).unwrap_or(0);
     let Some((_, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return Err(Error::bad_input("file.empty", "请选择填好的报送表", "Choose the filled-in sheet")).or_page(&user);

@@ -13,7 +13,7 @@ use duban_store::{IndicatorPatch, ItemPatch, LedgerItem, NewUnit, NewUser, UnitR
 use serde::Deserialize;
 
 use super::reporting::{read_multipart, units_text};
-use super::{FormGuard, Nav, OrPage, PageResult, PageUser, form_ctx, render, see_other};
+use super::{Nav, OrPage, PageForm, PageResult, PageUser, render, see_other};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -68,11 +68,7 @@ async fn import_page(State(state): State<AppState>, user: PageUser, Query(q): Qu
 async fn import_submit(State(state): State<AppState>, user: PageUser, mp: Multipart) -> PageResult {
     user.actor.require_admin().or_page(&user)?;
     let (fields, file) = read_multipart(&user, mp).await?;
-    let guard = FormGuard {
-        csrf: fields.get("csrf").cloned().unwrap_or_default(),
-        form_token: fields.get("form_token").cloned().unwrap_or_default(),
-    };
-    let ctx = form_ctx(&state, &user, &guard.csrf, &guard.form_token, "import")?;
+    let ctx = super::reporting::multipart_ctx(&state, &user, &fields, "import")?;
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return Err(Error::bad_input("file.empty", "请选择要导入的文件", "Choose a file to import")).or_page(&user);
     };
@@ -173,10 +169,6 @@ async fn check_page(
 
 #[derive(Debug, Deserialize)]
 struct MapForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    form_token: String,
     name: String,
     unit: i64,
 }
@@ -184,11 +176,9 @@ struct MapForm {
 /// An unmapped name becomes an alias of the chosen unit, and the plan's names are resolved again.
 async fn map_name(
     State(state): State<AppState>,
-    user: PageUser,
     Path(id): Path<i64>,
-    axum::extract::Form(f): axum::extract::Form<MapForm>,
+    PageForm { user, ctx, form: f }: PageForm<MapForm>,
 ) -> PageResult {
-    let ctx = form_ctx(&state, &user, &f.csrf, &f.form_token, "map")?;
     state.store.add_alias(&ctx, f.unit, &f.name).await.or_page(&user)?;
     let mut again = ctx.clone();
     if let Some(i) = &mut again.idempotency {
@@ -200,41 +190,29 @@ async fn map_name(
 
 #[derive(Debug, Deserialize)]
 struct VersionForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    form_token: String,
     row_version: i64,
 }
 
 async fn publish(
     State(state): State<AppState>,
-    user: PageUser,
     Path(id): Path<i64>,
-    axum::extract::Form(f): axum::extract::Form<VersionForm>,
+    PageForm { user, ctx, form: f }: PageForm<VersionForm>,
 ) -> PageResult {
-    let ctx = form_ctx(&state, &user, &f.csrf, &f.form_token, "publish")?;
     state.store.publish_plan(&ctx, id, f.row_version).await.or_page(&user)?;
     Ok(see_other(&format!("/plans/{id}/check?ok=published")))
 }
 
 #[derive(Debug, Deserialize)]
 struct PeriodsForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    form_token: String,
     due_day: u32,
     grace_days: u32,
 }
 
 async fn add_periods(
     State(state): State<AppState>,
-    user: PageUser,
     Path(id): Path<i64>,
-    axum::extract::Form(f): axum::extract::Form<PeriodsForm>,
+    PageForm { user, ctx, form: f }: PageForm<PeriodsForm>,
 ) -> PageResult {
-    let ctx = form_ctx(&state, &user, &f.csrf, &f.form_token, "periods")?;
     let plan = state.store.plan(id).await.or_page(&user)?;
     let specs = duban_core::periods::monthly(plan.year as i32, f.due_day, f.grace_days).or_page(&user)?;
     state.store.create_periods(&ctx, id, &specs).await.or_page(&user)?;
@@ -243,10 +221,6 @@ async fn add_periods(
 
 #[derive(Debug, Deserialize)]
 struct EditForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    form_token: String,
     plan: i64,
     row_version: i64,
     title: String,
@@ -314,11 +288,9 @@ async fn units_from_text(
 
 async fn edit_item(
     State(state): State<AppState>,
-    user: PageUser,
     Path(id): Path<i64>,
-    axum::extract::Form(f): axum::extract::Form<EditForm>,
+    PageForm { user, ctx, form: f }: PageForm<EditForm>,
 ) -> PageResult {
-    let ctx = form_ctx(&state, &user, &f.csrf, &f.form_token, "edit")?;
     let units = match f.units.as_deref().map(str::trim) {
         Some(text) if !text.is_empty() && Some(text) != f.units_before.as_deref().map(str::trim) => {
             Some(units_from_text(&state, &user, text).await?)
@@ -338,10 +310,6 @@ async fn edit_item(
 
 #[derive(Debug, Deserialize)]
 struct IndicatorForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    form_token: String,
     plan: i64,
     row_version: i64,
     value: String,
@@ -354,11 +322,9 @@ struct IndicatorForm {
 /// Corrects what the parser read of a target: value, comparator, measure word.
 async fn edit_indicator(
     State(state): State<AppState>,
-    user: PageUser,
     Path(id): Path<i64>,
-    axum::extract::Form(f): axum::extract::Form<IndicatorForm>,
+    PageForm { user, ctx, form: f }: PageForm<IndicatorForm>,
 ) -> PageResult {
-    let ctx = form_ctx(&state, &user, &f.csrf, &f.form_token, "indicator")?;
     let value = duban_office::report_sheet::parse_number(&f.value)
         .ok_or_else(|| Error::bad_input("indicator.value", "目标值应为数字", "The target is a number"))
         .or_page(&user)?;
@@ -416,20 +382,11 @@ async fn admin_page(State(state): State<AppState>, user: PageUser, Query(q): Que
 
 #[derive(Debug, Deserialize)]
 struct UnitForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    form_token: String,
     name: String,
     kind: String,
 }
 
-async fn add_unit(
-    State(state): State<AppState>,
-    user: PageUser,
-    axum::extract::Form(f): axum::extract::Form<UnitForm>,
-) -> PageResult {
-    let ctx = form_ctx(&state, &user, &f.csrf, &f.form_token, "unit")?;
+async fn add_unit(State(state): State<AppState>, PageForm { user, ctx, form: f }: PageForm<UnitForm>) -> PageResult {
     let new = NewUnit {
         name: f.name.trim().to_string(),
         kind: f.kind,
@@ -443,30 +400,17 @@ async fn add_unit(
 
 #[derive(Debug, Deserialize)]
 struct AliasForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    form_token: String,
     unit: i64,
     alias: String,
 }
 
-async fn add_alias(
-    State(state): State<AppState>,
-    user: PageUser,
-    axum::extract::Form(f): axum::extract::Form<AliasForm>,
-) -> PageResult {
-    let ctx = form_ctx(&state, &user, &f.csrf, &f.form_token, "alias")?;
+async fn add_alias(State(state): State<AppState>, PageForm { user, ctx, form: f }: PageForm<AliasForm>) -> PageResult {
     state.store.add_alias(&ctx, f.unit, f.alias.trim()).await.or_page(&user)?;
     Ok(see_other("/admin?ok=saved"))
 }
 
 #[derive(Debug, Deserialize)]
 struct UserForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    form_token: String,
     username: String,
     display_name: String,
     password: String,
@@ -475,12 +419,7 @@ struct UserForm {
     unit: Option<String>,
 }
 
-async fn add_user(
-    State(state): State<AppState>,
-    user: PageUser,
-    axum::extract::Form(f): axum::extract::Form<UserForm>,
-) -> PageResult {
-    let ctx = form_ctx(&state, &user, &f.csrf, &f.form_token, "user")?;
+async fn add_user(State(state): State<AppState>, PageForm { user, ctx, form: f }: PageForm<UserForm>) -> PageResult {
     let role = Role::parse(&f.role)
         .ok_or_else(|| Error::bad_input("user.role", "角色不正确", "Unknown role"))
         .or_page(&user)?;
@@ -504,10 +443,6 @@ async fn add_user(
 
 #[derive(Debug, Deserialize)]
 struct ExceptionForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    form_token: String,
     period: i64,
     unit: i64,
     until: String,
@@ -516,10 +451,8 @@ struct ExceptionForm {
 /// Unlocks a closed period for one unit until a day.
 async fn grant_exception(
     State(state): State<AppState>,
-    user: PageUser,
-    axum::extract::Form(f): axum::extract::Form<ExceptionForm>,
+    PageForm { user, ctx, form: f }: PageForm<ExceptionForm>,
 ) -> PageResult {
-    let ctx = form_ctx(&state, &user, &f.csrf, &f.form_token, "exception")?;
     state.store.grant_exception(&ctx, f.period, f.unit, &f.until).await.or_page(&user)?;
     Ok(see_other("/admin?ok=granted"))
 }
