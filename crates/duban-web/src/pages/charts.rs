@@ -23,8 +23,21 @@ pub fn progress_bars(rows: &[(String, [i64; 5])], legend: &[String; 5], title: &
     let bar_w = 440.0;
     let row_h = 28.0;
     let top = 8.0;
-    let height = top + rows.len() as f64 * row_h + 34.0;
     let width = label_w + bar_w + 50.0;
+    // The legend runs from under the bars and wraps when a language's names are long.
+    let text_w = |t: &str| t.chars().map(|c| if c.is_ascii() { 7.0 } else { 13.0 }).sum::<f64>();
+    let mut legend_at = Vec::with_capacity(5);
+    let (mut lx, mut line) = (label_w, 0usize);
+    for name in legend {
+        let w = 16.0 + text_w(name) + 14.0;
+        if lx + w > width && lx > label_w {
+            lx = label_w;
+            line += 1;
+        }
+        legend_at.push((lx, line));
+        lx += w;
+    }
+    let height = top + rows.len() as f64 * row_h + 16.0 + 18.0 * (line + 1) as f64;
     let max = rows.iter().map(|(_, c)| c.iter().sum::<i64>()).max().unwrap_or(0).max(1) as f64;
     let mut s = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{}\">",
@@ -68,9 +81,9 @@ pub fn progress_bars(rows: &[(String, [i64; 5])], legend: &[String; 5], title: &
             x += w;
         }
     }
-    let ly = top + rows.len() as f64 * row_h + 16.0;
-    let mut lx = label_w;
-    for (name, colour) in legend.iter().zip(STATUS_COLOURS) {
+    let ly0 = top + rows.len() as f64 * row_h + 16.0;
+    for ((name, colour), (lx, line)) in legend.iter().zip(STATUS_COLOURS).zip(legend_at) {
+        let ly = ly0 + 18.0 * line as f64;
         let _ = write!(
             s,
             "<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{colour}\"/><text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#222\">{}</text>",
@@ -80,7 +93,6 @@ pub fn progress_bars(rows: &[(String, [i64; 5])], legend: &[String; 5], title: &
             f(ly),
             esc(name)
         );
-        lx += 16.0 + name.chars().count() as f64 * 13.0 + 14.0;
     }
     s.push_str("</svg>");
     s
@@ -341,6 +353,19 @@ mod tests {
             "报送完整率",
         );
         insta::assert_snapshot!(svg);
+    }
+
+    #[test]
+    fn a_long_legend_wraps_inside_the_picture() {
+        let legend = ["Completed", "On track", "Behind schedule", "Not reported", "Overdue"].map(String::from);
+        let svg = progress_bars(&[("Part one".into(), [1, 1, 1, 1, 1])], &legend, "Progress");
+        let width: f64 = svg.split("viewBox=\"0 0 ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+        for part in svg.split("<text x=\"").skip(1) {
+            let x: f64 = part.split('"').next().unwrap().parse().unwrap();
+            let label = part.split('>').nth(1).unwrap().split('<').next().unwrap();
+            assert!(x + label.len() as f64 * 7.0 <= width + 1.0, "{label} at {x} runs past {width}");
+        }
+        assert!(svg.contains(">Overdue</text>"));
     }
 
     #[test]

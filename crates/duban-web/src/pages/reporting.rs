@@ -262,9 +262,6 @@ async fn build_report_page(
     let editable = user.is_unit()
         && user.actor.unit_id == Some(unit_id)
         && report.as_ref().is_none_or(|r| matches!(r.state, ReportState::Draft | ReportState::Returned));
-    let values_of = |r: Option<&ReportRecord>, id: i64| {
-        r.and_then(|r| r.values.iter().find(|v| v.indicator_id == id)).map(|v| tr.num(v.value).replace('万', "0000"))
-    };
     let f = entered.unwrap_or_else(|| FormValues {
         progress: source.map(|r| r.progress.clone()).unwrap_or_default(),
         problems: source.map(|r| r.problems.clone()).unwrap_or_default(),
@@ -273,7 +270,6 @@ async fn build_report_page(
         finished: source.is_some_and(|r| r.finished),
         values: item.targets.iter().filter_map(|t| Some((t.id, raw_value(source, t.id)?))).collect(),
     });
-    let _ = values_of;
     let indicators = item
         .targets
         .iter()
