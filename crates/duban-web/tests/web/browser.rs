@@ -131,7 +131,22 @@ async fn report_return_fix_approve_in_a_real_browser() {
     let housing = super::housing_task(&s).await;
     let (item, unit) = (housing.0, housing.1);
 
-    login(&c, &s, "office").await;
+    // Signing in by keyboard alone: the name field has the focus, Tab moves on, Enter sends; the focused
+    // field shows a visible outline.
+    c.goto(&s.url("/login")).await.unwrap();
+    let focused = c.active_element().await.unwrap();
+    assert_eq!(focused.attr("id").await.unwrap().as_deref(), Some("username"));
+    focused.send_keys("office").await.unwrap();
+    focused.send_keys(&String::from(char::from(fantoccini::key::Key::Tab))).await.unwrap();
+    let outline = c
+        .execute("const e = document.activeElement; return getComputedStyle(e).outlineStyle + ' ' + e.matches(':focus-visible') + ' ' + e.id", vec![])
+        .await
+        .unwrap();
+    assert_eq!(outline.as_str(), Some("solid true password"), "the focus moved on and is visible");
+    let password = c.active_element().await.unwrap();
+    password.send_keys("demo-password").await.unwrap();
+    password.send_keys(&String::from(char::from(fantoccini::key::Key::Enter))).await.unwrap();
+    wait_for(&c, "header.top").await;
     let before = received(&c, &s).await;
     assert!(before.starts_with("0/"), "nothing received for July yet: {before}");
     shot(&c, "dashboard").await;

@@ -418,3 +418,38 @@ async fn import_map_correct_and_publish_on_the_pages() {
         super::call(&s, Some(&admin), reqwest::Method::GET, &format!("/api/v1/plans/{id}/periods"), None).await;
     assert_eq!(periods.as_array().unwrap().len(), 12);
 }
+
+/// Offline reporting from the to-do page: the sheet downloaded with the session, a bad sheet's errors
+/// shown on a page, a good one saved and sent.
+#[tokio::test]
+async fn offline_sheet_through_the_to_do_page() {
+    let s = start().await;
+    s.set_time(Utc.with_ymd_and_hms(2022, 7, 20, 2, 0, 0).unwrap());
+    let (_, unit) = housing_task(&s).await;
+    let reporter = Browser::login(&s, &format!("unit{unit:02}")).await;
+    let csrf = reporter.csrf().await;
+    let todo = reporter.page("/todo?plan=1&period=2022-07").await;
+    let link = "/api/v1/plans/1/report-sheet.xlsx?period=2022-07&amp;unit=";
+    assert!(todo.contains(link), "the page offers the sheet");
+    let r = reporter
+        .http
+        .get(s.url(&format!("/api/v1/plans/1/report-sheet.xlsx?period=2022-07&unit={unit}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let sheet = r.bytes().await.unwrap().to_vec();
+    let bad = super::refill(&sheet, &[(3, 9, "120")]);
+    let (st, body) =
+        reporter.post_file("/todo/sheet", &[("csrf", &csrf), ("plan", "1"), ("submit", "on")], ("表.xlsx", bad)).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert!(body.contains("第4行“完成进度（%）”列"), "{body}");
+    let good = super::refill(&sheet, &[]);
+    let (st, body) =
+        reporter.post_file("/todo/sheet", &[("csrf", &csrf), ("plan", "1"), ("submit", "on")], ("表.xlsx", good)).await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    let todo = reporter.page("/todo?plan=1&period=2022-07&ok=uploaded").await;
+    assert!(todo.contains("报送表已上传"));
+    let sent = todo.matches("st-submitted").count();
+    assert!(sent > 0, "the carried-over reports were sent");
+}
