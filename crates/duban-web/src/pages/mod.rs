@@ -183,7 +183,8 @@ impl Nav {
         duban_store::random_token()
     }
     pub fn with_flash(mut self, key: Option<&str>) -> Nav {
-        const KNOWN: [&str; 12] = [
+        const KNOWN: [&str; 13] = [
+            "requested",
             "saved",
             "submitted",
             "approved",

@@ -22,6 +22,7 @@ pub fn routes() -> Router<AppState> {
         .route("/todo/sheet", post(upload_sheet))
         .route("/report", get(report_form).post(report_submit))
         .route("/report/evidence", post(upload_evidence))
+        .route("/report/extension", post(request_extension))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -141,6 +142,8 @@ struct ReportQuery {
     item: i64,
     #[serde(default)]
     unit: Option<i64>,
+    #[serde(default)]
+    ok: Option<String>,
 }
 
 pub struct IndicatorField {
@@ -289,7 +292,7 @@ async fn build_report_page(
         .iter()
         .filter_map(|r| periods.iter().find(|p| p.id == r.period_id).map(|p| (tr.period(&p.spec), r.clone())))
         .collect();
-    let mut nav = Nav::new(user, "todo");
+    let mut nav = Nav::new(user, "todo").with_flash(q.ok.as_deref());
     nav.plan_id = Some(q.plan);
     nav.period = Some(q.period.clone());
     Ok(ReportPage {
@@ -340,6 +343,7 @@ async fn report_submit(
         period: get("period").to_string(),
         item: get("item").parse().map_err(|_| bad("item")).or_page(&user)?,
         unit: user.actor.unit_id,
+        ok: None,
     };
     let submit = get("action") == "submit";
     let mut errors: HashMap<String, String> = HashMap::new();
@@ -429,6 +433,30 @@ async fn report_submit(
         }
         Err(e) => Err(e).or_page(&user),
     }
+}
+
+#[derive(Debug, Deserialize)]
+struct ExtensionForm {
+    plan: i64,
+    period: String,
+    item: i64,
+    requested_on: String,
+    reason: String,
+}
+
+/// 延期申请: the unit asks the office for a later deadline for a task.
+async fn request_extension(
+    State(state): State<AppState>,
+    PageForm { user, ctx, form: f }: PageForm<ExtensionForm>,
+) -> PageResult {
+    let unit = user.actor.unit_id.unwrap_or(0);
+    state.store.request_extension(&ctx, f.item, unit, f.requested_on.trim(), &f.reason).await.or_page(&user)?;
+    Ok(see_other(&format!(
+        "/report?plan={}&period={}&item={}&unit={unit}&ok=requested",
+        f.plan,
+        super::url_encode(&f.period),
+        f.item
+    )))
 }
 
 /// Reads a multipart form: its text fields, and the one file (name, bytes).

@@ -453,3 +453,54 @@ async fn offline_sheet_through_the_to_do_page() {
     let sent = todo.matches("st-submitted").count();
     assert!(sent > 0, "the carried-over reports were sent");
 }
+
+/// 延期申请 on the pages: the unit asks on the report form, the office approves it on the review page, and
+/// the task's deadline moves.
+#[tokio::test]
+async fn extension_request_and_decision_on_the_pages() {
+    let s = start().await;
+    s.set_time(Utc.with_ymd_and_hms(2022, 8, 2, 2, 0, 0).unwrap());
+    let (item, unit) = housing_task(&s).await;
+    let reporter = Browser::login(&s, &format!("unit{unit:02}")).await;
+    let rcsrf = reporter.csrf().await;
+    let form = reporter.page(&format!("/report?plan=1&period=2022-07&item={item}&unit={unit}")).await;
+    assert!(form.contains("action=\"/report/extension\""));
+    let (st, body) = reporter
+        .post(
+            "/report/extension",
+            &[
+                ("csrf", &rcsrf),
+                ("plan", "1"),
+                ("period", "2022-07"),
+                ("item", &item.to_string()),
+                ("requested_on", "2023-03-31"),
+                ("reason", "受征地进度影响，部分项目年底前无法竣工"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    let office = Browser::login(&s, "office").await;
+    let csrf = office.csrf().await;
+    let review = office.page("/review?plan=1&period=2022-07").await;
+    assert!(review.contains("受征地进度影响"), "the request is on the review page");
+    let at = review.find("action=\"/extensions/").unwrap() + "action=\"/extensions/".len();
+    let id: String = review[at..].chars().take_while(char::is_ascii_digit).collect();
+    let (st, body) = office
+        .post(
+            &format!("/extensions/{id}"),
+            &[("csrf", &csrf), ("decision", "approve"), ("note", "同意"), ("back", "/review")],
+        )
+        .await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    let admin = token(&s, "office").await;
+    let (_, l) = super::call(&s, Some(&admin), reqwest::Method::GET, "/api/v1/plans/1", None).await;
+    let mut stack: Vec<Value> = l["items"].as_array().unwrap().clone();
+    let mut deadline = Value::Null;
+    while let Some(i) = stack.pop() {
+        if i["id"] == item {
+            deadline = i["deadline"].clone();
+        }
+        stack.extend(i["children"].as_array().unwrap().iter().cloned());
+    }
+    assert_eq!(deadline, "2023-03-31", "an approved extension moves the deadline");
+}
