@@ -504,3 +504,50 @@ async fn extension_request_and_decision_on_the_pages() {
     }
     assert_eq!(deadline, "2023-03-31", "an approved extension moves the deadline");
 }
+
+/// Every field on every page has a label: a `<label for>` naming its id, a wrapping `<label>`, or an
+/// `aria-label`.
+#[tokio::test]
+async fn every_field_has_a_label() {
+    let s = start().await;
+    s.set_time(Utc.with_ymd_and_hms(2022, 8, 2, 2, 0, 0).unwrap());
+    let (item, unit) = housing_task(&s).await;
+    let office = Browser::login(&s, "office").await;
+    let reporter = Browser::login(&s, &format!("unit{unit:02}")).await;
+    let mut checked = 0;
+    let pages: Vec<(&Browser, String)> = vec![
+        (&office, "/dashboard".into()),
+        (&office, "/ledger".into()),
+        (&office, "/review?plan=1&period=2022-06".into()),
+        (&office, "/todo".into()),
+        (&office, "/import".into()),
+        (&office, "/plans/1/check".into()),
+        (&office, "/admin".into()),
+        (&office, format!("/items/{item}?plan=1")),
+        (&office, format!("/units/{unit}?plan=1")),
+        (&reporter, "/todo?plan=1&period=2022-07".into()),
+        (&reporter, format!("/report?plan=1&period=2022-07&item={item}&unit={unit}")),
+    ];
+    for (who, path) in pages {
+        let body = who.page(&path).await;
+        for tag in ["<input", "<select", "<textarea"] {
+            let mut from = 0;
+            while let Some(at) = body[from..].find(tag).map(|i| i + from) {
+                from = at + tag.len();
+                let end = body[at..].find('>').map_or(body.len(), |i| at + i);
+                let element = &body[at..end];
+                if ["type=\"hidden\"", "type=\"submit\"", "type=\"button\""].iter().any(|t| element.contains(t)) {
+                    continue;
+                }
+                checked += 1;
+                let id = element.split("id=\"").nth(1).and_then(|r| r.split('"').next());
+                let by_for = id.is_some_and(|id| body.contains(&format!("for=\"{id}\"")));
+                let wrapped = body[..at].rfind("<label").unwrap_or(0) > body[..at].rfind("</label>").unwrap_or(0)
+                    && body[..at].rfind("<label").is_some();
+                let aria = element.contains("aria-label=");
+                assert!(by_for || wrapped || aria, "{path}: a field without a label: {element}");
+            }
+        }
+    }
+    assert!(checked > 50, "{checked} fields checked");
+}
