@@ -6,8 +6,6 @@
 //! indicator table (target, actual, expected by now, forecast), units ranked by completeness and
 //! timeliness (with a chart), and the next steps asked of the units.
 
-use std::collections::HashMap;
-
 use chrono::{Datelike, NaiveDate};
 use duban_core::Status;
 use duban_store::{IndicatorSummary, Ledger, LedgerItem, StatusCounts, Summary, TaskSummary};
@@ -108,12 +106,7 @@ pub fn bulletin_docx(input: &BulletinInput) -> Result<Vec<u8>, Error> {
     let s = input.summary;
     let plan = &input.ledger.plan;
     let period = &s.period.spec.label_zh;
-    let mut items: HashMap<i64, &LedgerItem> = HashMap::new();
-    let mut stack: Vec<&LedgerItem> = input.ledger.items.iter().collect();
-    while let Some(i) = stack.pop() {
-        items.insert(i.id, i);
-        stack.extend(i.children.iter());
-    }
+    let items = input.ledger.by_id();
 
     let mut d = Docx::new();
     d.text(Style::Masthead, "工作调度通报");

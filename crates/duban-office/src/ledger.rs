@@ -44,14 +44,9 @@ pub fn ledger_rows(ledger: &Ledger, summary: Option<&Summary>, progress: &HashMa
             continue;
         }
         rows.push(Row::Part(format!("{}{}", part.label, part.title)));
-        let mut stack: Vec<&LedgerItem> = part.children.iter().rev().collect();
-        while let Some(item) = stack.pop() {
-            if item.is_task {
-                n += 1;
-                rows.push(task_row(n, item, &status, progress));
-            } else {
-                stack.extend(item.children.iter().rev());
-            }
+        for item in part.walk().into_iter().skip(1).filter(|i| i.is_task) {
+            n += 1;
+            rows.push(task_row(n, item, &status, progress));
         }
     }
     rows
@@ -143,14 +138,10 @@ pub fn ledger_xlsx(
     write_sheet(wb.add_worksheet(), "全部任务", &title, rows.iter())?;
     if per_unit {
         let mut units: Vec<(i64, String)> = Vec::new();
-        let mut stack: Vec<&LedgerItem> = ledger.items.iter().collect();
-        while let Some(i) = stack.pop() {
-            for u in &i.units {
-                if !units.iter().any(|(id, _)| *id == u.unit_id) {
-                    units.push((u.unit_id, u.name.clone()));
-                }
+        for u in ledger.all_items().into_iter().flat_map(|i| &i.units) {
+            if !units.iter().any(|(id, _)| *id == u.unit_id) {
+                units.push((u.unit_id, u.name.clone()));
             }
-            stack.extend(i.children.iter());
         }
         units.sort();
         let mut used_names: Vec<String> = vec!["全部任务".into()];

@@ -127,6 +127,36 @@ pub struct Ledger {
     pub items: Vec<LedgerItem>,
 }
 
+impl LedgerItem {
+    /// This item and everything under it, in document order.
+    pub fn walk(&self) -> Vec<&LedgerItem> {
+        let mut out = Vec::new();
+        let mut stack = vec![self];
+        while let Some(i) = stack.pop() {
+            out.push(i);
+            stack.extend(i.children.iter().rev());
+        }
+        out
+    }
+}
+
+impl Ledger {
+    /// Every item of the plan, parts and tasks, in document order.
+    pub fn all_items(&self) -> Vec<&LedgerItem> {
+        self.items.iter().flat_map(LedgerItem::walk).collect()
+    }
+
+    /// Every item by its id.
+    pub fn by_id(&self) -> std::collections::HashMap<i64, &LedgerItem> {
+        self.all_items().into_iter().map(|i| (i.id, i)).collect()
+    }
+
+    /// The item with this id, at any depth.
+    pub fn item(&self, id: i64) -> Option<&LedgerItem> {
+        self.all_items().into_iter().find(|i| i.id == id)
+    }
+}
+
 /// A correction of a draft item; absent fields stay.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ItemPatch {

@@ -38,6 +38,8 @@ pub struct NewUser {
 #[derive(Debug, Clone)]
 pub struct ApiSession {
     pub actor: Actor,
+    /// The account's display name (the pages show it).
+    pub display_name: String,
     pub csrf: String,
     pub kind: String,
     pub lang: String,
@@ -267,7 +269,7 @@ impl Store {
 
     pub async fn session(&self, token: &str, now: chrono::DateTime<chrono::Utc>) -> Result<Option<ApiSession>, Error> {
         let row = sqlx::query(
-            "SELECT u.id, u.username, u.role, u.unit_id, u.lang, u.disabled, s.csrf, s.kind FROM sessions s \
+            "SELECT u.id, u.username, u.display_name, u.role, u.unit_id, u.lang, u.disabled, s.csrf, s.kind FROM sessions s \
              JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at >= $2",
         )
         .bind(sha256_hex(token.as_bytes()))
@@ -287,6 +289,7 @@ impl Store {
                 role: Role::parse(&role).ok_or_else(|| Error::internal("unknown role in the database"))?,
                 unit_id: get(&r, "unit_id")?,
             },
+            display_name: get(&r, "display_name")?,
             csrf: get(&r, "csrf")?,
             kind: get(&r, "kind")?,
             lang: get(&r, "lang")?,

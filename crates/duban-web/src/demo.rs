@@ -182,14 +182,7 @@ pub async fn load_year(store: &Store, password_hash: &str, year: i32, months: us
 
     // Six months of simulated reports.
     let ledger = store.ledger(rec.id).await?;
-    let mut tasks = Vec::new();
-    let mut stack: Vec<&duban_store::LedgerItem> = ledger.items.iter().collect();
-    while let Some(i) = stack.pop() {
-        if i.is_task {
-            tasks.push(i);
-        }
-        stack.extend(i.children.iter());
-    }
+    let mut tasks: Vec<&duban_store::LedgerItem> = ledger.all_items().into_iter().filter(|i| i.is_task).collect();
     tasks.sort_by_key(|t| t.id);
     let mut rng = Rng(20_220_701);
     let mut written = 0;

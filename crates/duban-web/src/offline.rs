@@ -10,7 +10,7 @@ use duban_office::report_sheet::{
     COLUMNS, CellProblem, SheetIndicator, SheetMeta, SheetRow, SheetTask, problems_error, read_report_sheet,
     report_sheet_xlsx,
 };
-use duban_store::{Ctx, LedgerItem, ReportDraft, ReportFilter, ReportRecord, ReportValue, Store};
+use duban_store::{Ctx, ReportDraft, ReportFilter, ReportRecord, ReportValue, Store};
 use serde::Serialize;
 
 fn state_zh(state: Option<ReportState>, reason: &str) -> String {
@@ -19,16 +19,6 @@ fn state_zh(state: Option<ReportState>, reason: &str) -> String {
         Some(ReportState::Returned) if !reason.is_empty() => format!("已退回：{reason}"),
         Some(s) => s.zh().to_string(),
     }
-}
-
-fn items_by_id(items: &[LedgerItem]) -> HashMap<i64, &LedgerItem> {
-    let mut out = HashMap::new();
-    let mut stack: Vec<&LedgerItem> = items.iter().collect();
-    while let Some(i) = stack.pop() {
-        out.insert(i.id, i);
-        stack.extend(i.children.iter());
-    }
-    out
 }
 
 async fn reports_of(
@@ -58,7 +48,7 @@ pub async fn report_sheet_file(
     let todo = store.todo(ctx, period.id, unit_id).await?;
     let ledger = store.ledger(plan_id).await?;
     let unit = store.get_unit(unit_id).await?;
-    let items = items_by_id(&ledger.items);
+    let items = ledger.by_id();
     let current = reports_of(store, ctx, period.id, unit_id).await?;
     let periods = store.periods(plan_id).await?;
     let previous = match periods.iter().position(|p| p.id == period.id) {
@@ -165,7 +155,7 @@ pub async fn apply_report_sheet(
     let todo = store.todo(ctx, period.id, meta.unit_id).await?;
     let owed: HashMap<i64, &duban_store::TodoRow> = todo.iter().map(|t| (t.item_id, t)).collect();
     let ledger = store.ledger(plan_id).await?;
-    let items = items_by_id(&ledger.items);
+    let items = ledger.by_id();
     let current = reports_of(store, ctx, period.id, meta.unit_id).await?;
 
     let mut problems: Vec<CellProblem> = Vec::new();

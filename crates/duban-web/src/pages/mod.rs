@@ -123,15 +123,7 @@ impl FromRequestParts<AppState> for PageUser {
             return Err(ToLogin(back));
         }
         let lang = if session.lang == "en" { Lang::En } else { Lang::Zh };
-        let display_name = state
-            .store
-            .list_users()
-            .await
-            .ok()
-            .and_then(|us| us.into_iter().find(|u| u.id == session.actor.user_id))
-            .map(|u| u.display_name)
-            .unwrap_or_else(|| session.actor.username.clone());
-        Ok(PageUser { actor: session.actor, csrf: session.csrf, display_name, tr: Tr::new(lang) })
+        Ok(PageUser { actor: session.actor, csrf: session.csrf, display_name: session.display_name, tr: Tr::new(lang) })
     }
 }
 
@@ -357,10 +349,12 @@ pub struct ScopeQuery {
 }
 
 pub async fn scope(state: &AppState, user: &PageUser, q: &ScopeQuery) -> Result<Option<Scope>, PageError> {
-    let plans = state.store.list_plans().await.or_page(user)?;
     let plan = match q.plan {
         Some(id) => Some(state.store.plan(id).await.or_page(user)?),
-        None => plans.iter().find(|p| p.state == "published").or(plans.first()).cloned(),
+        None => {
+            let plans = state.store.list_plans().await.or_page(user)?;
+            plans.iter().find(|p| p.state == "published").or(plans.first()).cloned()
+        }
     };
     let Some(plan) = plan else { return Ok(None) };
     let periods = state.store.periods(plan.id).await.or_page(user)?;

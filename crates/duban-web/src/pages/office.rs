@@ -15,7 +15,7 @@ use duban_store::{
 use serde::Deserialize;
 
 use super::charts::{Point, heat_map, line_chart, progress_bars, status_bar};
-use super::reporting::{find_item, target_text, units_text};
+use super::reporting::{target_text, units_text};
 use super::{Nav, OrPage, PageForm, PageResult, PageUser, ScopeQuery, render, scope, see_other, url_encode};
 use crate::AppState;
 
@@ -43,16 +43,6 @@ fn status_class(s: &Status) -> &'static str {
 fn status_legend(nav: &Nav) -> [String; 5] {
     [Status::Completed, Status::OnTrack, Status::Lagging, Status::NotReported, Status::Overdue]
         .map(|s| nav.tr.status(&s))
-}
-
-fn all_items(items: &[LedgerItem]) -> Vec<&LedgerItem> {
-    let mut out = Vec::new();
-    let mut stack: Vec<&LedgerItem> = items.iter().rev().collect();
-    while let Some(i) = stack.pop() {
-        out.push(i);
-        stack.extend(i.children.iter().rev());
-    }
-    out
 }
 
 // ---- review queue ----------------------------------------------------------------------------------------
@@ -106,7 +96,7 @@ async fn review(State(state): State<AppState>, user: PageUser, Query(q): Query<R
         .await
         .or_page(&user)?;
     let ledger = state.store.ledger(sc.plan.id).await.or_page(&user)?;
-    let items: HashMap<i64, &LedgerItem> = all_items(&ledger.items).into_iter().map(|i| (i.id, i)).collect();
+    let items = ledger.by_id();
     let units: HashMap<i64, String> =
         state.store.list_units().await.or_page(&user)?.into_iter().map(|u| (u.id, u.name)).collect();
     let rows = reports
@@ -286,7 +276,7 @@ async fn dashboard(State(state): State<AppState>, user: PageUser, Query(q): Quer
         plan_title: sc.plan.title.clone(),
         period_key: period.spec.key.clone(),
         period_label: tr.period(&period.spec),
-        periods: super::reporting::period_choices_pub(&tr, &sc.periods, Some(&period.spec.key)),
+        periods: super::reporting::period_choices(&tr, &sc.periods, Some(&period.spec.key)),
         screen: q.screen == Some(1),
         s,
         parts_svg,
@@ -375,7 +365,7 @@ async fn ledger(State(state): State<AppState>, user: PageUser, Query(q): Query<L
     for part in &ledger.items {
         let in_part = q.part.as_deref().is_none_or(|p| p.is_empty() || p == part.path.join("."));
         let mut part_rows = Vec::new();
-        for i in all_items(std::slice::from_ref(part)) {
+        for i in part.walk() {
             for u in &i.units {
                 if !units.iter().any(|(id, _)| *id == u.unit_id) {
                     units.push((u.unit_id, u.name.clone()));
@@ -442,11 +432,7 @@ async fn ledger(State(state): State<AppState>, user: PageUser, Query(q): Query<L
         plan_id: sc.plan.id,
         plan_title: sc.plan.title.clone(),
         period_key: sc.period.as_ref().map(|p| p.spec.key.clone()).unwrap_or_default(),
-        periods: super::reporting::period_choices_pub(
-            &tr,
-            &sc.periods,
-            sc.period.as_ref().map(|p| p.spec.key.as_str()),
-        ),
+        periods: super::reporting::period_choices(&tr, &sc.periods, sc.period.as_ref().map(|p| p.spec.key.as_str())),
         parts: ledger.items.iter().map(|p| (p.path.join("."), format!("{}{}", p.label, p.title))).collect(),
         units,
         part: q.part.clone().unwrap_or_default(),
@@ -484,7 +470,7 @@ async fn task_page(
         return Ok(render(&super::setup::EmptyPage::new(&user)));
     };
     let ledger = state.store.ledger(sc.plan.id).await.or_page(&user)?;
-    let item = find_item(&ledger.items, id).ok_or_else(|| Error::not_found("任务", "task")).or_page(&user)?;
+    let item = ledger.item(id).cloned().ok_or_else(|| Error::not_found("任务", "task")).or_page(&user)?;
     let reports = state
         .store
         .list_reports(&user.actor, &ReportFilter { item_id: Some(id), limit: Some(5000), ..ReportFilter::default() })
@@ -598,11 +584,8 @@ async fn unit_page(
         }
         if Some(p.spec.ends_on) == last {
             let ledger = state.store.ledger(sc.plan.id).await.or_page(&user)?;
-            let mine: Vec<i64> = all_items(&ledger.items)
-                .iter()
-                .filter(|i| i.units.iter().any(|u| u.unit_id == id))
-                .map(|i| i.id)
-                .collect();
+            let mine: Vec<i64> =
+                ledger.all_items().iter().filter(|i| i.units.iter().any(|u| u.unit_id == id)).map(|i| i.id).collect();
             lagging = s.lagging.iter().filter(|t| mine.contains(&t.item_id)).cloned().collect();
         }
     }

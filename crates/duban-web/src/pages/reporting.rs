@@ -43,7 +43,7 @@ pub struct PeriodChoice {
     pub selected: bool,
 }
 
-pub fn period_choices_pub(tr: &Tr, periods: &[duban_store::PeriodRecord], current: Option<&str>) -> Vec<PeriodChoice> {
+pub fn period_choices(tr: &Tr, periods: &[duban_store::PeriodRecord], current: Option<&str>) -> Vec<PeriodChoice> {
     periods
         .iter()
         .map(|p| PeriodChoice {
@@ -119,7 +119,7 @@ async fn todo(State(state): State<AppState>, user: PageUser, Query(q): Query<Tod
         period_label: tr.period(&period.spec),
         due: tr.naive_date(period.spec.due_on),
         locked: period.spec.is_locked(today),
-        periods: period_choices_pub(&tr, &sc.periods, Some(&period.spec.key)),
+        periods: period_choices(&tr, &sc.periods, Some(&period.spec.key)),
         unit_id,
         unit_name,
         rows,
@@ -209,17 +209,6 @@ pub fn target_text(ind: &IndicatorRecord, tr: &Tr) -> String {
     format!("{}{}{}", duban_office::op_symbol(&ind.op), tr.num(ind.value), ind.unit)
 }
 
-pub fn find_item(items: &[LedgerItem], id: i64) -> Option<LedgerItem> {
-    let mut stack: Vec<&LedgerItem> = items.iter().collect();
-    while let Some(i) = stack.pop() {
-        if i.id == id {
-            return Some(i.clone());
-        }
-        stack.extend(i.children.iter());
-    }
-    None
-}
-
 struct FormValues {
     progress: String,
     problems: String,
@@ -239,7 +228,7 @@ async fn build_report_page(
     let tr = user.tr;
     let unit_id = user.actor.unit_id.or(q.unit).unwrap_or(0);
     let ledger = state.store.ledger(q.plan).await.or_page(user)?;
-    let item = find_item(&ledger.items, q.item).ok_or_else(|| Error::not_found("任务", "task")).or_page(user)?;
+    let item = ledger.item(q.item).cloned().ok_or_else(|| Error::not_found("任务", "task")).or_page(user)?;
     let periods = state.store.periods(q.plan).await.or_page(user)?;
     let pos = periods.iter().position(|p| p.spec.key == q.period);
     let period = pos.map(|i| periods[i].clone()).ok_or_else(|| Error::not_found("期次", "period")).or_page(user)?;
