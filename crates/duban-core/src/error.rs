@@ -18,8 +18,10 @@ pub enum ErrorKind {
     Locked,
     /// Too many attempts (429).
     TooMany,
-    /// The database or another part failed; the message says what, without internals.
+    /// The database or another part failed. The client is told only that; the detail is for the log.
     Internal,
+    /// The server is busy or cannot write just now; try again shortly (503).
+    Unavailable,
 }
 
 /// Language of a message.
@@ -60,11 +62,13 @@ pub struct Error {
     pub code: &'static str,
     pub zh: String,
     pub en: String,
+    /// What went wrong inside, for the operator's log; never sent to a client.
+    pub detail: Option<String>,
 }
 
 impl Error {
     pub fn new(kind: ErrorKind, code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Error { kind, code, zh: zh.into(), en: en.into() }
+        Error { kind, code, zh: zh.into(), en: en.into(), detail: None }
     }
     pub fn bad_input(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
         Self::new(ErrorKind::BadInput, code, zh, en)
@@ -83,13 +87,26 @@ impl Error {
             format!("The {what_en} was changed by someone else; reload and try again"),
         )
     }
+    /// A failure inside the server: the reader gets a fixed message, the log gets `detail`.
     pub fn internal(detail: impl fmt::Display) -> Self {
-        Self::new(
-            ErrorKind::Internal,
-            "internal",
-            format!("服务器内部错误：{detail}"),
-            format!("Internal error: {detail}"),
-        )
+        Error {
+            detail: Some(detail.to_string()),
+            ..Self::new(
+                ErrorKind::Internal,
+                "internal",
+                "服务器内部错误，请稍后重试；如仍失败请联系系统管理员",
+                "Internal error; try again later, and tell the administrator if it persists",
+            )
+        }
+    }
+    /// The server cannot do it just now (busy, or its storage is failing); the client may retry.
+    pub fn unavailable(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Unavailable, code, zh, en)
+    }
+    /// The same error with detail for the log.
+    pub fn with_detail(mut self, detail: impl fmt::Display) -> Self {
+        self.detail = Some(detail.to_string());
+        self
     }
     pub fn message(&self, lang: Lang) -> &str {
         match lang {
@@ -101,7 +118,11 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({})", self.en, self.code)
+        write!(f, "{} ({})", self.en, self.code)?;
+        if let Some(d) = &self.detail {
+            write!(f, ": {d}")?;
+        }
+        Ok(())
     }
 }
 

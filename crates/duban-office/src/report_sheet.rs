@@ -11,7 +11,7 @@ use rust_xlsxwriter::{
 };
 
 use crate::Error;
-use crate::workbook::{Grid, read_grid};
+use crate::workbook::{CheckedWorkbook, Grid};
 
 /// The columns, in order.
 pub const COLUMNS: [&str; 12] = [
@@ -251,7 +251,8 @@ pub fn parse_number(text: &str) -> Option<f64> {
 
 /// Reads an uploaded sheet: its meta, and its rows or every problem found.
 pub fn read_report_sheet(bytes: &[u8]) -> Result<(SheetMeta, Vec<SheetRow>), Error> {
-    let meta_grid = read_grid(bytes, Some(META_SHEET)).map_err(|e| {
+    let mut workbook = CheckedWorkbook::open(bytes)?;
+    let meta_grid = workbook.grid(Some(META_SHEET)).map_err(|e| {
         if e.code == "file.no_sheet" {
             Error::bad_input(
                 "sheet.not_ours",
@@ -278,7 +279,7 @@ pub fn read_report_sheet(bytes: &[u8]) -> Result<(SheetMeta, Vec<SheetRow>), Err
             "The sheet's marker is damaged; download it again",
         )
     })?;
-    let grid = read_grid(bytes, Some(SHEET))?;
+    let grid = workbook.grid(Some(SHEET))?;
     Ok((meta, read_rows(&grid)?))
 }
 

@@ -10,6 +10,7 @@ use duban_core::{Actor, Error, ErrorKind};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
+use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyPool, Executor, Row};
 
 /// Which database is behind the store.
@@ -27,6 +28,9 @@ pub struct Store {
     pub(crate) write: AnyPool,
     pub(crate) shapes: std::sync::Arc<crate::summary::ShapeCache>,
     pub(crate) summaries: std::sync::Arc<crate::summary::SummaryCache>,
+    /// Whether the last write reached the database. False from a failed write until one succeeds again;
+    /// the server reports not-ready meanwhile.
+    pub(crate) writable: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Who is acting, when, and (for API writes) the idempotency key of the request.
@@ -108,7 +112,43 @@ pub(crate) fn db_error(e: sqlx::Error) -> Error {
             );
         }
     }
+    if is_unavailable(&e) {
+        return write_unavailable(e);
+    }
     Error::internal(format!("database: {e}"))
+}
+
+/// The database cannot be reached or cannot write (disk full, I/O error, connection lost, shutting down):
+/// nothing was saved, and the same request may succeed later.
+fn is_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::Tls(_) => true,
+        sqlx::Error::Database(d) => {
+            let code = d.code().unwrap_or_default();
+            match code.parse::<i64>() {
+                // SQLite result codes (extended codes keep the primary one in the low byte): BUSY, LOCKED,
+                // NOMEM, READONLY, IOERR, CORRUPT, FULL, CANTOPEN.
+                Ok(n) => matches!(n & 0xff, 5 | 6 | 7 | 8 | 10 | 11 | 13 | 14),
+                // PostgreSQL SQLSTATE classes: connection exception, insufficient resources (disk full, out
+                // of memory), operator intervention (server shut down, connection terminated), system error.
+                Err(_) => ["08", "53", "57", "58"].iter().any(|class| code.starts_with(class)),
+            }
+        }
+        _ => false,
+    }
+}
+
+pub(crate) fn write_unavailable(e: impl Display) -> Error {
+    Error::unavailable(
+        "store.unavailable",
+        "数据库暂时无法写入，本次操作未保存，请稍后重试",
+        "The database cannot save just now; nothing was saved, try again shortly",
+    )
+    .with_detail(format!("database: {e}"))
 }
 
 impl Store {
@@ -136,6 +176,7 @@ impl Store {
                     write,
                     shapes: Default::default(),
                     summaries: Default::default(),
+                    writable: Default::default(),
                 };
                 store.migrate().await?;
                 let read = sqlite_pool(4).connect_with(opts).await.map_err(open_error)?;
@@ -174,11 +215,13 @@ impl Store {
                     write: pool,
                     shapes: Default::default(),
                     summaries: Default::default(),
+                    writable: Default::default(),
                 };
                 store.migrate().await?;
                 store
             }
         };
+        store.writable.store(true, std::sync::atomic::Ordering::SeqCst);
         Ok(store)
     }
 
@@ -234,31 +277,126 @@ impl Store {
         Ok(())
     }
 
+    /// Did the last write reach the database? After a failed write this is false until a write succeeds.
+    pub fn writable(&self) -> bool {
+        self.writable.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Ready to accept writes: true while the last write succeeded; after a failure, tries a write that
+    /// changes nothing (it still has to reach the disk) and is ready again once that commits.
+    pub async fn ready(&self) -> bool {
+        if self.writable() {
+            return true;
+        }
+        let probe = async {
+            let mut tx = self.begin_unaudited().await?;
+            sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut *tx.inner).await.db()?;
+            tx.commit().await
+        };
+        let ok = probe.await.is_ok();
+        if ok {
+            self.writable.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+        ok
+    }
+
+    /// A pooled write connection in a transaction. The statement is run by hand rather than through
+    /// `sqlx::Transaction`: when a COMMIT fails, sqlx keeps believing the connection is inside a
+    /// transaction and later "transactions" become savepoints that are never committed, so a failed
+    /// connection must be thrown away, which only an owned `PoolConnection` allows.
+    async fn begin_conn(&self) -> Result<PoolConnection<Any>, Error> {
+        let mut conn = self.write.acquire().await.db()?;
+        // IMMEDIATE takes SQLite's write lock now rather than at the first write.
+        let begin = match self.backend {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        };
+        if let Err(e) = conn.execute(begin).await {
+            conn.close_on_drop();
+            return Err(self.failed(db_error(e)));
+        }
+        Ok(conn)
+    }
+
+    /// Notes a failed write: an error that says the database could not write marks the store not-ready.
+    pub(crate) fn failed(&self, e: Error) -> Error {
+        if matches!(e.kind, ErrorKind::Unavailable) {
+            self.writable.store(false, std::sync::atomic::Ordering::SeqCst);
+        }
+        e
+    }
+
     /// Starts a write: takes the audit head (and with it the write lock).
     pub async fn begin(&self, ctx: &Ctx) -> Result<Tx, Error> {
-        let mut inner = self.write.begin().await.db()?;
-        let row = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
-            .fetch_one(&mut *inner)
-            .await
-            .db()?;
-        Ok(Tx {
+        let inner = self.begin_conn().await?;
+        let mut tx = Tx {
             inner,
-            head_seq: row.try_get(0).db()?,
-            head_hash: row.try_get(1).db()?,
+            finished: false,
+            store: self.clone(),
+            audited: true,
+            head_seq: 0,
+            head_hash: String::new(),
             appended: false,
             actor: ctx.actor.clone(),
             now: ctx.now.timestamp(),
+        };
+        let row = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
+            .fetch_one(&mut *tx.inner)
+            .await
+            .db()?;
+        tx.head_seq = row.try_get(0).db()?;
+        tx.head_hash = row.try_get(1).db()?;
+        Ok(tx)
+    }
+
+    /// A transaction for bookkeeping that is not part of the record (sessions, sign-in counters): not
+    /// audited, and it does not take the audit head.
+    pub(crate) async fn begin_unaudited(&self) -> Result<Tx, Error> {
+        let inner = self.begin_conn().await?;
+        Ok(Tx {
+            inner,
+            finished: false,
+            store: self.clone(),
+            audited: false,
+            head_seq: 0,
+            head_hash: String::new(),
+            appended: false,
+            actor: Actor::system(),
+            now: 0,
         })
     }
 
     /// Runs `op` in one write transaction. With an idempotency key, a request seen before gets the answer it
     /// got then, and nothing is written again; the answer is stored in the same transaction as the write.
+    /// The answer is returned only after COMMIT succeeded; when any step fails, the transaction is rolled
+    /// back (or its connection discarded) and the error returned.
     pub async fn write<T, F>(&self, ctx: &Ctx, op: F) -> Result<T, Error>
     where
         T: Serialize + DeserializeOwned,
         F: AsyncFnOnce(&mut Tx) -> Result<T, Error>,
     {
-        let mut tx = self.begin(ctx).await?;
+        let mut tx = self.begin(ctx).await.map_err(|e| self.failed(e))?;
+        match Self::write_in(ctx, &mut tx, op).await {
+            Ok(Done::Replayed(out)) => {
+                tx.rollback().await;
+                Ok(out)
+            }
+            Ok(Done::Written(out)) => {
+                tx.commit().await?;
+                Ok(out)
+            }
+            Err(e) => {
+                tx.rollback().await;
+                Err(self.failed(e))
+            }
+        }
+    }
+
+    async fn write_in<T, F>(ctx: &Ctx, tx: &mut Tx, op: F) -> Result<Done<T>, Error>
+    where
+        T: Serialize + DeserializeOwned,
+        F: AsyncFnOnce(&mut Tx) -> Result<T, Error>,
+    {
         if let Some(idem) = &ctx.idempotency {
             let seen = sqlx::query("SELECT fingerprint, response FROM idempotency WHERE user_id = $1 AND key = $2")
                 .bind(ctx.actor.user_id)
@@ -277,10 +415,10 @@ impl Store {
                     ));
                 }
                 let response: String = row.try_get(1).db()?;
-                return serde_json::from_str(&response).map_err(Error::internal);
+                return serde_json::from_str(&response).map(Done::Replayed).map_err(Error::internal);
             }
         }
-        let out = op(&mut tx).await?;
+        let out = op(tx).await?;
         if let Some(idem) = &ctx.idempotency {
             let response = serde_json::to_string(&out).map_err(Error::internal)?;
             sqlx::query(
@@ -295,9 +433,14 @@ impl Store {
             .await
             .db()?;
         }
-        tx.commit().await?;
-        Ok(out)
+        Ok(Done::Written(out))
     }
+}
+
+/// What a write's body ended with: a new answer to commit, or a stored one to give back unchanged.
+enum Done<T> {
+    Written(T),
+    Replayed(T),
 }
 
 fn sqlite_pool(max: u32) -> AnyPoolOptions {
@@ -305,7 +448,9 @@ fn sqlite_pool(max: u32) -> AnyPoolOptions {
         Box::pin(async move {
             for pragma in [
                 "PRAGMA journal_mode = WAL",
-                "PRAGMA synchronous = NORMAL",
+                // FULL: the WAL is synced at every commit, so an acknowledged write survives a power cut too
+                // (NORMAL would only survive the process dying).
+                "PRAGMA synchronous = FULL",
                 "PRAGMA foreign_keys = ON",
                 "PRAGMA busy_timeout = 10000",
             ] {
@@ -343,15 +488,27 @@ fn normalize_url(url: &str) -> (Backend, String) {
     }
 }
 
-/// A write transaction. Dropped without [`Tx::commit`], it rolls back.
+/// A write transaction. Dropped without [`Tx::commit`] or [`Tx::rollback`] (a request cancelled half-way),
+/// its connection is closed instead of going back to the pool, which rolls the transaction back.
 #[derive(Debug)]
 pub struct Tx {
-    pub(crate) inner: sqlx::Transaction<'static, Any>,
+    pub(crate) inner: PoolConnection<Any>,
+    finished: bool,
+    store: Store,
+    audited: bool,
     head_seq: i64,
     head_hash: String,
     appended: bool,
     pub(crate) actor: Actor,
     pub(crate) now: i64,
+}
+
+impl Drop for Tx {
+    fn drop(&mut self) {
+        if !self.finished {
+            self.inner.close_on_drop();
+        }
+    }
 }
 
 impl Tx {
@@ -364,6 +521,9 @@ impl Tx {
         before: &impl Serialize,
         after: &impl Serialize,
     ) -> Result<(), Error> {
+        if !self.audited {
+            return Err(Error::internal("audit row in an unaudited transaction"));
+        }
         let rec = AuditRecord {
             seq: self.head_seq + 1,
             at: self.now,
@@ -398,16 +558,38 @@ impl Tx {
         Ok(())
     }
 
+    /// Writes the audit head and commits. Only an `Ok` here means the write is in the database; on any
+    /// failure the connection is discarded (see [`Store::begin_conn`]) and the store marked not-ready.
     pub async fn commit(mut self) -> Result<(), Error> {
         if self.appended {
-            sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+            let head = sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
                 .bind(self.head_seq)
                 .bind(&self.head_hash)
                 .execute(&mut *self.inner)
-                .await
-                .db()?;
+                .await;
+            if let Err(e) = head {
+                return Err(self.store.failed(db_error(e)));
+            }
         }
-        self.inner.commit().await.db()
+        match self.inner.execute("COMMIT").await {
+            Ok(_) => {
+                self.finished = true;
+                self.store.writable.store(true, std::sync::atomic::Ordering::SeqCst);
+                Ok(())
+            }
+            Err(e) => {
+                // Whatever state the connection is in now (SQLite may or may not have rolled back), it is
+                // not used again: Drop closes it.
+                Err(self.store.failed(write_unavailable(e)))
+            }
+        }
+    }
+
+    /// Rolls back. A connection whose ROLLBACK fails is discarded.
+    pub async fn rollback(mut self) {
+        if self.inner.execute("ROLLBACK").await.is_ok() {
+            self.finished = true;
+        }
     }
 
     pub(crate) fn conn(&mut self) -> &mut sqlx::AnyConnection {

@@ -244,11 +244,11 @@ impl Store {
     ) -> Result<(String, String), Error> {
         let token = random_token();
         let csrf = random_token();
-        let mut conn = self.write.acquire().await.db()?;
         // Sessions are not changes to the record, so they are not audited; expired ones are swept here.
+        let mut tx = self.begin_unaudited().await?;
         sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
             .bind(now.timestamp())
-            .execute(&mut *conn)
+            .execute(&mut *tx.inner)
             .await
             .db()?;
         sqlx::query(
@@ -261,9 +261,10 @@ impl Store {
         .bind(&csrf)
         .bind(now.timestamp())
         .bind(now.timestamp() + ttl_secs)
-        .execute(&mut *conn)
+        .execute(&mut *tx.inner)
         .await
         .db()?;
+        tx.commit().await?;
         Ok((token, csrf))
     }
 
@@ -297,12 +298,13 @@ impl Store {
     }
 
     pub async fn end_session(&self, token: &str) -> Result<(), Error> {
+        let mut tx = self.begin_unaudited().await?;
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(sha256_hex(token.as_bytes()))
-            .execute(&self.write)
+            .execute(&mut *tx.inner)
             .await
             .db()?;
-        Ok(())
+        tx.commit().await
     }
 }
 

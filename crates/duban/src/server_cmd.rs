@@ -22,7 +22,8 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
 
 fn store_error(e: duban_core::Error) -> CliError {
     let code = if e.kind == duban_core::ErrorKind::Internal { 1 } else { 2 };
-    CliError { code, message: format!("{} ({})", e.message(duban_core::Lang::Zh), e.en) }
+    let detail = e.detail.as_deref().map(|d| format!(": {d}")).unwrap_or_default();
+    CliError { code, message: format!("{} ({}){detail}", e.message(duban_core::Lang::Zh), e.en) }
 }
 
 async fn open(database: &str) -> Result<Store, CliError> {
