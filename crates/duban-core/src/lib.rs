@@ -5,6 +5,7 @@
 //! - [`access`]: roles and what each may see and change.
 //! - [`periods`]: reporting periods, due dates, grace and locks.
 //! - [`audit`]: the hash chain over the audit trail.
+//! - [`signin`]: growing waits after failed sign-ins.
 //! - [`error`]: errors with a stable code and a message in Chinese and English.
 
 pub mod access;
@@ -14,6 +15,7 @@ pub mod evidence;
 pub mod lifecycle;
 pub mod names;
 pub mod periods;
+pub mod signin;
 pub mod status;
 
 pub use access::{Actor, Role};

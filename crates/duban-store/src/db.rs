@@ -87,6 +87,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0005_reports_version.sql"),
         include_str!("../migrations/postgres/0005_reports_version.sql"),
     ),
+    (
+        6,
+        "signin_audit_mac",
+        include_str!("../migrations/sqlite/0006_signin_audit_mac.sql"),
+        include_str!("../migrations/postgres/0006_signin_audit_mac.sql"),
+    ),
 ];
 
 pub(crate) trait DbResult<T> {

@@ -718,3 +718,172 @@ async fn evidence_files_and_split_targets() {
         assert!(store.verify_audit().await.unwrap().ok());
     }
 }
+
+/// A small filesystem of its own (tmpfs, mounted by the test: CI runs as root), so that the disk can really
+/// fill up under SQLite. `None` when mounting is not allowed here, unless `DUBAN_REQUIRE_FAULTS=1` (CI).
+struct SmallDisk {
+    dir: std::path::PathBuf,
+}
+
+impl SmallDisk {
+    fn mount(megabytes: u32) -> Option<SmallDisk> {
+        let dir = std::env::temp_dir().join(unique("duban_small_disk"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={megabytes}m"), "tmpfs"])
+            .arg(&dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            if std::env::var("DUBAN_REQUIRE_FAULTS").as_deref() == Ok("1") {
+                panic!("cannot mount a tmpfs for the disk-full test (DUBAN_REQUIRE_FAULTS=1)");
+            }
+            eprintln!("NOTE: cannot mount a tmpfs here (not root?); the disk-full test is SKIPPED");
+            return None;
+        }
+        Some(SmallDisk { dir })
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg("-l").arg(&self.dir).status();
+        let _ = std::fs::remove_dir(&self.dir);
+    }
+}
+
+/// The disk fills up under a stream of writes, then has room again: every write acknowledged before,
+/// during and after is in the database after a restart, none that failed is, the audit trail counts
+/// exactly the acknowledged writes, and the store says it is not ready while it cannot write.
+#[tokio::test]
+async fn a_disk_that_fills_up_loses_no_acknowledged_write() {
+    let Some(disk) = SmallDisk::mount(20) else { return };
+    let path = disk.dir.join("duban.db");
+    // Room that is given back later: the disk is "repaired" by deleting it.
+    let reserve = disk.dir.join("reserve");
+    std::fs::write(&reserve, vec![0u8; 8 * 1024 * 1024]).unwrap();
+    let store = Store::open(path.to_str().unwrap()).await.unwrap();
+    let plan = duban_plan::parse_text(SEED);
+    let ctx = admin(at(2022, 2, 10));
+    // Each import keeps its source: about 400 KB a write, so the disk fills within a few dozen.
+    let padded = |i: usize| format!("{SEED}\n{}\n{i}", "附".repeat(130_000));
+    // (plan id, the number its source ends with)
+    let mut acknowledged: Vec<(i64, usize)> = Vec::new();
+    let mut failed = 0;
+    let mut i = 0;
+    while failed < 3 {
+        i += 1;
+        assert!(i < 200, "the disk never filled up");
+        let text = padded(i);
+        match store.import_plan(&ctx, &format!("p{i}.txt"), &text, &plan).await {
+            Ok(rec) => {
+                assert!(failed == 0, "a write succeeded while the disk was full");
+                acknowledged.push((rec.id, i));
+            }
+            Err(e) => {
+                assert_eq!(e.kind, ErrorKind::Unavailable, "{e:?}");
+                assert_eq!(e.code, "store.unavailable");
+                assert!(!e.zh.contains("database") && e.detail.is_some(), "{e:?}");
+                failed += 1;
+            }
+        }
+    }
+    assert!(acknowledged.len() >= 3, "{}", acknowledged.len());
+    assert!(!store.writable());
+    // The big writes failed, but a small one may still fit in space SQLite's files already have, and
+    // then it is durable and the store rightly ready. Make the files refuse every write (as a failing
+    // disk does) to see it say not-ready until they take writes again.
+    let chattr = |flag: &str| {
+        for f in ["duban.db", "duban.db-wal"] {
+            let ok = std::process::Command::new("chattr").arg(flag).arg(disk.dir.join(f)).status();
+            assert!(ok.is_ok_and(|s| s.success()), "chattr {flag} {f}");
+        }
+    };
+    chattr("+i");
+    assert!(!store.ready().await, "ready while the database cannot be written");
+    assert!(!store.writable());
+    // Sessions are refused too, rather than handed out and then not found.
+    let user = store
+        .create_user(
+            &ctx,
+            &NewUser {
+                username: "u1".into(),
+                display_name: String::new(),
+                password: String::new(),
+                role: Role::Viewer,
+                unit_id: None,
+            },
+            "x",
+        )
+        .await
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(user.kind, ErrorKind::Unavailable);
+
+    chattr("-i");
+    std::fs::remove_file(&reserve).unwrap();
+    assert!(store.ready().await, "not ready after the disk has room again");
+    for j in 0..3 {
+        let text = padded(1000 + j);
+        let rec = store.import_plan(&ctx, "after.txt", &text, &plan).await.unwrap();
+        acknowledged.push((rec.id, 1000 + j));
+    }
+    store.close().await;
+
+    let reopened = Store::open(path.to_str().unwrap()).await.unwrap();
+    let plans = reopened.list_plans().await.unwrap();
+    let mut stored = BTreeSet::new();
+    for p in &plans {
+        let source = reopened.plan_source(p.id).await.unwrap();
+        let n: usize = source.rsplit('\n').next().unwrap().parse().unwrap();
+        stored.insert((p.id, n));
+    }
+    let expected: BTreeSet<(i64, usize)> = acknowledged.iter().cloned().collect();
+    assert_eq!(stored, expected, "the database holds exactly the acknowledged writes");
+    let audit = reopened.verify_audit().await.unwrap();
+    assert!(audit.breaks.is_empty(), "{:?}", audit.breaks);
+    assert_eq!(audit.rows, acknowledged.len() as i64);
+    reopened.close().await;
+}
+
+/// PostgreSQL: the write connection is terminated in the middle of a transaction. The write fails and
+/// leaves nothing; the store is not ready until a write succeeds; the next writes work on new connections.
+#[tokio::test]
+async fn a_postgres_connection_killed_mid_transaction_leaves_nothing() {
+    for (name, store, raw) in stores_raw().await {
+        if name != "postgres" {
+            continue;
+        }
+        let ctx = admin(at(2022, 2, 10));
+        let before = store.verify_audit().await.unwrap().rows;
+        let kill = raw.clone();
+        let result = store
+            .write(&ctx, async |tx| {
+                tx.audit("test.half", "test", 1, &(), &"first half").await?;
+                // Every other connection of this database is ended, the store's write connection among them.
+                sqlx::query(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                     WHERE datname = current_database() AND pid <> pg_backend_pid()",
+                )
+                .execute(&kill)
+                .await
+                .map_err(duban_core::Error::internal)?;
+                tx.audit("test.half", "test", 1, &(), &"second half").await?;
+                Ok(())
+            })
+            .await;
+        let e = result.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Unavailable, "{e:?}");
+        assert!(!store.writable());
+        assert!(store.ready().await, "a new connection can write");
+        let unit = store
+            .create_unit(&ctx, &NewUnit { name: "恢复后单位".into(), kind: "department".into(), ..Default::default() })
+            .await
+            .unwrap();
+        assert!(unit.id > 0);
+        let audit = store.verify_audit().await.unwrap();
+        assert!(audit.breaks.is_empty(), "{:?}", audit.breaks);
+        assert_eq!(audit.rows, before + 1, "only the unit's write is in the trail");
+        assert!(store.audit_of("test", "1").await.unwrap().is_empty());
+    }
+}

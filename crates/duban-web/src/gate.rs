@@ -1,0 +1,83 @@
+//! Work that costs much CPU or memory per request (reading an uploaded file, checking a password with
+//! argon2) runs off the async workers, a few at a time. Without this, a handful of uploads or sign-ins at
+//! once would hold every worker (so even `/healthz` waits) and add their memory together without bound.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use duban_core::Error;
+use tokio::sync::Semaphore;
+
+/// At most `permits` jobs at once; a request that waits longer than `wait` for its turn is told the server
+/// is busy (HTTP 503) instead of queueing without end.
+#[derive(Debug, Clone)]
+pub struct Gate {
+    slots: Arc<Semaphore>,
+    wait: Duration,
+    busy: fn() -> Error,
+}
+
+impl Gate {
+    pub fn new(permits: usize, wait: Duration, busy: fn() -> Error) -> Gate {
+        Gate { slots: Arc::new(Semaphore::new(permits.max(1))), wait, busy }
+    }
+
+    /// Uploads: two parsed at once (each bounded by the readers' own limits), waiting up to 30 s.
+    pub fn uploads() -> Gate {
+        Gate::new(2, Duration::from_secs(30), || {
+            Error::unavailable(
+                "upload.busy",
+                "服务器正忙于处理其他上传文件，请稍后再试",
+                "The server is busy reading other uploads; try again shortly",
+            )
+        })
+    }
+
+    /// Password checks: one per core (argon2id takes about 19 MiB and a few tens of milliseconds each),
+    /// waiting up to 10 s.
+    pub fn passwords() -> Gate {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        Gate::new(cores, Duration::from_secs(10), || {
+            Error::unavailable("login.busy", "登录请求过多，请稍后再试", "Too many sign-ins at once; try again shortly")
+        })
+    }
+
+    /// Runs `job` on a blocking thread once a slot is free.
+    pub async fn run<T, F>(&self, job: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> T + Send + 'static,
+    {
+        let permit = match tokio::time::timeout(self.wait, self.slots.clone().acquire_owned()).await {
+            Ok(Ok(permit)) => permit,
+            _ => return Err((self.busy)()),
+        };
+        tokio::task::spawn_blocking(move || {
+            let out = job();
+            drop(permit);
+            out
+        })
+        .await
+        .map_err(Error::internal)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[tokio::test]
+    async fn a_full_gate_answers_busy_after_its_wait() {
+        let gate = Gate::new(1, Duration::from_millis(50), || Error::unavailable("busy", "忙", "busy"));
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let held = gate.clone();
+        let first = tokio::spawn(async move { held.run(move || rx.recv().ok()).await });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let second = gate.run(|| 2).await;
+        assert_eq!(second.unwrap_err().code, "busy");
+        tx.send(()).unwrap();
+        assert!(first.await.unwrap().is_ok());
+        assert_eq!(gate.run(|| 3).await.unwrap(), 3);
+    }
+}
