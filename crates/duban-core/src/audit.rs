@@ -37,6 +37,34 @@ pub fn chain_hash(prev_hash: &str, r: &AuditRecord) -> String {
     hex::encode(h.finalize())
 }
 
+/// HMAC-SHA256 of the audit head under a key kept outside the database. Whoever can write the database
+/// but not read the key cannot cut rows off the end of the log and rewrite the head to match: the head's
+/// MAC would no longer verify. (A head saved earlier with its MAC could still be put back: keep the head
+/// printed by each backup, see the README.)
+pub fn head_mac(key: &[u8], seq: i64, hash: &str) -> String {
+    use hmac::{Mac, SimpleHmac};
+    // SimpleHmac accepts a key of any length; new_from_slice cannot fail for it.
+    let Ok(mut mac) = SimpleHmac::<Sha256>::new_from_slice(key) else { return String::new() };
+    mac.update(&(seq as u64).to_be_bytes());
+    mac.update(hash.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// Checks the head's MAC; `None` when it matches.
+pub fn verify_head_mac(key: &[u8], seq: i64, hash: &str, stored_mac: &str) -> Option<Break> {
+    let expected = head_mac(key, seq, hash);
+    let same = expected.len() == stored_mac.len()
+        && expected.bytes().zip(stored_mac.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+    (!same).then(|| Break {
+        seq,
+        problem: if stored_mac.is_empty() {
+            "the audit head carries no MAC (it was rewritten, or written without the key)".into()
+        } else {
+            "the audit head's MAC does not match: the head was rewritten (rows cut off the end?) or the key is not the one it was written with".into()
+        },
+    })
+}
+
 /// One problem found by [`verify`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Break {
@@ -87,6 +115,17 @@ pub fn verify<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_head_mac_depends_on_key_seq_and_hash() {
+        let m = head_mac(b"key", 5, "abc");
+        assert_eq!(m.len(), 64);
+        assert!(verify_head_mac(b"key", 5, "abc", &m).is_none());
+        assert!(verify_head_mac(b"other", 5, "abc", &m).is_some());
+        assert!(verify_head_mac(b"key", 4, "abc", &m).is_some());
+        assert!(verify_head_mac(b"key", 5, "abd", &m).is_some());
+        assert!(verify_head_mac(b"key", 5, "abc", "").is_some());
+    }
 
     fn chain(n: i64) -> Vec<(AuditRecord, String, String)> {
         let mut prev = GENESIS.to_string();

@@ -19,6 +19,8 @@ pub struct AuditReport {
     pub rows: i64,
     pub head_seq: i64,
     pub head_hash: String,
+    /// Whether the head's MAC was checked (a key was given).
+    pub head_checked: bool,
     pub breaks: Vec<Break>,
 }
 
@@ -33,17 +35,22 @@ const COLS: &str = "seq, at, actor, action, entity, entity_id, before_json, afte
 impl Store {
     /// Walks the whole chain and reports every row edited or deleted since it was written.
     pub async fn verify_audit(&self) -> Result<AuditReport, Error> {
-        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&self.read).await.db()?;
+        let head =
+            sqlx::query("SELECT seq, hash, mac FROM audit_head WHERE id = 1").fetch_one(&self.read).await.db()?;
         let head_seq: i64 = get(&head, "seq")?;
         let head_hash: String = get(&head, "hash")?;
+        let head_mac: String = get(&head, "mac")?;
         let rows =
             sqlx::query(&format!("SELECT {COLS} FROM audit_log ORDER BY seq")).fetch_all(&self.read).await.db()?;
         let mut recs = Vec::with_capacity(rows.len());
         for r in &rows {
             recs.push((record_from_row(r)?, get::<String>(r, "prev_hash")?, get::<String>(r, "hash")?));
         }
-        let breaks = verify(recs.iter().map(|(r, p, h)| (r, p.as_str(), h.as_str())), (head_seq, &head_hash));
-        Ok(AuditReport { rows: recs.len() as i64, head_seq, head_hash, breaks })
+        let mut breaks = verify(recs.iter().map(|(r, p, h)| (r, p.as_str(), h.as_str())), (head_seq, &head_hash));
+        if let Some(key) = &self.audit_key {
+            breaks.extend(duban_core::audit::verify_head_mac(key, head_seq, &head_hash, &head_mac));
+        }
+        Ok(AuditReport { rows: recs.len() as i64, head_seq, head_hash, head_checked: self.audit_key.is_some(), breaks })
     }
 
     /// The history of one entity, oldest first.

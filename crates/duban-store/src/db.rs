@@ -31,6 +31,10 @@ pub struct Store {
     /// Whether the last write reached the database. False from a failed write until one succeeds again;
     /// the server reports not-ready meanwhile.
     pub(crate) writable: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// The key of the audit head's MAC (see `duban_core::audit::head_mac`), kept outside the database.
+    pub(crate) audit_key: Option<std::sync::Arc<[u8]>>,
+    /// The MAC column was added by this open (an older database): the head may be anchored once.
+    mac_column_new: bool,
 }
 
 /// Who is acting, when, and (for API writes) the idempotency key of the request.
@@ -183,10 +187,12 @@ impl Store {
                     shapes: Default::default(),
                     summaries: Default::default(),
                     writable: Default::default(),
+                    audit_key: None,
+                    mac_column_new: false,
                 };
-                store.migrate().await?;
+                let applied = store.migrate().await?;
                 let read = sqlite_pool(4).connect_with(opts).await.map_err(open_error)?;
-                Store { read, ..store }
+                Store { read, mac_column_new: applied.contains(&6), ..store }
             }
             Backend::Postgres => {
                 if let Some(schema) = schema {
@@ -222,9 +228,11 @@ impl Store {
                     shapes: Default::default(),
                     summaries: Default::default(),
                     writable: Default::default(),
+                    audit_key: None,
+                    mac_column_new: false,
                 };
-                store.migrate().await?;
-                store
+                let applied = store.migrate().await?;
+                Store { mac_column_new: applied.contains(&6), ..store }
             }
         };
         store.writable.store(true, std::sync::atomic::Ordering::SeqCst);
@@ -240,7 +248,32 @@ impl Store {
         self.write.close().await;
     }
 
-    async fn migrate(&self) -> Result<(), Error> {
+    /// Sets the key of the audit head's MAC. On a new database, or one whose MAC column this open added,
+    /// the current head is anchored with it; otherwise every commit from now on writes the MAC.
+    pub async fn with_audit_key(mut self, key: &[u8]) -> Result<Store, Error> {
+        self.audit_key = Some(std::sync::Arc::from(key));
+        let head =
+            sqlx::query("SELECT seq, hash, mac FROM audit_head WHERE id = 1").fetch_one(&self.read).await.db()?;
+        let (seq, hash, mac): (i64, String, String) = (get(&head, "seq")?, get(&head, "hash")?, get(&head, "mac")?);
+        if mac.is_empty() && (seq == 0 || self.mac_column_new) {
+            let mut tx = self.begin_unaudited().await?;
+            sqlx::query("UPDATE audit_head SET mac = $1 WHERE id = 1")
+                .bind(duban_core::audit::head_mac(key, seq, &hash))
+                .execute(&mut *tx.inner)
+                .await
+                .db()?;
+            tx.commit().await?;
+        }
+        Ok(self)
+    }
+
+    pub fn has_audit_key(&self) -> bool {
+        self.audit_key.is_some()
+    }
+
+    /// Applies the migrations not yet applied; returns their versions.
+    async fn migrate(&self) -> Result<Vec<i64>, Error> {
+        let mut applied_now = Vec::new();
         let mut conn = self.write.acquire().await.db()?;
         conn.execute(
             "CREATE TABLE IF NOT EXISTS duban_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, \
@@ -279,8 +312,9 @@ impl Store {
                 .await
                 .db()?;
             tx.commit().await.db()?;
+            applied_now.push(*version);
         }
-        Ok(())
+        Ok(applied_now)
     }
 
     /// Did the last write reach the database? After a failed write this is false until a write succeeds.
@@ -568,9 +602,14 @@ impl Tx {
     /// failure the connection is discarded (see [`Store::begin_conn`]) and the store marked not-ready.
     pub async fn commit(mut self) -> Result<(), Error> {
         if self.appended {
-            let head = sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+            let mac = match &self.store.audit_key {
+                Some(key) => duban_core::audit::head_mac(key, self.head_seq, &self.head_hash),
+                None => String::new(),
+            };
+            let head = sqlx::query("UPDATE audit_head SET seq = $1, hash = $2, mac = $3 WHERE id = 1")
                 .bind(self.head_seq)
                 .bind(&self.head_hash)
+                .bind(mac)
                 .execute(&mut *self.inner)
                 .await;
             if let Err(e) = head {
