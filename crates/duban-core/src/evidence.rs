@@ -22,7 +22,7 @@ pub const ACCEPTED: [(&str, &str); 8] = [
 /// content type, or why the file is refused.
 pub fn check(file_name: &str, bytes: &[u8]) -> Result<(String, &'static str), Error> {
     let name = file_name.rsplit(['/', '\\']).next().unwrap_or("").trim();
-    let name: String = name.chars().filter(|c| !c.is_control()).collect();
+    let name: String = name.chars().filter(|c| !c.is_control() && !is_invisible_format(*c)).collect();
     if name.is_empty() || name.chars().count() > 200 || name.starts_with('.') {
         return Err(Error::bad_input("evidence.name", "文件名须为1至200个字符", "A file name is 1 to 200 characters"));
     }
@@ -58,6 +58,24 @@ pub fn check(file_name: &str, bytes: &[u8]) -> Result<(String, &'static str), Er
     Ok((name, content_type))
 }
 
+/// Characters that change how a name is shown without being seen: bidirectional overrides and isolates
+/// (`ok\u{202e}gnp.txt` shows as `oktxt.png`), zero-width characters and the byte-order mark.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// The evidence one unit may keep in all, so that one unit cannot fill the server's disk.
+pub const DEFAULT_QUOTA_BYTES: i64 = 512 * 1024 * 1024;
+
+pub fn quota_exceeded(quota: i64) -> Error {
+    let mb = quota / 1024 / 1024;
+    Error::bad_input(
+        "evidence.quota",
+        format!("本单位的佐证材料已达 {mb} MB 上限，无法再上传；请联系办公室"),
+        format!("Your unit's evidence files have reached the {mb} MB limit; ask the office"),
+    )
+}
+
 fn refused() -> Error {
     Error::bad_input(
         "evidence.type",
@@ -75,6 +93,9 @@ mod tests {
         assert_eq!(check("进展.pdf", b"%PDF-1.7\n...").unwrap(), ("进展.pdf".into(), "application/pdf"));
         assert_eq!(check("C:\\\\Users\\\\a\\\\照片.JPG", &[0xFF, 0xD8, 0xFF, 0xE0]).unwrap().0, "照片.JPG");
         assert_eq!(check("fake.pdf", b"MZ\x90\x00").unwrap_err().code, "evidence.mismatch");
+        // A right-to-left override would show ok\u{202e}gnp.txt as "oktxt.png": it is dropped.
+        assert_eq!(check("ok\u{202e}gnp.txt", b"text").unwrap().0, "okgnp.txt");
+        assert_eq!(check("a\u{200b}\u{2066}b\u{feff}.txt", b"text").unwrap().0, "ab.txt");
         assert_eq!(check("run.exe", b"MZ\x90\x00").unwrap_err().code, "evidence.type");
         assert_eq!(check("a.txt", b"").unwrap_err().code, "evidence.empty");
         assert_eq!(check("a.txt", &vec![b'a'; MAX_EVIDENCE_BYTES + 1]).unwrap_err().code, "evidence.too_large");

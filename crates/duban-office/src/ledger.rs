@@ -237,8 +237,9 @@ pub fn ledger_csv(ledger: &Ledger, summary: Option<&Summary>, progress: &HashMap
 }
 
 fn csv_field(s: &str) -> String {
-    // A leading =, +, - or @ would be read by Excel as a formula: prefix a quote-mark (CSV injection).
-    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
+    // A leading =, +, - or @ would be read by Excel as a formula, and so would one behind a leading TAB or
+    // CR (OWASP's list): prefix a quote-mark (CSV injection).
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
     if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
 }
 
@@ -259,6 +260,8 @@ mod tests {
     fn csv_fields_are_quoted_and_formulas_defused() {
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("=1+1"), "'=1+1");
+        assert_eq!(csv_field("\t=1+1"), "'\t=1+1");
+        assert_eq!(csv_field("\r=cmd|' /C calc'!A0"), "\"'\r=cmd|' /C calc'!A0\"");
         assert_eq!(csv_field("说\"明\""), "\"说\"\"明\"\"\"");
     }
 }

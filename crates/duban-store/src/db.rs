@@ -35,6 +35,8 @@ pub struct Store {
     pub(crate) audit_key: Option<std::sync::Arc<[u8]>>,
     /// The MAC column was added by this open (an older database): the head may be anchored once.
     mac_column_new: bool,
+    /// The most evidence (bytes) one unit may keep.
+    pub(crate) evidence_quota: i64,
 }
 
 /// Who is acting, when, and (for API writes) the idempotency key of the request.
@@ -189,6 +191,7 @@ impl Store {
                     writable: Default::default(),
                     audit_key: None,
                     mac_column_new: false,
+                    evidence_quota: duban_core::evidence::DEFAULT_QUOTA_BYTES,
                 };
                 let applied = store.migrate().await?;
                 let read = sqlite_pool(4).connect_with(opts).await.map_err(open_error)?;
@@ -230,6 +233,7 @@ impl Store {
                     writable: Default::default(),
                     audit_key: None,
                     mac_column_new: false,
+                    evidence_quota: duban_core::evidence::DEFAULT_QUOTA_BYTES,
                 };
                 let applied = store.migrate().await?;
                 Store { mac_column_new: applied.contains(&6), ..store }
@@ -265,6 +269,12 @@ impl Store {
             tx.commit().await?;
         }
         Ok(self)
+    }
+
+    /// Sets the most evidence one unit may keep (bytes).
+    pub fn with_evidence_quota(mut self, bytes: i64) -> Store {
+        self.evidence_quota = bytes;
+        self
     }
 
     pub fn has_audit_key(&self) -> bool {
@@ -326,7 +336,8 @@ impl Store {
     /// changes nothing (it still has to reach the disk) and is ready again once that commits.
     pub async fn ready(&self) -> bool {
         if self.writable() {
-            return true;
+            // Still check the database answers at all (a closed pool, a server gone).
+            return sqlx::query("SELECT 1").execute(&self.read).await.is_ok();
         }
         let probe = async {
             let mut tx = self.begin_unaudited().await?;

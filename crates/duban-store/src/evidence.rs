@@ -36,12 +36,24 @@ impl Store {
         let sha = sha256_hex(bytes);
         let size = bytes.len() as i64;
         let data = bytes.to_vec();
+        let quota = self.evidence_quota;
         self.write(ctx, async |tx| {
             let report = tx.report(report_id).await?;
             // Attaching is editing: allowed exactly when saving the report is.
             next_state(Some(report.state), ReportAction::Save, &tx.actor, report.unit_id)?;
             let period = tx.period(report.period_id).await?;
             tx.check_open(&period, report.unit_id).await?;
+            let used = sqlx::query(
+                "SELECT CAST(COALESCE(SUM(e.size), 0) AS BIGINT) AS used FROM evidence e JOIN reports r ON r.id = e.report_id \
+                 WHERE r.unit_id = $1",
+            )
+            .bind(report.unit_id)
+            .fetch_one(tx.conn())
+            .await
+            .db()?;
+            if get::<i64>(&used, "used")?.saturating_add(size) > quota {
+                return Err(duban_core::evidence::quota_exceeded(quota));
+            }
             let row = sqlx::query(
                 "INSERT INTO evidence (report_id, file_name, content_type, size, sha256, data, created_at, created_by) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",

@@ -311,16 +311,26 @@ impl Store {
     }
 
     /// What each unit sent (submitted or approved) for each task in the period: task id → (unit, progress).
-    pub async fn period_progress(&self, period_id: i64) -> Result<Vec<(i64, String, String)>, Error> {
+    /// The progress each unit sent for the period, as (item, unit id, unit name, text); with `only_unit`,
+    /// that unit's alone (a unit's people read their own reports, not other units').
+    pub async fn period_progress(
+        &self,
+        period_id: i64,
+        only_unit: Option<i64>,
+    ) -> Result<Vec<(i64, i64, String, String)>, Error> {
         let rows = sqlx::query(
-            "SELECT r.item_id, u.name, r.progress FROM reports r JOIN units u ON u.id = r.unit_id \
-             WHERE r.period_id = $1 AND r.state IN ('submitted', 'approved') ORDER BY r.item_id, u.id",
+            "SELECT r.item_id, u.id AS unit_id, u.name, r.progress FROM reports r JOIN units u ON u.id = r.unit_id \
+             WHERE r.period_id = $1 AND r.state IN ('submitted', 'approved') AND ($2 < 0 OR r.unit_id = $2) \
+             ORDER BY r.item_id, u.id",
         )
         .bind(period_id)
+        .bind(only_unit.unwrap_or(-1))
         .fetch_all(&self.read)
         .await
         .db()?;
-        rows.iter().map(|r| Ok((get(r, "item_id")?, get(r, "name")?, get(r, "progress")?))).collect()
+        rows.iter()
+            .map(|r| Ok((get(r, "item_id")?, get(r, "unit_id")?, get(r, "name")?, get(r, "progress")?)))
+            .collect()
     }
 
     /// What `unit_id` owes for the period: every task it holds, with its report's state.

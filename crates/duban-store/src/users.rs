@@ -320,3 +320,64 @@ fn user_from_row(r: &sqlx::any::AnyRow) -> Result<UserRecord, Error> {
         disabled: get::<i64>(r, "disabled")? != 0,
     })
 }
+
+/// Sign-in limits (the rules are `duban_core::signin`): failures are counted per (account name, client
+/// address) and per client address (the row with the empty name), in the database so that several servers
+/// share them. Not part of the record, so not audited.
+impl Store {
+    /// Seconds the next sign-in as `username` from `client` must still wait; 0 when it may go ahead.
+    pub async fn signin_wait(&self, username: &str, client: &str, now: i64) -> Result<i64, Error> {
+        use duban_core::signin::{PER_ACCOUNT, PER_CLIENT};
+        let rows = sqlx::query(
+            "SELECT username, failures, last_at FROM login_failures WHERE client = $1 AND (username = $2 OR username = '')",
+        )
+        .bind(client)
+        .bind(username)
+        .fetch_all(&self.read)
+        .await
+        .db()?;
+        let mut wait = 0;
+        for r in &rows {
+            let name: String = get(r, "username")?;
+            let rule = if name.is_empty() { PER_CLIENT } else { PER_ACCOUNT };
+            wait = wait.max(rule.remaining(get(r, "failures")?, get(r, "last_at")?, now));
+        }
+        Ok(wait)
+    }
+
+    /// Counts a failed sign-in, and forgets counts older than a day.
+    pub async fn signin_failed(&self, username: &str, client: &str, now: i64) -> Result<(), Error> {
+        let forget_before = now - duban_core::signin::FORGET_AFTER_SECS;
+        let mut tx = self.begin_unaudited().await?;
+        sqlx::query("DELETE FROM login_failures WHERE last_at < $1")
+            .bind(forget_before)
+            .execute(&mut *tx.inner)
+            .await
+            .db()?;
+        for name in [username, ""] {
+            sqlx::query(
+                "INSERT INTO login_failures (username, client, failures, last_at) VALUES ($1, $2, 1, $3) \
+                 ON CONFLICT (username, client) DO UPDATE SET failures = login_failures.failures + 1, last_at = $3",
+            )
+            .bind(name)
+            .bind(client)
+            .bind(now)
+            .execute(&mut *tx.inner)
+            .await
+            .db()?;
+        }
+        tx.commit().await
+    }
+
+    /// A successful sign-in clears the count of that name from that client.
+    pub async fn signin_succeeded(&self, username: &str, client: &str) -> Result<(), Error> {
+        let mut tx = self.begin_unaudited().await?;
+        sqlx::query("DELETE FROM login_failures WHERE username = $1 AND client = $2")
+            .bind(username)
+            .bind(client)
+            .execute(&mut *tx.inner)
+            .await
+            .db()?;
+        tx.commit().await
+    }
+}

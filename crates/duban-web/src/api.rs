@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post, put};
 use duban_core::periods::{custom, monthly, parse_date, quarterly};
-use duban_core::{Error, ErrorKind, Role};
+use duban_core::{Error, Role};
 use duban_store::{Ctx, Idempotency, ItemPatch, NewIndicator, NewUnit, NewUser, ReportDraft, ReportFilter};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -20,10 +20,12 @@ use crate::error::{ApiError, ApiResult, bad_json};
 
 /// Uploads (plan documents) are limited to what the parser accepts, plus room for the envelope.
 pub const MAX_UPLOAD_BYTES: usize = 32 * 1024 * 1024 + 4096;
+/// A sign-in is a name and a password: its body is refused past this before it is read further.
+pub const LOGIN_BODY_BYTES: usize = 16 * 1024;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
-        .route("/login", post(login))
+        .route("/login", post(login).layer(axum::extract::DefaultBodyLimit::max(LOGIN_BODY_BYTES)))
         .route("/logout", post(logout))
         .route("/me", get(me))
         .route("/openapi.json", get(openapi))
@@ -67,10 +69,6 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/extensions/{id}/decide", post(decide_extension))
         .route("/audit", get(audit_of))
         .route("/audit/verify", get(verify_audit))
-}
-
-pub(crate) async fn not_found() -> ApiError {
-    ApiError(Error::new(ErrorKind::NotFound, "route.not_found", "请求的地址不存在", "No such endpoint"))
 }
 
 fn parse<T: DeserializeOwned>(body: &Bytes) -> ApiResult<T> {
@@ -157,10 +155,10 @@ struct LoginBody {
     kind: Option<String>,
 }
 
-async fn login(State(state): State<AppState>, body: Bytes) -> ApiResult<Response> {
+async fn login(State(state): State<AppState>, client: crate::serve::ClientAddr, body: Bytes) -> ApiResult<Response> {
     let b: LoginBody = parse(&body)?;
     let now = state.now();
-    let user = crate::auth::authenticate(&state, &b.username, &b.password).await?;
+    let user = crate::auth::authenticate(&state, &b.username, &b.password, client).await?;
     let api = b.kind.as_deref() == Some("api");
     let (kind, ttl) = if api { ("api", API_TTL_SECS) } else { ("browser", BROWSER_TTL_SECS) };
     let (token, csrf) = state.store.create_session(&user, kind, now, ttl).await?;
@@ -281,7 +279,10 @@ async fn import_plan(
     auth.actor.require_admin()?;
     let ctx = write_ctx(&s, &auth, &meta, &body)?;
     let name = q.name.unwrap_or_else(|| "upload".into());
-    let (plan, source) = crate::imports::read_plan(&body, &name)?;
+    let (plan, source) = {
+        let (body, name) = (body.clone(), name.clone());
+        s.uploads.run(move || crate::imports::read_plan(&body, &name)).await??
+    };
     let rec = s.store.import_plan(&ctx, &name, &source, &plan).await?;
     let unresolved = s.store.unresolved_names(rec.id).await?;
     Ok((
@@ -572,12 +573,13 @@ struct LedgerFileQuery {
 
 async fn ledger_xlsx(
     State(s): State<AppState>,
-    _auth: Auth,
+    auth: Auth,
     Path(id): Path<i64>,
     Query(q): Query<LedgerFileQuery>,
 ) -> ApiResult<Response> {
     let bytes =
-        crate::exports::ledger_file(&s.store, id, q.period.as_deref(), q.per_unit, false, &s.thresholds).await?;
+        crate::exports::ledger_file(&s.store, &auth.actor, id, q.period.as_deref(), q.per_unit, false, &s.thresholds)
+            .await?;
     Ok(download(
         bytes,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -587,11 +589,12 @@ async fn ledger_xlsx(
 
 async fn ledger_csv(
     State(s): State<AppState>,
-    _auth: Auth,
+    auth: Auth,
     Path(id): Path<i64>,
     Query(q): Query<LedgerFileQuery>,
 ) -> ApiResult<Response> {
-    let bytes = crate::exports::ledger_file(&s.store, id, q.period.as_deref(), false, true, &s.thresholds).await?;
+    let bytes =
+        crate::exports::ledger_file(&s.store, &auth.actor, id, q.period.as_deref(), false, true, &s.thresholds).await?;
     Ok(download(bytes, "text/csv; charset=utf-8", &format!("ledger-{id}.csv")))
 }
 
@@ -602,12 +605,21 @@ struct BulletinQuery {
     issuer: Option<String>,
 }
 
+/// The office's and leadership's: a bulletin is issued by the office, not read by units before it is.
 async fn bulletin_docx(
     State(s): State<AppState>,
-    _auth: Auth,
+    auth: Auth,
     Path(id): Path<i64>,
-    Query(q): Query<BulletinQuery>,
+    q: Result<Query<BulletinQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Response> {
+    // Who may ask is settled before what was asked is read.
+    if auth.actor.role.needs_unit() {
+        return Err(ApiError(Error::forbidden()));
+    }
+    let q = match q {
+        Ok(Query(q)) => q,
+        Err(rejection) => return Ok(rejection.into_response()),
+    };
     let bytes = crate::exports::bulletin_file(&s.store, id, &q.period, q.issuer.as_deref(), &s.thresholds).await?;
     Ok(download(
         bytes,
@@ -655,7 +667,7 @@ async fn upload_report_sheet(
         return Err(ApiError(Error::forbidden()));
     }
     let ctx = write_ctx(&s, &auth, &meta, &body)?;
-    Ok(Json(crate::offline::apply_report_sheet(&s.store, &ctx, id, &body, q.submit).await?))
+    Ok(Json(crate::offline::apply_report_sheet(&s.store, &s.uploads, &ctx, id, body.to_vec(), q.submit).await?))
 }
 
 fn download(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {

@@ -1,18 +1,15 @@
 //! Who is calling: a browser session (cookie `duban_session`, HTTP-only, SameSite=Strict, with a CSRF token
 //! that every state-changing request must echo in `X-CSRF-Token`) or an API token (`Authorization: Bearer`).
-//! Failed logins are limited per account name.
-
-use std::collections::HashMap;
-use std::sync::Mutex;
+//! Failed sign-ins make the next try wait longer (see `duban_core::signin`).
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{Method, header};
-use chrono::{DateTime, Utc};
 use duban_core::{Actor, Error, ErrorKind, Lang};
 
 use crate::AppState;
 use crate::error::{ApiError, lang_of};
+use crate::serve::ClientAddr;
 
 pub const SESSION_COOKIE: &str = "duban_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -56,27 +53,47 @@ impl FromRequestParts<AppState> for Auth {
     }
 }
 
-/// Checks a name and password (with the failed-login limit): the account, or why not.
+/// Checks a name and password from `client`, within the sign-in limits (`duban_core::signin`): the
+/// account, or why not. Over-long input is refused before anything else; the password check runs in the
+/// password gate (a few at once, off the async workers).
 pub async fn authenticate(
     state: &AppState,
     username: &str,
     password: &str,
+    client: ClientAddr,
 ) -> Result<duban_store::UserRecord, ApiError> {
-    let now = state.now();
-    let name = username.trim().to_string();
-    state.limiter.check(&name, now)?;
-    let found = state.store.user_for_login(&name).await?;
+    use duban_core::signin::{MAX_PASSWORD_BYTES, MAX_USERNAME_CHARS};
+    let name = username.trim();
+    if name.chars().count() > MAX_USERNAME_CHARS || password.len() > MAX_PASSWORD_BYTES {
+        return Err(ApiError(Error::bad_input(
+            "login.too_long",
+            format!("用户名最多 {MAX_USERNAME_CHARS} 个字符，密码最多 {MAX_PASSWORD_BYTES} 字节"),
+            format!(
+                "A user name has at most {MAX_USERNAME_CHARS} characters and a password at most {MAX_PASSWORD_BYTES} bytes"
+            ),
+        )));
+    }
+    let now = state.now().timestamp();
+    let client = client.0.to_string();
+    let wait = state.store.signin_wait(name, &client, now).await?;
+    if wait > 0 {
+        return Err(ApiError(Error::new(
+            ErrorKind::TooMany,
+            "login.too_many",
+            format!("登录失败次数过多，请{wait}秒后再试"),
+            format!("Too many failed sign-ins; try again in {wait} seconds"),
+        )));
+    }
+    let found = state.store.user_for_login(name).await?;
     // Verify against a hash even for an unknown name, so that timing does not tell which names exist.
     let (user, hash) = match found {
         Some((u, h)) if !u.disabled => (Some(u), h),
         _ => (None, dummy_hash().to_string()),
     };
     let password = password.to_string();
-    let ok = tokio::task::spawn_blocking(move || duban_store::verify_password(&password, &hash))
-        .await
-        .map_err(|e| ApiError(Error::internal(e)))?;
+    let ok = state.passwords.run(move || duban_store::verify_password(&password, &hash)).await?;
     let Some(user) = user.filter(|_| ok) else {
-        state.limiter.failed(&name, now);
+        state.store.signin_failed(name, &client, now).await?;
         return Err(ApiError(Error::new(
             ErrorKind::Unauthenticated,
             "login.failed",
@@ -84,7 +101,7 @@ pub async fn authenticate(
             "Wrong username or password",
         )));
     };
-    state.limiter.succeeded(&name);
+    state.store.signin_succeeded(name, &client).await?;
     Ok(user)
 }
 
@@ -121,51 +138,6 @@ pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
     None
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// Failed sign-ins per account name: after `MAX_FAILURES` within `WINDOW_SECS`, further attempts are refused
-/// until the window has passed since the first failure.
-#[derive(Debug, Default)]
-pub struct LoginLimiter {
-    failures: Mutex<HashMap<String, (u32, i64)>>,
-}
-
-pub const MAX_FAILURES: u32 = 5;
-pub const WINDOW_SECS: i64 = 15 * 60;
-
-impl LoginLimiter {
-    pub fn check(&self, username: &str, now: DateTime<Utc>) -> Result<(), ApiError> {
-        let map = self.failures.lock().map_err(|_| ApiError(Error::internal("login limiter")))?;
-        if let Some((n, since)) = map.get(username)
-            && *n >= MAX_FAILURES
-            && now.timestamp() - since < WINDOW_SECS
-        {
-            let wait = (WINDOW_SECS - (now.timestamp() - since) + 59) / 60;
-            return Err(ApiError(Error::new(
-                ErrorKind::TooMany,
-                "login.too_many",
-                format!("登录失败次数过多，请{wait}分钟后再试"),
-                format!("Too many failed sign-ins; try again in {wait} minutes"),
-            )));
-        }
-        Ok(())
-    }
-
-    pub fn failed(&self, username: &str, now: DateTime<Utc>) {
-        if let Ok(mut map) = self.failures.lock() {
-            let e = map.entry(username.to_string()).or_insert((0, now.timestamp()));
-            if now.timestamp() - e.1 >= WINDOW_SECS {
-                *e = (0, now.timestamp());
-            }
-            e.0 += 1;
-        }
-    }
-
-    pub fn succeeded(&self, username: &str) {
-        if let Ok(mut map) = self.failures.lock() {
-            map.remove(username);
-        }
-    }
 }

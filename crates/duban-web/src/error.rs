@@ -61,8 +61,10 @@ pub fn body_for(e: &Error, lang: Lang) -> serde_json::Value {
 pub async fn localize(req: Request, next: Next) -> Response {
     let lang = lang_of(req.headers());
     let page = !req.uri().path().starts_with("/api/");
+    let (method, path) = (req.method().clone(), req.uri().path().to_string());
     let mut res = next.run(req).await;
     if let Some(e) = res.extensions_mut().remove::<Arc<Error>>() {
+        log_error(&e, method.as_str(), &path);
         let status = res.status();
         let body = body_for(&e, lang).to_string();
         let mut out = Response::new(Body::from(body));
@@ -107,6 +109,20 @@ pub async fn localize(req: Request, next: Next) -> Response {
         return out;
     }
     res
+}
+
+/// Failures inside the server go to the log with their detail (the client gets the code and a fixed
+/// message only).
+pub fn log_error(e: &Error, method: &str, path: &str) {
+    match e.kind {
+        ErrorKind::Internal => {
+            tracing::error!(code = e.code, detail = e.detail.as_deref().unwrap_or(""), method, path, "request failed")
+        }
+        ErrorKind::Unavailable => {
+            tracing::warn!(code = e.code, detail = e.detail.as_deref().unwrap_or(""), method, path, "request refused")
+        }
+        _ => {}
+    }
 }
 
 pub fn bad_json(e: impl std::fmt::Display) -> ApiError {

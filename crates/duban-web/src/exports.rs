@@ -7,8 +7,11 @@ use duban_office::ProgressLine;
 use duban_store::Store;
 
 /// The ledger of a plan as .xlsx (or CSV) bytes, with the progress and status of `period` when given.
+/// For a unit's people (`reader` a leader or reporter) the progress column holds their own unit's reports
+/// only: other units' report texts are for the office and leadership (the README's access section).
 pub async fn ledger_file(
     store: &Store,
+    reader: &duban_core::Actor,
     plan_id: i64,
     period: Option<&str>,
     per_unit: bool,
@@ -20,7 +23,8 @@ pub async fn ledger_file(
         Some(key) => {
             let summary = store.summary(plan_id, key, th).await?;
             let mut progress: HashMap<i64, Vec<ProgressLine>> = HashMap::new();
-            for (item, unit, text) in store.period_progress(summary.period.id).await? {
+            let only_unit = if reader.role.needs_unit() { Some(reader.unit_id.unwrap_or(-1)) } else { None };
+            for (item, _, unit, text) in store.period_progress(summary.period.id, only_unit).await? {
                 progress.entry(item).or_default().push(ProgressLine { unit, text });
             }
             (Some(summary), progress)

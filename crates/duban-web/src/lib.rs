@@ -10,11 +10,13 @@ pub mod auth;
 pub mod demo;
 pub mod error;
 pub mod exports;
+pub mod gate;
 pub mod i18n;
 pub mod imports;
 pub mod offline;
 pub mod openapi;
 pub mod pages;
+pub mod serve;
 
 use std::sync::Arc;
 
@@ -34,7 +36,10 @@ pub struct AppState {
     pub store: Store,
     pub clock: Clock,
     pub thresholds: Thresholds,
-    pub limiter: Arc<auth::LoginLimiter>,
+    /// Uploads are read here, a few at once, off the async workers.
+    pub uploads: gate::Gate,
+    /// Passwords are checked here, one per core at most.
+    pub passwords: gate::Gate,
     /// Set cookies with `Secure` (behind HTTPS).
     pub secure_cookies: bool,
 }
@@ -51,7 +56,8 @@ impl AppState {
             store,
             clock: Arc::new(Utc::now),
             thresholds: Thresholds::default(),
-            limiter: Arc::new(auth::LoginLimiter::default()),
+            uploads: gate::Gate::uploads(),
+            passwords: gate::Gate::passwords(),
             secure_cookies: false,
         }
     }
@@ -66,6 +72,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::routes())
         .merge(pages::routes())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .route("/readyz", axum::routing::get(readyz))
         .route("/api/docs", axum::routing::get(|| async { axum::response::Html(openapi::docs_page()) }))
         .route(
             "/api/docs/swagger",
@@ -73,8 +80,57 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/docs/swagger/", axum::routing::get(|| openapi::swagger_ui(axum::extract::Path(String::new()))))
         .route("/api/docs/swagger/{*file}", axum::routing::get(openapi::swagger_ui))
-        .fallback(api::not_found)
+        .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
         .layer(axum::middleware::from_fn(error::localize))
+        .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)
+}
+
+/// Ready for traffic: the database takes writes. After a failed write this says 503 until a write
+/// succeeds again (a probe write is tried on each call), so a load balancer or an operator sees it.
+async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if state.store.ready().await {
+        "ready".into_response()
+    } else {
+        (axum::http::StatusCode::SERVICE_UNAVAILABLE, "not ready: the database does not take writes").into_response()
+    }
+}
+
+/// An unknown address: JSON under `/api/`, an error page elsewhere.
+async fn not_found(uri: axum::http::Uri, headers: axum::http::HeaderMap) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let e = duban_core::Error::new(
+        duban_core::ErrorKind::NotFound,
+        "route.not_found",
+        "请求的地址不存在",
+        "No such address",
+    );
+    if uri.path().starts_with("/api/") {
+        return error::ApiError(e).into_response();
+    }
+    pages::error_page(None, i18n::Tr::new(error::lang_of(&headers)), &e)
+}
+
+/// The headers every response carries; a Content-Security-Policy for those that have none of their own
+/// (pages set theirs): Swagger UI needs inline styles and data: images, everything else loads nothing.
+async fn security_headers(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    let swagger = req.uri().path().starts_with("/api/docs");
+    let mut r = next.run(req).await;
+    let h = r.headers_mut();
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        let csp = if swagger {
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+             frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+        } else {
+            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+        };
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
+    }
+    r
 }

@@ -128,14 +128,16 @@ fn same_content(r: &ReportRecord, d: &ReportDraft) -> bool {
 
 /// Applies an uploaded sheet to `plan_id`: every row checked, then all saved (and with `submit`, sent) in
 /// one transaction, or nothing.
+/// The file is read in `uploads` (off the async workers, a few at once).
 pub async fn apply_report_sheet(
     store: &Store,
+    uploads: &crate::gate::Gate,
     ctx: &Ctx,
     plan_id: i64,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     submit: bool,
 ) -> Result<SheetOutcome, Error> {
-    let (meta, rows) = read_report_sheet(bytes)?;
+    let (meta, rows) = uploads.run(move || read_report_sheet(&bytes)).await??;
     if meta.plan_id != plan_id {
         return Err(Error::bad_input(
             "sheet.other_plan",

@@ -88,7 +88,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep(
         "GET",
         "/api/v1/plans/{id}/ledger.xlsx",
-        "The task ledger (任务分解台账) as Excel; ?period= adds progress and status, &per_unit=true a sheet per unit",
+        "The task ledger (任务分解台账) as Excel; ?period= adds progress and status (a unit's people get their own unit's progress only), &per_unit=true a sheet per unit",
         SignedIn,
     ),
     ep("GET", "/api/v1/plans/{id}/ledger.csv", "The task ledger as CSV (UTF-8 with BOM); ?period= as above", SignedIn),
@@ -96,7 +96,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "GET",
         "/api/v1/plans/{id}/bulletin.docx",
         "The 调度通报 of ?period=2022-06 as a Word document (&issuer= overrides the issuing office)",
-        SignedIn,
+        AdminOrViewer,
     ),
     ep(
         "GET",

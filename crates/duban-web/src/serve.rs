@@ -20,9 +20,21 @@ pub const MAX_CONNECTIONS: usize = 1024;
 /// How long a stop waits for open requests.
 const DRAIN: Duration = Duration::from_secs(30);
 
-/// The address of the peer that sent the request.
+/// The address of the peer that sent the request (0.0.0.0 when the router is called without [`serve`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientAddr(pub IpAddr);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<ClientAddr>()
+            .copied()
+            .unwrap_or(ClientAddr(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))))
+    }
+}
 
 /// Serves `app` on `listener` until `stop` completes.
 pub async fn serve(listener: TcpListener, app: Router, stop: impl Future<Output = ()>) -> std::io::Result<()> {

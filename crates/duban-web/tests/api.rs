@@ -14,6 +14,8 @@ use serde_json::{Value, json};
 
 #[path = "web/browser.rs"]
 mod browser;
+#[path = "web/hardening.rs"]
+mod hardening;
 #[path = "web/pages.rs"]
 mod pages;
 
@@ -33,6 +35,11 @@ impl Server {
 }
 
 async fn start() -> Server {
+    start_with(|_| {}).await
+}
+
+/// The demo on a fresh database, with the state changed by `tweak` before the server starts.
+async fn start_with(tweak: impl FnOnce(&mut AppState)) -> Server {
     let dir = std::env::temp_dir().join(format!("duban_api_{}_{}", std::process::id(), rand_suffix()));
     std::fs::create_dir_all(&dir).unwrap();
     let store = Store::open(dir.join("api.db").to_str().unwrap()).await.unwrap();
@@ -42,10 +49,25 @@ async fn start() -> Server {
     let mut state = AppState::new(store.clone());
     let c = clock.clone();
     state.clock = Arc::new(move || DateTime::from_timestamp(c.load(Ordering::SeqCst), 0).unwrap());
+    tweak(&mut state);
+    serve_state(state, clock, store).await
+}
+
+async fn serve_state(state: AppState, clock: Arc<AtomicI64>, store: Store) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router(state)).await.unwrap() });
+    tokio::spawn(
+        async move { duban_web::serve::serve(listener, router(state), std::future::pending()).await.unwrap() },
+    );
     Server { base: format!("http://{addr}"), clock, store }
+}
+
+/// A second server on the same database and clock (as when several run behind one address).
+async fn serve_store(s: &Server) -> Server {
+    let mut state = AppState::new(s.store.clone());
+    let c = s.clock.clone();
+    state.clock = Arc::new(move || DateTime::from_timestamp(c.load(Ordering::SeqCst), 0).unwrap());
+    serve_state(state, s.clock.clone(), s.store.clone()).await
 }
 
 /// The demo's housing task (保障性租赁住房) and the first unit that holds it.

@@ -55,6 +55,15 @@ enum Command {
         /// A task not completed whose deadline is this many days away is due soon.
         #[arg(long, default_value_t = 15)]
         due_soon_days: u32,
+        /// Mark cookies Secure (set this when duban is reached over HTTPS, e.g. behind a TLS proxy).
+        #[arg(long, env = "DUBAN_SECURE_COOKIES")]
+        secure_cookies: bool,
+        /// The most evidence files one unit may keep, in MB.
+        #[arg(long, env = "DUBAN_EVIDENCE_QUOTA_MB", default_value_t = 512)]
+        evidence_quota_mb: u32,
+        /// Log as JSON lines instead of text.
+        #[arg(long)]
+        log_json: bool,
     },
     /// Import a plan document as a draft.
     Import {
@@ -177,9 +186,26 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Parse { files, format, output } => parse_cmd::run(&files, format, output.as_deref()),
-        Command::Serve { bind, database, demo, on_track, at_risk, due_soon_days } => {
+        Command::Serve {
+            bind,
+            database,
+            demo,
+            on_track,
+            at_risk,
+            due_soon_days,
+            secure_cookies,
+            evidence_quota_mb,
+            log_json,
+        } => {
             let thresholds = duban_core::Thresholds { on_track, at_risk, due_soon_days };
-            server_cmd::serve(&bind, &database, demo, thresholds)
+            let options = server_cmd::ServeOptions {
+                demo,
+                thresholds,
+                secure_cookies,
+                evidence_quota_bytes: i64::from(evidence_quota_mb) * 1024 * 1024,
+                log_json,
+            };
+            server_cmd::serve(&bind, &database, options)
         }
         Command::Import { file, database } => server_cmd::import(&file, &database),
         Command::User { action, database } => match action {

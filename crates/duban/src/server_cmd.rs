@@ -26,20 +26,82 @@ fn store_error(e: duban_core::Error) -> CliError {
     CliError { code, message: format!("{} ({}){detail}", e.message(duban_core::Lang::Zh), e.en) }
 }
 
+/// Opens the store with the audit head's key (see [`audit_key`]).
 async fn open(database: &str) -> Result<Store, CliError> {
-    Store::open(database).await.map_err(store_error)
+    let store = Store::open(database).await.map_err(store_error)?;
+    let key = audit_key(database)?;
+    store.with_audit_key(&key).await.map_err(store_error)
+}
+
+/// The key of the audit head's MAC: the file `DUBAN_AUDIT_KEY_FILE`, else `DATABASE.audit-key` beside a
+/// SQLite file or `./duban-audit.key` for PostgreSQL. Created (32 random bytes, hex, mode 0600) when
+/// missing. It belongs outside the database: whoever can change the database without it cannot rewrite
+/// the head of the audit log unnoticed.
+fn audit_key(database: &str) -> Result<Vec<u8>, CliError> {
+    let path = match std::env::var("DUBAN_AUDIT_KEY_FILE") {
+        Ok(p) if !p.is_empty() => std::path::PathBuf::from(p),
+        _ if database.starts_with("postgres://") || database.starts_with("postgresql://") => {
+            std::path::PathBuf::from("duban-audit.key")
+        }
+        _ => {
+            let file = database.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+            let file = file.split('?').next().unwrap_or(file);
+            std::path::PathBuf::from(format!("{file}.audit-key"))
+        }
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let key = text.trim().as_bytes().to_vec();
+            if key.len() < 32 {
+                return Err(CliError::input(&path, "the audit key file holds fewer than 32 characters"));
+            }
+            Ok(key)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            use std::io::Write;
+            use std::os::unix::fs::OpenOptionsExt;
+            let mut bytes = [0u8; 32];
+            rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
+            let key: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&path)
+                .map_err(|e| CliError::io(&path, &e))?;
+            f.write_all(key.as_bytes()).and_then(|()| f.sync_all()).map_err(|e| CliError::io(&path, &e))?;
+            eprintln!(
+                "duban: created the audit key {} (keep it apart from the database and with its backups)",
+                path.display()
+            );
+            Ok(key.into_bytes())
+        }
+        Err(e) => Err(CliError::io(&path, &e)),
+    }
+}
+
+/// What `duban serve` is asked for besides where to listen and which database.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub demo: bool,
+    pub thresholds: duban_core::Thresholds,
+    pub secure_cookies: bool,
+    pub evidence_quota_bytes: i64,
+    pub log_json: bool,
 }
 
 fn system() -> Ctx {
     Ctx::new(Actor::system(), Utc::now())
 }
 
-pub fn serve(bind: &str, database: &str, demo: bool, thresholds: duban_core::Thresholds) -> Result<(), CliError> {
+pub fn serve(bind: &str, database: &str, options: ServeOptions) -> Result<(), CliError> {
+    let ServeOptions { demo, thresholds, secure_cookies, evidence_quota_bytes, log_json } = options;
     if !(0.0 < thresholds.at_risk && thresholds.at_risk <= thresholds.on_track && thresholds.on_track <= 1.5) {
         return Err(CliError { code: 2, message: "thresholds: need 0 < --at-risk ≤ --on-track ≤ 1.5".into() });
     }
+    init_logs(log_json);
     runtime()?.block_on(async {
-        let store = open(database).await?;
+        let store = open(database).await?.with_evidence_quota(evidence_quota_bytes);
         if store.user_count().await.map_err(store_error)? == 0 {
             let (password, generated) = match std::env::var("DUBAN_ADMIN_PASSWORD") {
                 Ok(p) if !p.is_empty() => (p, false),
@@ -80,18 +142,28 @@ pub fn serve(bind: &str, database: &str, demo: bool, thresholds: duban_core::Thr
             .await
             .map_err(|e| CliError { code: 2, message: format!("cannot listen on {bind}: {e}") })?;
         println!("duban listening on http://{bind} (database: {database})");
+        tracing::info!(%bind, backend = ?store.backend(), version = env!("CARGO_PKG_VERSION"), "duban started");
         let mut state = duban_web::AppState::new(store.clone());
         state.thresholds = thresholds;
+        state.secure_cookies = secure_cookies;
         let app = duban_web::router(state);
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .map_err(|e| CliError { code: 1, message: format!("server: {e}") })?;
+        duban_web::serve::serve(listener, app, async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| CliError { code: 1, message: format!("server: {e}") })?;
         store.close().await;
         Ok(())
     })
+}
+
+/// Logs to standard error: text by default, JSON lines with `--log-json`; `RUST_LOG`-style level names in
+/// `DUBAN_LOG` (default info).
+fn init_logs(json: bool) {
+    let level =
+        std::env::var("DUBAN_LOG").ok().and_then(|l| l.parse::<tracing::Level>().ok()).unwrap_or(tracing::Level::INFO);
+    let logs = tracing_subscriber::fmt().with_max_level(level).with_writer(std::io::stderr);
+    let _ = if json { logs.json().try_init() } else { logs.try_init() };
 }
 
 fn random_password() -> String {
@@ -252,7 +324,16 @@ pub fn export_ledger(
         _ => return Err(CliError::input(output, "the output must end in .xlsx or .csv")),
     };
     let bytes = with_store(database, async |store| {
-        duban_web::exports::ledger_file(store, plan, period, per_unit, csv, &duban_core::Thresholds::default()).await
+        duban_web::exports::ledger_file(
+            store,
+            &Actor::system(),
+            plan,
+            period,
+            per_unit,
+            csv,
+            &duban_core::Thresholds::default(),
+        )
+        .await
     })?;
     write_output(output, &bytes)
 }

@@ -35,7 +35,12 @@ pub const LANG_COOKIE: &str = "duban_lang";
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
-        .route("/login", get(login_page).post(login_submit))
+        .route(
+            "/login",
+            get(login_page)
+                .post(login_submit)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::api::LOGIN_BODY_BYTES)),
+        )
         .route("/logout", post(logout))
         .route("/lang", post(switch_lang))
         .route(
@@ -212,6 +217,7 @@ struct ErrorPage {
 
 /// An error as a page in the person's language, with the status the API would give.
 pub fn error_page(user: Option<&PageUser>, tr: Tr, e: &Error) -> Response {
+    crate::error::log_error(e, "page", "");
     let status = crate::error::status_of(e.kind);
     let nav = match user {
         Some(u) => Nav::new(u, ""),
@@ -386,6 +392,9 @@ pub fn default_period(periods: &[PeriodRecord], today: NaiveDate) -> Option<Peri
 #[template(path = "login.html")]
 struct LoginPage {
     nav: Nav,
+    /// The form's CSRF token, also set as the `duban_login` cookie (double submit: a page of another
+    /// site can neither read the cookie nor make the browser send it, SameSite=Strict).
+    login_token: String,
     next: String,
     username: String,
     error: Option<String>,
@@ -407,27 +416,55 @@ fn anonymous_lang(headers: &HeaderMap, asked: Option<&str>) -> Lang {
     }
 }
 
-/// Only paths on this site are followed after login.
-fn safe_next(next: Option<&str>) -> String {
+/// Only paths on this site are followed after login (and by the other `back` links): a `/` and then only
+/// the characters of a URL path and query. Anything else (another host as `//x` or `/\\x`, a scheme, a
+/// TAB or newline that a browser drops or a header cannot carry, `/%09/x` decoded) goes to `/`.
+pub(crate) fn safe_next(next: Option<&str>) -> String {
+    let ok = |n: &str| {
+        let mut chars = n.chars();
+        chars.next() == Some('/')
+            && !matches!(chars.next(), Some('/') | Some('\\'))
+            && n.chars().all(|c| c.is_ascii_alphanumeric() || "/-._~?=&%+,;:@!$'()*".contains(c))
+            && !n.contains("/../")
+    };
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n) if ok(n) => n.to_string(),
         _ => "/".into(),
     }
 }
 
-async fn login_page(headers: HeaderMap, axum::extract::Query(q): axum::extract::Query<NextQuery>) -> Response {
+const LOGIN_COOKIE: &str = "duban_login";
+
+fn login_cookie(token: &str, secure: bool) -> Option<HeaderValue> {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{LOGIN_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600{secure}"
+    ))
+    .ok()
+}
+
+/// The login page with a fresh form token (and its cookie).
+fn login_form(state: &AppState, tr: Tr, next: String, username: String, error: Option<String>) -> Response {
+    let token = duban_store::random_token();
+    let mut r = render(&LoginPage { nav: Nav::anonymous(tr), login_token: token.clone(), next, username, error });
+    if let Some(v) = login_cookie(&token, state.secure_cookies) {
+        r.headers_mut().append(header::SET_COOKIE, v);
+    }
+    r
+}
+
+async fn login_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<NextQuery>,
+) -> Response {
     let lang = anonymous_lang(&headers, q.lang.as_deref());
-    let mut r = render(&LoginPage {
-        nav: Nav::anonymous(Tr::new(lang)),
-        next: safe_next(q.next.as_deref()),
-        username: String::new(),
-        error: None,
-    });
+    let mut r = login_form(&state, Tr::new(lang), safe_next(q.next.as_deref()), String::new(), None);
     if q.lang.is_some()
         && let Ok(v) =
             HeaderValue::from_str(&format!("{LANG_COOKIE}={}; Path=/; SameSite=Strict; Max-Age=31536000", lang.code()))
     {
-        r.headers_mut().insert(header::SET_COOKIE, v);
+        r.headers_mut().append(header::SET_COOKIE, v);
     }
     r
 }
@@ -438,16 +475,31 @@ struct LoginForm {
     password: String,
     #[serde(default)]
     next: Option<String>,
+    #[serde(default)]
+    login_token: String,
 }
 
 async fn login_submit(
     State(state): State<AppState>,
+    client: crate::serve::ClientAddr,
     headers: HeaderMap,
     axum::extract::Form(f): axum::extract::Form<LoginForm>,
 ) -> Response {
     let lang = anonymous_lang(&headers, None);
     let tr = Tr::new(lang);
-    match crate::auth::authenticate(&state, &f.username, &f.password).await {
+    let sent = cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
+    if f.login_token.is_empty() || !crate::auth::constant_time_eq(sent.as_bytes(), f.login_token.as_bytes()) {
+        let e = Error::new(
+            ErrorKind::Forbidden,
+            "csrf",
+            "登录表单已过期或不是从本站打开的，请重新打开登录页后再登录",
+            "The sign-in form has expired or did not come from this site; open the sign-in page again",
+        );
+        let mut r = login_form(&state, tr, safe_next(f.next.as_deref()), f.username, Some(e.message(lang).to_string()));
+        *r.status_mut() = StatusCode::FORBIDDEN;
+        return r;
+    }
+    match crate::auth::authenticate(&state, &f.username, &f.password, client).await {
         Ok(user) => match state.store.create_session(&user, "browser", state.now(), BROWSER_TTL_SECS).await {
             Ok((token, _csrf)) => {
                 let mut r = see_other(&safe_next(f.next.as_deref()));
@@ -456,23 +508,20 @@ async fn login_submit(
                     "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={BROWSER_TTL_SECS}{secure}"
                 );
                 if let Ok(v) = HeaderValue::from_str(&c) {
-                    r.headers_mut().insert(header::SET_COOKIE, v);
+                    r.headers_mut().append(header::SET_COOKIE, v);
+                }
+                if let Ok(v) = HeaderValue::from_str(&format!("{LOGIN_COOKIE}=; Path=/login; Max-Age=0")) {
+                    r.headers_mut().append(header::SET_COOKIE, v);
                 }
                 r
             }
             Err(e) => error_page(None, tr, &e),
         },
         Err(e) => {
-            let mut r = render(&LoginPage {
-                nav: Nav::anonymous(tr),
-                next: safe_next(f.next.as_deref()),
-                username: f.username,
-                error: Some(e.0.message(lang).to_string()),
-            });
-            *r.status_mut() = match e.0.kind {
-                ErrorKind::TooMany => StatusCode::TOO_MANY_REQUESTS,
-                _ => StatusCode::UNAUTHORIZED,
-            };
+            let status = crate::error::status_of(e.0.kind);
+            let mut r =
+                login_form(&state, tr, safe_next(f.next.as_deref()), f.username, Some(e.0.message(lang).to_string()));
+            *r.status_mut() = status;
             r
         }
     }

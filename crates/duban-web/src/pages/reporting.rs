@@ -502,6 +502,8 @@ async fn upload_sheet(State(state): State<AppState>, user: PageUser, mp: Multipa
         return Err(Error::bad_input("file.empty", "请选择填好的报送表", "Choose the filled-in sheet")).or_page(&user);
     };
     let submit = fields.get("submit").is_some_and(|v| v == "on");
-    let out = crate::offline::apply_report_sheet(&state.store, &ctx, plan, &bytes, submit).await.or_page(&user)?;
+    let out = crate::offline::apply_report_sheet(&state.store, &state.uploads, &ctx, plan, bytes, submit)
+        .await
+        .or_page(&user)?;
     Ok(see_other(&format!("/todo?plan={plan}&period={}&ok=uploaded", super::url_encode(&out.period))))
 }

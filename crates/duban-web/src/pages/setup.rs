@@ -72,7 +72,10 @@ async fn import_submit(State(state): State<AppState>, user: PageUser, mp: Multip
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return Err(Error::bad_input("file.empty", "请选择要导入的文件", "Choose a file to import")).or_page(&user);
     };
-    let (plan, source) = crate::imports::read_plan(&bytes, &name).or_page(&user)?;
+    let (plan, source) = {
+        let name = name.clone();
+        state.uploads.run(move || crate::imports::read_plan(&bytes, &name)).await.and_then(|r| r).or_page(&user)?
+    };
     let rec = state.store.import_plan(&ctx, &name, &source, &plan).await.or_page(&user)?;
     Ok(see_other(&format!("/plans/{}/check?ok=imported", rec.id)))
 }

@@ -16,9 +16,11 @@ struct Browser {
 impl Browser {
     async fn login(s: &Server, user: &str) -> Browser {
         let http = Client::builder().cookie_store(true).redirect(redirect::Policy::none()).build().unwrap();
+        let form = http.get(s.url("/login")).send().await.unwrap().text().await.unwrap();
+        let login_token = super::hardening::hidden_field(&form, "login_token");
         let r = http
             .post(s.url("/login"))
-            .form(&[("username", user), ("password", "demo-password"), ("next", "/")])
+            .form(&[("username", user), ("password", "demo-password"), ("next", "/"), ("login_token", &login_token)])
             .send()
             .await
             .unwrap();
