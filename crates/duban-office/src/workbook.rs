@@ -495,6 +495,17 @@ mod tests {
         assert!(check_inflated_size(&mut zip, MAX_INFLATED_BYTES).unwrap() < 4096);
     }
 
+    /// The fuzz target's seeds are the attacks themselves; the reader refuses or bounds each.
+    #[test]
+    fn the_fuzz_seeds_are_refused_or_bounded() {
+        let far = include_bytes!("../../../fuzz/seeds/read_workbook/far-cell.xlsx");
+        assert_eq!(read_grid(far, None).unwrap_err().code, "file.too_many_cells");
+        let merge = include_bytes!("../../../fuzz/seeds/read_workbook/huge-merge.xlsx");
+        assert_eq!(read_grid(merge, None).unwrap().cells[0].len(), MAX_COLS);
+        let lying = include_bytes!("../../../fuzz/seeds/read_workbook/lying-size.xlsx");
+        assert!(matches!(read_grid(lying, None).unwrap_err().code, "file.too_large" | "file.corrupt"));
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
         /// Cells and merges anywhere in Excel's 1048576 × 16384 sheet: a grid inside the bounds or a clear

@@ -271,6 +271,18 @@ impl Store {
         Ok(self)
     }
 
+    /// SQLite: whether every commit waits for the disk (`synchronous = FULL`, the default and the rule for
+    /// any write that is acknowledged to a person) or not (`NORMAL`: safe against the process dying, not
+    /// against power loss; for bulk loading of simulated data only). A connection opened later is FULL.
+    /// Does nothing on PostgreSQL.
+    pub async fn set_sync_every_commit(&self, full: bool) -> Result<(), Error> {
+        if self.backend == Backend::Sqlite {
+            let pragma = if full { "PRAGMA synchronous = FULL" } else { "PRAGMA synchronous = NORMAL" };
+            self.write.execute(pragma).await.db()?;
+        }
+        Ok(())
+    }
+
     /// Sets the most evidence one unit may keep (bytes).
     pub fn with_evidence_quota(mut self, bytes: i64) -> Store {
         self.evidence_quota = bytes;

@@ -39,7 +39,9 @@ pub use reports::{
 pub use shares::{ShareInput, ShareRecord};
 pub use summary::{IndicatorSummary, PartSummary, ShareSummary, StatusCounts, Summary, TaskSummary, UnitRate};
 pub use units::{NewUnit, UnitPatch, UnitRecord};
-pub use users::{ApiSession, NewUser, UserRecord, check_password, hash_password, random_token, verify_password};
+pub use users::{
+    ApiSession, NewUser, UserRecord, check_password, hash_password, random_token, verify_password, verify_password_in,
+};
 
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;

@@ -49,6 +49,7 @@ impl FromRequestParts<AppState> for Auth {
                 )));
             }
         }
+        crate::trace::record_user(&session.actor.username);
         Ok(Auth { actor: session.actor, lang })
     }
 }
@@ -91,7 +92,7 @@ pub async fn authenticate(
         _ => (None, dummy_hash().to_string()),
     };
     let password = password.to_string();
-    let ok = state.passwords.run(move || duban_store::verify_password(&password, &hash)).await?;
+    let ok = state.passwords.verify(password, hash).await?;
     let Some(user) = user.filter(|_| ok) else {
         state.store.signin_failed(name, &client, now).await?;
         return Err(ApiError(Error::new(

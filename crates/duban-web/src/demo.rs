@@ -94,6 +94,20 @@ pub async fn load(store: &Store, password_hash: &str) -> Result<DemoSummary, Err
 /// The demo moved to `year` (the plan's text says that year instead of 2022), with the first `months`
 /// months reported, so that `duban serve --demo` has open periods today.
 pub async fn load_year(store: &Store, password_hash: &str, year: i32, months: usize) -> Result<DemoSummary, Error> {
+    // Thousands of small simulated writes: synced only at the end (the first real write after it syncs
+    // them all), not one disk flush each.
+    store.set_sync_every_commit(false).await?;
+    let loaded = load_year_unsynced(store, password_hash, year, months).await;
+    store.set_sync_every_commit(true).await?;
+    loaded
+}
+
+async fn load_year_unsynced(
+    store: &Store,
+    password_hash: &str,
+    year: i32,
+    months: usize,
+) -> Result<DemoSummary, Error> {
     let text = if year == 2022 { SHAANXI_2022.to_string() } else { SHAANXI_2022.replace("2022", &year.to_string()) };
     let start = at(NaiveDate::from_ymd_opt(year, 1, 20).unwrap_or_default(), 10);
     let office = Ctx::new(Actor::system(), start);

@@ -33,15 +33,6 @@ impl Gate {
         })
     }
 
-    /// Password checks: one per core (argon2id takes about 19 MiB and a few tens of milliseconds each),
-    /// waiting up to 10 s.
-    pub fn passwords() -> Gate {
-        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-        Gate::new(cores, Duration::from_secs(10), || {
-            Error::unavailable("login.busy", "登录请求过多，请稍后再试", "Too many sign-ins at once; try again shortly")
-        })
-    }
-
     /// Runs `job` on a blocking thread once a slot is free.
     pub async fn run<T, F>(&self, job: F) -> Result<T, Error>
     where
@@ -59,6 +50,68 @@ impl Gate {
         })
         .await
         .map_err(Error::internal)
+    }
+}
+
+type Check = (String, String, tokio::sync::oneshot::Sender<bool>);
+
+/// Password checks (argon2id: about 19 MiB and a few tens of milliseconds each) on a few threads of their
+/// own, each keeping its argon2 memory from one check to the next, so that the memory used is the
+/// threads' count × 19 MiB however many sign-ins arrive. Admission is a [`Gate`]: a sign-in that waits
+/// longer than the wait for a thread is answered 503 `login.busy`.
+#[derive(Debug, Clone)]
+pub struct PasswordChecks {
+    admit: Gate,
+    jobs: std::sync::mpsc::Sender<Check>,
+}
+
+fn login_busy() -> Error {
+    Error::unavailable("login.busy", "登录请求过多，请稍后再试", "Too many sign-ins at once; try again shortly")
+}
+
+impl PasswordChecks {
+    /// One thread per core, waiting up to 10 s.
+    pub fn per_core() -> PasswordChecks {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        PasswordChecks::new(cores, Duration::from_secs(10))
+    }
+
+    /// `threads` threads; the threads end when the last clone of this is dropped.
+    pub fn new(threads: usize, wait: Duration) -> PasswordChecks {
+        let (jobs, queue) = std::sync::mpsc::channel::<Check>();
+        let queue = Arc::new(std::sync::Mutex::new(queue));
+        let mut started = 0;
+        for _ in 0..threads.max(1) {
+            let queue = queue.clone();
+            let spawned = std::thread::Builder::new().name("duban-password".into()).spawn(move || {
+                let mut memory = Vec::new();
+                loop {
+                    let next = match queue.lock() {
+                        Ok(q) => q.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok((password, hash, reply)) = next else { return };
+                    let _ = reply.send(duban_store::verify_password_in(&password, &hash, &mut memory));
+                }
+            });
+            if spawned.is_ok() {
+                started += 1;
+            }
+        }
+        PasswordChecks { admit: Gate::new(started, wait, login_busy), jobs }
+    }
+
+    /// Does `password` match `hash`?
+    pub async fn verify(&self, password: String, hash: String) -> Result<bool, Error> {
+        let permit = match tokio::time::timeout(self.admit.wait, self.admit.slots.clone().acquire_owned()).await {
+            Ok(Ok(permit)) => permit,
+            _ => return Err(login_busy()),
+        };
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.jobs.send((password, hash, reply)).map_err(|_| Error::internal("the password threads have stopped"))?;
+        let ok = answer.await.map_err(|_| Error::internal("a password thread stopped"))?;
+        drop(permit);
+        Ok(ok)
     }
 }
 

@@ -17,6 +17,7 @@ pub mod offline;
 pub mod openapi;
 pub mod pages;
 pub mod serve;
+pub mod trace;
 
 use std::sync::Arc;
 
@@ -38,8 +39,8 @@ pub struct AppState {
     pub thresholds: Thresholds,
     /// Uploads are read here, a few at once, off the async workers.
     pub uploads: gate::Gate,
-    /// Passwords are checked here, one per core at most.
-    pub passwords: gate::Gate,
+    /// Passwords are checked here, on one thread per core.
+    pub passwords: gate::PasswordChecks,
     /// Set cookies with `Secure` (behind HTTPS).
     pub secure_cookies: bool,
 }
@@ -57,7 +58,7 @@ impl AppState {
             clock: Arc::new(Utc::now),
             thresholds: Thresholds::default(),
             uploads: gate::Gate::uploads(),
-            passwords: gate::Gate::passwords(),
+            passwords: gate::PasswordChecks::per_core(),
             secure_cookies: false,
         }
     }
@@ -84,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
         .layer(axum::middleware::from_fn(error::localize))
         .layer(axum::middleware::from_fn(security_headers))
+        .layer(axum::middleware::from_fn(trace::trace_requests))
         .with_state(state)
 }
 

@@ -128,6 +128,7 @@ impl FromRequestParts<AppState> for PageUser {
             return Err(ToLogin(back));
         }
         let lang = if session.lang == "en" { Lang::En } else { Lang::Zh };
+        crate::trace::record_user(&session.actor.username);
         Ok(PageUser { actor: session.actor, csrf: session.csrf, display_name: session.display_name, tr: Tr::new(lang) })
     }
 }

@@ -203,9 +203,7 @@ async fn sign_in_limits_slow_the_guesser_not_the_owner() {
 #[tokio::test]
 async fn password_checks_are_bounded_and_the_rest_are_told_to_come_back() {
     let s = start_with(|st| {
-        st.passwords = duban_web::gate::Gate::new(1, Duration::from_millis(1), || {
-            duban_core::Error::unavailable("login.busy", "忙", "busy")
-        });
+        st.passwords = duban_web::gate::PasswordChecks::new(1, Duration::from_millis(1));
     })
     .await;
     let tries: Vec<_> = (0..8)
@@ -359,14 +357,43 @@ fn urlencode(s: &str) -> String {
         .collect()
 }
 
+/// Everything the server logs in this test binary (all tests share one subscriber; lines are told apart
+/// by their request id).
+fn captured_log() -> std::sync::Arc<std::sync::Mutex<Vec<u8>>> {
+    static LOG: std::sync::OnceLock<std::sync::Arc<std::sync::Mutex<Vec<u8>>>> = std::sync::OnceLock::new();
+    LOG.get_or_init(|| {
+        let buf = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        struct Sink(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+        impl Write for Sink {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let for_writer = buf.clone();
+        let _ = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_max_level(tracing::Level::INFO)
+            .with_writer(move || Sink(for_writer.clone()))
+            .try_init();
+        buf
+    })
+    .clone()
+}
+
 #[tokio::test]
 async fn a_failing_database_tells_the_client_nothing_of_the_inside() {
+    let log = captured_log();
     let s = start().await;
     let admin = token(&s, "office").await;
     assert_eq!(Client::new().get(s.url("/readyz")).send().await.unwrap().status(), StatusCode::OK);
     s.store.close().await;
     let r = Client::new().get(s.url("/api/v1/plans")).bearer_auth(&admin).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let id = r.headers()["x-request-id"].to_str().unwrap().to_string();
     let body = r.text().await.unwrap();
     let e: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(e["error"]["code"], "store.unavailable");
@@ -374,6 +401,14 @@ async fn a_failing_database_tells_the_client_nothing_of_the_inside() {
         assert!(!body.to_lowercase().contains(inside), "{body}");
     }
     assert_eq!(Client::new().get(s.url("/readyz")).send().await.unwrap().status(), StatusCode::SERVICE_UNAVAILABLE);
+    // The operator's log has what the client was not told, on the lines of that request.
+    let text = String::from_utf8_lossy(&log.lock().unwrap()).to_string();
+    let lines: Vec<&str> = text.lines().filter(|l| l.contains(&format!("id={id}"))).collect();
+    assert!(lines.iter().any(|l| l.contains("store.unavailable") && l.contains("database:")), "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l.contains("status=503") && l.contains("method=GET") && l.contains("path=/api/v1/plans")),
+        "{lines:?}"
+    );
 }
 
 #[tokio::test]
