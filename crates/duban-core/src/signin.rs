@@ -22,8 +22,8 @@ pub struct Throttle {
     pub max_wait_secs: i64,
 }
 
-/// Per account name and client: three free tries, then 1 s, 2 s, 4 s … up to 15 minutes.
-pub const PER_ACCOUNT: Throttle = Throttle { free: 3, first_wait_secs: 1, max_wait_secs: 15 * 60 };
+/// Per account name and client: five free tries, then 1 s, 2 s, 4 s … up to 15 minutes.
+pub const PER_ACCOUNT: Throttle = Throttle { free: 5, first_wait_secs: 1, max_wait_secs: 15 * 60 };
 /// Per client over all names: twenty free failures, then the same doubling.
 pub const PER_CLIENT: Throttle = Throttle { free: 20, first_wait_secs: 1, max_wait_secs: 15 * 60 };
 
@@ -53,14 +53,14 @@ mod tests {
     #[test]
     fn waits_grow_after_the_free_tries_and_stop_at_the_ceiling() {
         assert_eq!(PER_ACCOUNT.wait_after(0), 0);
-        assert_eq!(PER_ACCOUNT.wait_after(2), 0);
-        assert_eq!(PER_ACCOUNT.wait_after(3), 1);
-        assert_eq!(PER_ACCOUNT.wait_after(4), 2);
-        assert_eq!(PER_ACCOUNT.wait_after(8), 32);
-        assert_eq!(PER_ACCOUNT.wait_after(13), 900);
+        assert_eq!(PER_ACCOUNT.wait_after(4), 0);
+        assert_eq!(PER_ACCOUNT.wait_after(5), 1);
+        assert_eq!(PER_ACCOUNT.wait_after(6), 2);
+        assert_eq!(PER_ACCOUNT.wait_after(10), 32);
+        assert_eq!(PER_ACCOUNT.wait_after(15), 900);
         assert_eq!(PER_ACCOUNT.wait_after(10_000), 900);
-        assert_eq!(PER_ACCOUNT.remaining(5, 100, 101), 3);
-        assert_eq!(PER_ACCOUNT.remaining(5, 100, 104), 0);
+        assert_eq!(PER_ACCOUNT.remaining(7, 100, 101), 3);
+        assert_eq!(PER_ACCOUNT.remaining(7, 100, 104), 0);
         assert_eq!(PER_ACCOUNT.remaining(50, 100, 100 + FORGET_AFTER_SECS), 0);
         assert_eq!(PER_CLIENT.wait_after(19), 0);
         assert_eq!(PER_CLIENT.wait_after(21), 2);
