@@ -8,7 +8,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use duban_core::Status;
-use duban_store::{IndicatorSummary, Ledger, LedgerItem, StatusCounts, Summary, TaskSummary};
+use duban_model::{IndicatorSummary, Ledger, LedgerItem, StatusCounts, Summary, TaskSummary};
 
 use crate::chart;
 use crate::docx::{Docx, Properties, Run, Style};

@@ -36,7 +36,7 @@ const PALETTE: [[u8; 3]; 11] = [
     [20, 20, 20],    // markers
 ];
 
-/// The status colours in the order of [`StatusCounts`](duban_store::StatusCounts)' fields.
+/// The status colours in the order of [`StatusCounts`](duban_model::StatusCounts)' fields.
 pub const STATUS_INKS: [Ink; 5] = [Ink::Completed, Ink::OnTrack, Ink::Lagging, Ink::NotReported, Ink::Overdue];
 
 /// A 5×7 digit font of our own: each row is five bits, the high bit on the left.

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use duban_core::Error;
-use duban_store::{Ledger, LedgerItem, Summary};
+use duban_model::{Ledger, LedgerItem, Summary};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
 pub const HEADERS: [&str; 8] = ["序号", "重点任务", "具体举措", "责任单位", "量化指标", "完成时限", "本期进展", "状态"];
@@ -99,7 +99,7 @@ pub fn op_symbol(op: &str) -> &'static str {
 }
 
 /// A target as the ledger prints it: 保障性租赁住房≥8.8万套（间）.
-pub fn target_text(t: &duban_store::IndicatorRecord) -> String {
+pub fn target_text(t: &duban_model::IndicatorRecord) -> String {
     format!("{}{}{}{}", t.metric, op_symbol(&t.op), format_value(t.value), t.unit)
 }
 

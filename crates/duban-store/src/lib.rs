@@ -27,17 +27,17 @@ mod users;
 
 pub use audit::{AuditEntry, AuditReport};
 pub use db::{Backend, Ctx, Idempotency, Store, Tx};
-pub use evidence::EvidenceRecord;
-pub use periods::PeriodRecord;
-pub use plans::{
-    AssignedUnit, IndicatorPatch, IndicatorRecord, ItemChange, ItemPatch, Ledger, LedgerItem, Milestone, NewIndicator,
-    NewItem, PlanDiff, PlanRecord, PlanVersion, UnresolvedName,
+/// The records this store gives out are the vocabulary's (`duban-model`), re-exported here.
+pub use duban_model::{
+    AssignedUnit, IndicatorRecord, IndicatorSummary, Ledger, LedgerItem, Milestone, PartSummary, PeriodRecord,
+    PlanRecord, ShareSummary, StatusCounts, Summary, TaskSummary, UnitRate, UnresolvedName,
 };
+pub use evidence::EvidenceRecord;
+pub use plans::{IndicatorPatch, ItemChange, ItemPatch, NewIndicator, NewItem, PlanDiff, PlanVersion};
 pub use reports::{
     ExtensionRecord, MilestoneState, ReminderRecord, ReportDraft, ReportFilter, ReportRecord, ReportValue, TodoRow,
 };
 pub use shares::{ShareInput, ShareRecord};
-pub use summary::{IndicatorSummary, PartSummary, ShareSummary, StatusCounts, Summary, TaskSummary, UnitRate};
 pub use units::{NewUnit, UnitPatch, UnitRecord};
 pub use users::{
     ApiSession, NewUser, UserRecord, check_password, hash_password, random_token, verify_password, verify_password_in,

@@ -3,18 +3,10 @@
 use chrono::NaiveDate;
 use duban_core::Error;
 use duban_core::periods::{PeriodSpec, parse_date};
-use serde::{Deserialize, Serialize};
 
 use crate::Ctx;
 use crate::db::{DbResult, Store, Tx, get};
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PeriodRecord {
-    pub id: i64,
-    pub plan_id: i64,
-    #[serde(flatten)]
-    pub spec: PeriodSpec,
-}
+use duban_model::PeriodRecord;
 
 const COLS: &str = "id, plan_id, key, label_zh, label_en, starts_on, ends_on, due_on, grace_days";
 

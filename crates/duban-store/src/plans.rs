@@ -10,57 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::db::{DbResult, Store, Tx, get};
 use crate::units::{Resolved, check_name};
 use crate::{Ctx, sha256_hex};
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PlanRecord {
-    pub id: i64,
-    pub title: String,
-    pub year: i64,
-    /// draft, published.
-    pub state: String,
-    pub version: i64,
-    pub previous_id: Option<i64>,
-    pub source_name: String,
-    pub source_sha256: String,
-    /// Changes with every edit; an edit must name the version it was made on.
-    pub row_version: i64,
-    /// Changes with every report written on the plan.
-    pub reports_version: i64,
-    pub created_at: i64,
-    pub published_at: Option<i64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AssignedUnit {
-    pub unit_id: i64,
-    pub name: String,
-    /// lead, co, responsible (as in `duban.plan/1`).
-    pub role: String,
-    pub kind: String,
-    pub duty: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct IndicatorRecord {
-    pub id: i64,
-    pub item_id: i64,
-    pub text: String,
-    pub metric: String,
-    pub value: f64,
-    pub value_max: Option<f64>,
-    pub unit: String,
-    pub op: String,
-    pub baseline: f64,
-    pub deadline: String,
-    pub milestones: Vec<Milestone>,
-}
-
-/// A value planned for a day (阶段性目标).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Milestone {
-    pub date: String,
-    pub value: f64,
-}
+use duban_model::{AssignedUnit, IndicatorRecord, Ledger, LedgerItem, Milestone, PlanRecord, UnresolvedName};
 
 /// A correction of an indicator; absent fields stay.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -86,75 +36,6 @@ pub struct NewItem {
     pub deadline: Option<String>,
     #[serde(default)]
     pub reason: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct UnresolvedName {
-    pub item_id: i64,
-    pub path: String,
-    pub name: String,
-    pub role: String,
-}
-
-/// An item of the ledger, shaped as in `duban.plan/1` plus ids, assignments and indicators.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LedgerItem {
-    pub id: i64,
-    pub label: String,
-    pub number: String,
-    pub ordinal: i64,
-    pub level: i64,
-    pub path: Vec<String>,
-    pub title: String,
-    pub text: String,
-    pub line: i64,
-    pub is_task: bool,
-    pub deadline: String,
-    pub units: Vec<AssignedUnit>,
-    pub unresolved_units: Vec<String>,
-    pub targets: Vec<IndicatorRecord>,
-    pub deadlines: serde_json::Value,
-    pub projects: serde_json::Value,
-    pub children: Vec<LedgerItem>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Ledger {
-    pub plan: PlanRecord,
-    pub issuer: Option<String>,
-    pub doc_number: Option<String>,
-    pub warnings: serde_json::Value,
-    pub items: Vec<LedgerItem>,
-}
-
-impl LedgerItem {
-    /// This item and everything under it, in document order.
-    pub fn walk(&self) -> Vec<&LedgerItem> {
-        let mut out = Vec::new();
-        let mut stack = vec![self];
-        while let Some(i) = stack.pop() {
-            out.push(i);
-            stack.extend(i.children.iter().rev());
-        }
-        out
-    }
-}
-
-impl Ledger {
-    /// Every item of the plan, parts and tasks, in document order.
-    pub fn all_items(&self) -> Vec<&LedgerItem> {
-        self.items.iter().flat_map(LedgerItem::walk).collect()
-    }
-
-    /// Every item by its id.
-    pub fn by_id(&self) -> std::collections::HashMap<i64, &LedgerItem> {
-        self.all_items().into_iter().map(|i| (i.id, i)).collect()
-    }
-
-    /// The item with this id, at any depth.
-    pub fn item(&self, id: i64) -> Option<&LedgerItem> {
-        self.all_items().into_iter().find(|i| i.id == id)
-    }
 }
 
 /// A correction of a draft item; absent fields stay.

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Ctx;
 use crate::db::{DbResult, Store, Tx, get};
-use crate::periods::PeriodRecord;
+use duban_model::PeriodRecord;
 
 /// Where a project or milestone of the task stands, as the unit reports it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,0 +1,11 @@
+//! duban's vocabulary: the records that the store gives out and every layer above it reads (the office
+//! files, the use cases, the pages and the API). Plain data with serde, no I/O, so that the office-file
+//! code depends on this and not on the database.
+
+mod ledger;
+mod period;
+mod summary;
+
+pub use ledger::{AssignedUnit, IndicatorRecord, Ledger, LedgerItem, Milestone, PlanRecord, UnresolvedName};
+pub use period::PeriodRecord;
+pub use summary::{IndicatorSummary, PartSummary, ShareSummary, StatusCounts, Summary, TaskSummary, UnitRate};
