@@ -281,7 +281,7 @@ async fn import_plan(
     let name = q.name.unwrap_or_else(|| "upload".into());
     let (plan, source) = {
         let (body, name) = (body.clone(), name.clone());
-        s.uploads.run(move || crate::imports::read_plan(&body, &name)).await??
+        s.uploads.run(move || duban_app::imports::read_plan(&body, &name)).await??
     };
     let rec = s.store.import_plan(&ctx, &name, &source, &plan).await?;
     let unresolved = s.store.unresolved_names(rec.id).await?;
@@ -577,9 +577,16 @@ async fn ledger_xlsx(
     Path(id): Path<i64>,
     Query(q): Query<LedgerFileQuery>,
 ) -> ApiResult<Response> {
-    let bytes =
-        crate::exports::ledger_file(&s.store, &auth.actor, id, q.period.as_deref(), q.per_unit, false, &s.thresholds)
-            .await?;
+    let bytes = duban_app::exports::ledger_file(
+        &s.store,
+        &auth.actor,
+        id,
+        q.period.as_deref(),
+        q.per_unit,
+        false,
+        &s.thresholds,
+    )
+    .await?;
     Ok(download(
         bytes,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -594,7 +601,8 @@ async fn ledger_csv(
     Query(q): Query<LedgerFileQuery>,
 ) -> ApiResult<Response> {
     let bytes =
-        crate::exports::ledger_file(&s.store, &auth.actor, id, q.period.as_deref(), false, true, &s.thresholds).await?;
+        duban_app::exports::ledger_file(&s.store, &auth.actor, id, q.period.as_deref(), false, true, &s.thresholds)
+            .await?;
     Ok(download(bytes, "text/csv; charset=utf-8", &format!("ledger-{id}.csv")))
 }
 
@@ -612,7 +620,7 @@ async fn bulletin_docx(
     Path(id): Path<i64>,
     q: Result<Query<BulletinQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Response> {
-    // Who may ask is settled before what was asked is read.
+    // Who may ask is settled before what was asked is read (the rule is the use case's).
     if auth.actor.role.needs_unit() {
         return Err(ApiError(Error::forbidden()));
     }
@@ -620,7 +628,9 @@ async fn bulletin_docx(
         Ok(Query(q)) => q,
         Err(rejection) => return Ok(rejection.into_response()),
     };
-    let bytes = crate::exports::bulletin_file(&s.store, id, &q.period, q.issuer.as_deref(), &s.thresholds).await?;
+    let bytes =
+        duban_app::exports::bulletin_file(&s.store, &auth.actor, id, &q.period, q.issuer.as_deref(), &s.thresholds)
+            .await?;
     Ok(download(
         bytes,
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -638,7 +648,7 @@ async fn report_sheet(
         .unit
         .or(auth.actor.unit_id)
         .ok_or_else(|| ApiError(Error::bad_input("todo.unit", "请指定单位（unit=）", "Name the unit (unit=)")))?;
-    let bytes = crate::offline::report_sheet_file(&s.store, &read_ctx(&s, &auth), id, &q.period, unit).await?;
+    let bytes = duban_app::offline::report_sheet_file(&s.store, &read_ctx(&s, &auth), id, &q.period, unit).await?;
     Ok(download(
         bytes,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -662,12 +672,13 @@ async fn upload_report_sheet(
     Query(q): Query<SheetUploadQuery>,
     meta: Meta,
     body: Bytes,
-) -> ApiResult<Json<crate::offline::SheetOutcome>> {
+) -> ApiResult<Json<duban_app::offline::SheetOutcome>> {
     if !matches!(auth.actor.role, duban_core::Role::Leader | duban_core::Role::Reporter) {
         return Err(ApiError(Error::forbidden()));
     }
     let ctx = write_ctx(&s, &auth, &meta, &body)?;
-    Ok(Json(crate::offline::apply_report_sheet(&s.store, &s.uploads, &ctx, id, body.to_vec(), q.submit).await?))
+    let sheet = s.uploads.run(move || duban_app::offline::read_report_sheet(&body)).await??;
+    Ok(Json(duban_app::offline::apply_report_sheet(&s.store, &ctx, id, sheet, q.submit).await?))
 }
 
 fn download(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {

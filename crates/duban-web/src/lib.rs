@@ -7,13 +7,9 @@
 
 mod api;
 pub mod auth;
-pub mod demo;
 pub mod error;
-pub mod exports;
 pub mod gate;
 pub mod i18n;
-pub mod imports;
-pub mod offline;
 pub mod openapi;
 pub mod pages;
 pub mod serve;

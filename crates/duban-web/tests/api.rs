@@ -44,7 +44,7 @@ async fn start_with(tweak: impl FnOnce(&mut AppState)) -> Server {
     std::fs::create_dir_all(&dir).unwrap();
     let store = Store::open(dir.join("api.db").to_str().unwrap()).await.unwrap();
     let hash = duban_store::hash_password("demo-password").unwrap();
-    duban_web::demo::load(&store, &hash).await.unwrap();
+    duban_app::demo::load(&store, &hash).await.unwrap();
     let clock = Arc::new(AtomicI64::new(Utc.with_ymd_and_hms(2022, 7, 2, 2, 0, 0).unwrap().timestamp()));
     let mut state = AppState::new(store.clone());
     let c = clock.clone();
@@ -549,7 +549,7 @@ async fn browser_sessions_need_the_csrf_token_and_logins_are_limited() {
     let r = Client::new()
         .post(s.url("/api/v1/plans?name=shaanxi.txt"))
         .bearer_auth(&admin)
-        .body(duban_web::demo::SHAANXI_2022.as_bytes().to_vec())
+        .body(duban_app::demo::SHAANXI_2022.as_bytes().to_vec())
         .send()
         .await
         .unwrap();

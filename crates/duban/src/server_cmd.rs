@@ -126,7 +126,7 @@ pub fn serve(bind: &str, database: &str, options: ServeOptions) -> Result<(), Cl
             let started = std::time::Instant::now();
             // The demo runs in the current year, reported up to last month, so this month is open.
             let today = duban_core::periods::local_date(Utc::now());
-            let d = duban_web::demo::load_year(&store, &hash, today.year(), today.month0() as usize)
+            let d = duban_app::demo::load_year(&store, &hash, today.year(), today.month0() as usize)
                 .await
                 .map_err(store_error)?;
             println!(
@@ -175,7 +175,7 @@ fn random_password() -> String {
 pub fn import(file: &Path, database: &str) -> Result<(), CliError> {
     let bytes = std::fs::read(file).map_err(|e| CliError::io(file, &e))?;
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let (plan, source) = duban_web::imports::read_plan(&bytes, &name)
+    let (plan, source) = duban_app::imports::read_plan(&bytes, &name)
         .map_err(|e| CliError::input(file, e.message(duban_core::Lang::Zh)))?;
     runtime()?.block_on(async {
         let store = open(database).await?;
@@ -324,7 +324,7 @@ pub fn export_ledger(
         _ => return Err(CliError::input(output, "the output must end in .xlsx or .csv")),
     };
     let bytes = with_store(database, async |store| {
-        duban_web::exports::ledger_file(
+        duban_app::exports::ledger_file(
             store,
             &Actor::system(),
             plan,
@@ -350,7 +350,15 @@ pub fn export_bulletin(
         return Err(CliError::input(output, "the output must end in .docx"));
     }
     let bytes = with_store(database, async |store| {
-        duban_web::exports::bulletin_file(store, plan, period, issuer, &duban_core::Thresholds::default()).await
+        duban_app::exports::bulletin_file(
+            store,
+            &Actor::system(),
+            plan,
+            period,
+            issuer,
+            &duban_core::Thresholds::default(),
+        )
+        .await
     })?;
     write_output(output, &bytes)
 }

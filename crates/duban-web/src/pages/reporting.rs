@@ -502,8 +502,12 @@ async fn upload_sheet(State(state): State<AppState>, user: PageUser, mp: Multipa
         return Err(Error::bad_input("file.empty", "请选择填好的报送表", "Choose the filled-in sheet")).or_page(&user);
     };
     let submit = fields.get("submit").is_some_and(|v| v == "on");
-    let out = crate::offline::apply_report_sheet(&state.store, &state.uploads, &ctx, plan, bytes, submit)
+    let sheet = state
+        .uploads
+        .run(move || duban_app::offline::read_report_sheet(&bytes))
         .await
+        .and_then(|r| r)
         .or_page(&user)?;
+    let out = duban_app::offline::apply_report_sheet(&state.store, &ctx, plan, sheet, submit).await.or_page(&user)?;
     Ok(see_other(&format!("/todo?plan={plan}&period={}&ok=uploaded", super::url_encode(&out.period))))
 }

@@ -74,7 +74,7 @@ async fn import_submit(State(state): State<AppState>, user: PageUser, mp: Multip
     };
     let (plan, source) = {
         let name = name.clone();
-        state.uploads.run(move || crate::imports::read_plan(&bytes, &name)).await.and_then(|r| r).or_page(&user)?
+        state.uploads.run(move || duban_app::imports::read_plan(&bytes, &name)).await.and_then(|r| r).or_page(&user)?
     };
     let rec = state.store.import_plan(&ctx, &name, &source, &plan).await.or_page(&user)?;
     Ok(see_other(&format!("/plans/{}/check?ok=imported", rec.id)))

@@ -6,9 +6,9 @@
 use std::collections::HashMap;
 
 use duban_core::{Error, ReportState};
+pub use duban_office::report_sheet::read_report_sheet;
 use duban_office::report_sheet::{
-    COLUMNS, CellProblem, SheetIndicator, SheetMeta, SheetRow, SheetTask, problems_error, read_report_sheet,
-    report_sheet_xlsx,
+    COLUMNS, CellProblem, SheetIndicator, SheetMeta, SheetRow, SheetTask, problems_error, report_sheet_xlsx,
 };
 use duban_store::{Ctx, ReportDraft, ReportFilter, ReportRecord, ReportValue, Store};
 use serde::Serialize;
@@ -128,16 +128,16 @@ fn same_content(r: &ReportRecord, d: &ReportDraft) -> bool {
 
 /// Applies an uploaded sheet to `plan_id`: every row checked, then all saved (and with `submit`, sent) in
 /// one transaction, or nothing.
-/// The file is read in `uploads` (off the async workers, a few at once).
+/// `sheet` is the uploaded file as [`read_report_sheet`] read it (the caller decides where that heavy
+/// work runs).
 pub async fn apply_report_sheet(
     store: &Store,
-    uploads: &crate::gate::Gate,
     ctx: &Ctx,
     plan_id: i64,
-    bytes: Vec<u8>,
+    sheet: (SheetMeta, Vec<SheetRow>),
     submit: bool,
 ) -> Result<SheetOutcome, Error> {
-    let (meta, rows) = uploads.run(move || read_report_sheet(&bytes)).await??;
+    let (meta, rows) = sheet;
     if meta.plan_id != plan_id {
         return Err(Error::bad_input(
             "sheet.other_plan",

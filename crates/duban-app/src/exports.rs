@@ -40,14 +40,19 @@ pub async fn ledger_file(
 
 /// The 调度通报 of a plan for a period as .docx bytes. The issuer defaults to the plan's issuer; the
 /// bulletin is numbered by the period's place among the plan's periods and dated the period's due day, so
-/// the same records always give the same file.
+/// the same records always give the same file. The office's and leadership's: a unit's people may not
+/// export it (the office issues it to them).
 pub async fn bulletin_file(
     store: &Store,
+    reader: &duban_core::Actor,
     plan_id: i64,
     period: &str,
     issuer: Option<&str>,
     th: &Thresholds,
 ) -> Result<Vec<u8>, Error> {
+    if reader.role.needs_unit() {
+        return Err(Error::forbidden());
+    }
     let ledger = store.ledger(plan_id).await?;
     let summary = store.summary(plan_id, period, th).await?;
     let periods = store.periods(plan_id).await?;

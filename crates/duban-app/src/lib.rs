@@ -1,0 +1,13 @@
+//! duban's use cases: what the HTTP API, the pages and the command line all do through the same code.
+//! Each takes the store, who is asking and (where it matters) the time, and returns records or file bytes;
+//! none knows about HTTP.
+//!
+//! - [`exports`]: the Excel/CSV ledger and the Word bulletin, with what a reader may see in them;
+//! - [`imports`]: an uploaded plan (document or Excel ledger) read into a draft;
+//! - [`offline`]: a unit's offline report sheet, made and applied;
+//! - [`demo`]: the bundled plan with simulated reports.
+
+pub mod demo;
+pub mod exports;
+pub mod imports;
+pub mod offline;
