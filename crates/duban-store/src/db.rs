@@ -293,7 +293,9 @@ impl Store {
         self.audit_key.is_some()
     }
 
-    /// Applies the migrations not yet applied; returns their versions.
+    /// Applies the migrations not yet applied; returns their versions. (The time a migration was applied
+    /// is bookkeeping of the schema, not of the record, so it is read from the system clock here.)
+    #[allow(clippy::disallowed_methods)]
     async fn migrate(&self) -> Result<Vec<i64>, Error> {
         let mut applied_now = Vec::new();
         let mut conn = self.write.acquire().await.db()?;
@@ -642,10 +644,16 @@ impl Tx {
         match self.inner.execute("COMMIT").await {
             Ok(_) => {
                 self.finished = true;
-                self.store.writable.store(true, std::sync::atomic::Ordering::SeqCst);
+                if !self.store.writable.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                    tracing::warn!("the database takes writes again");
+                }
+                if self.appended {
+                    tracing::debug!(audit_seq = self.head_seq, actor = %self.actor.username, "write committed");
+                }
                 Ok(())
             }
             Err(e) => {
+                tracing::error!(error = %e, "COMMIT failed: the connection is discarded and the store is not ready");
                 // Whatever state the connection is in now (SQLite may or may not have rolled back), it is
                 // not used again: Drop closes it.
                 Err(self.store.failed(write_unavailable(e)))

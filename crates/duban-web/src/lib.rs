@@ -48,6 +48,8 @@ impl std::fmt::Debug for AppState {
 }
 
 impl AppState {
+    /// The server's state on the system clock: the one place the web layer reads it.
+    #[allow(clippy::disallowed_methods)]
     pub fn new(store: Store) -> AppState {
         AppState {
             store,

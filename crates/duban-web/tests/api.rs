@@ -102,6 +102,8 @@ impl Server {
     }
 }
 
+/// A suffix for temporary directory names (not a time the code under test sees).
+#[allow(clippy::disallowed_methods)]
 fn rand_suffix() -> u64 {
     use std::time::{SystemTime, UNIX_EPOCH};
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos() as u64 % 1_000_000_007

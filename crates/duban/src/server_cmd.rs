@@ -90,8 +90,14 @@ pub struct ServeOptions {
     pub log_json: bool,
 }
 
+/// The command line's clock: the one place the commands read the time.
+#[allow(clippy::disallowed_methods)]
+fn cli_now() -> chrono::DateTime<Utc> {
+    Utc::now()
+}
+
 fn system() -> Ctx {
-    Ctx::new(Actor::system(), Utc::now())
+    Ctx::new(Actor::system(), cli_now())
 }
 
 pub fn serve(bind: &str, database: &str, options: ServeOptions) -> Result<(), CliError> {
@@ -125,7 +131,7 @@ pub fn serve(bind: &str, database: &str, options: ServeOptions) -> Result<(), Cl
             let hash = duban_store::hash_password(&password).map_err(store_error)?;
             let started = std::time::Instant::now();
             // The demo runs in the current year, reported up to last month, so this month is open.
-            let today = duban_core::periods::local_date(Utc::now());
+            let today = duban_core::periods::local_date(cli_now());
             let d = duban_app::demo::load_year(&store, &hash, today.year(), today.month0() as usize)
                 .await
                 .map_err(store_error)?;
