@@ -225,7 +225,7 @@ async fn load_year_unsynced(
                 let values = if k == 0 {
                     task.targets
                         .iter()
-                        .filter(|t| matches!(t.op.as_str(), ">=" | ">" | "=" | "range"))
+                        .filter(|t| t.op.is_floor())
                         .map(|t| ReportValue { indicator_id: t.id, value: (t.value * month / 12.0 * pace).round() })
                         .collect()
                 } else {

@@ -71,28 +71,64 @@ impl Default for Thresholds {
     }
 }
 
-/// Comparator of a target, as in `duban.plan/1`.
+/// Comparator of a target, written as in `duban.plan/1` (`>=`, `>`, `<=`, `<`, `=`, `range`) in JSON and
+/// in the database. The one comparator of the records; the parser's `Op` becomes one at import.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Comparator {
+    #[serde(rename = ">=")]
     AtLeast,
+    #[serde(rename = ">")]
     MoreThan,
+    #[serde(rename = "<=")]
     AtMost,
+    #[serde(rename = "<")]
     LessThan,
+    #[serde(rename = "=")]
     Exactly,
+    #[serde(rename = "range")]
     Range,
 }
 
 impl Comparator {
+    pub const ALL: [Comparator; 6] = [
+        Comparator::AtLeast,
+        Comparator::MoreThan,
+        Comparator::AtMost,
+        Comparator::LessThan,
+        Comparator::Exactly,
+        Comparator::Range,
+    ];
+
     pub fn parse(op: &str) -> Option<Comparator> {
-        Some(match op {
-            ">=" => Comparator::AtLeast,
-            ">" => Comparator::MoreThan,
-            "<=" => Comparator::AtMost,
-            "<" => Comparator::LessThan,
-            "=" => Comparator::Exactly,
-            "range" => Comparator::Range,
-            _ => return None,
-        })
+        Comparator::ALL.into_iter().find(|c| c.as_str() == op)
+    }
+
+    /// As in `duban.plan/1` and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Comparator::AtLeast => ">=",
+            Comparator::MoreThan => ">",
+            Comparator::AtMost => "<=",
+            Comparator::LessThan => "<",
+            Comparator::Exactly => "=",
+            Comparator::Range => "range",
+        }
+    }
+
+    /// As a ledger prints it before the value (≥8.8万套); nothing for an exact value or a range.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Comparator::AtLeast => "≥",
+            Comparator::MoreThan => ">",
+            Comparator::AtMost => "≤",
+            Comparator::LessThan => "<",
+            Comparator::Exactly | Comparator::Range => "",
+        }
+    }
+
+    /// Does meeting it mean reaching up to the target (as opposed to staying below it)?
+    pub fn is_floor(self) -> bool {
+        matches!(self, Comparator::AtLeast | Comparator::MoreThan | Comparator::Exactly | Comparator::Range)
     }
 }
 

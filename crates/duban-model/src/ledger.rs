@@ -1,7 +1,11 @@
 //! A plan's ledger as every layer reads it: the item tree with ids, the units assigned (in the plan's
 //! order), and the indicators.
 
+use duban_core::status::Comparator;
 use serde::{Deserialize, Serialize};
+
+/// A unit's part in a task: 牵头 (lead), 配合 (co) or 负责 (responsible), as the parser reads it.
+pub use duban_plan::model::Role as UnitRole;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanRecord {
@@ -27,7 +31,7 @@ pub struct AssignedUnit {
     pub unit_id: i64,
     pub name: String,
     /// lead, co, responsible (as in `duban.plan/1`).
-    pub role: String,
+    pub role: UnitRole,
     pub kind: String,
     pub duty: String,
 }
@@ -41,7 +45,7 @@ pub struct IndicatorRecord {
     pub value: f64,
     pub value_max: Option<f64>,
     pub unit: String,
-    pub op: String,
+    pub op: Comparator,
     pub baseline: f64,
     pub deadline: String,
     pub milestones: Vec<Milestone>,
@@ -59,7 +63,7 @@ pub struct UnresolvedName {
     pub item_id: i64,
     pub path: String,
     pub name: String,
-    pub role: String,
+    pub role: UnitRole,
 }
 
 /// An item of the ledger, shaped as in `duban.plan/1` plus ids, assignments and indicators.

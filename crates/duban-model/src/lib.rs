@@ -6,6 +6,7 @@ mod ledger;
 mod period;
 mod summary;
 
-pub use ledger::{AssignedUnit, IndicatorRecord, Ledger, LedgerItem, Milestone, PlanRecord, UnresolvedName};
+pub use duban_core::status::Comparator;
+pub use ledger::{AssignedUnit, IndicatorRecord, Ledger, LedgerItem, Milestone, PlanRecord, UnitRole, UnresolvedName};
 pub use period::PeriodRecord;
 pub use summary::{IndicatorSummary, PartSummary, ShareSummary, StatusCounts, Summary, TaskSummary, UnitRate};

@@ -70,7 +70,7 @@ pub struct IndicatorSummary {
     pub item_id: i64,
     pub path: String,
     pub metric: String,
-    pub op: String,
+    pub op: duban_core::status::Comparator,
     pub target: f64,
     pub unit: String,
     pub deadline: String,

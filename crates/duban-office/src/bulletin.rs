@@ -80,10 +80,10 @@ fn total(c: &StatusCounts) -> i64 {
 fn responsible(item: Option<&&LedgerItem>) -> String {
     let Some(item) = item else { return String::new() };
     let mut units: Vec<_> = item.units.iter().collect();
-    units.sort_by_key(|u| u.role != "lead");
+    units.sort_by_key(|u| u.role != duban_model::UnitRole::Lead);
     units
         .iter()
-        .map(|u| if u.role == "lead" { format!("{}（牵头）", u.name) } else { u.name.clone() })
+        .map(|u| if u.role == duban_model::UnitRole::Lead { format!("{}（牵头）", u.name) } else { u.name.clone() })
         .chain(item.unresolved_units.iter().cloned())
         .collect::<Vec<_>>()
         .join("、")
@@ -94,7 +94,7 @@ fn indicator_value(ind: &IndicatorSummary, v: f64) -> String {
 }
 
 fn target_text(ind: &IndicatorSummary) -> String {
-    format!("{}{}", crate::op_symbol(&ind.op), indicator_value(ind, ind.target))
+    format!("{}{}", ind.op.symbol(), indicator_value(ind, ind.target))
 }
 
 fn task_label(t: &TaskSummary) -> String {

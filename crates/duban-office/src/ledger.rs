@@ -61,7 +61,7 @@ fn task_row(
     let units = item
         .units
         .iter()
-        .map(|u| if u.role == "lead" { format!("{}（牵头）", u.name) } else { u.name.clone() })
+        .map(|u| if u.role == duban_model::UnitRole::Lead { format!("{}（牵头）", u.name) } else { u.name.clone() })
         .chain(item.unresolved_units.iter().cloned())
         .collect::<Vec<_>>()
         .join("、");
@@ -87,20 +87,9 @@ fn task_row(
     }
 }
 
-/// The comparator as printed before a value: `>=` → ≥ (nothing for = and ranges).
-pub fn op_symbol(op: &str) -> &'static str {
-    match op {
-        ">=" => "≥",
-        ">" => ">",
-        "<=" => "≤",
-        "<" => "<",
-        _ => "",
-    }
-}
-
 /// A target as the ledger prints it: 保障性租赁住房≥8.8万套（间）.
 pub fn target_text(t: &duban_model::IndicatorRecord) -> String {
-    format!("{}{}{}{}", t.metric, op_symbol(&t.op), format_value(t.value), t.unit)
+    format!("{}{}{}{}", t.metric, t.op.symbol(), format_value(t.value), t.unit)
 }
 
 /// 88000 → "8.8万", 1850 → "1850", 95.5 → "95.5": as the plan writes numbers.

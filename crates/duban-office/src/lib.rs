@@ -18,6 +18,4 @@ pub mod workbook;
 
 pub use bulletin::{BulletinInput, bulletin_docx};
 pub use duban_core::Error;
-pub use ledger::{
-    HEADERS, ProgressLine, Row, format_value, ledger_csv, ledger_rows, ledger_xlsx, op_symbol, target_text,
-};
+pub use ledger::{HEADERS, ProgressLine, Row, format_value, ledger_csv, ledger_rows, ledger_xlsx, target_text};

@@ -87,6 +87,23 @@ pub enum Role {
     Responsible,
 }
 
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Lead, Role::Co, Role::Responsible];
+
+    /// As in `duban.plan/1` and the database: `lead`, `co`, `responsible`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Lead => "lead",
+            Role::Co => "co",
+            Role::Responsible => "responsible",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum UnitKind {

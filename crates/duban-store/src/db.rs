@@ -673,6 +673,18 @@ impl Tx {
     }
 }
 
+/// A comparator as the database keeps it (`>=` …): the one place it is read back.
+pub(crate) fn comparator(text: &str) -> Result<duban_model::Comparator, Error> {
+    duban_model::Comparator::parse(text)
+        .ok_or_else(|| Error::internal(format!("unknown comparator in the database: {text}")))
+}
+
+/// A unit's role as the database keeps it (`lead`, `co`, `responsible`): the one place it is read back.
+pub(crate) fn unit_role(text: &str) -> Result<duban_model::UnitRole, Error> {
+    duban_model::UnitRole::parse(text)
+        .ok_or_else(|| Error::internal(format!("unknown unit role in the database: {text}")))
+}
+
 pub(crate) fn get<'r, T>(row: &'r AnyRow, col: &str) -> Result<T, Error>
 where
     T: sqlx::Decode<'r, Any> + sqlx::Type<Any>,

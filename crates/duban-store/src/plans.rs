@@ -4,13 +4,15 @@
 use std::collections::HashMap;
 
 use duban_core::{Error, ErrorKind};
-use duban_plan::model::{Item, Plan, Role as PlanRole};
+use duban_plan::model::{Item, Plan};
 use serde::{Deserialize, Serialize};
 
 use crate::db::{DbResult, Store, Tx, get};
 use crate::units::{Resolved, check_name};
 use crate::{Ctx, sha256_hex};
-use duban_model::{AssignedUnit, IndicatorRecord, Ledger, LedgerItem, Milestone, PlanRecord, UnresolvedName};
+use duban_model::{
+    AssignedUnit, Comparator, IndicatorRecord, Ledger, LedgerItem, Milestone, PlanRecord, UnitRole, UnresolvedName,
+};
 
 /// A correction of an indicator; absent fields stay.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -241,13 +243,13 @@ impl Store {
                     units.push(AssignedUnit {
                         unit_id: unit_id.parse().map_err(|_| Error::internal("packed unit id"))?,
                         name: (*name).to_string(),
-                        role: (*role).to_string(),
+                        role: crate::db::unit_role(role)?,
                         kind: (*kind).to_string(),
                         duty: (*duty).to_string(),
                     });
                 }
             }
-            units.sort_by_key(|u| (role_rank(&u.role), u.unit_id));
+            units.sort_by_key(|u| (role_rank(u.role), u.unit_id));
             units_of.insert(get(r, "item_id")?, units);
         }
         let mut unresolved_of: HashMap<i64, Vec<String>> = HashMap::new();
@@ -325,7 +327,7 @@ impl Store {
                     item_id: get(r, "item_id")?,
                     path: get(r, "path")?,
                     name: get(r, "name")?,
-                    role: get(r, "role")?,
+                    role: crate::db::unit_role(&get::<String>(r, "role")?)?,
                 })
             })
             .collect()
@@ -338,7 +340,7 @@ impl Store {
         self.write(ctx, async |tx| {
             let mut mapped = 0;
             for u in &pending {
-                if tx.assign(u.item_id, &u.name, &u.role, "").await? {
+                if tx.assign(u.item_id, &u.name, u.role.as_str(), "").await? {
                     sqlx::query("DELETE FROM unresolved_names WHERE item_id = $1 AND name = $2")
                         .bind(u.item_id)
                         .bind(&u.name)
@@ -446,17 +448,17 @@ impl Store {
                     .await
                     .db()?;
                 for (unit_id, role) in units {
-                    if !["lead", "co", "responsible"].contains(&role.as_str()) {
+                    let Some(role) = UnitRole::parse(role) else {
                         return Err(Error::bad_input(
                             "assignment.role",
                             "角色应为 lead、co 或 responsible",
                             "A role is lead, co or responsible",
                         ));
-                    }
+                    };
                     sqlx::query("INSERT INTO assignments (item_id, unit_id, role, duty) VALUES ($1, $2, $3, '')")
                         .bind(item_id)
                         .bind(*unit_id)
-                        .bind(role)
+                        .bind(role.as_str())
                         .execute(tx.conn())
                         .await
                         .db()?;
@@ -517,13 +519,16 @@ impl Store {
         new: &NewIndicator,
     ) -> Result<IndicatorRecord, Error> {
         ctx.actor.require_admin()?;
-        if duban_core::status::Comparator::parse(&new.op).is_none() || !new.value.is_finite() {
-            return Err(Error::bad_input(
-                "indicator.op",
-                "比较符应为 >=、>、<=、<、= 或 range，数值须有限",
-                "op is >=, >, <=, <, = or range; value finite",
-            ));
-        }
+        let op = match Comparator::parse(&new.op) {
+            Some(op) if new.value.is_finite() => op,
+            _ => {
+                return Err(Error::bad_input(
+                    "indicator.op",
+                    "比较符应为 >=、>、<=、<、= 或 range，数值须有限",
+                    "op is >=, >, <=, <, = or range; value finite",
+                ));
+            }
+        };
         let new = new.clone();
         self.write(ctx, async |tx| {
             let plan_id = tx.plan_of_item(item_id).await?;
@@ -542,7 +547,7 @@ impl Store {
             .bind(item_id)
             .bind(&new.text)
             .bind(&new.metric)
-            .bind(&new.op)
+            .bind(op.as_str())
             .bind(new.value)
             .bind(new.value_max)
             .bind(&new.unit)
@@ -559,7 +564,7 @@ impl Store {
                 value: new.value,
                 value_max: new.value_max,
                 unit: new.unit.clone(),
-                op: new.op.clone(),
+                op,
                 baseline: new.baseline,
                 deadline,
                 milestones: Vec::new(),
@@ -917,11 +922,7 @@ impl Tx {
         .db()?;
         let id: i64 = get(&row, "id")?;
         for u in &item.units {
-            let role = match u.role {
-                PlanRole::Lead => "lead",
-                PlanRole::Co => "co",
-                PlanRole::Responsible => "responsible",
-            };
+            let role = u.role.as_str();
             let duty = u.duty.clone().unwrap_or_default();
             if !self.assign(id, &u.name, role, &duty).await? {
                 sqlx::query(
@@ -1195,11 +1196,11 @@ fn chinese_number(n: i64) -> String {
     }
 }
 
-fn role_rank(role: &str) -> u8 {
+fn role_rank(role: UnitRole) -> u8 {
     match role {
-        "lead" => 0,
-        "responsible" => 1,
-        _ => 2,
+        UnitRole::Lead => 0,
+        UnitRole::Responsible => 1,
+        UnitRole::Co => 2,
     }
 }
 
@@ -1251,7 +1252,7 @@ pub(crate) fn indicator_from_row(r: &sqlx::any::AnyRow) -> Result<IndicatorRecor
         value: get(r, "target")?,
         value_max: get(r, "target_max")?,
         unit: get(r, "measure")?,
-        op: get(r, "op")?,
+        op: crate::db::comparator(&get::<String>(r, "op")?)?,
         baseline: get(r, "baseline")?,
         deadline: get(r, "deadline")?,
         milestones: serde_json::from_str(&get::<String>(r, "milestones")?).map_err(Error::internal)?,

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use duban_core::periods::parse_date;
-use duban_core::status::{Assessment, Comparator, Indicator, TaskFacts, assess_indicator, assess_task, forecast};
+use duban_core::status::{Assessment, Indicator, TaskFacts, assess_indicator, assess_task, forecast};
 use duban_core::{Error, Status, Thresholds};
 
 use crate::db::{DbResult, Store, get};
@@ -179,7 +179,7 @@ impl Store {
         let mut ind_by_item: HashMap<i64, Vec<Assessment>> = HashMap::new();
         let mut ind_out = Vec::with_capacity(indicators.len());
         for ind in indicators {
-            let Some(cmp) = Comparator::parse(&ind.op) else { continue };
+            let cmp = ind.op;
             let Some(path) = path_of.get(&ind.item_id) else { continue };
             let spec = Indicator {
                 comparator: cmp,

@@ -73,8 +73,8 @@ struct TodoPage {
 }
 
 impl TodoPage {
-    fn role_label(&self, role: &str) -> String {
-        self.nav.tr.t(&format!("role-{role}"))
+    fn role_label(&self, role: &duban_model::UnitRole) -> String {
+        self.nav.tr.t(&format!("role-{}", role.as_str()))
     }
     fn state_label(&self, s: &Option<ReportState>) -> String {
         self.nav.tr.state(s)
@@ -199,14 +199,20 @@ impl ReportPage {
 pub fn units_text(item: &LedgerItem, tr: &Tr) -> String {
     item.units
         .iter()
-        .map(|u| if u.role == "lead" { format!("{}{}", u.name, tr.t("lead-mark")) } else { u.name.clone() })
+        .map(|u| {
+            if u.role == duban_model::UnitRole::Lead {
+                format!("{}{}", u.name, tr.t("lead-mark"))
+            } else {
+                u.name.clone()
+            }
+        })
         .chain(item.unresolved_units.iter().cloned())
         .collect::<Vec<_>>()
         .join("、")
 }
 
 pub fn target_text(ind: &IndicatorRecord, tr: &Tr) -> String {
-    format!("{}{}{}", duban_office::op_symbol(&ind.op), tr.num(ind.value), ind.unit)
+    format!("{}{}{}", ind.op.symbol(), tr.num(ind.value), ind.unit)
 }
 
 struct FormValues {

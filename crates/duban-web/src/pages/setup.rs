@@ -106,7 +106,7 @@ struct CheckPage {
     unresolved: Vec<(String, Vec<String>)>,
     units: Vec<(i64, String)>,
     has_periods: bool,
-    ops: Vec<(&'static str, &'static str)>,
+    ops: Vec<(duban_model::Comparator, &'static str)>,
 }
 
 impl CheckPage {
@@ -166,7 +166,13 @@ async fn check_page(
     let has_periods = !state.store.periods(id).await.or_page(&user)?.is_empty();
     let mut nav = Nav::new(&user, "import").with_flash(q.ok.as_deref());
     nav.plan_id = Some(id);
-    let ops = vec![(">=", "≥"), (">", ">"), ("=", "="), ("<=", "≤"), ("<", "<"), ("range", "～")];
+    use duban_model::Comparator;
+    let label = |c: Comparator| match c {
+        Comparator::Exactly => "=",
+        Comparator::Range => "～",
+        c => c.symbol(),
+    };
+    let ops = Comparator::ALL.into_iter().map(|c| (c, label(c))).collect();
     Ok(render(&CheckPage { nav, plan: ledger.plan, rows, source, warnings, unresolved, units, has_periods, ops }))
 }
 
