@@ -209,7 +209,7 @@ impl Store {
                 item_id: ind.item_id,
                 path: (*path).to_string(),
                 metric: ind.metric.clone(),
-                op: ind.op.clone(),
+                op: ind.op,
                 target: ind.value,
                 unit: ind.unit.clone(),
                 deadline: ind.deadline.clone(),

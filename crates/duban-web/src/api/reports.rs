@@ -1,0 +1,252 @@
+//! Reports, their evidence, the offline sheet, reminders and extension requests.
+
+use super::*;
+
+pub(super) async fn list_evidence(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<duban_store::EvidenceRecord>>> {
+    Ok(Json(s.store.list_evidence(&auth.actor, id).await?))
+}
+
+#[derive(Deserialize)]
+pub(super) struct EvidenceQuery {
+    name: String,
+}
+
+/// The body is the file itself; `?name=` its file name.
+pub(super) async fn add_evidence(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<EvidenceQuery>,
+    meta: Meta,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<duban_store::EvidenceRecord>)> {
+    let ctx = write_ctx(&s, &auth, &meta, &body)?;
+    Ok((StatusCode::CREATED, Json(s.store.add_evidence(&ctx, id, &q.name, &body).await?)))
+}
+
+pub(super) async fn download_evidence(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
+    let (meta, bytes) = s.store.get_evidence(&auth.actor, id).await?;
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&meta.content_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    // RFC 5987 name for non-ASCII file names; always a download, never rendered in place.
+    let encoded: String = meta
+        .file_name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
+        })
+        .collect();
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"evidence-{id}\"; filename*=UTF-8''{encoded}"))
+    {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    Ok(res)
+}
+
+pub(super) async fn delete_evidence(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    meta: Meta,
+) -> ApiResult<StatusCode> {
+    let ctx = write_ctx(&s, &auth, &meta, b"")?;
+    s.store.delete_evidence(&ctx, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub(super) async fn report_sheet(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<PeriodQuery>,
+) -> ApiResult<Response> {
+    let unit = q
+        .unit
+        .or(auth.actor.unit_id)
+        .ok_or_else(|| ApiError(Error::bad_input("todo.unit", "请指定单位（unit=）", "Name the unit (unit=)")))?;
+    let bytes = duban_app::offline::report_sheet_file(&s.store, &read_ctx(&s, &auth), id, &q.period, unit).await?;
+    Ok(download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &format!(
+            "report-{id}-{}-unit{unit}.xlsx",
+            q.period.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_")
+        ),
+    ))
+}
+
+#[derive(Deserialize)]
+pub(super) struct SheetUploadQuery {
+    #[serde(default)]
+    submit: bool,
+}
+
+pub(super) async fn upload_report_sheet(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<SheetUploadQuery>,
+    meta: Meta,
+    body: Bytes,
+) -> ApiResult<Json<duban_app::offline::SheetOutcome>> {
+    if !matches!(auth.actor.role, duban_core::Role::Leader | duban_core::Role::Reporter) {
+        return Err(ApiError(Error::forbidden()));
+    }
+    let ctx = write_ctx(&s, &auth, &meta, &body)?;
+    let sheet = s.uploads.run(move || duban_app::offline::read_report_sheet(&body)).await??;
+    Ok(Json(duban_app::offline::apply_report_sheet(&s.store, &ctx, id, sheet, q.submit).await?))
+}
+
+// ---- reports --------------------------------------------------------------------------------------------
+
+pub(super) async fn list_reports(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query(f): Query<ReportFilter>,
+) -> ApiResult<Json<Vec<duban_store::ReportRecord>>> {
+    Ok(Json(s.store.list_reports(&auth.actor, &f).await?))
+}
+
+pub(super) async fn get_report(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<duban_store::ReportRecord>> {
+    Ok(Json(s.store.get_report(&auth.actor, id).await?))
+}
+
+pub(super) async fn save_report(
+    State(s): State<AppState>,
+    w: Write<ReportDraft>,
+) -> ApiResult<Json<duban_store::ReportRecord>> {
+    let (ctx, d) = (w.ctx, w.body);
+    Ok(Json(s.store.save_report(&ctx, &d).await?))
+}
+
+#[derive(Deserialize)]
+pub(super) struct VersionBody {
+    version: i64,
+    #[serde(default)]
+    reason: String,
+}
+
+pub(super) async fn submit_report(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    w: Write<VersionBody>,
+) -> ApiResult<Json<duban_store::ReportRecord>> {
+    let (ctx, b) = (w.ctx, w.body);
+    Ok(Json(s.store.submit_report(&ctx, id, b.version).await?))
+}
+
+pub(super) async fn approve_report(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    w: Write<VersionBody>,
+) -> ApiResult<Json<duban_store::ReportRecord>> {
+    let (ctx, b) = (w.ctx, w.body);
+    Ok(Json(s.store.review_report(&ctx, id, b.version, true, &b.reason).await?))
+}
+
+pub(super) async fn return_report(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    w: Write<VersionBody>,
+) -> ApiResult<Json<duban_store::ReportRecord>> {
+    let (ctx, b) = (w.ctx, w.body);
+    Ok(Json(s.store.review_report(&ctx, id, b.version, false, &b.reason).await?))
+}
+
+#[derive(Deserialize)]
+pub(super) struct ReasonBody {
+    #[serde(default)]
+    reason: String,
+}
+
+pub(super) async fn reopen_report(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    w: Write<ReasonBody>,
+) -> ApiResult<Json<duban_store::ReportRecord>> {
+    let (ctx, b) = (w.ctx, w.body);
+    Ok(Json(s.store.reopen_report(&ctx, id, &b.reason).await?))
+}
+
+#[derive(Deserialize)]
+pub(super) struct RemindBody {
+    period_id: i64,
+    unit_id: i64,
+    #[serde(default)]
+    item_id: Option<i64>,
+    #[serde(default)]
+    note: String,
+}
+
+pub(super) async fn remind(
+    State(s): State<AppState>,
+    w: Write<RemindBody>,
+) -> ApiResult<(StatusCode, Json<duban_store::ReminderRecord>)> {
+    let (ctx, b) = (w.ctx, w.body);
+    Ok((StatusCode::CREATED, Json(s.store.remind(&ctx, b.period_id, b.unit_id, b.item_id, &b.note).await?)))
+}
+
+#[derive(Deserialize)]
+pub(super) struct ExtensionQuery {
+    #[serde(default)]
+    state: Option<String>,
+}
+
+pub(super) async fn list_extensions(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query(q): Query<ExtensionQuery>,
+) -> ApiResult<Json<Vec<duban_store::ExtensionRecord>>> {
+    Ok(Json(s.store.extensions(&auth.actor, q.state.as_deref()).await?))
+}
+
+#[derive(Deserialize)]
+pub(super) struct ExtensionBody {
+    item_id: i64,
+    unit_id: i64,
+    requested_on: String,
+    reason: String,
+}
+
+pub(super) async fn request_extension(
+    State(s): State<AppState>,
+    w: Write<ExtensionBody>,
+) -> ApiResult<(StatusCode, Json<duban_store::ExtensionRecord>)> {
+    let (ctx, b) = (w.ctx, w.body);
+    Ok((
+        StatusCode::CREATED,
+        Json(s.store.request_extension(&ctx, b.item_id, b.unit_id, &b.requested_on, &b.reason).await?),
+    ))
+}
+
+#[derive(Deserialize)]
+pub(super) struct DecideBody {
+    approve: bool,
+    #[serde(default)]
+    note: String,
+}
+
+pub(super) async fn decide_extension(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    w: Write<DecideBody>,
+) -> ApiResult<Json<duban_store::ExtensionRecord>> {
+    let (ctx, b) = (w.ctx, w.body);
+    Ok(Json(s.store.decide_extension(&ctx, id, b.approve, &b.note).await?))
+}
