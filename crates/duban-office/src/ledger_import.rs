@@ -241,11 +241,12 @@ fn targets_of(
         let chars: Vec<char> = clause.chars().collect();
         let (found, _) = find_targets(&chars, &[], &[]);
         if found.is_empty() {
-            warnings.push(Warning {
+            warnings.push(Warning::new(
                 line,
-                code: "unread_target".into(),
-                message: format!("第{line}行的量化指标“{clause}”未能识别，请在审核时补录"),
-            });
+                "unread_target",
+                format!("row {line}: the target “{clause}” was not read; add it in the review"),
+                &[("row", &line.to_string()), ("text", clause)],
+            ));
         }
         out.extend(found.into_iter().map(|t| Target { deadline: deadline.map(str::to_string), ..t }));
     }
@@ -351,11 +352,12 @@ pub fn plan_from_grid(grid: &Grid, file_name: &str) -> Result<ImportedLedger, Er
         let measure = get(r, Column::Measure).to_string();
         let task = get(r, Column::Task).to_string();
         if measure.is_empty() && task.is_empty() {
-            plan.warnings.push(Warning {
+            plan.warnings.push(Warning::new(
                 line,
-                code: "no_task_text".into(),
-                message: format!("第{line}行没有任务内容，已跳过"),
-            });
+                "no_task_text",
+                format!("row {line} has no task text and was skipped"),
+                &[("row", &line.to_string())],
+            ));
             continue;
         }
         let title = if task.is_empty() {
@@ -386,8 +388,12 @@ pub fn plan_from_grid(grid: &Grid, file_name: &str) -> Result<ImportedLedger, Er
             units.push(Unit { kind: unit_kind(&name), name, role: Role::Co, duty: Some("配合".into()) });
         }
         if units.is_empty() {
-            plan.warnings
-                .push(Warning { line, code: "no_units".into(), message: format!("第{line}行没有责任单位") });
+            plan.warnings.push(Warning::new(
+                line,
+                "no_units",
+                format!("no responsible units found for row {line}: {title}"),
+                &[("label", ""), ("title", &title)],
+            ));
         }
         let deadlines = deadlines_of(get(r, Column::Deadline), year);
         let last = deadlines.iter().filter_map(|d| d.date.clone()).max();
@@ -426,11 +432,12 @@ pub fn plan_from_grid(grid: &Grid, file_name: &str) -> Result<ImportedLedger, Er
     // A part without tasks stays a heading only if it has tasks; an empty one is dropped with a warning.
     for p in &parts {
         if p.children.is_empty() {
-            plan.warnings.push(Warning {
-                line: p.line,
-                code: "empty_part".into(),
-                message: format!("第{}行的“{}{}”下没有任务", p.line, p.label, p.title),
-            });
+            plan.warnings.push(Warning::new(
+                p.line,
+                "empty_part",
+                format!("row {}: “{}{}” has no tasks", p.line, p.label, p.title),
+                &[("row", &p.line.to_string()), ("label", &p.label), ("title", &p.title)],
+            ));
         }
     }
     plan.items = loose.into_iter().chain(parts.into_iter().filter(|p| !p.children.is_empty())).collect();

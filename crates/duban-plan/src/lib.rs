@@ -68,15 +68,16 @@ impl Walk {
         // A task without units among siblings that have them is probably a parsing miss.
         if out.iter().any(|i| i.is_task() && !i.units.is_empty()) {
             for i in out.iter().filter(|i| i.is_task() && i.units.is_empty()) {
-                self.warn(i.line, "no_units", format!("no responsible units found for {} {}", i.label, i.title));
+                let message = format!("no responsible units found for {} {}", i.label, i.title);
+                self.warn(i.line, "no_units", message, &[("label", &i.label), ("title", &i.title)]);
             }
         }
         out.shrink_to_fit();
         out
     }
 
-    fn warn(&mut self, line: u32, code: &str, message: String) {
-        self.warnings.push(Warning { line, code: code.to_string(), message });
+    fn warn(&mut self, line: u32, code: &str, message: String, args: &[(&str, &str)]) {
+        self.warnings.push(Warning::new(line, code, message, args));
     }
 
     fn item(&mut self, raw: &RawItem, parent: &[String]) -> Item {
@@ -86,10 +87,11 @@ impl Walk {
         let chars: Vec<char> = text.chars().collect();
         let scan = units::scan_units(&chars, &mut self.ctx);
         if scan.unclosed_bracket {
-            self.warn(raw.line, "unclosed_bracket", format!("unclosed bracket in {}", raw.label.text));
+            let message = format!("unclosed bracket in {}", raw.label.text);
+            self.warn(raw.line, "unclosed_bracket", message, &[("label", &raw.label.text)]);
         }
         for name in &scan.odd_names {
-            self.warn(raw.line, "odd_unit_name", format!("“{name}” does not look like a unit name"));
+            self.warn(raw.line, "odd_unit_name", format!("“{name}” does not look like a unit name"), &[("name", name)]);
         }
         for rule in &scan.rules {
             let (kind, text, units) = match rule {
@@ -101,7 +103,8 @@ impl Walk {
         let deadline_spans = deadlines::find_deadlines(&chars, self.year);
         let (targets, unclassified) = targets::find_targets(&chars, &deadline_spans, &scan.spans);
         for u in unclassified {
-            self.warn(raw.line, "unclassified_number", format!("number not read as a target: …{}…", u.text));
+            let message = format!("number not read as a target: …{}…", u.text);
+            self.warn(raw.line, "unclassified_number", message, &[("text", &u.text)]);
         }
         let mut item_deadlines: Vec<Deadline> = Vec::new();
         for d in deadline_spans {

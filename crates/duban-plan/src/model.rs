@@ -204,7 +204,38 @@ pub struct Rule {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Warning {
     pub line: u32,
-    /// Stable code: `no_units`, `unclosed_bracket`, `unclassified_number`, `numbering_gap`, …
+    /// Stable code, one of [`WARNING_CODES`]; a reader shows the text its catalog has for it, filled with
+    /// `args`.
     pub code: String,
+    /// The English text (for the command line and logs).
     pub message: String,
+    /// The named values the text is made of (`label`, `title`, `name`, `text`, `from`, `to`, `row` …).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub args: std::collections::BTreeMap<String, String>,
+}
+
+/// Every warning code, with the names of its arguments. The pages' catalogs have a text for each
+/// (`warning-<code>`), with exactly these placeholders (tested).
+pub const WARNING_CODES: &[(&str, &[&str])] = &[
+    ("no_units", &["label", "title"]),
+    ("unclosed_bracket", &["label"]),
+    ("odd_unit_name", &["name"]),
+    ("unclassified_number", &["text"]),
+    ("numbering_gap", &["from", "to", "label"]),
+    ("label_out_of_sequence", &["label"]),
+    ("unread_target", &["row", "text"]),
+    ("no_task_text", &["row"]),
+    ("empty_part", &["row", "label", "title"]),
+];
+
+impl Warning {
+    /// A warning whose `args` are `args` (name, value).
+    pub fn new(line: u32, code: &str, message: String, args: &[(&str, &str)]) -> Warning {
+        Warning {
+            line,
+            code: code.to_string(),
+            message,
+            args: args.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        }
+    }
 }

@@ -201,11 +201,12 @@ fn nest(body: &[Para], warnings: &mut Vec<Warning>) -> Vec<RawItem> {
                     return None;
                 }
                 if n > last + 1 {
-                    warnings.push(Warning {
-                        line: p.line,
-                        code: "numbering_gap".into(),
-                        message: format!("numbering jumps from {last} to {n} at {}", label.text),
-                    });
+                    warnings.push(Warning::new(
+                        p.line,
+                        "numbering_gap",
+                        format!("numbering jumps from {last} to {n} at {}", label.text),
+                        &[("from", &last.to_string()), ("to", &n.to_string()), ("label", &label.text)],
+                    ));
                 }
                 stack.truncate(pos + 1);
                 if let Some(top) = stack.last_mut() {
@@ -215,11 +216,12 @@ fn nest(body: &[Para], warnings: &mut Vec<Warning>) -> Vec<RawItem> {
             } else {
                 let runs_on = last_of_kind.get(&kind).is_some_and(|&l| n == l + 1);
                 if !(n == 1 || runs_on || stack.is_empty()) {
-                    warnings.push(Warning {
-                        line: p.line,
-                        code: "label_out_of_sequence".into(),
-                        message: format!("{} does not continue any numbering; read as text", label.text),
-                    });
+                    warnings.push(Warning::new(
+                        p.line,
+                        "label_out_of_sequence",
+                        format!("{} does not continue any numbering; read as text", label.text),
+                        &[("label", &label.text)],
+                    ));
                     return None;
                 }
                 stack.push((kind, n));

@@ -220,3 +220,14 @@ admin-due = Due
 admin-grace = Grace days
 admin-unlock = Unlock for a unit
 admin-until = Until
+
+# Parser warnings (duban_plan::WARNING_CODES; the placeholders are the code's arguments)
+warning-no_units = { $label } { $title }: no responsible units found
+warning-unclosed_bracket = unclosed bracket in { $label }
+warning-odd_unit_name = “{ $name }” does not look like a unit name
+warning-unclassified_number = number not read as a target: …{ $text }…
+warning-numbering_gap = numbering jumps from { $from } to { $to } at { $label }
+warning-label_out_of_sequence = { $label } does not continue any numbering; read as text
+warning-unread_target = row { $row }: the target “{ $text }” was not read; add it in the review
+warning-no_task_text = row { $row } has no task text and was skipped
+warning-empty_part = row { $row }: “{ $label }{ $title }” has no tasks

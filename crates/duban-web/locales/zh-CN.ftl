@@ -220,3 +220,14 @@ admin-due = 截止日
 admin-grace = 宽限天数
 admin-unlock = 为单位解锁
 admin-until = 解锁至
+
+# 解析提示（duban_plan::WARNING_CODES；占位符与代码中的参数一致）
+warning-no_units = { $label }{ $title }：未找到责任单位
+warning-unclosed_bracket = { $label }中有未闭合的括号
+warning-odd_unit_name = “{ $name }”看起来不像单位名称
+warning-unclassified_number = 数字未识别为量化指标：…{ $text }…
+warning-numbering_gap = 编号从 { $from } 跳到 { $to }（{ $label }）
+warning-label_out_of_sequence = { $label }不接续任何编号，按正文处理
+warning-unread_target = 第 { $row } 行的量化指标“{ $text }”未能识别，请在审核时补录
+warning-no_task_text = 第 { $row } 行没有任务内容，已跳过
+warning-empty_part = 第 { $row } 行的“{ $label }{ $title }”下没有任务

@@ -62,6 +62,17 @@ impl Tr {
         self.t1(key, a, av).replace(&format!("{{ ${b} }}"), &bv.to_string())
     }
 
+    /// A parser warning in this language: its catalog text (`warning-<code>`) filled with its arguments,
+    /// or its English message when the catalog has no text for the code.
+    pub fn warning(&self, code: &str, args: &std::collections::BTreeMap<String, String>, message: &str) -> String {
+        match self.table().get(format!("warning-{code}").as_str()) {
+            Some(text) => {
+                args.iter().fold(text.to_string(), |t, (k, v)| t.replace(&format!("{{ ${k} }}"), v)).trim().to_string()
+            }
+            None => message.to_string(),
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         self.lang.code()
     }
@@ -216,6 +227,17 @@ mod tests {
                 h
             };
             assert_eq!(holes(v), holes(en[k]), "placeholders of {k}");
+        }
+        // Every parser warning has a text in both catalogs, with exactly its arguments as placeholders.
+        for (code, args) in duban_plan::model::WARNING_CODES {
+            let key = format!("warning-{code}");
+            let text = zh.get(key.as_str()).unwrap_or_else(|| panic!("zh-CN lacks {key}"));
+            let mut holes: Vec<&str> = text.split("{ $").skip(1).map(|p| p.split(' ').next().unwrap_or("")).collect();
+            holes.sort();
+            holes.dedup();
+            let mut want = args.to_vec();
+            want.sort();
+            assert_eq!(holes, want, "placeholders of {key}");
         }
         // Every line of a catalog is a comment, blank, or `key = text`.
         for (name, src) in catalog_sources() {

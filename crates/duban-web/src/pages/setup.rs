@@ -131,7 +131,10 @@ async fn check_page(
             ws.iter()
                 .map(|w| {
                     let line = w["line"].as_u64().unwrap_or(0) as u32;
-                    (line, w["message"].as_str().unwrap_or("").to_string())
+                    let args: std::collections::BTreeMap<String, String> =
+                        serde_json::from_value(w["args"].clone()).unwrap_or_default();
+                    let code = w["code"].as_str().unwrap_or("");
+                    (line, user.tr.warning(code, &args, w["message"].as_str().unwrap_or("")))
                 })
                 .collect()
         })

@@ -553,3 +553,32 @@ async fn every_field_has_a_label() {
     }
     assert!(checked > 50, "{checked} fields checked");
 }
+
+/// The parser's warnings are shown in the reader's language, from the catalogs (never the English text
+/// on a Chinese page).
+#[tokio::test]
+async fn parser_warnings_are_in_the_readers_language() {
+    let s = start().await;
+    let office = Browser::login(&s, "office").await;
+    let csrf = office.csrf().await;
+    // A task without units, and numbering that jumps from （一） to （三）.
+    let doc = "2023年某市城镇化工作要点\n一、住房保障\n（一）建设保障性住房100套。\n（三）推进老旧小区改造。（西安市政府负责）\n";
+    let (st, body) = office.post_file("/import", &[("csrf", &csrf)], ("要点.txt", doc.as_bytes().to_vec())).await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    let admin = token(&s, "office").await;
+    let (_, plans) = super::call(&s, Some(&admin), reqwest::Method::GET, "/api/v1/plans", None).await;
+    let id = plans.as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).max().unwrap();
+    let (_, l) = super::call(&s, Some(&admin), reqwest::Method::GET, &format!("/api/v1/plans/{id}"), None).await;
+    let codes: Vec<&str> = l["warnings"].as_array().unwrap().iter().map(|w| w["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"no_units") && codes.contains(&"numbering_gap"), "{codes:?}");
+    let zh = office.page(&format!("/plans/{id}/check")).await;
+    assert!(zh.contains("（一）建设保障性住房100套：未找到责任单位"), "{zh}");
+    assert!(zh.contains("编号从 1 跳到 3"), "{zh}");
+    assert!(!zh.contains("no responsible units") && !zh.contains("numbering jumps"), "English on a Chinese page");
+    let (st, _) = office.post("/lang", &[("csrf", &csrf), ("lang", "en"), ("back", "/")]).await;
+    assert_eq!(st, StatusCode::SEE_OTHER);
+    let en = office.page(&format!("/plans/{id}/check")).await;
+    assert!(en.contains("no responsible units found") && en.contains("numbering jumps from 1 to 3"), "{en}");
+    assert!(!en.contains("未找到责任单位"), "Chinese on an English page");
+    s.store.close().await;
+}
