@@ -93,9 +93,17 @@ pub async fn localize(req: Request, next: Next) -> Response {
             StatusCode::PAYLOAD_TOO_LARGE => {
                 ("too_large", "上传内容过大".into(), "The request body is too large".into())
             }
-            _ => ("bad_request", format!("请求无效：{text}"), format!("Bad request: {text}")),
+            // axum's own text is English and names Rust types: it goes to the log, not to the reader.
+            _ => (
+                "bad_request",
+                "请求无效：缺少参数或参数格式不对，请返回上一页重试".to_string(),
+                "Bad request: a parameter is missing or malformed; go back and try again".to_string(),
+            ),
         };
-        let e = Error::new(ErrorKind::BadInput, code, zh, en);
+        if !text.is_empty() {
+            tracing::info!(status = status.as_u16(), detail = %text, "request rejected");
+        }
+        let e = Error::new(ErrorKind::BadInput, code, zh, en).with_detail(text);
         if page {
             // A page's request (a form with a field that is not a number, an unknown address): an error page.
             let mut out = crate::pages::error_page(None, crate::i18n::Tr::new(lang), &e);

@@ -1,7 +1,7 @@
-//! Message catalogs for the pages: `locales/zh-CN.ftl` (the default) and `locales/en.ftl`, in the plain
-//! subset of Fluent syntax that the pages need (`key = text` with `{ $name }` placeholders; `#` comments).
-//! They are compiled into the binary. Numbers and dates are formatted per language: 8.8万 / 88,000,
-//! 2022年7月5日 / 5 Jul 2022.
+//! Message catalogs for the pages: `locales/zh-CN.ftl` (the default) and `locales/en.ftl`, Fluent files
+//! read by the Fluent project's own `fluent-bundle` (compiled into the binary; Unicode isolation marks
+//! off, since every value is plain text in an HTML page). Numbers and dates are formatted here per
+//! language: 8.8万 / 88,000, 2022年7月5日 / 5 Jul 2022.
 
 use std::borrow::Borrow;
 use std::collections::HashMap;
@@ -22,8 +22,22 @@ pub fn parse_catalog(src: &'static str) -> HashMap<&'static str, &'static str> {
         .collect()
 }
 
-static CATALOGS: LazyLock<[HashMap<&'static str, &'static str>; 2]> =
-    LazyLock::new(|| [parse_catalog(ZH), parse_catalog(EN)]);
+type Bundle =
+    fluent_bundle::bundle::FluentBundle<fluent_bundle::FluentResource, intl_memoizer::concurrent::IntlLangMemoizer>;
+
+/// The two catalogs as Fluent bundles. A catalog with a syntax error keeps the messages that parsed (a
+/// test requires there are none).
+static BUNDLES: LazyLock<[Bundle; 2]> = LazyLock::new(|| [bundle("zh-CN", ZH), bundle("en", EN)]);
+
+fn bundle(lang: &str, src: &str) -> Bundle {
+    let resource = fluent_bundle::FluentResource::try_new(src.to_string()).unwrap_or_else(|(partial, _)| partial);
+    let id: unic_langid::LanguageIdentifier = lang.parse().unwrap_or_default();
+    let mut bundle = Bundle::new_concurrent(vec![id]);
+    bundle.set_use_isolating(false);
+    // Ids are unique within a catalog (a test checks), so adding cannot clash.
+    let _ = bundle.add_resource(resource);
+    bundle
+}
 
 /// The raw catalogs (for the test that keeps them in step).
 pub fn catalog_sources() -> [(&'static str, &'static str); 2] {
@@ -41,36 +55,42 @@ impl Tr {
         Tr { lang }
     }
 
-    fn table(&self) -> &'static HashMap<&'static str, &'static str> {
-        match self.lang {
-            Lang::Zh => &CATALOGS[0],
-            Lang::En => &CATALOGS[1],
+    /// The message `key` with `args` (every value given as text, so that Fluent formats no number), or
+    /// `None` when the catalog has no such message.
+    fn format(&self, key: &str, args: &[(&str, String)]) -> Option<String> {
+        let bundle = match self.lang {
+            Lang::Zh => &BUNDLES[0],
+            Lang::En => &BUNDLES[1],
+        };
+        let pattern = bundle.get_message(key)?.value()?;
+        let mut fluent_args = fluent_bundle::FluentArgs::new();
+        for (name, value) in args {
+            fluent_args.set(*name, value.clone());
         }
+        let mut errors = Vec::new();
+        let text = bundle.format_pattern(pattern, (!args.is_empty()).then_some(&fluent_args), &mut errors);
+        Some(text.trim().to_string())
     }
 
     /// The text of `key`; the key itself when missing (a test keeps every key present in both catalogs).
     pub fn t(&self, key: &str) -> String {
-        self.table().get(key).map(|s| s.to_string()).unwrap_or_else(|| key.to_string())
+        self.format(key, &[]).unwrap_or_else(|| key.to_string())
     }
 
-    /// The text of `key` with `{ $name }` replaced.
+    /// The text of `key` with `{ $name }` filled.
     pub fn t1(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
-        self.t(key).replace(&format!("{{ ${name} }}"), &value.to_string())
+        self.format(key, &[(name, value.to_string())]).unwrap_or_else(|| key.to_string())
     }
 
     pub fn t2(&self, key: &str, a: &str, av: impl std::fmt::Display, b: &str, bv: impl std::fmt::Display) -> String {
-        self.t1(key, a, av).replace(&format!("{{ ${b} }}"), &bv.to_string())
+        self.format(key, &[(a, av.to_string()), (b, bv.to_string())]).unwrap_or_else(|| key.to_string())
     }
 
     /// A parser warning in this language: its catalog text (`warning-<code>`) filled with its arguments,
     /// or its English message when the catalog has no text for the code.
     pub fn warning(&self, code: &str, args: &std::collections::BTreeMap<String, String>, message: &str) -> String {
-        match self.table().get(format!("warning-{code}").as_str()) {
-            Some(text) => {
-                args.iter().fold(text.to_string(), |t, (k, v)| t.replace(&format!("{{ ${k} }}"), v)).trim().to_string()
-            }
-            None => message.to_string(),
-        }
+        let args: Vec<(&str, String)> = args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        self.format(&format!("warning-{code}"), &args).unwrap_or_else(|| message.to_string())
     }
 
     pub fn code(&self) -> &'static str {
@@ -210,6 +230,18 @@ mod tests {
         assert_eq!(zh.date("2022-07-05"), "2022年7月5日");
         assert_eq!(en.date("2022-07-05"), "5 Jul 2022");
         assert_eq!(zh.pct(0.952), "95.2%");
+    }
+
+    #[test]
+    fn both_catalogs_are_fluent_without_errors() {
+        for (name, src) in catalog_sources() {
+            if let Err((_, errors)) = fluent_bundle::FluentResource::try_new(src.to_string()) {
+                panic!("{name}: {errors:?}");
+            }
+        }
+        let zh = Tr::new(Lang::Zh);
+        assert_eq!(zh.t1("check-warnings", "n", 3), "解析提示 3 条");
+        assert_eq!(Tr::new(Lang::En).t("no-such-key"), "no-such-key");
     }
 
     #[test]
