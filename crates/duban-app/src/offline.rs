@@ -52,8 +52,11 @@ pub async fn report_sheet_file(
     let current = reports_of(store, ctx, period.id, unit_id).await?;
     let periods = store.periods(plan_id).await?;
     let previous = match periods.iter().position(|p| p.id == period.id) {
-        Some(i) if i > 0 => reports_of(store, ctx, periods[i - 1].id, unit_id).await?,
-        _ => HashMap::new(),
+        Some(i) => match i.checked_sub(1).and_then(|p| periods.get(p)) {
+            Some(prev) => reports_of(store, ctx, prev.id, unit_id).await?,
+            None => HashMap::new(),
+        },
+        None => HashMap::new(),
     };
     let tasks: Vec<SheetTask> = todo
         .iter()

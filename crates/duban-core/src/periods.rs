@@ -59,7 +59,7 @@ pub fn monthly(year: i32, due_day: u32, grace_days: u32) -> Result<Vec<PeriodSpe
         out.push(PeriodSpec {
             key: format!("{year}-{month:02}"),
             label_zh: format!("{year}年{month}月"),
-            label_en: format!("{} {year}", MONTHS_EN[(month - 1) as usize]),
+            label_en: format!("{} {year}", MONTHS_EN.get((month - 1) as usize).copied().unwrap_or_default()),
             starts_on,
             ends_on,
             due_on,
@@ -79,7 +79,10 @@ pub fn quarterly(year: i32, due_day: u32, grace_days: u32) -> Result<Vec<PeriodS
         let ends_on = next.pred_opt().ok_or_else(|| bad_year(year))?;
         out.push(PeriodSpec {
             key: format!("{year}-Q{q}"),
-            label_zh: format!("{year}年第{}季度", ["一", "二", "三", "四"][(q - 1) as usize]),
+            label_zh: format!(
+                "{year}年第{}季度",
+                ["一", "二", "三", "四"].get((q - 1) as usize).copied().unwrap_or_default()
+            ),
             label_en: format!("Q{q} {year}"),
             starts_on,
             ends_on,

@@ -184,7 +184,7 @@ impl Indicator {
             return self.baseline;
         }
         for w in points.windows(2) {
-            let ((d0, v0), (d1, v1)) = (w[0], w[1]);
+            let [(d0, v0), (d1, v1)] = [w.first().copied(), w.get(1).copied()].map(|p| p.unwrap_or((day, 0.0)));
             if day <= d1 {
                 let span = (d1 - d0).num_days().max(1) as f64;
                 return v0 + (v1 - v0) * ((day - d0).num_days() as f64 / span);

@@ -39,17 +39,9 @@ fn date_str_zh(s: &str) -> String {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map(date_zh).unwrap_or_else(|_| s.to_string())
 }
 
-/// 1 → 一, 12 → 十二, 21 → 二十一 (up to 99, which is more parts than any plan has).
+/// 1 → 一, 12 → 十二, 21 → 二十一 (up to 99, which is more parts than any plan has): the parser's.
 pub fn numeral(n: usize) -> String {
-    const D: [&str; 10] = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-    match n {
-        0..=9 => D[n].to_string(),
-        10 => "十".into(),
-        11..=19 => format!("十{}", D[n % 10]),
-        20..=99 if n.is_multiple_of(10) => format!("{}十", D[n / 10]),
-        20..=99 => format!("{}十{}", D[n / 10], D[n % 10]),
-        _ => n.to_string(),
-    }
+    duban_plan::labels::cn_numeral(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
 fn percent(x: f64) -> String {

@@ -74,7 +74,7 @@ impl Canvas {
     }
 
     pub fn ink_at(&self, x: u32, y: u32) -> Option<u8> {
-        (x < self.width && y < self.height).then(|| self.pixels[(y * self.width + x) as usize])
+        if x < self.width && y < self.height { self.pixels.get((y * self.width + x) as usize).copied() } else { None }
     }
 
     /// Fills a rectangle, clipped to the canvas.
@@ -86,7 +86,9 @@ impl Canvas {
         for yy in y0..y1 {
             let row = (yy * i64::from(self.width)) as usize;
             for xx in x0..x1 {
-                self.pixels[row + xx as usize] = ink as u8;
+                if let Some(p) = self.pixels.get_mut(row + xx as usize) {
+                    *p = ink as u8;
+                }
             }
         }
     }

@@ -145,9 +145,11 @@ fn find_year(texts: &[&str]) -> Option<i32> {
     for t in texts {
         let chars: Vec<char> = t.chars().collect();
         for w in chars.windows(5) {
-            if w[0] == '2' && w[1] == '0' && w[2..4].iter().all(char::is_ascii_digit) && (w[4] == '年' || w[4] == '-')
+            if let [a @ '2', b @ '0', c, d, '年' | '-'] = w
+                && c.is_ascii_digit()
+                && d.is_ascii_digit()
             {
-                let y: String = w[..4].iter().collect();
+                let y: String = [*a, *b, *c, *d].iter().collect();
                 if let Ok(y) = y.parse() {
                     return Some(y);
                 }
@@ -321,13 +323,11 @@ pub fn plan_from_grid(grid: &Grid, file_name: &str) -> Result<ImportedLedger, Er
         let line = (r + 1) as u32;
         let first_col = header.columns.iter().map(|(c, _)| *c).min().unwrap_or(0);
         let texts: Vec<&str> = header.columns.iter().map(|(c, _)| grid.cell(r, *c)).filter(|t| !t.is_empty()).collect();
-        if texts.is_empty() {
-            continue;
-        }
-        let across = grid.merged_across(r, first_col) && texts.iter().all(|t| *t == texts[0]);
-        let only_first = texts.len() == 1 && grid.cell(r, first_col) == texts[0];
-        if across || (only_first && part_label(texts[0]).is_some()) {
-            let text = texts[0];
+        let Some(&first) = texts.first() else { continue };
+        let across = grid.merged_across(r, first_col) && texts.iter().all(|t| *t == first);
+        let only_first = texts.len() == 1 && grid.cell(r, first_col) == first;
+        if across || (only_first && part_label(first).is_some()) {
+            let text = first;
             let (label, number, ordinal, title) = part_label(text).unwrap_or_else(|| {
                 let k = parts.len() as u32 + 1;
                 (String::new(), k.to_string(), k, text.to_string())

@@ -362,7 +362,7 @@ fn read_rows(grid: &Grid) -> Result<Vec<SheetRow>, Error> {
                     if n > MAX_TEXT {
                         problems.push(CellProblem::new(
                             line,
-                            COLUMNS[c],
+                            COLUMNS.get(c).copied().unwrap_or_default(),
                             format!("不超过{MAX_TEXT}字（现有{n}字）"),
                             format!("at most {MAX_TEXT} characters ({n} now)"),
                         ));

@@ -50,6 +50,18 @@ pub fn is_cn_numeral_char(c: char) -> bool {
 }
 
 /// Value of a Chinese numeral such as 十八, 二十四, 九十九, 一百零五, 两; None if malformed.
+/// The inverse of [`cn_number`] for labels: 1 → 一, 12 → 十二, 21 → 二十一, 0 → 〇; from 100 on, digits
+/// (no plan numbers its parts that far).
+pub fn cn_numeral(n: u32) -> String {
+    let digit = |d: u32| "〇一二三四五六七八九".chars().nth(d as usize).map(String::from).unwrap_or_default();
+    match n {
+        0..=9 => digit(n),
+        10..=19 => format!("十{}", if n == 10 { String::new() } else { digit(n % 10) }),
+        20..=99 => format!("{}十{}", digit(n / 10), if n.is_multiple_of(10) { String::new() } else { digit(n % 10) }),
+        _ => n.to_string(),
+    }
+}
+
 pub fn cn_number(s: &str) -> Option<u32> {
     if s.is_empty() {
         return None;
@@ -199,6 +211,16 @@ pub fn parse_label(s: &str) -> Option<Label> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numerals_are_written_back_as_they_are_read() {
+        for n in 1..=99 {
+            assert_eq!(cn_number(&cn_numeral(n)), Some(n), "{n} → {}", cn_numeral(n));
+        }
+        assert_eq!(cn_numeral(14), "十四");
+        assert_eq!(cn_numeral(30), "三十");
+        assert_eq!(cn_numeral(120), "120");
+    }
 
     #[test]
     fn chinese_numerals_to_ninety_nine_and_beyond() {

@@ -1,7 +1,7 @@
 //! Behaviour of the whole parser on real and synthetic documents: the seed snapshot, other
 //! document shapes and encodings, and arbitrary input never panicking.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::io::Write;
 

@@ -1185,15 +1185,9 @@ impl Tx {
     }
 }
 
-/// 1 → 一, 14 → 十四, 21 → 二十一 (to 99; larger numbers are written in digits).
+/// 1 → 一, 14 → 十四, 21 → 二十一 (to 99; larger numbers are written in digits): the parser's.
 fn chinese_number(n: i64) -> String {
-    const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-    match n {
-        1..=9 => D[n as usize].to_string(),
-        10..=19 => format!("十{}", if n == 10 { "" } else { D[(n - 10) as usize] }),
-        20..=99 => format!("{}十{}", D[(n / 10) as usize], if n % 10 == 0 { "" } else { D[(n % 10) as usize] }),
-        _ => n.to_string(),
-    }
+    u32::try_from(n).map(duban_plan::labels::cn_numeral).unwrap_or_else(|_| n.to_string())
 }
 
 fn role_rank(role: UnitRole) -> u8 {
@@ -1213,10 +1207,10 @@ fn build_tree(flat: Vec<(Option<i64>, LedgerItem)>) -> Vec<LedgerItem> {
     let mut slots: Vec<Option<(Option<i64>, LedgerItem)>> = flat.into_iter().map(Some).collect();
     let mut roots = Vec::new();
     for i in (0..slots.len()).rev() {
-        let Some((parent, item)) = slots[i].take() else { continue };
+        let Some((parent, item)) = slots.get_mut(i).and_then(Option::take) else { continue };
         match parent.and_then(|p| index.get(&p).copied()) {
             Some(pi) if pi < i => {
-                if let Some((_, p)) = slots[pi].as_mut() {
+                if let Some((_, p)) = slots.get_mut(pi).and_then(Option::as_mut) {
                     p.children.insert(0, item);
                 }
             }

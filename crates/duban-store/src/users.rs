@@ -86,7 +86,7 @@ pub fn verify_password_in(password: &str, hash: &str, memory: &mut Vec<argon2::B
         }
         let mut out = vec![0u8; expected.len()];
         Argon2::new(algorithm, version, params)
-            .hash_password_into_with_memory(password.as_bytes(), salt, &mut out, &mut memory[..blocks])
+            .hash_password_into_with_memory(password.as_bytes(), salt, &mut out, memory.get_mut(..blocks)?)
             .ok()?;
         let same = out.iter().zip(expected.as_bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
         Some(same)

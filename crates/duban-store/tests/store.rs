@@ -3,7 +3,7 @@
 //! PostgreSQL is at `DUBAN_TEST_POSTGRES` (default `postgres://postgres@127.0.0.1:5432/test`). When it cannot
 //! be reached the PostgreSQL half is skipped with a message, unless `DUBAN_REQUIRE_POSTGRES=1` (CI sets it),
 //! in which case the suite fails.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -58,9 +58,10 @@ impl Tr {
     /// The message `key` with `args` (every value given as text, so that Fluent formats no number), or
     /// `None` when the catalog has no such message.
     fn format(&self, key: &str, args: &[(&str, String)]) -> Option<String> {
+        let [zh, en] = &*BUNDLES;
         let bundle = match self.lang {
-            Lang::Zh => &BUNDLES[0],
-            Lang::En => &BUNDLES[1],
+            Lang::Zh => zh,
+            Lang::En => en,
         };
         let pattern = bundle.get_message(key)?.value()?;
         let mut fluent_args = fluent_bundle::FluentArgs::new();

@@ -251,11 +251,13 @@ pub fn document() -> Value {
                 "4XX": { "description": "Error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
             }
         });
-        if !params.is_empty() {
-            op["parameters"] = Value::Array(params);
-        }
-        if e.access != Access::Public {
-            op["security"] = json!([{ "bearer": [] }, { "cookie": [] }]);
+        if let Value::Object(fields) = &mut op {
+            if !params.is_empty() {
+                fields.insert("parameters".into(), Value::Array(params));
+            }
+            if e.access != Access::Public {
+                fields.insert("security".into(), json!([{ "bearer": [] }, { "cookie": [] }]));
+            }
         }
         if let Value::Object(m) = entry {
             m.insert(e.method.to_ascii_lowercase(), op);

@@ -175,7 +175,7 @@ fn init_logs(json: bool) {
 fn random_password() -> String {
     const CHARS: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     let mut rng = rand::rngs::OsRng;
-    (0..16).map(|_| char::from(CHARS[rng.gen_range(0..CHARS.len())])).collect()
+    (0..16).filter_map(|_| CHARS.get(rng.gen_range(0..CHARS.len())).map(|&b| char::from(b))).collect()
 }
 
 pub fn import(file: &Path, database: &str) -> Result<(), CliError> {

@@ -237,7 +237,8 @@ async fn build_report_page(
     let item = ledger.item(q.item).cloned().ok_or_else(|| Error::not_found("任务", "task")).or_page(user)?;
     let periods = state.store.periods(q.plan).await.or_page(user)?;
     let pos = periods.iter().position(|p| p.spec.key == q.period);
-    let period = pos.map(|i| periods[i].clone()).ok_or_else(|| Error::not_found("期次", "period")).or_page(user)?;
+    let period =
+        pos.and_then(|i| periods.get(i)).cloned().ok_or_else(|| Error::not_found("期次", "period")).or_page(user)?;
     let unit = state.store.get_unit(unit_id).await.or_page(user)?;
     // Every report of this unit on this task, newest period first.
     let all = state
@@ -254,7 +255,10 @@ async fn build_report_page(
         .await
         .or_page(user)?;
     let report = all.iter().find(|r| r.period_id == period.id).cloned();
-    let previous = pos.and_then(|i| i.checked_sub(1)).and_then(|i| all.iter().find(|r| r.period_id == periods[i].id));
+    let previous = pos
+        .and_then(|i| i.checked_sub(1))
+        .and_then(|i| periods.get(i))
+        .and_then(|prev| all.iter().find(|r| r.period_id == prev.id));
     let source = report.as_ref().or(previous);
     let carried = report.is_none() && previous.is_some();
     let editable = user.is_unit()
