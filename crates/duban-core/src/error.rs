@@ -24,11 +24,13 @@ pub enum ErrorKind {
     Unavailable,
 }
 
-/// Language of a message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Language of a message, and of a person's pages: `zh-CN` or `en` in JSON and the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Lang {
     #[default]
+    #[serde(rename = "zh-CN")]
     Zh,
+    #[serde(rename = "en")]
     En,
 }
 
@@ -52,6 +54,11 @@ impl Lang {
             Lang::Zh => "zh-CN",
             Lang::En => "en",
         }
+    }
+
+    /// `zh-CN` or `en` (as [`Lang::code`] writes them).
+    pub fn parse(code: &str) -> Option<Lang> {
+        [Lang::Zh, Lang::En].into_iter().find(|l| l.code() == code)
     }
 }
 

@@ -4,6 +4,42 @@
 use duban_core::status::Comparator;
 use serde::{Deserialize, Serialize};
 
+/// Where a plan is in its life: a draft is corrected freely; a published plan changes only with a reason,
+/// each change a new version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PlanState {
+    Draft,
+    Published,
+}
+
+impl PlanState {
+    /// As in the database and the API: `draft`, `published`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanState::Draft => "draft",
+            PlanState::Published => "published",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PlanState> {
+        [PlanState::Draft, PlanState::Published].into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+/// So that a state reads as it is written (`rec.state == "draft"`).
+impl PartialEq<&str> for PlanState {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::fmt::Display for PlanState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A unit's part in a task: 牵头 (lead), 配合 (co) or 负责 (responsible), as the parser reads it.
 pub use duban_plan::model::Role as UnitRole;
 
@@ -12,8 +48,7 @@ pub struct PlanRecord {
     pub id: i64,
     pub title: String,
     pub year: i64,
-    /// draft, published.
-    pub state: String,
+    pub state: PlanState,
     pub version: i64,
     pub previous_id: Option<i64>,
     pub source_name: String,

@@ -7,6 +7,8 @@ mod period;
 mod summary;
 
 pub use duban_core::status::Comparator;
-pub use ledger::{AssignedUnit, IndicatorRecord, Ledger, LedgerItem, Milestone, PlanRecord, UnitRole, UnresolvedName};
+pub use ledger::{
+    AssignedUnit, IndicatorRecord, Ledger, LedgerItem, Milestone, PlanRecord, PlanState, UnitRole, UnresolvedName,
+};
 pub use period::PeriodRecord;
 pub use summary::{IndicatorSummary, PartSummary, ShareSummary, StatusCounts, Summary, TaskSummary, UnitRate};

@@ -6,28 +6,7 @@ use std::borrow::Cow;
 /// Largest input accepted: real plans are well under 1 MiB; 32 MiB leaves room for .docx with images.
 pub const MAX_INPUT_BYTES: usize = 32 * 1024 * 1024;
 
-/// Why a document could not be read as text.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum DecodeError {
-    #[error("the file is empty")]
-    Empty,
-    #[error("the file is too large ({size} bytes; the limit is {limit} bytes)")]
-    TooLarge { size: usize, limit: usize },
-    #[error("this is a PDF; copy its text into a .txt file or save it as .docx first")]
-    Pdf,
-    #[error("this is a legacy Word .doc (or other OLE) file; save it as .docx first")]
-    LegacyDoc,
-    #[error("this is a ZIP archive but not a Word .docx document ({0})")]
-    NotDocx(String),
-    #[error("the .docx file is damaged: {0}")]
-    BadDocx(String),
-    #[error("this is a binary file, not text ({0})")]
-    Binary(String),
-    #[error("the text is neither UTF-8 nor GB18030/GBK")]
-    UnknownEncoding,
-    #[error("the document contains no text")]
-    NoText,
-}
+pub use crate::error::DecodeError;
 
 /// Which encoding or container the text came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

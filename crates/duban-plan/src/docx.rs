@@ -5,7 +5,7 @@ use std::io::{Cursor, Read};
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
-use crate::decode::DecodeError;
+use crate::error::DecodeError;
 
 /// Largest uncompressed document.xml read: guards against ZIP bombs.
 const MAX_XML_BYTES: u64 = 64 * 1024 * 1024;

@@ -9,6 +9,7 @@
 pub mod deadlines;
 pub mod decode;
 pub mod docx;
+pub mod error;
 pub mod labels;
 pub mod model;
 pub mod projects;

@@ -679,6 +679,17 @@ pub(crate) fn comparator(text: &str) -> Result<duban_model::Comparator, Error> {
         .ok_or_else(|| Error::internal(format!("unknown comparator in the database: {text}")))
 }
 
+/// A plan's state as the database keeps it (`draft`, `published`): the one place it is read back.
+pub(crate) fn plan_state(text: &str) -> Result<duban_model::PlanState, Error> {
+    duban_model::PlanState::parse(text)
+        .ok_or_else(|| Error::internal(format!("unknown plan state in the database: {text}")))
+}
+
+/// A person's language as the database keeps it (`zh-CN`, `en`): the one place it is read back.
+pub(crate) fn lang(text: &str) -> Result<duban_core::Lang, Error> {
+    duban_core::Lang::parse(text).ok_or_else(|| Error::internal(format!("unknown language in the database: {text}")))
+}
+
 /// A unit's role as the database keeps it (`lead`, `co`, `responsible`): the one place it is read back.
 pub(crate) fn unit_role(text: &str) -> Result<duban_model::UnitRole, Error> {
     duban_model::UnitRole::parse(text)

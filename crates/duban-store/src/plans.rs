@@ -11,7 +11,8 @@ use crate::db::{DbResult, Store, Tx, get};
 use crate::units::{Resolved, check_name};
 use crate::{Ctx, sha256_hex};
 use duban_model::{
-    AssignedUnit, Comparator, IndicatorRecord, Ledger, LedgerItem, Milestone, PlanRecord, UnitRole, UnresolvedName,
+    AssignedUnit, Comparator, IndicatorRecord, Ledger, LedgerItem, Milestone, PlanRecord, PlanState, UnitRole,
+    UnresolvedName,
 };
 
 /// A correction of an indicator; absent fields stay.
@@ -1044,7 +1045,7 @@ impl Tx {
         if plan.row_version != row_version {
             return Err(Error::stale("计划", "plan"));
         }
-        if plan.state != "draft" {
+        if plan.state != PlanState::Draft {
             return Err(Error::new(
                 ErrorKind::Conflict,
                 "plan.not_draft",
@@ -1066,7 +1067,7 @@ impl Tx {
         if plan.row_version != row_version {
             return Err(Error::stale("计划", "plan"));
         }
-        if plan.state == "draft" {
+        if plan.state == PlanState::Draft {
             return Ok(None);
         }
         match reason.map(str::trim) {
@@ -1225,7 +1226,7 @@ fn plan_from_row(r: &sqlx::any::AnyRow) -> Result<PlanRecord, Error> {
         id: get(r, "id")?,
         title: get(r, "title")?,
         year: get(r, "year")?,
-        state: get(r, "state")?,
+        state: crate::db::plan_state(&get::<String>(r, "state")?)?,
         version: get(r, "version")?,
         previous_id: get(r, "previous_id")?,
         source_name: get(r, "source_name")?,

@@ -19,7 +19,7 @@ pub struct UserRecord {
     pub display_name: String,
     pub role: Role,
     pub unit_id: Option<i64>,
-    pub lang: String,
+    pub lang: duban_core::Lang,
     pub disabled: bool,
 }
 
@@ -42,7 +42,7 @@ pub struct ApiSession {
     pub display_name: String,
     pub csrf: String,
     pub kind: String,
-    pub lang: String,
+    pub lang: duban_core::Lang,
 }
 
 /// argon2id with the crate's default (OWASP) parameters and a random salt.
@@ -172,7 +172,7 @@ impl Store {
                 display_name: display.clone(),
                 role: new.role,
                 unit_id: new.unit_id,
-                lang: "zh-CN".into(),
+                lang: duban_core::Lang::Zh,
                 disabled: false,
             };
             tx.audit("user.create", "user", rec.id, &(), &rec).await?;
@@ -182,11 +182,8 @@ impl Store {
     }
 
     /// The language a person reads the pages in (`zh-CN` or `en`), remembered with the account.
-    pub async fn set_user_lang(&self, ctx: &Ctx, lang: &str) -> Result<(), Error> {
-        if !["zh-CN", "en"].contains(&lang) {
-            return Err(Error::bad_input("user.lang", "语言只能是 zh-CN 或 en", "The language is zh-CN or en"));
-        }
-        let lang = lang.to_string();
+    pub async fn set_user_lang(&self, ctx: &Ctx, lang: duban_core::Lang) -> Result<(), Error> {
+        let lang = lang.code().to_string();
         let user_id = ctx.actor.user_id;
         self.write(ctx, async |tx| {
             let before: Option<String> = sqlx::query("SELECT lang FROM users WHERE id = $1")
@@ -329,7 +326,7 @@ impl Store {
             display_name: get(&r, "display_name")?,
             csrf: get(&r, "csrf")?,
             kind: get(&r, "kind")?,
-            lang: get(&r, "lang")?,
+            lang: crate::db::lang(&get::<String>(&r, "lang")?)?,
         }))
     }
 
@@ -352,7 +349,7 @@ fn user_from_row(r: &sqlx::any::AnyRow) -> Result<UserRecord, Error> {
         display_name: get(r, "display_name")?,
         role: Role::parse(&role).ok_or_else(|| Error::internal("unknown role in the database"))?,
         unit_id: get(r, "unit_id")?,
-        lang: get(r, "lang")?,
+        lang: crate::db::lang(&get::<String>(r, "lang")?)?,
         disabled: get::<i64>(r, "disabled")? != 0,
     })
 }

@@ -127,7 +127,7 @@ impl FromRequestParts<AppState> for PageUser {
         if session.kind != "browser" {
             return Err(ToLogin(back));
         }
-        let lang = if session.lang == "en" { Lang::En } else { Lang::Zh };
+        let lang = session.lang;
         crate::trace::record_user(&session.actor.username);
         Ok(PageUser { actor: session.actor, csrf: session.csrf, display_name: session.display_name, tr: Tr::new(lang) })
     }
@@ -360,7 +360,7 @@ pub async fn scope(state: &AppState, user: &PageUser, q: &ScopeQuery) -> Result<
         Some(id) => Some(state.store.plan(id).await.or_page(user)?),
         None => {
             let plans = state.store.list_plans().await.or_page(user)?;
-            plans.iter().find(|p| p.state == "published").or(plans.first()).cloned()
+            plans.iter().find(|p| p.state == duban_model::PlanState::Published).or(plans.first()).cloned()
         }
     };
     let Some(plan) = plan else { return Ok(None) };
@@ -553,7 +553,7 @@ struct LangForm {
 
 /// The language switch, remembered with the account.
 async fn switch_lang(State(state): State<AppState>, PageForm { user, ctx, form: f }: PageForm<LangForm>) -> PageResult {
-    let lang = if f.lang == "en" { "en" } else { "zh-CN" };
+    let lang = if f.lang == "en" { Lang::En } else { Lang::Zh };
     state.store.set_user_lang(&ctx, lang).await.or_page(&user)?;
     Ok(see_other(&safe_next(f.back.as_deref())))
 }

@@ -111,7 +111,7 @@ struct CheckPage {
 
 impl CheckPage {
     fn plan_state(&self) -> String {
-        self.nav.tr.t(&format!("plan-{}", self.plan.state))
+        self.nav.tr.t(&format!("plan-{}", self.plan.state.as_str()))
     }
 }
 
