@@ -74,49 +74,52 @@ pub async fn localize(req: Request, next: Next) -> Response {
         out.headers_mut().insert(header::CONTENT_LANGUAGE, header::HeaderValue::from_static(lang.code()));
         return out;
     }
-    // axum's own rejections (a path segment that is not a number, a missing header) and unknown routes come
-    // as plain text or empty: give them the same JSON shape.
+    // axum's own rejections (a path segment that is not a number, a missing header) come as plain text or
+    // empty: the API gives them the same JSON shape (the pages turn them into an error page themselves).
+    if page {
+        return res;
+    }
+    match as_rejection(res).await {
+        Ok((status, e)) => {
+            let mut out = Response::new(Body::from(body_for(&e, lang).to_string()));
+            *out.status_mut() = status;
+            out.headers_mut()
+                .insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/json; charset=utf-8"));
+            out
+        }
+        Err(res) => res,
+    }
+}
+
+/// An error answer that is neither ours (JSON) nor a page (HTML), i.e. axum's own rejection, as one of our
+/// errors with its status; any other answer back unchanged.
+pub async fn as_rejection(res: Response) -> Result<(StatusCode, Error), Response> {
     let status = res.status();
     let content_type = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let is_json = content_type.starts_with("application/json");
     let is_html = content_type.starts_with("text/html");
-    if (status.is_client_error() || status.is_server_error()) && !is_json && !is_html {
-        let text = axum::body::to_bytes(res.into_body(), 64 * 1024).await.unwrap_or_default();
-        let text = String::from_utf8_lossy(&text).trim().to_string();
-        let (code, zh, en) = match status {
-            StatusCode::NOT_FOUND => {
-                ("route.not_found", "请求的地址不存在".to_string(), "No such endpoint".to_string())
-            }
-            StatusCode::METHOD_NOT_ALLOWED => {
-                ("method_not_allowed", "不支持该请求方法".into(), "Method not allowed".into())
-            }
-            StatusCode::PAYLOAD_TOO_LARGE => {
-                ("too_large", "上传内容过大".into(), "The request body is too large".into())
-            }
-            // axum's own text is English and names Rust types: it goes to the log, not to the reader.
-            _ => (
-                "bad_request",
-                "请求无效：缺少参数或参数格式不对，请返回上一页重试".to_string(),
-                "Bad request: a parameter is missing or malformed; go back and try again".to_string(),
-            ),
-        };
-        if !text.is_empty() {
-            tracing::info!(status = status.as_u16(), detail = %text, "request rejected");
-        }
-        let e = Error::new(ErrorKind::BadInput, code, zh, en).with_detail(text);
-        if page {
-            // A page's request (a form with a field that is not a number, an unknown address): an error page.
-            let mut out = crate::pages::error_page(None, crate::i18n::Tr::new(lang), &e);
-            *out.status_mut() = status;
-            return out;
-        }
-        let mut out = Response::new(Body::from(body_for(&e, lang).to_string()));
-        *out.status_mut() = status;
-        out.headers_mut()
-            .insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/json; charset=utf-8"));
-        return out;
+    if !(status.is_client_error() || status.is_server_error()) || is_json || is_html {
+        return Err(res);
     }
-    res
+    let text = axum::body::to_bytes(res.into_body(), 64 * 1024).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&text).trim().to_string();
+    let (code, zh, en) = match status {
+        StatusCode::NOT_FOUND => ("route.not_found", "请求的地址不存在".to_string(), "No such endpoint".to_string()),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ("method_not_allowed", "不支持该请求方法".into(), "Method not allowed".into())
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "上传内容过大".into(), "The request body is too large".into()),
+        // axum's own text is English and names Rust types: it goes to the log, not to the reader.
+        _ => (
+            "bad_request",
+            "请求无效：缺少参数或参数格式不对，请返回上一页重试".to_string(),
+            "Bad request: a parameter is missing or malformed; go back and try again".to_string(),
+        ),
+    };
+    if !text.is_empty() {
+        tracing::info!(status = status.as_u16(), detail = %text, "request rejected");
+    }
+    Ok((status, Error::new(ErrorKind::BadInput, code, zh, en).with_detail(text)))
 }
 
 /// Failures inside the server go to the log with their detail (the client gets the code and a fixed

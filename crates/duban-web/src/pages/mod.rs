@@ -54,7 +54,24 @@ pub fn routes() -> Router<AppState> {
         .merge(reporting::routes())
         .merge(office::routes())
         .merge(setup::routes())
+        // Rejections become pages inside, so that the page headers (CSP) apply to them too.
+        .layer(axum::middleware::from_fn(html_rejections))
         .layer(axum::middleware::map_response(security_headers))
+}
+
+/// axum's own rejections on a page's request (a form field that is not a number, a query without a
+/// required field): an error page in the person's language instead of plain English text.
+async fn html_rejections(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let lang = crate::error::lang_of(req.headers());
+    let res = next.run(req).await;
+    match crate::error::as_rejection(res).await {
+        Ok((status, e)) => {
+            let mut out = error_page(None, Tr::new(lang), &e);
+            *out.status_mut() = status;
+            out
+        }
+        Err(res) => res,
+    }
 }
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {

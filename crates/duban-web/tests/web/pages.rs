@@ -582,3 +582,20 @@ async fn parser_warnings_are_in_the_readers_language() {
     assert!(!en.contains("未找到责任单位"), "Chinese on an English page");
     s.store.close().await;
 }
+
+/// A page asked for without what it needs (here the report form without `plan`) gets an error page in the
+/// person's language, with the pages' headers, not axum's English text; the detail is for the log.
+#[tokio::test]
+async fn a_malformed_page_request_gets_an_error_page_in_the_readers_language() {
+    let s = start().await;
+    let office = Browser::login(&s, "office").await;
+    let (st, headers, body) = office.get("/report?period=2022-06&item=1").await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert!(headers["content-type"].to_str().unwrap().starts_with("text/html"), "{headers:?}");
+    assert!(headers["content-security-policy"].to_str().unwrap().contains("default-src 'self'"));
+    assert!(body.contains("请求无效"), "{body}");
+    for english in ["Failed to deserialize", "missing field", "Something went wrong"] {
+        assert!(!body.contains(english), "{english} on a Chinese page: {body}");
+    }
+    s.store.close().await;
+}
