@@ -57,25 +57,49 @@ const DUTIES: [(&str, Role); 24] = [
     ("承担", Role::Responsible),
 ];
 
-/// "牵头单位：" style labels and the role they give.
-const LABELS: [(&str, Role); 16] = [
-    ("牵头单位", Role::Lead),
-    ("牵头部门", Role::Lead),
-    ("主责单位", Role::Lead),
-    ("主责部门", Role::Lead),
-    ("主办单位", Role::Lead),
-    ("责任单位", Role::Responsible),
-    ("责任部门", Role::Responsible),
-    ("负责单位", Role::Responsible),
-    ("负责部门", Role::Responsible),
-    ("实施单位", Role::Responsible),
-    ("配合单位", Role::Co),
-    ("配合部门", Role::Co),
-    ("参与单位", Role::Co),
-    ("参与部门", Role::Co),
-    ("协办单位", Role::Co),
-    ("协同单位", Role::Co),
+/// The role words a "牵头单位：" style label starts with, and the role they give.
+const LABEL_ROLES: [(&str, Role); 12] = [
+    ("牵头", Role::Lead),
+    ("主责", Role::Lead),
+    ("主办", Role::Lead),
+    ("主管", Role::Lead),
+    ("责任", Role::Responsible),
+    ("负责", Role::Responsible),
+    ("实施", Role::Responsible),
+    ("配合", Role::Co),
+    ("参与", Role::Co),
+    ("协办", Role::Co),
+    ("协同", Role::Co),
+    ("协助", Role::Co),
 ];
+
+/// The most characters between a label's role word and its 单位/部门 (考核 in 牵头考核单位, 落实 in
+/// 责任落实单位).
+const LABEL_QUALIFIER_MAX: usize = 4;
+
+/// A role label at the start of `chars`: a role word, up to [`LABEL_QUALIFIER_MAX`] more characters of
+/// a name (no punctuation), then 单位 or 部门 and a colon — 牵头单位：, 牵头考核单位：, 配合部门: … The role
+/// and how many characters the label takes, colon included.
+fn label_at(chars: &[char]) -> Option<(Role, usize)> {
+    let (word, role) = LABEL_ROLES.iter().find(|(w, _)| w.chars().zip(chars).all(|(a, b)| a == *b))?;
+    let start = word.chars().count();
+    for gap in 0..=LABEL_QUALIFIER_MAX {
+        let at = start + gap;
+        let noun = chars.get(at..at + 2)?;
+        if matches!(noun, ['单', '位'] | ['部', '门']) {
+            return matches!(chars.get(at + 2), Some('：' | ':')).then_some((*role, at + 3));
+        }
+        let c = *chars.get(at)?;
+        if !is_cjk(c) {
+            return None;
+        }
+    }
+    None
+}
+
+fn is_cjk(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
 
 /// Closing words of a list that are not part of the last name.
 const LIST_TAILS: [&str; 9] =
@@ -175,12 +199,13 @@ fn strip_duty(clause: &str) -> Option<(&str, Role, &'static str)> {
     })
 }
 
-fn strip_label(clause: &str) -> Option<(&str, Role, &'static str)> {
-    LABELS.iter().find_map(|(label, role)| {
-        let rest = clause.strip_prefix(label)?;
-        let rest = rest.strip_prefix('：').or_else(|| rest.strip_prefix(':'))?;
-        Some((rest, *role, *label))
-    })
+/// A clause that starts with a role label: the rest, the role, and the label as printed (its duty word).
+fn strip_label(clause: &str) -> Option<(&str, Role, &str)> {
+    let chars: Vec<char> = clause.chars().take(LABEL_QUALIFIER_MAX + 6).collect();
+    let (role, len) = label_at(&chars)?;
+    let label: usize = chars.iter().take(len - 1).map(|c| c.len_utf8()).sum();
+    let colon = chars.get(len - 1).map_or(0, |c| c.len_utf8());
+    Some((clause.get(label + colon..)?, role, clause.get(..label)?))
 }
 
 /// One name with its own role marker such as 省发展改革委（牵头）.
@@ -217,18 +242,20 @@ type Named = Vec<(String, Role, String)>;
 fn parse_group(content: &str, rules: &mut Vec<FoundRule>) -> Option<Named> {
     let mut named: Named = Vec::new();
     let mut saw_duty = false;
-    // "牵头单位：A配合单位：B" on one line: each label starts its own sentence.
-    let mut content = content.to_string();
-    let has_colon = content.contains(['：', ':']);
-    for (label, _) in LABELS.iter().filter(|_| has_colon) {
-        for colon in ['：', ':'] {
-            let marked = format!("{label}{colon}");
-            let first = content.chars().next().map_or(0, char::len_utf8);
-            if content.get(first..).is_some_and(|rest| rest.contains(&marked)) {
-                content = content.replace(&marked, &format!("；{marked}"));
+    // "牵头单位：A配合单位：B" on one line: each label (after the first character) starts its own sentence.
+    let content: String = if content.contains(['：', ':']) {
+        let chars: Vec<char> = content.chars().collect();
+        let mut out = String::with_capacity(content.len() + 8);
+        for (i, c) in chars.iter().enumerate() {
+            if i > 0 && label_at(chars.get(i..).unwrap_or(&[])).is_some() {
+                out.push('；');
             }
+            out.push(*c);
         }
-    }
+        out
+    } else {
+        content.to_string()
+    };
     for sentence in content.split(['。', '；', ';']) {
         let mut pending: Vec<(String, Option<Role>)> = Vec::new();
         for clause in sentence.split(['，', ',']) {
@@ -376,14 +403,7 @@ pub fn scan_units(chars: &[char], ctx: &mut UnitContext) -> UnitScan {
 
 /// If a 牵头单位：/责任单位： passage starts at `i`, where it ends.
 fn label_passage_end(chars: &[char], i: usize) -> Option<usize> {
-    let c = *chars.get(i)?;
-    if !matches!(c, '牵' | '主' | '责' | '负' | '实' | '配' | '参' | '协') {
-        return None;
-    }
-    let head: String = chars.get(i..(i + 5).min(chars.len()))?.iter().collect();
-    if !LABELS.iter().any(|(l, _)| head.starts_with(l)) || !matches!(head.chars().nth(4), Some('：' | ':')) {
-        return None;
-    }
+    label_at(chars.get(i..)?)?;
     let mut end = i;
     while let Some(&c) = chars.get(end) {
         if matches!(c, '。' | '\n') {
@@ -405,6 +425,30 @@ mod tests {
 
     fn names(s: &UnitScan) -> Vec<(&str, Role)> {
         s.units.iter().map(|u| (u.name.as_str(), u.role)).collect()
+    }
+
+    #[test]
+    fn role_labels_are_a_role_word_a_short_qualifier_and_a_unit_noun() {
+        let at = |s: &str| label_at(&s.chars().collect::<Vec<_>>());
+        assert_eq!(at("牵头单位：省发展改革委"), Some((Role::Lead, 5)));
+        assert_eq!(at("牵头考核单位：市审批服务局"), Some((Role::Lead, 7)));
+        assert_eq!(at("责任落实单位：各县区"), Some((Role::Responsible, 7)));
+        assert_eq!(at("配合部门:市财政局"), Some((Role::Co, 5)));
+        assert_eq!(at("协助推进部门：市教育局"), Some((Role::Co, 7)));
+        // Not labels: no colon, a sentence, punctuation or too long a qualifier before 单位.
+        assert_eq!(at("牵头单位负责汇总"), None);
+        assert_eq!(at("牵头抓总，各单位：配合"), None);
+        assert_eq!(at("责任单位"), None);
+        assert_eq!(at("负责本地区各有关单位："), None);
+        // In a bracket after a time limit (包头 2022): the label's role, the printed label as the duty.
+        let s = scan(
+            "全面提升政务热线服务水平。（5月底取得明显成效并持续推进，牵头考核单位：市审批服务局）",
+            &mut UnitContext::default(),
+        );
+        assert_eq!(names(&s), vec![("市审批服务局", Role::Lead)]);
+        assert_eq!(s.units[0].duty.as_deref(), Some("牵头考核单位"));
+        let s = scan("推进改革。（牵头单位：省发展改革委；配合部门：省财政厅、省税务局）", &mut UnitContext::default());
+        assert_eq!(names(&s), vec![("省发展改革委", Role::Lead), ("省财政厅", Role::Co), ("省税务局", Role::Co)]);
     }
 
     #[test]
