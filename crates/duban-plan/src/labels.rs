@@ -167,7 +167,8 @@ pub fn parse_label(s: &str) -> Option<Label> {
         }
         let inner = s.get(..end)?;
         let sep = s.get(end..)?.chars().next()?;
-        if !matches!(sep, '.' | '、' | '．' | '）' | ')') {
+        // The dots a typesetter may use: ASCII, fullwidth, small (﹒) and halfwidth ideographic (｡).
+        if !matches!(sep, '.' | '、' | '．' | '﹒' | '｡' | '）' | ')') {
             return None;
         }
         let len = end + sep.len_utf8();
@@ -190,7 +191,7 @@ pub fn parse_label(s: &str) -> Option<Label> {
         let end = s.find(|c: char| !is_cn_numeral_char(c))?;
         let inner = s.get(..end)?;
         let sep = s.get(end..)?.chars().next()?;
-        if !matches!(sep, '、' | '．' | '.') || inner.chars().count() > 4 {
+        if !matches!(sep, '、' | '．' | '.' | '﹒' | '｡') || inner.chars().count() > 4 {
             return None;
         }
         let ordinal = cn_number(inner)?;
@@ -253,6 +254,9 @@ mod tests {
             ("1.拓展两个市场", LabelKind::ArabicDot, "1", 1),
             ("12、试行", LabelKind::ArabicDot, "12", 12),
             ("3．释放", LabelKind::ArabicDot, "3", 3),
+            // 安徽 2021: a small full stop after the number.
+            ("1﹒推进工业互联网外网建设", LabelKind::ArabicDot, "1", 1),
+            ("4｡加强", LabelKind::ArabicDot, "4", 4),
             ("（3）开展", LabelKind::ArabicParen, "3", 3),
             ("(10)开展", LabelKind::ArabicParen, "10", 10),
             ("②完善", LabelKind::Circled, "②", 2),
