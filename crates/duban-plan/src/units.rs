@@ -222,7 +222,8 @@ fn split_names(list: &str) -> Vec<(String, Option<Role>)> {
             break;
         }
     }
-    list.split(['、', '，', ','])
+    split_outside_brackets(list, &['、', '，', ','])
+        .into_iter()
         .filter_map(|raw| {
             let raw = raw.trim();
             for marker in ["（牵头）", "(牵头)"] {
@@ -233,6 +234,27 @@ fn split_names(list: &str) -> Vec<(String, Option<Role>)> {
             (!raw.is_empty()).then(|| (raw.to_string(), None))
         })
         .collect()
+}
+
+/// `list` split at `seps` that stand outside brackets, so that 各县（市、区）人民政府 and 各县[市、区]政府
+/// stay one name.
+fn split_outside_brackets<'a>(list: &'a str, seps: &[char]) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0usize;
+    for (at, c) in list.char_indices() {
+        match c {
+            '（' | '(' | '[' | '【' | '〔' | '［' => depth += 1,
+            '）' | ')' | ']' | '】' | '〕' | '］' => depth = depth.saturating_sub(1),
+            c if depth == 0 && seps.contains(&c) => {
+                out.push(list.get(start..at).unwrap_or(""));
+                start = at + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    out.push(list.get(start..).unwrap_or(""));
+    out
 }
 
 /// Units named by one clause, with their role and duty word.
@@ -425,6 +447,14 @@ mod tests {
 
     fn names(s: &UnitScan) -> Vec<(&str, Role)> {
         s.units.iter().map(|u| (u.name.as_str(), u.role)).collect()
+    }
+
+    #[test]
+    fn a_name_with_a_list_in_brackets_stays_one_name() {
+        let s = scan("推进改革。（市住建局、各县[市、区]人民政府、运城开发区管委会负责）", &mut UnitContext::default());
+        let got: Vec<&str> = s.units.iter().map(|u| u.name.as_str()).collect();
+        assert_eq!(got, ["市住建局", "各县[市、区]人民政府", "运城开发区管委会"]);
+        assert_eq!(split_outside_brackets("甲、乙（丙、丁）、戊", &['、']), ["甲", "乙（丙、丁）", "戊"]);
     }
 
     #[test]
