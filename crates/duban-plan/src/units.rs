@@ -30,7 +30,7 @@ pub struct UnitScan {
 }
 
 /// Duty words at the end of a clause, longest first, and the role they give.
-const DUTIES: [(&str, Role); 24] = [
+const DUTIES: [(&str, Role); 25] = [
     ("按职责分工负责", Role::Responsible),
     ("按职责分工落实", Role::Responsible),
     ("按职能分工负责", Role::Responsible),
@@ -50,6 +50,7 @@ const DUTIES: [(&str, Role); 24] = [
     ("负责", Role::Responsible),
     ("落实", Role::Responsible),
     ("参与", Role::Co),
+    ("参加", Role::Co),
     ("配合", Role::Co),
     ("协助", Role::Co),
     ("协同", Role::Co),
@@ -224,6 +225,7 @@ fn split_names(list: &str) -> Vec<(String, Option<Role>)> {
     }
     split_outside_brackets(list, &['、', '，', ','])
         .into_iter()
+        .flat_map(split_joined)
         .filter_map(|raw| {
             let raw = raw.trim();
             for marker in ["（牵头）", "(牵头)"] {
@@ -234,6 +236,33 @@ fn split_names(list: &str) -> Vec<(String, Option<Role>)> {
             (!raw.is_empty()).then(|| (raw.to_string(), None))
         })
         .collect()
+}
+
+/// A name that ends as an organisation's does (a suffix such as 局, 委, 政府, 区, or 单位, 部门), not only
+/// starts like one.
+fn ends_like_org(name: &str) -> bool {
+    looks_like_org(name)
+        && (ORG_SUFFIXES.iter().any(|s| name.ends_with(s)) || name.ends_with("单位") || name.ends_with("部门"))
+}
+
+/// Names joined by 和, 及 or 以及 (各有关单位和各区及光明新区), split where both sides are whole names; a
+/// name that has 和 inside it (市规划和自然资源局, 住房和城乡建设部) stays whole, since its first part is not.
+fn split_joined(name: &str) -> Vec<&str> {
+    for joint in ["以及", "和", "及"] {
+        let mut at = 0;
+        while let Some(found) = name.get(at..).and_then(|rest| rest.find(joint)) {
+            let cut = at + found;
+            let (left, right) = (name.get(..cut).unwrap_or(""), name.get(cut + joint.len()..).unwrap_or(""));
+            if ends_like_org(left) && !right.is_empty() {
+                let rest = split_joined(right);
+                if rest.iter().all(|r| ends_like_org(r)) {
+                    return std::iter::once(left).chain(rest).collect();
+                }
+            }
+            at = cut + joint.len();
+        }
+    }
+    vec![name]
 }
 
 /// `list` split at `seps` that stand outside brackets, so that 各县（市、区）人民政府 and 各县[市、区]政府
@@ -447,6 +476,23 @@ mod tests {
 
     fn names(s: &UnitScan) -> Vec<(&str, Role)> {
         s.units.iter().map(|u| (u.name.as_str(), u.role)).collect()
+    }
+
+    #[test]
+    fn names_joined_by_he_and_ji_are_split_only_between_whole_names() {
+        assert_eq!(split_joined("各有关单位和各区及光明新区"), ["各有关单位", "各区", "光明新区"]);
+        assert_eq!(split_joined("省发展改革委和省财政厅"), ["省发展改革委", "省财政厅"]);
+        for whole in
+            ["市规划和自然资源局", "住房和城乡建设部", "人力资源和社会保障局", "工业和信息化部", "文化和旅游局"]
+        {
+            assert_eq!(split_joined(whole), [whole]);
+        }
+        // 深圳 2009: 参加 closes the list as the supporting units' duty.
+        let s = scan("（市发展改革局牵头，各有关单位和各区及光明新区参加）", &mut UnitContext::default());
+        assert_eq!(
+            names(&s),
+            vec![("市发展改革局", Role::Lead), ("各有关单位", Role::Co), ("各区", Role::Co), ("光明新区", Role::Co)]
+        );
     }
 
     #[test]
