@@ -155,6 +155,9 @@ const ORG_SUFFIXES: [&str; 44] = [
 
 /// Whether a name reads like a government body, company or other organisation.
 pub fn looks_like_org(name: &str) -> bool {
+    // A second name in brackets (示范区发展改革和统计局(商务局), 省发展改革委（省粮食和物资储备局）) is read
+    // by the first.
+    let name = strip_trailing_alias(name);
     let n = name.chars().count();
     if !(2..=30).contains(&n)
         || name.contains(['，', '。', '；', '：', '“', '”', '%', '％'])
@@ -164,6 +167,19 @@ pub fn looks_like_org(name: &str) -> bool {
     }
     ORG_SUFFIXES.iter().any(|s| name.ends_with(s))
         || ["各", "相关", "有关", "省", "市", "县", "国家"].iter().any(|p| name.starts_with(p) && n <= 16)
+}
+
+/// `name` without a bracketed second name at its end.
+fn strip_trailing_alias(name: &str) -> &str {
+    for (open, close) in [('（', '）'), ('(', ')')] {
+        if let Some(inner) = name.strip_suffix(close)
+            && let Some(at) = inner.rfind(open)
+            && at > 0
+        {
+            return name.get(..at).unwrap_or(name);
+        }
+    }
+    name
 }
 
 /// Classify a unit by its name.
@@ -492,6 +508,21 @@ mod tests {
         assert_eq!(
             names(&s),
             vec![("市发展改革局", Role::Lead), ("各有关单位", Role::Co), ("各区", Role::Co), ("光明新区", Role::Co)]
+        );
+    }
+
+    #[test]
+    fn a_name_with_its_second_name_in_brackets_is_one_unit() {
+        assert!(looks_like_org("示范区发展改革和统计局(商务局)"));
+        assert!(looks_like_org("省发展改革委（省粮食和物资储备局）"));
+        // 济源 2023: half-width brackets, a label with a half-width colon.
+        let s = scan(
+            "发放消费券。(牵头单位:示范区发展改革和统计局(商务局),责任单位:示范区财政金融局)",
+            &mut UnitContext::default(),
+        );
+        assert_eq!(
+            names(&s),
+            vec![("示范区发展改革和统计局(商务局)", Role::Lead), ("示范区财政金融局", Role::Responsible)]
         );
     }
 
