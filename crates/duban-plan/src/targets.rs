@@ -415,6 +415,8 @@ fn target_at(
         match (suffix_op, prefix) {
             (Some(Some(op)), _) => op,
             (_, Some((op, _))) => op,
+            // 最高/最多/上限 before the number make it a ceiling: 最高额度为80万元, 最多补贴3万元.
+            _ if ceiling_word_before(chars, clause_start.max(start.saturating_sub(40)), start) => Op::Le,
             _ => Op::Eq,
         }
     };
@@ -461,7 +463,13 @@ fn prefix_op(chars: &[char], clause_start: usize, start: usize, last_target_end:
             }
         }
     }
-    let (_, _, at, op) = best?;
+    let (_, _, mut at, mut op) = best?;
+    // A negated relation is its opposite: 不应大于/不宜超过/不得高于 → ≤, 不得低于/不应小于 → ≥,
+    // 未达到/未满 → <. (不超过, 不低于 … are in the table already and are not negated again.)
+    if let Some((negated, neg_at)) = negated(chars, at, op) {
+        op = negated;
+        at = neg_at;
+    }
     if let Some(prev_end) = last_target_end
         && prev_end > at
         && prev_end <= start
@@ -470,6 +478,36 @@ fn prefix_op(chars: &[char], clause_start: usize, start: usize, last_target_end:
         return None;
     }
     Some((op, at))
+}
+
+/// The words that negate a relation right before it, longest first.
+const NEGATIONS: [&str; 7] = ["不应", "不宜", "不得", "不能", "不可", "不", "未"];
+
+/// If the relation at `at` is negated (不应大于), the opposite comparator and where the negation starts.
+fn negated(chars: &[char], at: usize, op: Op) -> Option<(Op, usize)> {
+    // A table entry that already holds its negation (不超过 …) starts with 不 itself.
+    if chars.get(at) == Some(&'不') {
+        return None;
+    }
+    let flipped = match op {
+        Op::Gt => Op::Le,
+        Op::Lt => Op::Ge,
+        Op::Ge => Op::Lt,
+        Op::Le | Op::Eq | Op::Range => return None,
+    };
+    NEGATIONS.iter().find_map(|w| {
+        let n = w.chars().count();
+        let neg_at = at.checked_sub(n)?;
+        starts(chars, neg_at, w).then_some((flipped, neg_at))
+    })
+}
+
+/// Is there a 最高/最多/上限 between the clause's start (or 40 characters back) and the number?
+fn ceiling_word_before(chars: &[char], floor: usize, start: usize) -> bool {
+    ["最高", "最多", "上限"].iter().any(|w| {
+        let n = w.chars().count();
+        (floor..=start.saturating_sub(n)).any(|at| starts(chars, at, w))
+    })
 }
 
 /// One-character comparators right before the number: 达95%, 超100亿元. Alone they are too
@@ -645,6 +683,14 @@ mod tests {
         one("培育企业1000万元以上", 1e7, "元", ">=");
         one("产量达到130亿斤", 1.3e10, "斤", ">=");
         one("开行班列300列", 300.0, "列", "=");
+        // A negated relation is its opposite (萍乡 2024 and the like).
+        one("主阳台进深调整为不应大于2.4米", 2.4, "米", "<=");
+        one("层高不宜超过3.6米", 3.6, "米", "<=");
+        one("绿地率不得低于30%", 30.0, "%", ">=");
+        one("允许未达到项目投资额25%的土地", 25.0, "%", "<");
+        // A ceiling word makes the number a limit.
+        one("双职工贷款最高额度为80万元", 8e5, "元", "<=");
+        one("每户最多补贴3万元", 3e4, "元", "<=");
     }
 
     #[test]
