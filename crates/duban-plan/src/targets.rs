@@ -31,6 +31,7 @@ const MEASURES: &[&str] = &[
     "毫升",
     "个工作日",
     "个小时",
+    "个月",
     "工作日",
     "小时",
     "分钟",
@@ -391,6 +392,19 @@ fn target_at(
         None if had_mult => ("", k),
         None => return None,
     };
+    // A rate: 200元/平方米, 10000元/台 — the measure per another measure.
+    let per = match chars.get(end) {
+        Some('/' | '／') if !unit.is_empty() => measure_at(chars, end + 1).map(|(m, e)| (format!("{unit}/{m}"), e)),
+        _ => None,
+    };
+    let unit: std::borrow::Cow<'static, str> = match per {
+        Some((rate, e)) => {
+            end = e;
+            rate.into()
+        }
+        None => unit.into(),
+    };
+    let unit = unit.as_ref();
     // 8.8万套（间）: the alternative measure word in brackets belongs to the target text.
     if chars.get(end) == Some(&'（')
         && chars.get(end + 2) == Some(&'）')
@@ -691,6 +705,9 @@ mod tests {
         // A ceiling word makes the number a limit.
         one("双职工贷款最高额度为80万元", 8e5, "元", "<=");
         one("每户最多补贴3万元", 3e4, "元", "<=");
+        // Rates and months (萍乡 2024).
+        one("按照200元/平方米给予一次性购房补贴", 200.0, "元/平方米", "=");
+        one("对商品住宅去化周期超过36个月的", 36.0, "个月", ">");
     }
 
     #[test]
