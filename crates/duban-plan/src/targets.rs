@@ -429,9 +429,8 @@ fn target_at(
         match (suffix_op, prefix) {
             (Some(Some(op)), _) => op,
             (_, Some((op, _))) => op,
-            // 最高/最多/上限 before the number make it a ceiling: 最高额度为80万元, 最多补贴3万元.
-            _ if ceiling_word_before(chars, clause_start.max(start.saturating_sub(40)), start) => Op::Le,
-            _ => Op::Eq,
+            // 最高额度为80万元 (≤), 最低首付款比例为15% (≥).
+            _ => limit_word_before(chars, clause_start.max(start.saturating_sub(40)), start).unwrap_or(Op::Eq),
         }
     };
     let metric_after = metric_after(chars, end, unit);
@@ -516,12 +515,23 @@ fn negated(chars: &[char], at: usize, op: Op) -> Option<(Op, usize)> {
     })
 }
 
-/// Is there a 最高/最多/上限 between the clause's start (or 40 characters back) and the number?
-fn ceiling_word_before(chars: &[char], floor: usize, start: usize) -> bool {
-    ["最高", "最多", "上限"].iter().any(|w| {
+/// A limit word before the number with no other number between them (so that 最高额度在100万元基础上上浮20%
+/// makes 100万元 a ceiling, not 20%): 最高/最多/上限 make it a ceiling, 最低/最少/下限 a floor.
+fn limit_word_before(chars: &[char], floor: usize, start: usize) -> Option<Op> {
+    let words =
+        [("最高", Op::Le), ("最多", Op::Le), ("上限", Op::Le), ("最低", Op::Ge), ("最少", Op::Ge), ("下限", Op::Ge)];
+    let mut nearest: Option<(usize, Op)> = None;
+    for (w, op) in words {
         let n = w.chars().count();
-        (floor..=start.saturating_sub(n)).any(|at| starts(chars, at, w))
-    })
+        if let Some(at) = (floor..=start.saturating_sub(n)).rev().find(|&at| starts(chars, at, w))
+            && nearest.is_none_or(|(a, _)| at > a)
+        {
+            nearest = Some((at, op));
+        }
+    }
+    let (at, op) = nearest?;
+    let between = chars.get(at..start).unwrap_or(&[]);
+    (!between.iter().any(char::is_ascii_digit)).then_some(op)
 }
 
 /// One-character comparators right before the number: 达95%, 超100亿元. Alone they are too
@@ -705,6 +715,10 @@ mod tests {
         // A ceiling word makes the number a limit.
         one("双职工贷款最高额度为80万元", 8e5, "元", "<=");
         one("每户最多补贴3万元", 3e4, "元", "<=");
+        one("购买保障性住房的最低首付款比例为15%", 15.0, "%", ">=");
+        // The limit word binds the nearest number only.
+        let t = targets("住房公积金贷款最高额度在100万元基础上上浮20%");
+        assert_eq!(t.iter().map(|t| (t.0, t.3)).collect::<Vec<_>>(), vec![(1e6, "<="), (20.0, "=")]);
         // Rates and months (萍乡 2024).
         one("按照200元/平方米给予一次性购房补贴", 200.0, "元/平方米", "=");
         one("对商品住宅去化周期超过36个月的", 36.0, "个月", ">");
