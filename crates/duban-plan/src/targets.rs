@@ -151,12 +151,14 @@ const PREFIX_OPS: [(&str, Op); 40] = [
 ];
 
 /// Comparators after the measure word.
-const SUFFIX_OPS: [(&str, Option<Op>); 7] = [
+const SUFFIX_OPS: [(&str, Option<Op>); 8] = [
     ("及以上", Some(Op::Ge)),
     ("以上", Some(Op::Ge)),
     ("及以下", Some(Op::Le)),
     ("以下", Some(Op::Le)),
     ("以内", Some(Op::Le)),
+    // 20个工作日内, 2小时内: a time limit.
+    ("内", Some(Op::Le)),
     ("左右", None),
     ("上下", None),
 ];
@@ -716,6 +718,8 @@ mod tests {
         one("双职工贷款最高额度为80万元", 8e5, "元", "<=");
         one("每户最多补贴3万元", 3e4, "元", "<=");
         one("购买保障性住房的最低首付款比例为15%", 15.0, "%", ">=");
+        one("在完成工程竣工验收备案后20个工作日内", 20.0, "工作日", "<=");
+        one("接诉后2小时内响应", 2.0, "小时", "<=");
         // The limit word binds the nearest number only.
         let t = targets("住房公积金贷款最高额度在100万元基础上上浮20%");
         assert_eq!(t.iter().map(|t| (t.0, t.3)).collect::<Vec<_>>(), vec![(1e6, "<="), (20.0, "=")]);
