@@ -520,20 +520,19 @@ fn negated(chars: &[char], at: usize, op: Op) -> Option<(Op, usize)> {
 /// A limit word before the number with no other number between them (so that 最高额度在100万元基础上上浮20%
 /// makes 100万元 a ceiling, not 20%): 最高/最多/上限 make it a ceiling, 最低/最少/下限 a floor.
 fn limit_word_before(chars: &[char], floor: usize, start: usize) -> Option<Op> {
-    let words =
-        [("最高", Op::Le), ("最多", Op::Le), ("上限", Op::Le), ("最低", Op::Ge), ("最少", Op::Ge), ("下限", Op::Ge)];
-    let mut nearest: Option<(usize, Op)> = None;
-    for (w, op) in words {
-        let n = w.chars().count();
-        if let Some(at) = (floor..=start.saturating_sub(n)).rev().find(|&at| starts(chars, at, w))
-            && nearest.is_none_or(|(a, _)| at > a)
-        {
-            nearest = Some((at, op));
+    // Walk back from the number to the nearest limit word; another number on the way ends the search.
+    for at in (floor..start.saturating_sub(1)).rev() {
+        let (a, b) = (*chars.get(at)?, *chars.get(at + 1)?);
+        if a.is_ascii_digit() || b.is_ascii_digit() {
+            return None;
+        }
+        match (a, b) {
+            ('最', '高' | '多') | ('上', '限') => return Some(Op::Le),
+            ('最', '低' | '少') | ('下', '限') => return Some(Op::Ge),
+            _ => {}
         }
     }
-    let (at, op) = nearest?;
-    let between = chars.get(at..start).unwrap_or(&[]);
-    (!between.iter().any(char::is_ascii_digit)).then_some(op)
+    None
 }
 
 /// One-character comparators right before the number: 达95%, 超100亿元. Alone they are too

@@ -82,8 +82,16 @@ const LABEL_QUALIFIER_MAX: usize = 4;
 /// a name (no punctuation), then 单位 or 部门 and a colon — 牵头单位：, 牵头考核单位：, 配合部门: … The role
 /// and how many characters the label takes, colon included.
 fn label_at(chars: &[char]) -> Option<(Role, usize)> {
-    let (word, role) = LABEL_ROLES.iter().find(|(w, _)| w.chars().zip(chars).all(|(a, b)| a == *b))?;
-    let start = word.chars().count();
+    // Called at every character of an item: most are ruled out by their first character alone.
+    let (first, second) = (*chars.first()?, *chars.get(1)?);
+    if !matches!(first, '牵' | '主' | '责' | '负' | '实' | '配' | '参' | '协') {
+        return None;
+    }
+    let (_, role) = LABEL_ROLES.iter().find(|(w, _)| {
+        let mut w = w.chars();
+        w.next() == Some(first) && w.next() == Some(second)
+    })?;
+    let start = 2;
     for gap in 0..=LABEL_QUALIFIER_MAX {
         let at = start + gap;
         let noun = chars.get(at..at + 2)?;
