@@ -507,6 +507,23 @@ mod tests {
     }
 
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 24, ..Default::default() })]
+        /// A package inflating to a few MB whose headers declare any size at all: read or refused, never a
+        /// panic and never more than the budget, whatever it claims.
+        #[test]
+        fn any_declared_sizes_give_a_bounded_grid_or_an_error(declared in proptest::prelude::any::<u32>(), pad in 0usize..4_000_000) {
+            let mut data = vec![b' '; pad];
+            data.extend_from_slice(cell("A1", "x").as_bytes());
+            let mut bytes = raw_xlsx(&data, &[]);
+            lie_about_sizes(&mut bytes, declared);
+            match read_grid(&bytes, None) {
+                Ok(g) => proptest::prop_assert_eq!(g.cell(0, 0), "x"),
+                Err(e) => proptest::prop_assert!(e.code == "file.corrupt" || e.code == "file.too_large", "{:?}", e),
+            }
+        }
+    }
+
+    proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
         /// Cells and merges anywhere in Excel's 1048576 × 16384 sheet: a grid inside the bounds or a clear
         /// error, never a panic or an allocation past the budget.
