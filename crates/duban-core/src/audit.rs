@@ -53,8 +53,7 @@ pub fn head_mac(key: &[u8], seq: i64, hash: &str) -> String {
 /// Checks the head's MAC; `None` when it matches.
 pub fn verify_head_mac(key: &[u8], seq: i64, hash: &str, stored_mac: &str) -> Option<Break> {
     let expected = head_mac(key, seq, hash);
-    let same = expected.len() == stored_mac.len()
-        && expected.bytes().zip(stored_mac.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+    let same = crate::secret::constant_time_eq(expected.as_bytes(), stored_mac.as_bytes());
     (!same).then(|| Break {
         seq,
         problem: if stored_mac.is_empty() {

@@ -15,6 +15,7 @@ pub mod evidence;
 pub mod lifecycle;
 pub mod names;
 pub mod periods;
+pub mod secret;
 pub mod signin;
 pub mod status;
 

@@ -673,27 +673,30 @@ impl Tx {
     }
 }
 
-/// A comparator as the database keeps it (`>=` …): the one place it is read back.
+/// A value the database keeps as text, read back: the one place for each kind (so that an unknown value is
+/// an internal error naming what it is, not a silent default).
+fn stored<T>(text: &str, what: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T, Error> {
+    parse(text).ok_or_else(|| Error::internal(format!("unknown {what} in the database: {text}")))
+}
+
+/// A comparator (`>=` …).
 pub(crate) fn comparator(text: &str) -> Result<duban_model::Comparator, Error> {
-    duban_model::Comparator::parse(text)
-        .ok_or_else(|| Error::internal(format!("unknown comparator in the database: {text}")))
+    stored(text, "comparator", duban_model::Comparator::parse)
 }
 
-/// A plan's state as the database keeps it (`draft`, `published`): the one place it is read back.
+/// A plan's state (`draft`, `published`).
 pub(crate) fn plan_state(text: &str) -> Result<duban_model::PlanState, Error> {
-    duban_model::PlanState::parse(text)
-        .ok_or_else(|| Error::internal(format!("unknown plan state in the database: {text}")))
+    stored(text, "plan state", duban_model::PlanState::parse)
 }
 
-/// A person's language as the database keeps it (`zh-CN`, `en`): the one place it is read back.
+/// A person's language (`zh-CN`, `en`).
 pub(crate) fn lang(text: &str) -> Result<duban_core::Lang, Error> {
-    duban_core::Lang::parse(text).ok_or_else(|| Error::internal(format!("unknown language in the database: {text}")))
+    stored(text, "language", duban_core::Lang::parse)
 }
 
-/// A unit's role as the database keeps it (`lead`, `co`, `responsible`): the one place it is read back.
+/// A unit's role in a task (`lead`, `co`, `responsible`).
 pub(crate) fn unit_role(text: &str) -> Result<duban_model::UnitRole, Error> {
-    duban_model::UnitRole::parse(text)
-        .ok_or_else(|| Error::internal(format!("unknown unit role in the database: {text}")))
+    stored(text, "unit role", duban_model::UnitRole::parse)
 }
 
 pub(crate) fn get<'r, T>(row: &'r AnyRow, col: &str) -> Result<T, Error>

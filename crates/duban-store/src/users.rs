@@ -88,8 +88,7 @@ pub fn verify_password_in(password: &str, hash: &str, memory: &mut Vec<argon2::B
         Argon2::new(algorithm, version, params)
             .hash_password_into_with_memory(password.as_bytes(), salt, &mut out, memory.get_mut(..blocks)?)
             .ok()?;
-        let same = out.iter().zip(expected.as_bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
-        Some(same)
+        Some(duban_core::secret::constant_time_eq(&out, expected.as_bytes()))
     };
     check().unwrap_or(false)
 }

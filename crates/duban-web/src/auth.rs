@@ -139,6 +139,4 @@ pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
     None
 }
 
-pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
+pub(crate) use duban_core::secret::constant_time_eq;

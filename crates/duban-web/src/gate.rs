@@ -33,16 +33,21 @@ impl Gate {
         })
     }
 
+    /// A slot, or the busy error once the wait has passed.
+    async fn admit(&self) -> Result<tokio::sync::OwnedSemaphorePermit, Error> {
+        match tokio::time::timeout(self.wait, self.slots.clone().acquire_owned()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err((self.busy)()),
+        }
+    }
+
     /// Runs `job` on a blocking thread once a slot is free.
     pub async fn run<T, F>(&self, job: F) -> Result<T, Error>
     where
         T: Send + 'static,
         F: FnOnce() -> T + Send + 'static,
     {
-        let permit = match tokio::time::timeout(self.wait, self.slots.clone().acquire_owned()).await {
-            Ok(Ok(permit)) => permit,
-            _ => return Err((self.busy)()),
-        };
+        let permit = self.admit().await?;
         tokio::task::spawn_blocking(move || {
             let out = job();
             drop(permit);
@@ -103,10 +108,7 @@ impl PasswordChecks {
 
     /// Does `password` match `hash`?
     pub async fn verify(&self, password: String, hash: String) -> Result<bool, Error> {
-        let permit = match tokio::time::timeout(self.admit.wait, self.admit.slots.clone().acquire_owned()).await {
-            Ok(Ok(permit)) => permit,
-            _ => return Err(login_busy()),
-        };
+        let permit = self.admit.admit().await?;
         let (reply, answer) = tokio::sync::oneshot::channel();
         self.jobs.send((password, hash, reply)).map_err(|_| Error::internal("the password threads have stopped"))?;
         let ok = answer.await.map_err(|_| Error::internal("a password thread stopped"))?;

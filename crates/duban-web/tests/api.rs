@@ -120,6 +120,11 @@ async fn token(s: &Server, user: &str) -> String {
     r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_string()
 }
 
+/// The body of a GET, as bytes.
+async fn download(s: &Server, tok: &str, path: &str) -> Vec<u8> {
+    Client::new().get(s.url(path)).bearer_auth(tok).send().await.unwrap().bytes().await.unwrap().to_vec()
+}
+
 async fn call(s: &Server, tok: Option<&str>, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
     let mut req = Client::new().request(method, s.url(path));
     if let Some(t) = tok {
@@ -1030,16 +1035,7 @@ async fn offline_reporting_by_excel() {
     let other = token(&s, &format!("unit{other_unit:02}")).await;
     let (st, e) = upload(&other, good, false).await;
     assert_eq!(st, StatusCode::FORBIDDEN, "{e}");
-    let docx = Client::new()
-        .get(s.url("/api/v1/plans/1/bulletin.docx?period=2022-06"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap()
-        .to_vec();
+    let docx = download(&s, &admin, "/api/v1/plans/1/bulletin.docx?period=2022-06").await;
     let (st, e) = upload(&reporter, docx, false).await;
     assert_eq!((st, e["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("file.wrong_type")), "{e}");
     assert_eq!(july_reports().await.len(), saved, "nothing changed by the refused uploads");

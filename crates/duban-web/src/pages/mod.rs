@@ -289,8 +289,7 @@ pub struct FormGuard {
 
 /// Checks the form's CSRF token and makes the write's context, with the form token as its idempotency key.
 fn form_ctx(state: &AppState, user: &PageUser, csrf: &str, form_token: &str, what: &str) -> Result<Ctx, PageError> {
-    let ok =
-        csrf.len() == user.csrf.len() && csrf.bytes().zip(user.csrf.bytes()).fold(0u8, |a, (x, y)| a | (x ^ y)) == 0;
+    let ok = crate::auth::constant_time_eq(csrf.as_bytes(), user.csrf.as_bytes());
     if !ok {
         return Err(PageError::new(
             Some(user),

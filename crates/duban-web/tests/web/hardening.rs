@@ -88,16 +88,7 @@ async fn uploads_built_to_exhaust_memory_are_refused_and_the_server_stays_up() {
     let s = start().await;
     s.set_time(Utc.with_ymd_and_hms(2022, 8, 2, 2, 0, 0).unwrap());
     let (rep, _) = a_reporter(&s).await;
-    let sheet = Client::new()
-        .get(s.url("/api/v1/plans/1/report-sheet.xlsx?period=2022-07"))
-        .bearer_auth(&rep)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap()
-        .to_vec();
+    let sheet = super::download(&s, &rep, "/api/v1/plans/1/report-sheet.xlsx?period=2022-07").await;
     let upload = |bytes: Vec<u8>| {
         let rep = rep.clone();
         let url = s.url("/api/v1/plans/1/report-sheet");
