@@ -19,8 +19,23 @@ pub fn read_plan(bytes: &[u8], name: &str) -> Result<(Plan, String), Error> {
         let imported = duban_office::ledger_import::plan_from_xlsx(bytes, name)?;
         return Ok((imported.plan, imported.source_text));
     }
-    let decoded = duban_plan::decode::decode(bytes).map_err(|e| {
-        Error::bad_input("plan.unreadable", format!("无法读取文件：{e}"), format!("Cannot read the document: {e}"))
-    })?;
+    let decoded = duban_plan::decode::decode(bytes).map_err(|e| unreadable(&e))?;
     Ok((duban_plan::parse_text(&decoded.text), decoded.text))
+}
+
+/// Why the document could not be read, in the reader's language.
+fn unreadable(e: &duban_plan::DecodeError) -> Error {
+    use duban_plan::DecodeError as D;
+    let error = Error::bad_input("plan.unreadable");
+    match e {
+        D::Empty => error.worded("empty"),
+        D::TooLarge { size, limit } => error.worded("too_large").arg("size", size).arg("limit", limit),
+        D::Pdf => error.worded("pdf"),
+        D::LegacyDoc => error.worded("legacy_doc"),
+        D::NotDocx(why) => error.worded("not_docx").arg("reason", why),
+        D::BadDocx(why) => error.worded("bad_docx").arg("reason", why),
+        D::Binary(why) => error.worded("binary").arg("reason", why),
+        D::UnknownEncoding => error.worded("encoding"),
+        D::NoText => error.worded("no_text"),
+    }
 }

@@ -142,19 +142,10 @@ pub async fn apply_report_sheet(
 ) -> Result<SheetOutcome, Error> {
     let (meta, rows) = sheet;
     if meta.plan_id != plan_id {
-        return Err(Error::bad_input(
-            "sheet.other_plan",
-            "此报送表属于另一个计划，请在对应计划下上传",
-            "This sheet belongs to another plan; upload it under that plan",
-        ));
+        return Err(Error::bad_input("sheet.other_plan"));
     }
     if !ctx.actor.can_report_for(meta.unit_id) {
-        return Err(Error::new(
-            duban_core::ErrorKind::Forbidden,
-            "sheet.other_unit",
-            "此报送表属于其他单位，只能由该单位的人员上传",
-            "This sheet belongs to another unit; only that unit's people can upload it",
-        ));
+        return Err(Error::new(duban_core::ErrorKind::Forbidden, "sheet.other_unit"));
     }
     let period = store.period_by_key(plan_id, &meta.period_key).await?;
     let todo = store.todo(ctx, period.id, meta.unit_id).await?;
@@ -169,12 +160,7 @@ pub async fn apply_report_sheet(
         match row {
             SheetRow::Task { line, item_id, version, progress, problems: issues, next_steps, percent, finished } => {
                 if !owed.contains_key(&item_id) {
-                    problems.push(CellProblem::new(
-                        line,
-                        COLUMNS[0],
-                        "该任务不是本单位本期应报的任务",
-                        "this task is not one the unit reports on this period",
-                    ));
+                    problems.push(CellProblem::new(line, COLUMNS[0], "task_not_owed"));
                     continue;
                 }
                 tasks.push(TaskInput {
@@ -199,12 +185,7 @@ pub async fn apply_report_sheet(
             SheetRow::Indicator { line, item_id, indicator_id, value } => {
                 let belongs = items.get(&item_id).is_some_and(|i| i.targets.iter().any(|t| t.id == indicator_id));
                 if !belongs {
-                    problems.push(CellProblem::new(
-                        line,
-                        COLUMNS[0],
-                        "该指标不属于上面的任务",
-                        "this indicator is not the task's",
-                    ));
+                    problems.push(CellProblem::new(line, COLUMNS[0], "indicator_not_of_task"));
                     continue;
                 }
                 if let (Some(v), Some(t)) = (value, tasks.iter_mut().rev().find(|t| t.item_id == item_id)) {
@@ -227,12 +208,7 @@ pub async fn apply_report_sheet(
         match existing {
             Some(r) => {
                 if t.version != Some(r.version) {
-                    problems.push(CellProblem::new(
-                        t.line,
-                        COLUMNS[0],
-                        "下载本表后，该报告已在系统中修改，请重新下载报送表后再填写",
-                        "the report was changed in duban after this sheet was downloaded; download it again",
-                    ));
+                    problems.push(CellProblem::new(t.line, COLUMNS[0], "report_changed"));
                     continue;
                 }
                 let sendable = matches!(r.state, ReportState::Draft | ReportState::Returned);
@@ -241,22 +217,12 @@ pub async fn apply_report_sheet(
                     continue;
                 }
                 if !sendable {
-                    problems.push(CellProblem::new(
-                        t.line,
-                        COLUMNS[6],
-                        format!("该报告{}，不能再修改；如需修改请联系办公室退回", r.state.zh()),
-                        format!("the report is {}, so it cannot change; ask the office to return it", r.state.as_str()),
-                    ));
+                    problems.push(CellProblem::new(t.line, COLUMNS[6], "report_closed").arg_message("state", r.state.in_sentence()));
                     continue;
                 }
                 drafts.push((t.line, ReportDraft { version: Some(r.version), ..t.draft }));
             }
-            None if t.version.is_some() => problems.push(CellProblem::new(
-                t.line,
-                COLUMNS[0],
-                "表中记录的报告在系统中不存在，请重新下载报送表",
-                "the sheet names a report that does not exist; download the sheet again",
-            )),
+            None if t.version.is_some() => problems.push(CellProblem::new(t.line, COLUMNS[0], "report_missing")),
             None if empty => unchanged += 1,
             None => drafts.push((t.line, t.draft)),
         }
@@ -264,12 +230,7 @@ pub async fn apply_report_sheet(
     if submit {
         for (line, d) in &drafts {
             if d.progress.trim().is_empty() {
-                problems.push(CellProblem::new(
-                    *line,
-                    COLUMNS[6],
-                    "报送前请填写本期进展",
-                    "write the progress before submitting",
-                ));
+                problems.push(CellProblem::new(*line, COLUMNS[6], "progress_required"));
             }
         }
     }

@@ -24,108 +24,135 @@ pub enum ErrorKind {
     Unavailable,
 }
 
-/// Language of a message, and of a person's pages: `zh-CN` or `en` in JSON and the database.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub enum Lang {
-    #[default]
-    #[serde(rename = "zh-CN")]
-    Zh,
-    #[serde(rename = "en")]
-    En,
-}
-
-impl Lang {
-    /// Picks the language from an `Accept-Language` header value: English only when it comes before Chinese.
-    pub fn from_accept_language(header: &str) -> Lang {
-        for part in header.split(',') {
-            let tag = part.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-            if tag.starts_with("zh") {
-                return Lang::Zh;
-            }
-            if tag.starts_with("en") {
-                return Lang::En;
-            }
-        }
-        Lang::Zh
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh-CN",
-            Lang::En => "en",
-        }
-    }
-
-    /// `zh-CN` or `en` (as [`Lang::code`] writes them).
-    pub fn parse(code: &str) -> Option<Lang> {
-        [Lang::Zh, Lang::En].into_iter().find(|l| l.code() == code)
-    }
-}
+pub use duban_i18n::{Lang, Message};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     pub kind: ErrorKind,
     /// Stable identifier for programs: `report.stale_version`, `period.locked` …
     pub code: &'static str,
-    pub zh: String,
-    pub en: String,
+    /// What the reader is told, as a catalog message (`error-<code>` unless the code has several
+    /// wordings), rendered in the reader's language by [`Error::message`].
+    pub message: Message,
     /// What went wrong inside, for the operator's log; never sent to a client.
     pub detail: Option<String>,
 }
 
+/// The catalog key of a code's message: `error-` and the code with its dots as dashes.
+fn key_of(code: &str) -> String {
+    format!("error-{}", code.replace('.', "-"))
+}
+
+/// Things that can be missing or changed by someone else, named in the reader's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Thing {
+    Plan,
+    /// A plan's version by its number.
+    PlanVersion(i64),
+    Item,
+    Task,
+    ParentItem,
+    Indicator,
+    Report,
+    Extension,
+    Evidence,
+    Unit,
+    User,
+    Period,
+    /// A period by its key (`2022-07`).
+    PeriodKey(String),
+}
+
+impl Thing {
+    pub fn message(&self) -> Message {
+        match self {
+            Thing::Plan => Message::new("thing-plan"),
+            Thing::PlanVersion(v) => Message::new("thing-plan_version").arg("version", v),
+            Thing::Item => Message::new("thing-item"),
+            Thing::Task => Message::new("thing-task"),
+            Thing::ParentItem => Message::new("thing-parent_item"),
+            Thing::Indicator => Message::new("thing-indicator"),
+            Thing::Report => Message::new("thing-report"),
+            Thing::Extension => Message::new("thing-extension"),
+            Thing::Evidence => Message::new("thing-evidence"),
+            Thing::Unit => Message::new("thing-unit"),
+            Thing::User => Message::new("thing-user"),
+            Thing::Period => Message::new("thing-period"),
+            Thing::PeriodKey(k) => Message::new("thing-period_key").arg("key", k),
+        }
+    }
+}
+
 impl Error {
-    pub fn new(kind: ErrorKind, code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Error { kind, code, zh: zh.into(), en: en.into(), detail: None }
+    /// An error of `kind` whose message is the catalog's `error-<code>`.
+    pub fn new(kind: ErrorKind, code: &'static str) -> Self {
+        Error { kind, code, message: Message::new(key_of(code)), detail: None }
     }
-    pub fn bad_input(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self::new(ErrorKind::BadInput, code, zh, en)
+    pub fn bad_input(code: &'static str) -> Self {
+        Self::new(ErrorKind::BadInput, code)
     }
-    pub fn not_found(what_zh: &str, what_en: &str) -> Self {
-        Self::new(ErrorKind::NotFound, "not_found", format!("{what_zh}不存在"), format!("{what_en} not found"))
+    pub fn not_found(what: Thing) -> Self {
+        Self::new(ErrorKind::NotFound, "not_found").arg_message("what", what.message())
     }
     pub fn forbidden() -> Self {
-        Self::new(ErrorKind::Forbidden, "forbidden", "无权进行此操作", "You are not allowed to do this")
+        Self::new(ErrorKind::Forbidden, "forbidden")
     }
-    pub fn stale(what_zh: &str, what_en: &str) -> Self {
-        Self::new(
-            ErrorKind::Conflict,
-            "stale_version",
-            format!("{what_zh}已被他人修改，请刷新后重试"),
-            format!("The {what_en} was changed by someone else; reload and try again"),
-        )
+    pub fn stale(what: Thing) -> Self {
+        Self::new(ErrorKind::Conflict, "stale_version").arg_message("what", what.message())
     }
     /// A failure inside the server: the reader gets a fixed message, the log gets `detail`.
     pub fn internal(detail: impl fmt::Display) -> Self {
-        Error {
-            detail: Some(detail.to_string()),
-            ..Self::new(
-                ErrorKind::Internal,
-                "internal",
-                "服务器内部错误，请稍后重试；如仍失败请联系系统管理员",
-                "Internal error; try again later, and tell the administrator if it persists",
-            )
-        }
+        Self::new(ErrorKind::Internal, "internal").with_detail(detail)
     }
     /// The server cannot do it just now (busy, or its storage is failing); the client may retry.
-    pub fn unavailable(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self::new(ErrorKind::Unavailable, code, zh, en)
+    pub fn unavailable(code: &'static str) -> Self {
+        Self::new(ErrorKind::Unavailable, code)
+    }
+    /// The same error worded by another catalog message (`error-<code>-<variant>`), for a code that
+    /// has more than one wording.
+    pub fn worded(mut self, variant: &str) -> Self {
+        self.message.key = format!("{}-{variant}", key_of(self.code)).into();
+        self
+    }
+    /// With `{ $name }` of the message filled with `value`.
+    pub fn arg(mut self, name: &'static str, value: impl fmt::Display) -> Self {
+        self.message = self.message.arg(name, value);
+        self
+    }
+    /// With `{ $name }` filled with another message in the reader's language.
+    pub fn arg_message(mut self, name: &'static str, value: Message) -> Self {
+        self.message = self.message.arg_message(name, value);
+        self
+    }
+    /// With `{ $name }` filled with a list of names.
+    pub fn arg_list(mut self, name: &'static str, items: &[impl AsRef<str>]) -> Self {
+        self.message = self.message.arg_list(name, items);
+        self
+    }
+    /// With `{ $name }` filled with a value formatted per language (a period's label).
+    pub fn arg_formatted(mut self, name: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        self.message = self.message.arg_formatted(name, zh, en);
+        self
+    }
+    /// With `{ $name }` filled with messages, one per line.
+    pub fn arg_lines(mut self, name: &'static str, lines: Vec<Message>) -> Self {
+        self.message = self.message.arg_lines(name, lines);
+        self
     }
     /// The same error with detail for the log.
     pub fn with_detail(mut self, detail: impl fmt::Display) -> Self {
         self.detail = Some(detail.to_string());
         self
     }
-    pub fn message(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Zh => &self.zh,
-            Lang::En => &self.en,
-        }
+    /// What the reader is told, in their language.
+    pub fn message(&self, lang: Lang) -> String {
+        self.message.render(lang)
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({})", self.en, self.code)?;
+        write!(f, "{} ({})", self.message(Lang::En), self.code)?;
         if let Some(d) = &self.detail {
             write!(f, ": {d}")?;
         }
@@ -135,15 +162,3 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn accept_language_picks_the_first_known_language() {
-        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9,zh-CN;q=0.8"), Lang::En);
-        assert_eq!(Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"), Lang::Zh);
-        assert_eq!(Lang::from_accept_language("fr-FR, en;q=0.5"), Lang::En);
-        assert_eq!(Lang::from_accept_language(""), Lang::Zh);
-    }
-}

@@ -24,17 +24,13 @@ pub fn check(file_name: &str, bytes: &[u8]) -> Result<(String, &'static str), Er
     let name = file_name.rsplit(['/', '\\']).next().unwrap_or("").trim();
     let name: String = name.chars().filter(|c| !c.is_control() && !is_invisible_format(*c)).collect();
     if name.is_empty() || name.chars().count() > 200 || name.starts_with('.') {
-        return Err(Error::bad_input("evidence.name", "文件名须为1至200个字符", "A file name is 1 to 200 characters"));
+        return Err(Error::bad_input("evidence.name"));
     }
     if bytes.is_empty() {
-        return Err(Error::bad_input("evidence.empty", "文件为空", "The file is empty"));
+        return Err(Error::bad_input("evidence.empty"));
     }
     if bytes.len() > MAX_EVIDENCE_BYTES {
-        return Err(Error::bad_input(
-            "evidence.too_large",
-            format!("文件超过{}MB上限", MAX_EVIDENCE_BYTES / 1024 / 1024),
-            format!("The file exceeds the {} MB limit", MAX_EVIDENCE_BYTES / 1024 / 1024),
-        ));
+        return Err(Error::bad_input("evidence.too_large").arg("limit_mb", MAX_EVIDENCE_BYTES / 1024 / 1024));
     }
     let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
     let Some((_, content_type)) = ACCEPTED.iter().find(|(e, _)| *e == ext) else {
@@ -49,11 +45,7 @@ pub fn check(file_name: &str, bytes: &[u8]) -> Result<(String, &'static str), Er
         _ => false,
     };
     if !sniffed_ok {
-        return Err(Error::bad_input(
-            "evidence.mismatch",
-            format!("文件内容与扩展名 .{ext} 不符"),
-            format!("The file's content does not match its .{ext} extension"),
-        ));
+        return Err(Error::bad_input("evidence.mismatch").arg("ext", ext));
     }
     Ok((name, content_type))
 }
@@ -69,19 +61,11 @@ pub const DEFAULT_QUOTA_BYTES: i64 = 512 * 1024 * 1024;
 
 pub fn quota_exceeded(quota: i64) -> Error {
     let mb = quota / 1024 / 1024;
-    Error::bad_input(
-        "evidence.quota",
-        format!("本单位的佐证材料已达 {mb} MB 上限，无法再上传；请联系办公室"),
-        format!("Your unit's evidence files have reached the {mb} MB limit; ask the office"),
-    )
+    Error::bad_input("evidence.quota").arg("mb", mb)
 }
 
 fn refused() -> Error {
-    Error::bad_input(
-        "evidence.type",
-        "只接受 PDF、PNG、JPEG、Word(.docx)、Excel(.xlsx)、PowerPoint(.pptx) 和文本文件",
-        "Only PDF, PNG, JPEG, .docx, .xlsx, .pptx and text files are accepted",
-    )
+    Error::bad_input("evidence.type")
 }
 
 #[cfg(test)]

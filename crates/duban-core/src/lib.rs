@@ -20,6 +20,6 @@ pub mod signin;
 pub mod status;
 
 pub use access::{Actor, Role};
-pub use error::{Error, ErrorKind, Lang};
+pub use error::{Error, ErrorKind, Lang, Message, Thing};
 pub use lifecycle::{ReportAction, ReportState};
 pub use status::{Status, Thresholds};

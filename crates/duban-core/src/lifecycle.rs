@@ -43,6 +43,10 @@ impl ReportState {
             ReportState::Approved => "已审核",
         }
     }
+    /// The state as a sentence names it (`已报送`, `submitted`).
+    pub fn in_sentence(self) -> crate::Message {
+        crate::Message::new(format!("report_state-{}", self.as_str()))
+    }
     /// Counts as reported for completeness (the unit has sent it).
     pub fn is_reported(self) -> bool {
         matches!(self, ReportState::Submitted | ReportState::Approved)
@@ -99,7 +103,7 @@ pub fn next_state(
             match current {
                 Some(S::Submitted) => Ok(if action == A::Approve { S::Approved } else { S::Returned }),
                 Some(s) => Err(wrong_state(s, action)),
-                None => Err(Error::not_found("报告", "report")),
+                None => Err(Error::not_found(crate::Thing::Report)),
             }
         }
         A::Reopen => {
@@ -107,28 +111,25 @@ pub fn next_state(
             match current {
                 Some(S::Approved) | Some(S::Submitted) => Ok(S::Draft),
                 Some(s) => Err(wrong_state(s, action)),
-                None => Err(Error::not_found("报告", "report")),
+                None => Err(Error::not_found(crate::Thing::Report)),
             }
         }
     }
 }
 
 fn wrong_state(state: ReportState, action: ReportAction) -> Error {
-    Error::new(
-        ErrorKind::Conflict,
-        "report.wrong_state",
-        format!("报告当前为“{}”，不能执行此操作", state.zh()),
-        format!("The report is {}; it cannot be {}", state.as_str(), past_tense(action)),
-    )
+    Error::new(ErrorKind::Conflict, "report.wrong_state")
+        .arg_message("state", state.in_sentence())
+        .arg_message("action", crate::Message::new(format!("report_action-{}", action_key(action))))
 }
 
-fn past_tense(action: ReportAction) -> &'static str {
+fn action_key(action: ReportAction) -> &'static str {
     match action {
-        ReportAction::Save => "edited",
-        ReportAction::Submit => "submitted",
-        ReportAction::Approve => "approved",
-        ReportAction::Return => "returned",
-        ReportAction::Reopen => "reopened",
+        ReportAction::Save => "save",
+        ReportAction::Submit => "submit",
+        ReportAction::Approve => "approve",
+        ReportAction::Return => "return",
+        ReportAction::Reopen => "reopen",
     }
 }
 

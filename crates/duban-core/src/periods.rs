@@ -104,21 +104,13 @@ pub fn custom(
 ) -> Result<PeriodSpec, Error> {
     let key = key.trim();
     if key.is_empty() || key.chars().count() > 40 {
-        return Err(Error::bad_input(
-            "period.key",
-            "期次编号不能为空且不超过40字",
-            "A period key is 1 to 40 characters",
-        ));
+        return Err(Error::bad_input("period.key"));
     }
     if !(starts_on <= ends_on && ends_on <= due_on) {
-        return Err(Error::bad_input(
-            "period.dates",
-            "期次日期须满足：开始 ≤ 结束 ≤ 报送截止",
-            "Period dates must satisfy start ≤ end ≤ due",
-        ));
+        return Err(Error::bad_input("period.dates"));
     }
     if grace_days > 60 {
-        return Err(Error::bad_input("period.grace", "宽限天数不能超过60天", "Grace is at most 60 days"));
+        return Err(Error::bad_input("period.grace"));
     }
     let label = if label.trim().is_empty() { key } else { label.trim() };
     Ok(PeriodSpec {
@@ -138,7 +130,7 @@ fn check_due_day(due_day: u32) -> Result<(), Error> {
     if (1..=28).contains(&due_day) {
         Ok(())
     } else {
-        Err(Error::bad_input("period.due_day", "报送日须在1至28日之间", "The due day must be between 1 and 28"))
+        Err(Error::bad_input("period.due_day"))
     }
 }
 
@@ -147,13 +139,13 @@ fn ymd(year: i32, month: u32, day: u32) -> Result<NaiveDate, Error> {
 }
 
 fn bad_year(year: i32) -> Error {
-    Error::bad_input("period.year", format!("年份{year}无效"), format!("Year {year} is not valid"))
+    Error::bad_input("period.year").arg("year", year)
 }
 
 /// Parses `YYYY-MM-DD`.
 pub fn parse_date(s: &str) -> Result<NaiveDate, Error> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
-        Error::bad_input("date", format!("日期“{s}”格式应为YYYY-MM-DD"), format!("Date '{s}' must be YYYY-MM-DD"))
+        Error::bad_input("date").arg("s", s)
     })
 }
 

@@ -275,14 +275,7 @@ fn deadlines_of(cell: &str, year: i32) -> Vec<Deadline> {
 /// Reads a ledger grid into a plan.
 pub fn plan_from_grid(grid: &Grid, file_name: &str) -> Result<ImportedLedger, Error> {
     let header = find_header(grid).ok_or_else(|| {
-        Error::bad_input(
-            "ledger.no_header",
-            format!("工作表“{}”的前20行中没有找到表头（应含“重点任务”或“具体举措”，以及“责任单位”等列）", grid.sheet),
-            format!(
-                "No header row in the first 20 rows of sheet {} (it should name 重点任务 or 具体举措, and 责任单位 …)",
-                grid.sheet
-            ),
-        )
+        Error::bad_input("ledger.no_header").arg("sheet", &grid.sheet)
     })?;
     let title_rows: Vec<&str> = (0..header.row).map(|r| grid.cell(r, 0)).filter(|t| !t.is_empty()).collect();
     let title = title_rows.first().map(|t| {
@@ -296,11 +289,7 @@ pub fn plan_from_grid(grid: &Grid, file_name: &str) -> Result<ImportedLedger, Er
     let deadline_cells: Vec<&str> =
         deadline_col.map(|c| (header.row + 1..grid.cells.len()).map(|r| grid.cell(r, c)).collect()).unwrap_or_default();
     let year = find_year(&title_rows).or_else(|| find_year(&deadline_cells)).ok_or_else(|| {
-        Error::bad_input(
-            "ledger.no_year",
-            "无法确定计划年度：请在表头上方的标题中写明年份（如“2022年”），或在完成时限中写明日期",
-            "The plan year could not be found: put it in the title above the header (2022年) or in the deadlines",
-        )
+        Error::bad_input("ledger.no_year")
     })?;
 
     let mut plan = Plan {
@@ -423,11 +412,7 @@ pub fn plan_from_grid(grid: &Grid, file_name: &str) -> Result<ImportedLedger, Er
         }
     }
     if n == 0 {
-        return Err(Error::bad_input(
-            "plan.empty",
-            format!("工作表“{}”的表头下没有任务行", grid.sheet),
-            format!("Sheet {} has no task rows under its header", grid.sheet),
-        ));
+        return Err(Error::bad_input("plan.empty").worded("sheet").arg("sheet", &grid.sheet));
     }
     // A part without tasks stays a heading only if it has tasks; an empty one is dropped with a warning.
     for p in &parts {

@@ -11,6 +11,7 @@ use rust_xlsxwriter::{
 };
 
 use crate::Error;
+use duban_core::Message;
 use crate::workbook::{CheckedWorkbook, Grid};
 
 /// The columns, in order.
@@ -209,30 +210,46 @@ pub enum SheetRow {
     },
 }
 
-/// A bad cell: 1-based row, the column's name, what is wrong (zh, en).
+/// A bad cell: 1-based row, the column's name, what is wrong (a `sheet_problem-…` catalog message).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CellProblem {
     pub line: usize,
     pub column: String,
-    pub zh: String,
-    pub en: String,
+    pub problem: Message,
 }
 
 impl CellProblem {
-    pub fn new(line: usize, column: &str, zh: impl Into<String>, en: impl Into<String>) -> CellProblem {
-        CellProblem { line, column: column.to_string(), zh: zh.into(), en: en.into() }
+    /// The problem `sheet_problem-<what>` at a cell.
+    pub fn new(line: usize, column: &str, what: &str) -> CellProblem {
+        CellProblem { line, column: column.to_string(), problem: Message::new(format!("sheet_problem-{what}")) }
+    }
+
+    /// With `{ $name }` of the problem's message filled.
+    pub fn arg(mut self, name: &'static str, value: impl std::fmt::Display) -> CellProblem {
+        self.problem = self.problem.arg(name, value);
+        self
+    }
+
+    /// With `{ $name }` filled with another message.
+    pub fn arg_message(mut self, name: &'static str, value: Message) -> CellProblem {
+        self.problem = self.problem.arg_message(name, value);
+        self
+    }
+
+    /// "第4行“完成进度（%）”列：…" in the reader's language.
+    fn located(&self) -> Message {
+        Message::new("sheet-cell")
+            .arg("line", self.line)
+            .arg("column", &self.column)
+            .arg_message("problem", self.problem.clone())
     }
 }
 
 /// All the problems as one error: nothing is saved until the whole sheet is right.
 pub fn problems_error(problems: &[CellProblem]) -> Error {
-    let zh = problems.iter().map(|p| format!("第{}行“{}”列：{}", p.line, p.column, p.zh)).collect::<Vec<_>>();
-    let en = problems.iter().map(|p| format!("row {}, column {}: {}", p.line, p.column, p.en)).collect::<Vec<_>>();
-    Error::bad_input(
-        "sheet.invalid",
-        format!("表格中有{}处错误，未保存任何内容：\n{}", problems.len(), zh.join("\n")),
-        format!("The sheet has {} error(s); nothing was saved:\n{}", problems.len(), en.join("\n")),
-    )
+    Error::bad_input("sheet.invalid")
+        .arg("count", problems.len())
+        .arg_lines("problems", problems.iter().map(CellProblem::located).collect())
 }
 
 /// "8.8万", "95%", "1,850", "12" → a number.
@@ -254,11 +271,7 @@ pub fn read_report_sheet(bytes: &[u8]) -> Result<(SheetMeta, Vec<SheetRow>), Err
     let mut workbook = CheckedWorkbook::open(bytes)?;
     let meta_grid = workbook.grid(Some(META_SHEET)).map_err(|e| {
         if e.code == "file.no_sheet" {
-            Error::bad_input(
-                "sheet.not_ours",
-                "这不是从本系统下载的报送表（缺少表格标识），请先下载本期报送表再填写",
-                "This is not a report sheet downloaded from duban; download this period's sheet and fill that in",
-            )
+            Error::bad_input("sheet.not_ours")
         } else {
             e
         }
@@ -273,11 +286,7 @@ pub fn read_report_sheet(bytes: &[u8]) -> Result<(SheetMeta, Vec<SheetRow>), Err
         })
     })()
     .ok_or_else(|| {
-        Error::bad_input(
-            "sheet.not_ours",
-            "报送表的标识已损坏，请重新下载",
-            "The sheet's marker is damaged; download it again",
-        )
+        Error::bad_input("sheet.not_ours").worded("damaged")
     })?;
     let grid = workbook.grid(Some(SHEET))?;
     Ok((meta, read_rows(&grid)?))
@@ -286,11 +295,7 @@ pub fn read_report_sheet(bytes: &[u8]) -> Result<(SheetMeta, Vec<SheetRow>), Err
 fn read_rows(grid: &Grid) -> Result<Vec<SheetRow>, Error> {
     let header: Vec<&str> = (0..COLUMNS.len()).map(|c| grid.cell(FIRST_ROW - 1, c)).collect();
     if header != COLUMNS {
-        return Err(Error::bad_input(
-            "sheet.columns_changed",
-            "报送表的列被修改过（第3行表头与下载时不同），请在下载的表格中填写，不要增删或移动列",
-            "The sheet's columns were changed (row 3 differs from the download); fill in the sheet as downloaded",
-        ));
+        return Err(Error::bad_input("sheet.columns_changed"));
     }
     let mut rows = Vec::new();
     let mut problems = Vec::new();
@@ -301,12 +306,7 @@ fn read_rows(grid: &Grid) -> Result<Vec<SheetRow>, Error> {
         let key = cell(C_KEY);
         if key.is_empty() {
             if (0..COLUMNS.len()).any(|c| !cell(c).is_empty()) {
-                problems.push(CellProblem::new(
-                    line,
-                    COLUMNS[C_KEY],
-                    "编号为空：请不要增加行",
-                    "no key: do not add rows",
-                ));
+                problems.push(CellProblem::new(line, COLUMNS[C_KEY], "no_key"));
             }
             continue;
         }
@@ -319,12 +319,7 @@ fn read_rows(grid: &Grid) -> Result<Vec<SheetRow>, Error> {
                     v => match v.parse() {
                         Ok(v) => Some(v),
                         Err(_) => {
-                            problems.push(CellProblem::new(
-                                line,
-                                COLUMNS[C_VERSION],
-                                "版本被修改",
-                                "the version was changed",
-                            ));
+                            problems.push(CellProblem::new(line, COLUMNS[C_VERSION], "version_changed"));
                             None
                         }
                     },
@@ -334,12 +329,7 @@ fn read_rows(grid: &Grid) -> Result<Vec<SheetRow>, Error> {
                     p => match parse_number(p) {
                         Some(v) if (0.0..=100.0).contains(&v) => Some(v),
                         _ => {
-                            problems.push(CellProblem::new(
-                                line,
-                                COLUMNS[C_PERCENT],
-                                format!("“{p}”应为0到100之间的数字"),
-                                format!("'{p}' should be a number from 0 to 100"),
-                            ));
+                            problems.push(CellProblem::new(line, COLUMNS[C_PERCENT], "percent_range").arg("value", p));
                             None
                         }
                     },
@@ -348,33 +338,20 @@ fn read_rows(grid: &Grid) -> Result<Vec<SheetRow>, Error> {
                     "是" | "已完成" | "Y" | "y" | "yes" | "Yes" | "TRUE" | "true" => true,
                     "" | "否" | "未完成" | "N" | "n" | "no" | "No" | "FALSE" | "false" => false,
                     other => {
-                        problems.push(CellProblem::new(
-                            line,
-                            COLUMNS[C_FINISHED],
-                            format!("“{other}”应为“是”或“否”"),
-                            format!("'{other}' should be 是 (yes) or 否 (no)"),
-                        ));
+                        problems.push(CellProblem::new(line, COLUMNS[C_FINISHED], "yes_no").arg("value", other));
                         false
                     }
                 };
                 for c in [C_PROGRESS, C_PROBLEMS, C_NEXT] {
                     let n = cell(c).chars().count();
                     if n > MAX_TEXT {
-                        problems.push(CellProblem::new(
-                            line,
-                            COLUMNS.get(c).copied().unwrap_or_default(),
-                            format!("不超过{MAX_TEXT}字（现有{n}字）"),
-                            format!("at most {MAX_TEXT} characters ({n} now)"),
-                        ));
+                        problems.push(CellProblem::new(line, COLUMNS.get(c).copied().unwrap_or_default(), "text_too_long")
+                            .arg("max", MAX_TEXT)
+                            .arg("count", n));
                     }
                 }
                 if finished && percent.is_some_and(|p| p < 100.0) {
-                    problems.push(CellProblem::new(
-                        line,
-                        COLUMNS[C_PERCENT],
-                        "已标为完成，完成进度应为100或留空",
-                        "marked finished: the percentage should be 100 or empty",
-                    ));
+                    problems.push(CellProblem::new(line, COLUMNS[C_PERCENT], "finished_not_100"));
                 }
                 rows.push(SheetRow::Task {
                     line,
@@ -389,12 +366,7 @@ fn read_rows(grid: &Grid) -> Result<Vec<SheetRow>, Error> {
             }
             (Some('I'), Some(indicator_id)) => {
                 let Some(item_id) = current_task else {
-                    problems.push(CellProblem::new(
-                        line,
-                        COLUMNS[C_KEY],
-                        "指标行不在任务行之下",
-                        "an indicator row outside a task",
-                    ));
+                    problems.push(CellProblem::new(line, COLUMNS[C_KEY], "indicator_outside_task"));
                     continue;
                 };
                 let value = match cell(C_VALUE) {
@@ -402,24 +374,14 @@ fn read_rows(grid: &Grid) -> Result<Vec<SheetRow>, Error> {
                     v => match parse_number(v) {
                         Some(x) => Some(x),
                         None => {
-                            problems.push(CellProblem::new(
-                                line,
-                                COLUMNS[C_VALUE],
-                                format!("“{v}”不是数字"),
-                                format!("'{v}' is not a number"),
-                            ));
+                            problems.push(CellProblem::new(line, COLUMNS[C_VALUE], "not_a_number").arg("value", v));
                             None
                         }
                     },
                 };
                 rows.push(SheetRow::Indicator { line, item_id, indicator_id, value });
             }
-            _ => problems.push(CellProblem::new(
-                line,
-                COLUMNS[C_KEY],
-                format!("编号“{key}”无法识别：请不要修改灰色单元格"),
-                format!("unknown key '{key}': do not change the grey cells"),
-            )),
+            _ => problems.push(CellProblem::new(line, COLUMNS[C_KEY], "unknown_key").arg("key", key)),
         }
     }
     if problems.is_empty() { Ok(rows) } else { Err(problems_error(&problems)) }
@@ -494,11 +456,11 @@ mod tests {
         );
         let e = read_rows(&grid).unwrap_err();
         assert_eq!(e.code, "sheet.invalid");
-        assert!(e.zh.contains("4处错误"), "{}", e.zh);
-        assert!(e.zh.contains("第4行“完成进度（%）”列：“120”应为0到100之间的数字"), "{}", e.zh);
-        assert!(e.zh.contains("第4行“是否完成”列：“也许”应为“是”或“否”"), "{}", e.zh);
-        assert!(e.zh.contains("第5行“本期数值”列：“很多”不是数字"), "{}", e.zh);
-        assert!(e.zh.contains("第6行“编号”列"), "{}", e.zh);
+        assert!(e.message(duban_core::Lang::Zh).contains("4处错误"), "{}", e.message(duban_core::Lang::Zh));
+        assert!(e.message(duban_core::Lang::Zh).contains("第4行“完成进度（%）”列：“120”应为0到100之间的数字"), "{}", e.message(duban_core::Lang::Zh));
+        assert!(e.message(duban_core::Lang::Zh).contains("第4行“是否完成”列：“也许”应为“是”或“否”"), "{}", e.message(duban_core::Lang::Zh));
+        assert!(e.message(duban_core::Lang::Zh).contains("第5行“本期数值”列：“很多”不是数字"), "{}", e.message(duban_core::Lang::Zh));
+        assert!(e.message(duban_core::Lang::Zh).contains("第6行“编号”列"), "{}", e.message(duban_core::Lang::Zh));
     }
 
     #[test]

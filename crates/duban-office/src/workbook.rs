@@ -57,53 +57,31 @@ impl Grid {
     }
 }
 
-fn bad(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Error {
-    Error::bad_input(code, zh, en)
-}
-
 /// Checks the bytes are a readable .xlsx and reads its sheets' names.
 fn open(bytes: &[u8]) -> Result<Xlsx<Cursor<Vec<u8>>>, Error> {
     if bytes.is_empty() {
-        return Err(bad("file.empty", "文件为空", "The file is empty"));
+        return Err(Error::bad_input("file.empty"));
     }
     if bytes.len() > MAX_WORKBOOK_BYTES {
-        return Err(bad(
-            "file.too_large",
-            format!("文件过大（{} 字节），上限为 {} MB", bytes.len(), MAX_WORKBOOK_BYTES / 1024 / 1024),
-            format!(
-                "The file is too large ({} bytes); the limit is {} MB",
-                bytes.len(),
-                MAX_WORKBOOK_BYTES / 1024 / 1024
-            ),
-        ));
+        return Err(Error::bad_input("file.too_large")
+            .arg("bytes", bytes.len())
+            .arg("limit_mb", MAX_WORKBOOK_BYTES / 1024 / 1024));
     }
     if bytes.starts_with(&CFB_MAGIC) {
         // Excel saves a password-protected workbook as an OLE container holding the encrypted package.
         let encrypted = bytes.windows(28).any(|w| w == utf16("EncryptionInfo").as_slice());
         return Err(if encrypted {
-            bad(
-                "file.encrypted",
-                "该工作簿设置了打开密码，请在 Excel 中取消密码后重新上传",
-                "The workbook is password-protected; remove the password in Excel and upload it again",
-            )
+            Error::bad_input("file.encrypted")
         } else {
-            bad(
-                "file.legacy_xls",
-                "这是旧版 Excel（.xls）文件，请另存为 .xlsx 后上传",
-                "This is a legacy Excel .xls file; save it as .xlsx and upload that",
-            )
+            Error::bad_input("file.legacy_xls")
         });
     }
     if !bytes.starts_with(b"PK") {
-        let what = if bytes.starts_with(b"%PDF") { "PDF" } else { "not a workbook" };
-        return Err(bad(
-            "file.wrong_type",
-            format!("不是 Excel 工作簿（.xlsx）文件（{what}）"),
-            format!("This is not an Excel workbook (.xlsx) ({what})"),
-        ));
+        let variant = if bytes.starts_with(b"%PDF") { "pdf" } else { "other" };
+        return Err(Error::bad_input("file.wrong_type").worded(variant));
     }
     let damaged = |e: &dyn std::fmt::Display| {
-        bad("file.corrupt", format!("Excel 文件已损坏，无法读取：{e}"), format!("The Excel file is damaged: {e}"))
+        Error::bad_input("file.corrupt").arg("reason", e)
     };
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| damaged(&e))?;
     let mut has_workbook = false;
@@ -115,22 +93,13 @@ fn open(bytes: &[u8]) -> Result<Xlsx<Cursor<Vec<u8>>>, Error> {
         has_document |= name == "word/document.xml";
     }
     if !has_workbook {
-        let (zh, en) = if has_document {
-            ("这是 Word 文档，不是 Excel 工作簿", "This is a Word document, not an Excel workbook")
-        } else {
-            ("压缩包中没有 Excel 工作簿", "The archive holds no Excel workbook")
-        };
-        return Err(bad("file.wrong_type", zh, en));
+        let variant = if has_document { "word" } else { "zip" };
+        return Err(Error::bad_input("file.wrong_type").worded(variant));
     }
     check_inflated_size(&mut zip, MAX_INFLATED_BYTES).map_err(|e| match e {
-        Inflate::TooLarge => bad(
-            "file.too_large",
-            format!("工作簿解压后超过 {} MB，请拆分后上传", MAX_INFLATED_BYTES / 1024 / 1024),
-            format!(
-                "The workbook expands to more than {} MB; split it and upload the parts",
-                MAX_INFLATED_BYTES / 1024 / 1024
-            ),
-        ),
+        Inflate::TooLarge => {
+            Error::bad_input("file.too_large").worded("inflated").arg("limit_mb", MAX_INFLATED_BYTES / 1024 / 1024)
+        }
         Inflate::Damaged(e) => damaged(&e),
     })?;
     open_workbook_from_rs(Cursor::new(bytes.to_vec())).map_err(|e: calamine::XlsxError| damaged(&e))
@@ -200,16 +169,12 @@ impl CheckedWorkbook {
         let names = self.xlsx.sheet_names();
         let name = match sheet {
             Some(s) => names.iter().find(|n| *n == s).cloned().ok_or_else(|| {
-                bad(
-                    "file.no_sheet",
-                    format!("工作簿中没有名为“{s}”的工作表"),
-                    format!("The workbook has no sheet named {s}"),
-                )
+                Error::bad_input("file.no_sheet").worded("named").arg("sheet", s)
             })?,
             None => names
                 .first()
                 .cloned()
-                .ok_or_else(|| bad("file.no_sheet", "工作簿中没有工作表", "The workbook has no sheets"))?,
+                .ok_or_else(|| Error::bad_input("file.no_sheet"))?,
         };
         read_sheet(&mut self.xlsx, &name)
     }
@@ -235,29 +200,21 @@ pub fn cell_address(row: usize, col: usize) -> String {
 
 fn beyond_bounds(sheet: &str, row: usize, col: usize) -> Error {
     let at = cell_address(row, col);
-    bad(
-        "file.too_many_cells",
-        format!(
-            "工作表“{sheet}”的单元格 {at} 有内容，超出可读取的范围（最多 {MAX_ROWS} 行、{MAX_COLS} 列）；请删除多余内容后上传"
-        ),
-        format!(
-            "Sheet {sheet} has a value in cell {at}, outside the area that is read (at most {MAX_ROWS} rows and \
-             {MAX_COLS} columns); delete it and upload again"
-        ),
-    )
+    Error::bad_input("file.too_many_cells")
+        .worded("beyond")
+        .arg("sheet", sheet)
+        .arg("cell", at)
+        .arg("rows", MAX_ROWS)
+        .arg("cols", MAX_COLS)
 }
 
 fn grid_too_large(sheet: &str) -> Error {
-    bad(
-        "file.too_many_cells",
-        format!("工作表“{sheet}”的内容过多（合并单元格或文字过大），请拆分后上传"),
-        format!("Sheet {sheet} holds too much (merged areas or text too large); split it and upload the parts"),
-    )
+    Error::bad_input("file.too_many_cells").arg("sheet", sheet)
 }
 
 fn read_sheet(wb: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Result<Grid, Error> {
     let damaged = |e: calamine::XlsxError| {
-        bad("file.corrupt", format!("Excel 文件已损坏，无法读取：{e}"), format!("The Excel file is damaged: {e}"))
+        Error::bad_input("file.corrupt").arg("reason", e)
     };
     // Merged ranges, clipped to the bounds (a whole row merged in Excel reaches column XFD).
     let merges: Vec<(usize, usize, usize, usize)> = wb
@@ -443,9 +400,9 @@ mod tests {
         let bytes = raw_xlsx(format!("{}{}", cell("A1", "任务"), cell("XFD1048576", "x")).as_bytes(), &[]);
         let e = read_grid(&bytes, None).unwrap_err();
         assert_eq!(e.code, "file.too_many_cells");
-        assert!(e.zh.contains("XFD1048576") && e.en.contains("XFD1048576"), "{e:?}");
+        assert!(e.message(duban_core::Lang::Zh).contains("XFD1048576") && e.message(duban_core::Lang::En).contains("XFD1048576"), "{e:?}");
         let bytes = raw_xlsx(format!("{}{}", cell("A1", "任务"), cell("ZZ20000", "x")).as_bytes(), &[]);
-        assert!(read_grid(&bytes, None).unwrap_err().zh.contains("ZZ20000"));
+        assert!(read_grid(&bytes, None).unwrap_err().message(duban_core::Lang::Zh).contains("ZZ20000"));
         // Formatted empty cells far out are what Excel writes for a styled column: they are ignored.
         let empty = format!(r#"{}<row r="1048576"><c r="XFD1048576" s="1"/></row>"#, cell("A1", "任务"));
         let g = read_grid(&raw_xlsx(empty.as_bytes(), &[]), None).unwrap();

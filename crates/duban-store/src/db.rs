@@ -114,14 +114,10 @@ impl<T> DbResult<T> for Result<T, sqlx::Error> {
 pub(crate) fn db_error(e: sqlx::Error) -> Error {
     if let sqlx::Error::Database(d) = &e {
         if d.is_unique_violation() {
-            return Error::new(ErrorKind::Conflict, "duplicate", "记录已存在", "The record already exists");
+            return Error::new(ErrorKind::Conflict, "duplicate");
         }
         if d.is_foreign_key_violation() {
-            return Error::bad_input(
-                "reference",
-                "引用的记录不存在或仍被使用",
-                "A referenced record does not exist or is in use",
-            );
+            return Error::bad_input("reference");
         }
     }
     if is_unavailable(&e) {
@@ -155,11 +151,7 @@ fn is_unavailable(e: &sqlx::Error) -> bool {
 }
 
 pub(crate) fn write_unavailable(e: impl Display) -> Error {
-    Error::unavailable(
-        "store.unavailable",
-        "数据库暂时无法写入，本次操作未保存，请稍后重试",
-        "The database cannot save just now; nothing was saved, try again shortly",
-    )
+    Error::unavailable("store.unavailable")
     .with_detail(format!("database: {e}"))
 }
 
@@ -176,7 +168,7 @@ impl Store {
         sqlx::any::install_default_drivers();
         let (backend, url) = normalize_url(url);
         let opts = AnyConnectOptions::from_str(&url).map_err(|e| {
-            Error::bad_input("database.url", format!("数据库地址无效：{e}"), format!("Bad database URL: {e}"))
+            Error::bad_input("database.url").arg("e", e)
         })?;
         let store = match backend {
             Backend::Sqlite => {
@@ -472,12 +464,7 @@ impl Store {
             if let Some(row) = seen {
                 let fingerprint: String = row.try_get(0).db()?;
                 if fingerprint != idem.fingerprint {
-                    return Err(Error::new(
-                        ErrorKind::Conflict,
-                        "idempotency.key_reused",
-                        "此幂等键已用于另一个请求",
-                        "This Idempotency-Key was used for a different request",
-                    ));
+                    return Err(Error::new(ErrorKind::Conflict, "idempotency.key_reused"));
                 }
                 let response: String = row.try_get(1).db()?;
                 return serde_json::from_str(&response).map(Done::Replayed).map_err(Error::internal);
@@ -535,7 +522,7 @@ fn check_schema_name(schema: &str) -> Result<(), Error> {
         && schema.len() <= 60
         && schema.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && !schema.starts_with(|c: char| c.is_ascii_digit());
-    if ok { Ok(()) } else { Err(Error::bad_input("database.schema", "模式名无效", "Bad schema name")) }
+    if ok { Ok(()) } else { Err(Error::bad_input("database.schema")) }
 }
 
 /// `postgres://…` and `postgresql://…` are PostgreSQL; `sqlite:…` and plain paths are SQLite files, created

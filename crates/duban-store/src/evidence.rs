@@ -101,7 +101,7 @@ impl Store {
             .fetch_optional(&self.read)
             .await
             .db()?
-            .ok_or_else(|| Error::not_found("佐证材料", "evidence file"))?;
+            .ok_or_else(|| Error::not_found(duban_core::Thing::Evidence))?;
         let rec = evidence_from_row(&row)?;
         self.get_report(actor, rec.report_id).await?;
         Ok((rec, get(&row, "data")?))
@@ -117,7 +117,7 @@ impl Store {
                 .fetch_optional(tx.conn())
                 .await
                 .db()?
-                .ok_or_else(|| Error::not_found("佐证材料", "evidence file"))?;
+                .ok_or_else(|| Error::not_found(duban_core::Thing::Evidence))?;
             let rec = evidence_from_row(&row)?;
             let report = tx.report(rec.report_id).await?;
             next_state(Some(report.state), ReportAction::Save, &tx.actor, report.unit_id)?;

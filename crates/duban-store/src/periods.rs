@@ -63,7 +63,7 @@ impl Store {
             .fetch_optional(&self.read)
             .await
             .db()?
-            .ok_or_else(|| Error::not_found(&format!("期次“{key}”"), &format!("period '{key}'")))?;
+            .ok_or_else(|| Error::not_found(duban_core::Thing::PeriodKey(key.to_string())))?;
         period_from_row(&row)
     }
 
@@ -110,7 +110,7 @@ impl Tx {
             .fetch_optional(self.conn())
             .await
             .db()?
-            .ok_or_else(|| Error::not_found("期次", "period"))?;
+            .ok_or_else(|| Error::not_found(duban_core::Thing::Period))?;
         period_from_row(&row)
     }
 

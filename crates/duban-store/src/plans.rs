@@ -112,19 +112,11 @@ impl Store {
     ) -> Result<PlanRecord, Error> {
         ctx.actor.require_admin()?;
         let year = plan.year.ok_or_else(|| {
-            Error::bad_input(
-                "plan.year",
-                "无法从文件中确定计划年度",
-                "The plan year could not be read from the document",
-            )
+            Error::bad_input("plan.year")
         })?;
         let tasks = duban_plan::tasks(plan);
         if tasks.is_empty() {
-            return Err(Error::bad_input(
-                "plan.empty",
-                "文件中没有找到编号的任务",
-                "No numbered tasks were found in the document",
-            ));
+            return Err(Error::bad_input("plan.empty"));
         }
         let title = plan.title.clone().unwrap_or_else(|| source_name.to_string());
         let parsed = serde_json::to_string(plan).map_err(Error::internal)?;
@@ -178,7 +170,7 @@ impl Store {
             .fetch_optional(&self.read)
             .await
             .db()?
-            .ok_or_else(|| Error::not_found("计划", "plan"))?;
+            .ok_or_else(|| Error::not_found(duban_core::Thing::Plan))?;
         plan_from_row(&row)
     }
 
@@ -188,7 +180,7 @@ impl Store {
             .fetch_optional(&self.read)
             .await
             .db()?
-            .ok_or_else(|| Error::not_found("计划", "plan"))?;
+            .ok_or_else(|| Error::not_found(duban_core::Thing::Plan))?;
         get(&row, "source_text")
     }
 
@@ -368,12 +360,9 @@ impl Store {
         if !pending.is_empty() {
             let mut names: Vec<&str> = pending.iter().map(|u| u.name.as_str()).collect();
             names.dedup();
-            return Err(Error::new(
-                ErrorKind::Conflict,
-                "plan.unresolved_units",
-                format!("还有{}个单位名称未对应到单位：{}", names.len(), names.join("、")),
-                format!("{} unit names are not mapped yet: {}", names.len(), names.join(", ")),
-            ));
+            return Err(Error::new(ErrorKind::Conflict, "plan.unresolved_units")
+                .arg("count", names.len())
+                .arg_list("names", &names));
         }
         self.write(ctx, async |tx| {
             let before = tx.plan(plan_id).await?;
@@ -412,11 +401,7 @@ impl Store {
             if let Some(title) = &patch.title {
                 let title = title.trim();
                 if title.is_empty() || title.chars().count() > 500 {
-                    return Err(Error::bad_input(
-                        "item.title",
-                        "任务标题不能为空且不超过500字",
-                        "A title is 1 to 500 characters",
-                    ));
+                    return Err(Error::bad_input("item.title"));
                 }
                 sqlx::query("UPDATE items SET title = $1 WHERE id = $2")
                     .bind(title)
@@ -450,11 +435,7 @@ impl Store {
                     .db()?;
                 for (unit_id, role) in units {
                     let Some(role) = UnitRole::parse(role) else {
-                        return Err(Error::bad_input(
-                            "assignment.role",
-                            "角色应为 lead、co 或 responsible",
-                            "A role is lead, co or responsible",
-                        ));
+                        return Err(Error::bad_input("assignment.role"));
                     };
                     sqlx::query("INSERT INTO assignments (item_id, unit_id, role, duty) VALUES ($1, $2, $3, '')")
                         .bind(item_id)
@@ -496,12 +477,7 @@ impl Store {
             .await
             .db()?;
             if get::<i64>(&reported, "n")? > 0 {
-                return Err(Error::new(
-                    ErrorKind::Conflict,
-                    "item.has_reports",
-                    "该任务已有报送记录，不能删除",
-                    "The task has reports and cannot be removed",
-                ));
+                return Err(Error::new(ErrorKind::Conflict, "item.has_reports"));
             }
             sqlx::query("DELETE FROM items WHERE id = $1").bind(item_id).execute(tx.conn()).await.db()?;
             tx.edited(plan_id, revision.as_deref()).await?;
@@ -523,11 +499,7 @@ impl Store {
         let op = match Comparator::parse(&new.op) {
             Some(op) if new.value.is_finite() => op,
             _ => {
-                return Err(Error::bad_input(
-                    "indicator.op",
-                    "比较符应为 >=、>、<=、<、= 或 range，数值须有限",
-                    "op is >=, >, <=, <, = or range; value finite",
-                ));
+                return Err(Error::bad_input("indicator.op").worded("finite"));
             }
         };
         let new = new.clone();
@@ -591,14 +563,10 @@ impl Store {
         if let Some(op) = &patch.op
             && duban_core::status::Comparator::parse(op).is_none()
         {
-            return Err(Error::bad_input(
-                "indicator.op",
-                "比较符应为 >=、>、<=、<、= 或 range",
-                "op is >=, >, <=, <, = or range",
-            ));
+            return Err(Error::bad_input("indicator.op"));
         }
         if [patch.value, patch.baseline].iter().flatten().any(|v| !v.is_finite()) {
-            return Err(Error::bad_input("indicator.value", "数值须为有限数", "Values must be finite numbers"));
+            return Err(Error::bad_input("indicator.value").worded("finite"));
         }
         let deadline = patch.deadline.as_deref().map(duban_core::periods::parse_date).transpose()?;
         let milestones = match &patch.milestones {
@@ -607,11 +575,7 @@ impl Store {
                 for m in ms {
                     let d = duban_core::periods::parse_date(&m.date)?;
                     if !m.value.is_finite() {
-                        return Err(Error::bad_input(
-                            "indicator.milestone",
-                            "阶段目标值须为有限数",
-                            "A milestone value must be finite",
-                        ));
+                        return Err(Error::bad_input("indicator.milestone"));
                     }
                     out.push(Milestone { date: d.to_string(), value: m.value });
                 }
@@ -627,7 +591,7 @@ impl Store {
                 .fetch_optional(tx.conn())
                 .await
                 .db()?
-                .ok_or_else(|| Error::not_found("指标", "indicator"))?;
+                .ok_or_else(|| Error::not_found(duban_core::Thing::Indicator))?;
             let item_id: i64 = get(&row, "item_id")?;
             let plan_id = tx.plan_of_item(item_id).await?;
             let plan = tx.plan(plan_id).await?;
@@ -672,7 +636,7 @@ impl Store {
                 .fetch_optional(tx.conn())
                 .await
                 .db()?
-                .ok_or_else(|| Error::not_found("指标", "indicator"))?;
+                .ok_or_else(|| Error::not_found(duban_core::Thing::Indicator))?;
             let plan_id = tx.plan_of_item(get(&row, "item_id")?).await?;
             let plan = tx.plan(plan_id).await?;
             let revision = tx.check_editable(&plan, row_version, reason)?;
@@ -682,12 +646,7 @@ impl Store {
                 .await
                 .db()?;
             if get::<i64>(&used, "n")? > 0 {
-                return Err(Error::new(
-                    ErrorKind::Conflict,
-                    "indicator.has_values",
-                    "该指标已有报送数值，不能删除",
-                    "Reports give values for this indicator; it cannot be removed",
-                ));
+                return Err(Error::new(ErrorKind::Conflict, "indicator.has_values"));
             }
             let before = tx.indicator(indicator_id).await?;
             sqlx::query("DELETE FROM indicators WHERE id = $1").bind(indicator_id).execute(tx.conn()).await.db()?;
@@ -709,11 +668,7 @@ impl Store {
         ctx.actor.require_admin()?;
         let title = new.title.trim().to_string();
         if title.is_empty() || title.chars().count() > 500 {
-            return Err(Error::bad_input(
-                "item.title",
-                "任务标题不能为空且不超过500字",
-                "A title is 1 to 500 characters",
-            ));
+            return Err(Error::bad_input("item.title"));
         }
         let new = new.clone();
         let id = self
@@ -731,18 +686,13 @@ impl Store {
                             .fetch_optional(tx.conn())
                             .await
                             .db()?
-                            .ok_or_else(|| Error::not_found("上级任务", "parent item"))?;
+                            .ok_or_else(|| Error::not_found(duban_core::Thing::ParentItem))?;
                         if get::<i64>(&p, "plan_id")? != plan_id {
-                            return Err(Error::bad_input("item.parent", "上级任务不属于该计划", "The parent is not in this plan"));
+                            return Err(Error::bad_input("item.parent"));
                         }
                         let reported = sqlx::query("SELECT COUNT(*) AS n FROM reports WHERE item_id = $1").bind(pid).fetch_one(tx.conn()).await.db()?;
                         if get::<i64>(&reported, "n")? > 0 {
-                            return Err(Error::new(
-                                ErrorKind::Conflict,
-                                "item.parent_has_reports",
-                                "该任务已有报送记录，不能再分解出下级任务",
-                                "The task has reports; it cannot get sub-tasks",
-                            ));
+                            return Err(Error::new(ErrorKind::Conflict, "item.parent_has_reports"));
                         }
                         let path: String = get(&p, "path")?;
                         let last = sqlx::query("SELECT MAX(position) AS m FROM items WHERE plan_id = $1 AND (id = $2 OR path LIKE $3)")
@@ -848,7 +798,7 @@ impl Store {
                 .fetch_optional(&self.read)
                 .await
                 .db()?
-                .ok_or_else(|| Error::not_found(&format!("计划版本{v}"), &format!("plan version {v}")))?;
+                .ok_or_else(|| Error::not_found(duban_core::Thing::PlanVersion(v)))?;
             match serde_json::from_str(&get::<String>(&row, "ledger_json")?) {
                 Ok(serde_json::Value::Array(items)) => Ok(items),
                 _ => Err(Error::internal("stored plan version is not a list")),
@@ -992,7 +942,7 @@ impl Tx {
             .fetch_optional(self.conn())
             .await
             .db()?
-            .ok_or_else(|| Error::not_found("计划", "plan"))?;
+            .ok_or_else(|| Error::not_found(duban_core::Thing::Plan))?;
         plan_from_row(&row)
     }
 
@@ -1013,7 +963,7 @@ impl Tx {
             .fetch_optional(self.conn())
             .await
             .db()?
-            .ok_or_else(|| Error::not_found("任务", "item"))?;
+            .ok_or_else(|| Error::not_found(duban_core::Thing::Item))?;
         get(&row, "plan_id")
     }
 
@@ -1043,15 +993,10 @@ impl Tx {
 
     fn check_draft(&self, plan: &PlanRecord, row_version: i64) -> Result<(), Error> {
         if plan.row_version != row_version {
-            return Err(Error::stale("计划", "plan"));
+            return Err(Error::stale(duban_core::Thing::Plan));
         }
         if plan.state != PlanState::Draft {
-            return Err(Error::new(
-                ErrorKind::Conflict,
-                "plan.not_draft",
-                "计划已发布，不能直接修改",
-                "The plan is published and cannot be edited in place",
-            ));
+            return Err(Error::new(ErrorKind::Conflict, "plan.not_draft"));
         }
         Ok(())
     }
@@ -1065,18 +1010,14 @@ impl Tx {
         reason: Option<&str>,
     ) -> Result<Option<String>, Error> {
         if plan.row_version != row_version {
-            return Err(Error::stale("计划", "plan"));
+            return Err(Error::stale(duban_core::Thing::Plan));
         }
         if plan.state == PlanState::Draft {
             return Ok(None);
         }
         match reason.map(str::trim) {
             Some(r) if !r.is_empty() && r.chars().count() <= 500 => Ok(Some(r.to_string())),
-            _ => Err(Error::bad_input(
-                "plan.revision_reason",
-                "修改已发布的计划须说明理由（不超过500字），修改后形成新版本",
-                "Changing a published plan needs a reason (up to 500 characters); it becomes a new version",
-            )),
+            _ => Err(Error::bad_input("plan.revision_reason")),
         }
     }
 

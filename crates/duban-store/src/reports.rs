@@ -173,14 +173,10 @@ impl Store {
     ) -> Result<ReportRecord, Error> {
         let reason = reason.trim().to_string();
         if !approve && reason.is_empty() {
-            return Err(Error::bad_input("report.reason_required", "退回须说明理由", "A return needs a reason"));
+            return Err(Error::bad_input("report.reason_required"));
         }
         if reason.chars().count() > 2000 {
-            return Err(Error::bad_input(
-                "report.reason_long",
-                "理由不超过2000字",
-                "A reason is at most 2000 characters",
-            ));
+            return Err(Error::bad_input("report.reason_long"));
         }
         let action = if approve { ReportAction::Approve } else { ReportAction::Return };
         self.write(ctx, async |tx| {
@@ -238,7 +234,7 @@ impl Store {
             .fetch_optional(&self.read)
             .await
             .db()?
-            .ok_or_else(|| Error::not_found("报告", "report"))?;
+            .ok_or_else(|| Error::not_found(duban_core::Thing::Report))?;
         let mut r = report_from_row(&row)?;
         actor.require_read_unit(r.unit_id)?;
         r.values = self.values_of(&[r.id]).await?.into_iter().map(|(_, v)| v).collect();
@@ -255,11 +251,7 @@ impl Store {
         if let Some(s) = &f.state
             && ReportState::parse(s).is_none()
         {
-            return Err(Error::bad_input(
-                "report.state",
-                "状态应为 draft、submitted、returned 或 approved",
-                "state is draft, submitted, returned or approved",
-            ));
+            return Err(Error::bad_input("report.state"));
         }
         let limit = f.limit.unwrap_or(500).clamp(1, 5000);
         let rows = sqlx::query(&format!(
@@ -343,7 +335,7 @@ impl Store {
         .fetch_optional(&self.read)
         .await
         .db()?
-        .ok_or_else(|| Error::not_found("期次", "period"))?;
+        .ok_or_else(|| Error::not_found(duban_core::Thing::Period))?;
         let period = crate::periods::period_from_row(&prow)?;
         let locked = period.spec.is_locked(local_date(ctx.now));
         let rows = sqlx::query(
@@ -449,7 +441,7 @@ impl Store {
         let requested_on = parse_date(requested_on)?.to_string();
         let reason = reason.trim().to_string();
         if reason.is_empty() {
-            return Err(Error::bad_input("extension.reason", "请说明延期理由", "Give a reason for the extension"));
+            return Err(Error::bad_input("extension.reason"));
         }
         self.write(ctx, async |tx| {
             let assigned = sqlx::query("SELECT role FROM assignments WHERE item_id = $1 AND unit_id = $2")
@@ -507,15 +499,10 @@ impl Store {
             .fetch_optional(tx.conn())
             .await
             .db()?
-            .ok_or_else(|| Error::not_found("延期申请", "extension request"))?;
+            .ok_or_else(|| Error::not_found(duban_core::Thing::Extension))?;
             let before = extension_from_row(&row)?;
             if before.state != "pending" {
-                return Err(Error::new(
-                    ErrorKind::Conflict,
-                    "extension.decided",
-                    "该申请已处理",
-                    "The request was already decided",
-                ));
+                return Err(Error::new(ErrorKind::Conflict, "extension.decided"));
             }
             let state = if approve { "approved" } else { "refused" };
             sqlx::query(
@@ -575,7 +562,7 @@ impl Tx {
         let id = match &existing {
             Some(r) => {
                 if draft.version != Some(r.version) {
-                    return Err(Error::stale("报告", "report"));
+                    return Err(Error::stale(duban_core::Thing::Report));
                 }
                 sqlx::query(
                     "UPDATE reports SET progress = $1, problems = $2, next_steps = $3, percent = $4, finished = $5, \
@@ -651,11 +638,7 @@ impl Tx {
         self.check_open(&period, before.unit_id).await?;
         check_version(&before, version)?;
         if before.progress.trim().is_empty() {
-            return Err(Error::bad_input(
-                "report.progress_empty",
-                "请填写工作进展后再报送",
-                "Write the progress before submitting",
-            ));
+            return Err(Error::bad_input("report.progress_empty"));
         }
         sqlx::query(
             "UPDATE reports SET state = $1, submitted_at = $2, first_submitted_at = COALESCE(first_submitted_at, $2), \
@@ -690,7 +673,7 @@ impl Tx {
             .fetch_optional(self.conn())
             .await
             .db()?
-            .ok_or_else(|| Error::not_found("报告", "report"))?;
+            .ok_or_else(|| Error::not_found(duban_core::Thing::Report))?;
         let mut r = report_from_row(&row)?;
         if !self.actor.can_read_unit(r.unit_id) {
             return Err(Error::forbidden());
@@ -730,21 +713,12 @@ impl Tx {
         .fetch_optional(self.conn())
         .await
         .db()?
-        .ok_or_else(|| Error::not_found("任务", "task"))?;
+        .ok_or_else(|| Error::not_found(duban_core::Thing::Task))?;
         if get::<i64>(&row, "plan_id")? != period.plan_id || get::<i64>(&row, "is_task")? == 0 {
-            return Err(Error::bad_input(
-                "report.item",
-                "该任务不属于此期次的计划",
-                "The task is not part of this period's plan",
-            ));
+            return Err(Error::bad_input("report.item"));
         }
         if get::<String>(&row, "state")? != "published" {
-            return Err(Error::new(
-                ErrorKind::Conflict,
-                "plan.not_published",
-                "计划尚未发布",
-                "The plan is not published yet",
-            ));
+            return Err(Error::new(ErrorKind::Conflict, "plan.not_published"));
         }
         if !self.actor.can_report_for(unit_id) {
             return Err(Error::forbidden());
@@ -764,28 +738,12 @@ impl Tx {
     pub(crate) async fn check_open(&mut self, period: &PeriodRecord, unit_id: i64) -> Result<(), Error> {
         let today = local_date(chrono::DateTime::from_timestamp(self.now, 0).unwrap_or_default());
         if !period.spec.is_open(today) {
-            return Err(Error::new(
-                ErrorKind::Conflict,
-                "period.not_started",
-                format!("期次“{}”尚未开始", period.spec.label_zh),
-                format!("The period {} has not started", period.spec.label_en),
-            ));
+            return Err(Error::new(ErrorKind::Conflict, "period.not_started").arg_formatted("period", &period.spec.label_zh, &period.spec.label_en));
         }
         if !self.period_open_to(period, unit_id, today).await? {
-            return Err(Error::new(
-                ErrorKind::Locked,
-                "period.locked",
-                format!(
-                    "期次“{}”已于{}截止并锁定，请联系牵头处室开通补报",
-                    period.spec.label_zh,
-                    period.spec.last_open_day()
-                ),
-                format!(
-                    "The period {} closed on {}; ask the office for an exception",
-                    period.spec.label_en,
-                    period.spec.last_open_day()
-                ),
-            ));
+            return Err(Error::new(ErrorKind::Locked, "period.locked")
+                .arg_formatted("period", &period.spec.label_zh, &period.spec.label_en)
+                .arg("closed", period.spec.last_open_day()));
         }
         Ok(())
     }
@@ -800,11 +758,7 @@ impl Tx {
             match row {
                 Some(r) if get::<i64>(&r, "item_id")? == item_id => {}
                 _ => {
-                    return Err(Error::bad_input(
-                        "report.indicator",
-                        format!("指标{}不属于该任务", v.indicator_id),
-                        format!("Indicator {} is not one of this task's", v.indicator_id),
-                    ));
+                    return Err(Error::bad_input("report.indicator").arg("id", v.indicator_id));
                 }
             }
         }
@@ -815,59 +769,43 @@ impl Tx {
 fn check_draft_fields(d: &ReportDraft) -> Result<(), Error> {
     for (field, text) in [("progress", &d.progress), ("problems", &d.problems), ("next_steps", &d.next_steps)] {
         if text.chars().count() > MAX_TEXT {
-            return Err(Error::bad_input(
-                "report.too_long",
-                format!("“{field}”不超过{MAX_TEXT}字"),
-                format!("'{field}' is at most {MAX_TEXT} characters"),
-            ));
+            return Err(Error::bad_input("report.too_long").arg("field", field).arg("max_text", MAX_TEXT));
         }
     }
     if let Some(p) = d.percent
         && !(0.0..=100.0).contains(&p)
     {
-        return Err(Error::bad_input("report.percent", "完成百分比应在0到100之间", "percent is between 0 and 100"));
+        return Err(Error::bad_input("report.percent"));
     }
     for m in &d.milestones {
         if m.name.trim().is_empty()
             || m.name.chars().count() > 200
             || !["not_started", "in_progress", "done"].contains(&m.state.as_str())
         {
-            return Err(Error::bad_input(
-                "report.milestone",
-                "里程碑须有名称（不超过200字），状态为 not_started、in_progress 或 done",
-                "A milestone has a name (up to 200 characters) and a state: not_started, in_progress or done",
-            ));
+            return Err(Error::bad_input("report.milestone"));
         }
     }
     if d.milestones.len() > 200 {
-        return Err(Error::bad_input("report.milestones", "里程碑不超过200个", "At most 200 milestones"));
+        return Err(Error::bad_input("report.milestones"));
     }
     let mut seen = std::collections::HashSet::new();
     for v in &d.values {
         if !v.value.is_finite() {
-            return Err(Error::bad_input(
-                "report.value",
-                "指标值须为有限数值",
-                "An indicator value must be a finite number",
-            ));
+            return Err(Error::bad_input("report.value"));
         }
         if !seen.insert(v.indicator_id) {
-            return Err(Error::bad_input(
-                "report.value_twice",
-                "同一指标只能填一个值",
-                "Each indicator takes one value",
-            ));
+            return Err(Error::bad_input("report.value_twice"));
         }
     }
     Ok(())
 }
 
 fn check_version(r: &ReportRecord, version: i64) -> Result<(), Error> {
-    if r.version == version { Ok(()) } else { Err(Error::stale("报告", "report")) }
+    if r.version == version { Ok(()) } else { Err(Error::stale(duban_core::Thing::Report)) }
 }
 
 fn not_assigned() -> Error {
-    Error::bad_input("report.not_assigned", "该单位不承担此任务", "The unit does not hold this task")
+    Error::bad_input("report.not_assigned")
 }
 
 pub(crate) fn report_from_row(r: &sqlx::any::AnyRow) -> Result<ReportRecord, Error> {

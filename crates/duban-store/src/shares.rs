@@ -36,7 +36,7 @@ impl Store {
                 .fetch_optional(tx.conn())
                 .await
                 .db()?
-                .ok_or_else(|| Error::not_found("指标", "indicator"))?;
+                .ok_or_else(|| Error::not_found(duban_core::Thing::Indicator))?;
             let item_id: i64 = get(&ind, "item_id")?;
             let target: f64 = get(&ind, "target")?;
             let plan_id: i64 = get(&ind, "plan_id")?;
@@ -44,7 +44,7 @@ impl Store {
             let mut seen = std::collections::HashSet::new();
             for s in &shares {
                 if !s.target.is_finite() || s.target < 0.0 || !seen.insert(s.unit_id) {
-                    return Err(Error::bad_input("share.value", "分解值须为非负数，且每个单位只出现一次", "Each share is a non-negative number, one per unit"));
+                    return Err(Error::bad_input("share.value"));
                 }
                 let held = sqlx::query("SELECT role FROM assignments WHERE item_id = $1 AND unit_id = $2")
                     .bind(item_id)
@@ -53,22 +53,13 @@ impl Store {
                     .await
                     .db()?;
                 if held.is_none() {
-                    return Err(Error::bad_input(
-                        "share.not_assigned",
-                        format!("单位{}不承担该任务，不能分解指标", s.unit_id),
-                        format!("Unit {} does not hold this task", s.unit_id),
-                    ));
+                    return Err(Error::bad_input("share.not_assigned").arg("unit", s.unit_id));
                 }
                 sum += s.target;
             }
             let tolerance = (target.abs() * 1e-6).max(1e-9);
             if !shares.is_empty() && (sum - target).abs() > tolerance {
-                return Err(Error::new(
-                    ErrorKind::BadInput,
-                    "share.sum",
-                    format!("分解合计{sum}与指标目标{target}不一致"),
-                    format!("The shares add up to {sum}, not the target {target}"),
-                ));
+                return Err(Error::new(ErrorKind::BadInput, "share.sum").arg("sum", sum).arg("target", target));
             }
             let before = shares_in(tx.conn(), indicator_id).await?;
             sqlx::query("DELETE FROM indicator_shares WHERE indicator_id = $1").bind(indicator_id).execute(tx.conn()).await.db()?;

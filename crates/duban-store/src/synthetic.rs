@@ -114,14 +114,10 @@ impl Store {
     ) -> Result<SyntheticSummary, Error> {
         ctx.actor.require_admin()?;
         if spec.units_per_task > spec.units_per_plan || spec.filled_periods > spec.periods || spec.periods > 12 {
-            return Err(Error::bad_input(
-                "synthetic.spec",
-                "参数不一致",
-                "units_per_task ≤ units_per_plan and filled ≤ periods ≤ 12",
-            ));
+            return Err(Error::bad_input("synthetic.spec"));
         }
         if !self.list_plans().await?.is_empty() {
-            return Err(Error::bad_input("synthetic.not_empty", "数据库非空", "The database already holds plans"));
+            return Err(Error::bad_input("synthetic.not_empty"));
         }
         let started = Instant::now();
         let now = ctx.now.timestamp();

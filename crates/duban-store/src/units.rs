@@ -103,7 +103,7 @@ impl Store {
             .fetch_optional(&self.read)
             .await
             .db()?
-            .ok_or_else(|| Error::not_found("单位", "unit"))?;
+            .ok_or_else(|| Error::not_found(duban_core::Thing::Unit))?;
         let mut u = unit_from_row(&row)?;
         let aliases = sqlx::query("SELECT alias FROM unit_aliases WHERE unit_id = $1 ORDER BY alias")
             .bind(id)
@@ -133,7 +133,7 @@ impl Store {
                 .fetch_optional(tx.conn())
                 .await
                 .db()?
-                .ok_or_else(|| Error::not_found("单位", "unit"))?;
+                .ok_or_else(|| Error::not_found(duban_core::Thing::Unit))?;
             let before = unit_from_row(&row)?;
             if let Some(kind) = &patch.kind {
                 check_kind(kind)?;
@@ -141,7 +141,7 @@ impl Store {
             if let Some(Some(parent)) = patch.parent_id
                 && parent == unit_id
             {
-                return Err(Error::bad_input("unit.parent", "单位不能是自己的上级", "A unit cannot be its own parent"));
+                return Err(Error::bad_input("unit.parent"));
             }
             if let Some(name) = &patch.name {
                 let name = check_name(name)?;
@@ -156,12 +156,7 @@ impl Store {
                                 .db()?;
                         }
                         _ => {
-                            return Err(Error::new(
-                                ErrorKind::Conflict,
-                                "unit.exists",
-                                format!("名称“{name}”已属于其他单位"),
-                                format!("The name '{name}' already belongs to another unit"),
-                            ));
+                            return Err(Error::new(ErrorKind::Conflict, "unit.exists").arg("name", name));
                         }
                     }
                     sqlx::query("UPDATE units SET name = $1 WHERE id = $2")
@@ -236,12 +231,7 @@ impl Tx {
         let name = check_name(&new.name)?;
         check_kind(&new.kind)?;
         if self.resolve_name(&name).await? != Resolved::Nothing {
-            return Err(Error::new(
-                ErrorKind::Conflict,
-                "unit.exists",
-                format!("单位“{name}”已存在（或已作为别名）"),
-                format!("A unit named '{name}' (or with that alias) already exists"),
-            ));
+            return Err(Error::new(ErrorKind::Conflict, "unit.exists").worded("named").arg("name", name));
         }
         let row = sqlx::query(
             "INSERT INTO units (name, kind, parent_id, contact, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -280,12 +270,7 @@ impl Tx {
             Resolved::Nothing => {}
             Resolved::Unit(id) if id == unit_id => return Ok(()),
             _ => {
-                return Err(Error::new(
-                    ErrorKind::Conflict,
-                    "unit.alias_taken",
-                    format!("名称“{alias}”已属于其他单位"),
-                    format!("The name '{alias}' already belongs to another unit"),
-                ));
+                return Err(Error::new(ErrorKind::Conflict, "unit.alias_taken").arg("alias", alias));
             }
         }
         sqlx::query("INSERT INTO unit_aliases (alias, unit_id) VALUES ($1, $2)")
@@ -340,22 +325,14 @@ fn check_kind(kind: &str) -> Result<(), Error> {
     if KINDS.contains(&kind) {
         Ok(())
     } else {
-        Err(Error::bad_input(
-            "unit.kind",
-            "单位类型应为 department、government、enterprise 或 other",
-            "A unit kind is department, government, enterprise or other",
-        ))
+        Err(Error::bad_input("unit.kind"))
     }
 }
 
 pub(crate) fn check_name(name: &str) -> Result<String, Error> {
     let n = normalize_unit_name(name);
     if n.is_empty() || n.chars().count() > 100 || n.chars().any(char::is_control) {
-        return Err(Error::bad_input(
-            "unit.name",
-            "单位名称不能为空且不超过100字",
-            "A unit name is 1 to 100 characters",
-        ));
+        return Err(Error::bad_input("unit.name"));
     }
     Ok(n)
 }

@@ -103,7 +103,7 @@ pub fn random_token() -> String {
 /// The password rule for accounts people choose: 8 to 512 characters.
 pub fn check_password(pw: &str) -> Result<(), Error> {
     if pw.chars().count() < 8 || pw.len() > 512 {
-        return Err(Error::bad_input("user.password", "密码长度应为8至512个字符", "A password is 8 to 512 characters"));
+        return Err(Error::bad_input("user.password"));
     }
     Ok(())
 }
@@ -118,18 +118,10 @@ impl Store {
             && username.chars().count() <= 64
             && username.chars().all(|c| c.is_alphanumeric() || "._-@".contains(c));
         if !ok {
-            return Err(Error::bad_input(
-                "user.username",
-                "用户名为1至64个字母、数字或 . _ - @",
-                "A username is 1 to 64 letters, digits or . _ - @",
-            ));
+            return Err(Error::bad_input("user.username"));
         }
         if new.role.needs_unit() != new.unit_id.is_some() {
-            return Err(Error::bad_input(
-                "user.unit",
-                "单位领导和填报人须属于一个单位；管理员和查看者不属于单位",
-                "Leaders and reporters belong to one unit; admins and viewers to none",
-            ));
+            return Err(Error::bad_input("user.unit"));
         }
         if let Some(unit) = new.unit_id {
             self.get_unit(unit).await?;
@@ -145,12 +137,7 @@ impl Store {
                 .await
                 .db()?;
             if exists.is_some() {
-                return Err(Error::new(
-                    ErrorKind::Conflict,
-                    "user.exists",
-                    format!("用户名“{username}”已存在"),
-                    format!("The username '{username}' is taken"),
-                ));
+                return Err(Error::new(ErrorKind::Conflict, "user.exists").arg("username", username));
             }
             let row = sqlx::query(
                 "INSERT INTO users (username, display_name, password_hash, role, unit_id, lang, disabled, created_at) \
@@ -192,7 +179,7 @@ impl Store {
                 .db()?
                 .map(|r| get(&r, "lang"))
                 .transpose()?;
-            let Some(before) = before else { return Err(Error::not_found("用户", "user")) };
+            let Some(before) = before else { return Err(Error::not_found(duban_core::Thing::User)) };
             sqlx::query("UPDATE users SET lang = $1 WHERE id = $2")
                 .bind(&lang)
                 .bind(user_id)
@@ -224,7 +211,7 @@ impl Store {
                 .db()?
                 .rows_affected();
             if n == 0 {
-                return Err(Error::not_found("用户", "user"));
+                return Err(Error::not_found(duban_core::Thing::User));
             }
             // A new password ends every session of the account.
             sqlx::query("DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE username = $1)")

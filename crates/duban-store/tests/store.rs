@@ -810,7 +810,7 @@ async fn a_disk_that_fills_up_loses_no_acknowledged_write() {
             Err(e) => {
                 assert_eq!(e.kind, ErrorKind::Unavailable, "{e:?}");
                 assert_eq!(e.code, "store.unavailable");
-                assert!(!e.zh.contains("database") && e.detail.is_some(), "{e:?}");
+                assert!(!e.message(duban_core::Lang::Zh).contains("database") && e.detail.is_some(), "{e:?}");
                 failed += 1;
             }
         }

@@ -41,12 +41,7 @@ impl FromRequestParts<AppState> for Auth {
         if from_cookie && !safe {
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
             if !constant_time_eq(sent.as_bytes(), session.csrf.as_bytes()) {
-                return Err(ApiError(Error::new(
-                    ErrorKind::Forbidden,
-                    "csrf",
-                    "缺少或错误的CSRF令牌，请刷新页面后重试",
-                    "Missing or wrong CSRF token; reload the page and try again",
-                )));
+                return Err(ApiError(Error::new(ErrorKind::Forbidden, "csrf")));
             }
         }
         crate::trace::record_user(&session.actor.username);
@@ -66,24 +61,15 @@ pub async fn authenticate(
     use duban_core::signin::{MAX_PASSWORD_BYTES, MAX_USERNAME_CHARS};
     let name = username.trim();
     if name.chars().count() > MAX_USERNAME_CHARS || password.len() > MAX_PASSWORD_BYTES {
-        return Err(ApiError(Error::bad_input(
-            "login.too_long",
-            format!("用户名最多 {MAX_USERNAME_CHARS} 个字符，密码最多 {MAX_PASSWORD_BYTES} 字节"),
-            format!(
-                "A user name has at most {MAX_USERNAME_CHARS} characters and a password at most {MAX_PASSWORD_BYTES} bytes"
-            ),
-        )));
+        return Err(ApiError(
+            Error::bad_input("login.too_long").arg("chars", MAX_USERNAME_CHARS).arg("bytes", MAX_PASSWORD_BYTES),
+        ));
     }
     let now = state.now().timestamp();
     let client = client.0.to_string();
     let wait = state.store.signin_wait(name, &client, now).await?;
     if wait > 0 {
-        return Err(ApiError(Error::new(
-            ErrorKind::TooMany,
-            "login.too_many",
-            format!("登录失败次数过多，请{wait}秒后再试"),
-            format!("Too many failed sign-ins; try again in {wait} seconds"),
-        )));
+        return Err(ApiError(Error::new(ErrorKind::TooMany, "login.too_many").arg("wait", wait)));
     }
     let found = state.store.user_for_login(name).await?;
     // Verify against a hash even for an unknown name, so that timing does not tell which names exist.
@@ -95,12 +81,7 @@ pub async fn authenticate(
     let ok = state.passwords.verify(password, hash).await?;
     let Some(user) = user.filter(|_| ok) else {
         state.store.signin_failed(name, &client, now).await?;
-        return Err(ApiError(Error::new(
-            ErrorKind::Unauthenticated,
-            "login.failed",
-            "用户名或密码错误",
-            "Wrong username or password",
-        )));
+        return Err(ApiError(Error::new(ErrorKind::Unauthenticated, "login.failed")));
     };
     state.store.signin_succeeded(name, &client).await?;
     Ok(user)
@@ -113,7 +94,7 @@ fn dummy_hash() -> &'static str {
 }
 
 pub fn unauthenticated() -> ApiError {
-    ApiError(Error::new(ErrorKind::Unauthenticated, "unauthenticated", "请先登录", "Sign in first"))
+    ApiError(Error::new(ErrorKind::Unauthenticated, "unauthenticated"))
 }
 
 /// The token of `Authorization: Bearer TOKEN`.

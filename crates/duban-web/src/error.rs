@@ -103,23 +103,17 @@ pub async fn as_rejection(res: Response) -> Result<(StatusCode, Error), Response
     }
     let text = axum::body::to_bytes(res.into_body(), 64 * 1024).await.unwrap_or_default();
     let text = String::from_utf8_lossy(&text).trim().to_string();
-    let (code, zh, en) = match status {
-        StatusCode::NOT_FOUND => ("route.not_found", "请求的地址不存在".to_string(), "No such endpoint".to_string()),
-        StatusCode::METHOD_NOT_ALLOWED => {
-            ("method_not_allowed", "不支持该请求方法".into(), "Method not allowed".into())
-        }
-        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "上传内容过大".into(), "The request body is too large".into()),
+    let code = match status {
+        StatusCode::NOT_FOUND => "route.not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "too_large",
         // axum's own text is English and names Rust types: it goes to the log, not to the reader.
-        _ => (
-            "bad_request",
-            "请求无效：缺少参数或参数格式不对，请返回上一页重试".to_string(),
-            "Bad request: a parameter is missing or malformed; go back and try again".to_string(),
-        ),
+        _ => "bad_request",
     };
     if !text.is_empty() {
         tracing::info!(status = status.as_u16(), detail = %text, "request rejected");
     }
-    Ok((status, Error::new(ErrorKind::BadInput, code, zh, en).with_detail(text)))
+    Ok((status, Error::new(ErrorKind::BadInput, code).with_detail(text)))
 }
 
 /// Failures inside the server go to the log with their detail (the client gets the code and a fixed
@@ -137,9 +131,5 @@ pub fn log_error(e: &Error, method: &str, path: &str) {
 }
 
 pub fn bad_json(e: impl std::fmt::Display) -> ApiError {
-    ApiError(Error::bad_input(
-        "bad_json",
-        format!("请求内容不是有效的JSON：{e}"),
-        format!("The request body is not valid JSON: {e}"),
-    ))
+    ApiError(Error::bad_input("bad_json").arg("e", e))
 }

@@ -25,11 +25,7 @@ impl Gate {
     /// Uploads: two parsed at once (each bounded by the readers' own limits), waiting up to 30 s.
     pub fn uploads() -> Gate {
         Gate::new(2, Duration::from_secs(30), || {
-            Error::unavailable(
-                "upload.busy",
-                "服务器正忙于处理其他上传文件，请稍后再试",
-                "The server is busy reading other uploads; try again shortly",
-            )
+            Error::unavailable("upload.busy")
         })
     }
 
@@ -71,7 +67,7 @@ pub struct PasswordChecks {
 }
 
 fn login_busy() -> Error {
-    Error::unavailable("login.busy", "登录请求过多，请稍后再试", "Too many sign-ins at once; try again shortly")
+    Error::unavailable("login.busy")
 }
 
 impl PasswordChecks {
@@ -124,7 +120,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_full_gate_answers_busy_after_its_wait() {
-        let gate = Gate::new(1, Duration::from_millis(50), || Error::unavailable("busy", "忙", "busy"));
+        let gate = Gate::new(1, Duration::from_millis(50), || Error::unavailable("busy"));
         let (tx, rx) = std::sync::mpsc::channel::<()>();
         let held = gate.clone();
         let first = tokio::spawn(async move { held.run(move || rx.recv().ok()).await });

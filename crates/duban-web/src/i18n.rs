@@ -1,48 +1,10 @@
-//! Message catalogs for the pages: `locales/zh-CN.ftl` (the default) and `locales/en.ftl`, Fluent files
-//! read by the Fluent project's own `fluent-bundle` (compiled into the binary; Unicode isolation marks
-//! off, since every value is plain text in an HTML page). Numbers and dates are formatted here per
-//! language: 8.8万 / 88,000, 2022年7月5日 / 5 Jul 2022.
+//! The pages' translations: text from the catalogs of `duban-i18n` in the reader's language, and numbers
+//! and dates formatted per language (8.8万 / 88,000, 2022年7月5日 / 5 Jul 2022).
 
 use std::borrow::Borrow;
-use std::collections::HashMap;
-use std::sync::LazyLock;
 
 use chrono::{Datelike, NaiveDate};
 use duban_core::{Lang, Status};
-
-const ZH: &str = include_str!("../locales/zh-CN.ftl");
-const EN: &str = include_str!("../locales/en.ftl");
-
-/// `key = text` lines; anything else (blank, `#`) is skipped.
-pub fn parse_catalog(src: &'static str) -> HashMap<&'static str, &'static str> {
-    src.lines()
-        .filter(|l| !l.trim_start().starts_with('#'))
-        .filter_map(|l| l.split_once(" = "))
-        .map(|(k, v)| (k.trim(), v.trim()))
-        .collect()
-}
-
-type Bundle =
-    fluent_bundle::bundle::FluentBundle<fluent_bundle::FluentResource, intl_memoizer::concurrent::IntlLangMemoizer>;
-
-/// The two catalogs as Fluent bundles. A catalog with a syntax error keeps the messages that parsed (a
-/// test requires there are none).
-static BUNDLES: LazyLock<[Bundle; 2]> = LazyLock::new(|| [bundle("zh-CN", ZH), bundle("en", EN)]);
-
-fn bundle(lang: &str, src: &str) -> Bundle {
-    let resource = fluent_bundle::FluentResource::try_new(src.to_string()).unwrap_or_else(|(partial, _)| partial);
-    let id: unic_langid::LanguageIdentifier = lang.parse().unwrap_or_default();
-    let mut bundle = Bundle::new_concurrent(vec![id]);
-    bundle.set_use_isolating(false);
-    // Ids are unique within a catalog (a test checks), so adding cannot clash.
-    let _ = bundle.add_resource(resource);
-    bundle
-}
-
-/// The raw catalogs (for the test that keeps them in step).
-pub fn catalog_sources() -> [(&'static str, &'static str); 2] {
-    [("zh-CN", ZH), ("en", EN)]
-}
 
 /// Translations in one language, handed to every page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,22 +17,8 @@ impl Tr {
         Tr { lang }
     }
 
-    /// The message `key` with `args` (every value given as text, so that Fluent formats no number), or
-    /// `None` when the catalog has no such message.
     fn format(&self, key: &str, args: &[(&str, String)]) -> Option<String> {
-        let [zh, en] = &*BUNDLES;
-        let bundle = match self.lang {
-            Lang::Zh => zh,
-            Lang::En => en,
-        };
-        let pattern = bundle.get_message(key)?.value()?;
-        let mut fluent_args = fluent_bundle::FluentArgs::new();
-        for (name, value) in args {
-            fluent_args.set(*name, value.clone());
-        }
-        let mut errors = Vec::new();
-        let text = bundle.format_pattern(pattern, (!args.is_empty()).then_some(&fluent_args), &mut errors);
-        Some(text.trim().to_string())
+        duban_i18n::text(self.lang, key, args)
     }
 
     /// The text of `key`; the key itself when missing (a test keeps every key present in both catalogs).
@@ -234,33 +182,15 @@ mod tests {
     }
 
     #[test]
-    fn both_catalogs_are_fluent_without_errors() {
-        for (name, src) in catalog_sources() {
-            if let Err((_, errors)) = fluent_bundle::FluentResource::try_new(src.to_string()) {
-                panic!("{name}: {errors:?}");
-            }
-        }
-        let zh = Tr::new(Lang::Zh);
-        assert_eq!(zh.t1("check-warnings", "n", 3), "解析提示 3 条");
+    fn every_parser_warning_has_a_text_with_its_arguments() {
+        assert_eq!(Tr::new(Lang::Zh).t1("check-warnings", "n", 3), "解析提示 3 条");
         assert_eq!(Tr::new(Lang::En).t("no-such-key"), "no-such-key");
-    }
-
-    #[test]
-    fn catalogs_have_the_same_keys_and_placeholders() {
-        let [zh, en] = catalog_sources().map(|(_, src)| parse_catalog(src));
-        let mut missing: Vec<String> =
-            zh.keys().filter(|k| !en.contains_key(*k)).map(|k| format!("en lacks {k}")).collect();
-        missing.extend(en.keys().filter(|k| !zh.contains_key(*k)).map(|k| format!("zh-CN lacks {k}")));
-        assert!(missing.is_empty(), "{missing:?}");
-        for (k, v) in &zh {
-            let holes = |s: &str| {
-                let mut h: Vec<String> =
-                    s.split("{ $").skip(1).map(|p| p.split(' ').next().unwrap_or("").to_string()).collect();
-                h.sort();
-                h
-            };
-            assert_eq!(holes(v), holes(en[k]), "placeholders of {k}");
-        }
+        let sources = duban_i18n::catalog_sources();
+        let zh: std::collections::HashMap<&str, &str> = sources
+            .iter()
+            .filter(|(lang, _, _)| *lang == Lang::Zh)
+            .flat_map(|(_, _, src)| duban_i18n::entries(src))
+            .collect();
         // Every parser warning has a text in both catalogs, with exactly its arguments as placeholders.
         for (code, args) in duban_plan::model::WARNING_CODES {
             let key = format!("warning-{code}");
@@ -271,13 +201,6 @@ mod tests {
             let mut want = args.to_vec();
             want.sort();
             assert_eq!(holes, want, "placeholders of {key}");
-        }
-        // Every line of a catalog is a comment, blank, or `key = text`.
-        for (name, src) in catalog_sources() {
-            for (i, line) in src.lines().enumerate() {
-                let l = line.trim();
-                assert!(l.is_empty() || l.starts_with('#') || l.contains(" = "), "{name}:{}: {line}", i + 1);
-            }
         }
     }
 }

@@ -101,12 +101,7 @@ async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> 
 /// An unknown address: JSON under `/api/`, an error page elsewhere.
 async fn not_found(uri: axum::http::Uri, headers: axum::http::HeaderMap) -> axum::response::Response {
     use axum::response::IntoResponse;
-    let e = duban_core::Error::new(
-        duban_core::ErrorKind::NotFound,
-        "route.not_found",
-        "请求的地址不存在",
-        "No such address",
-    );
+    let e = duban_core::Error::new(duban_core::ErrorKind::NotFound, "route.not_found");
     if uri.path().starts_with("/api/") {
         return error::ApiError(e).into_response();
     }

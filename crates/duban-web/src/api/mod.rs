@@ -137,11 +137,7 @@ fn write_ctx(state: &AppState, auth: &Auth, meta: &Meta, body: &[u8]) -> ApiResu
     if let Some(key) = headers.get("idempotency-key") {
         let key = key.to_str().unwrap_or("").trim();
         if key.is_empty() || key.len() > 200 {
-            return Err(ApiError(Error::bad_input(
-                "idempotency.key",
-                "Idempotency-Key 须为1至200个字符",
-                "An Idempotency-Key is 1 to 200 characters",
-            )));
+            return Err(ApiError(Error::bad_input("idempotency.key")));
         }
         let mut h = sha2::Sha256::new();
         h.update(method.as_str());

@@ -60,11 +60,7 @@ pub(super) async fn create_periods(
             b.grace_days,
         )?],
         _ => {
-            return Err(ApiError(Error::bad_input(
-                "period.kind",
-                "期次类型应为 monthly、quarterly 或 custom",
-                "kind is monthly, quarterly or custom",
-            )));
+            return Err(ApiError(Error::bad_input("period.kind")));
         }
     };
     Ok((StatusCode::CREATED, Json(s.store.create_periods(&ctx, id, &specs).await?)))
@@ -108,7 +104,7 @@ pub(super) async fn todo(
     let unit = q
         .unit
         .or(auth.actor.unit_id)
-        .ok_or_else(|| ApiError(Error::bad_input("todo.unit", "请指定单位（unit=）", "Name the unit (unit=)")))?;
+        .ok_or_else(|| ApiError(Error::bad_input("todo.unit")))?;
     let period = s.store.period_by_key(id, &q.period).await?;
     Ok(Json(s.store.todo(&read_ctx(&s, &auth), period.id, unit).await?))
 }

@@ -75,7 +75,7 @@ pub(super) async fn report_sheet(
     let unit = q
         .unit
         .or(auth.actor.unit_id)
-        .ok_or_else(|| ApiError(Error::bad_input("todo.unit", "请指定单位（unit=）", "Name the unit (unit=)")))?;
+        .ok_or_else(|| ApiError(Error::bad_input("todo.unit")))?;
     let bytes = duban_app::offline::report_sheet_file(&s.store, &read_ctx(&s, &auth), id, &q.period, unit).await?;
     Ok(download(
         bytes,

@@ -294,12 +294,7 @@ fn form_ctx(state: &AppState, user: &PageUser, csrf: &str, form_token: &str, wha
         return Err(PageError::new(
             Some(user),
             user.tr,
-            Error::new(
-                ErrorKind::Forbidden,
-                "csrf",
-                "表单已过期或来源不明（CSRF令牌不符），请刷新页面后重试",
-                "The form has expired or did not come from this site (CSRF token mismatch); reload and try again",
-            ),
+            Error::new(ErrorKind::Forbidden, "csrf").worded("form"),
         ));
     }
     let mut ctx = Ctx::new(user.actor.clone(), state.now());
@@ -335,7 +330,7 @@ impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<AppState> for Pa
             PageError::new(
                 Some(&user),
                 user.tr,
-                Error::bad_input("form.invalid", format!("表单内容有误：{e}"), format!("The form is not valid: {e}")),
+                Error::bad_input("form.invalid").arg("e", e),
             )
             .into_response()
         };
@@ -506,12 +501,7 @@ async fn login_submit(
     let tr = Tr::new(lang);
     let sent = cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
     if f.login_token.is_empty() || !crate::auth::constant_time_eq(sent.as_bytes(), f.login_token.as_bytes()) {
-        let e = Error::new(
-            ErrorKind::Forbidden,
-            "csrf",
-            "登录表单已过期或不是从本站打开的，请重新打开登录页后再登录",
-            "The sign-in form has expired or did not come from this site; open the sign-in page again",
-        );
+        let e = Error::new(ErrorKind::Forbidden, "csrf").worded("login");
         let mut r = login_form(&state, tr, safe_next(f.next.as_deref()), f.username, Some(e.message(lang).to_string()));
         *r.status_mut() = StatusCode::FORBIDDEN;
         return r;

@@ -80,7 +80,7 @@ async fn review(State(state): State<AppState>, user: PageUser, Query(q): Query<R
     let Some(sc) = scope(&state, &user, &ScopeQuery { plan: q.plan, period: q.period.clone() }).await? else {
         return Ok(render(&super::setup::EmptyPage::new(&user)));
     };
-    let period = sc.period.clone().ok_or_else(|| Error::not_found("期次", "period")).or_page(&user)?;
+    let period = sc.period.clone().ok_or_else(|| Error::not_found(duban_core::Thing::Period)).or_page(&user)?;
     let reports = state
         .store
         .list_reports(
@@ -141,7 +141,7 @@ async fn review_submit(
     let approve = get("action") == "approve";
     let reason = get("reason");
     if !approve && reason.trim().is_empty() {
-        return Err(Error::bad_input("report.reason", "退回时请填写原因", "Give a reason for returning"))
+        return Err(Error::bad_input("report.reason"))
             .or_page(&user);
     }
     let picked: Vec<(i64, i64)> = fields
@@ -151,7 +151,7 @@ async fn review_submit(
         .filter_map(|(id, ver)| Some((id.parse().ok()?, ver.parse().ok()?)))
         .collect();
     if picked.is_empty() {
-        return Err(Error::bad_input("review.none", "请先勾选要审核的报告", "Tick the reports to review first"))
+        return Err(Error::bad_input("review.none"))
             .or_page(&user);
     }
     for (id, version) in picked {
@@ -232,7 +232,7 @@ async fn dashboard(State(state): State<AppState>, user: PageUser, Query(q): Quer
     let Some(sc) = scope(&state, &user, &ScopeQuery { plan: q.plan, period: q.period.clone() }).await? else {
         return Ok(render(&super::setup::EmptyPage::new(&user)));
     };
-    let period = sc.period.clone().ok_or_else(|| Error::not_found("期次", "period")).or_page(&user)?;
+    let period = sc.period.clone().ok_or_else(|| Error::not_found(duban_core::Thing::Period)).or_page(&user)?;
     let s = state.store.summary(sc.plan.id, &period.spec.key, &state.thresholds).await.or_page(&user)?;
     let mut nav = Nav::new(&user, "dashboard").with_flash(q.ok.as_deref());
     nav.plan_id = Some(sc.plan.id);
@@ -470,7 +470,7 @@ async fn task_page(
         return Ok(render(&super::setup::EmptyPage::new(&user)));
     };
     let ledger = state.store.ledger(sc.plan.id).await.or_page(&user)?;
-    let item = ledger.item(id).cloned().ok_or_else(|| Error::not_found("任务", "task")).or_page(&user)?;
+    let item = ledger.item(id).cloned().ok_or_else(|| Error::not_found(duban_core::Thing::Task)).or_page(&user)?;
     let reports = state
         .store
         .list_reports(&user.actor, &ReportFilter { item_id: Some(id), limit: Some(5000), ..ReportFilter::default() })

@@ -96,7 +96,7 @@ async fn todo(State(state): State<AppState>, user: PageUser, Query(q): Query<Tod
         return Ok(render(&super::setup::EmptyPage::new(&user)));
     };
     let Some(period) = sc.period.clone() else {
-        return Err(Error::not_found("期次", "period")).or_page(&user);
+        return Err(Error::not_found(duban_core::Thing::Period)).or_page(&user);
     };
     let units = state.store.list_units().await.or_page(&user)?;
     let unit_id = match (user.actor.unit_id, q.unit) {
@@ -234,11 +234,11 @@ async fn build_report_page(
     let tr = user.tr;
     let unit_id = user.actor.unit_id.or(q.unit).unwrap_or(0);
     let ledger = state.store.ledger(q.plan).await.or_page(user)?;
-    let item = ledger.item(q.item).cloned().ok_or_else(|| Error::not_found("任务", "task")).or_page(user)?;
+    let item = ledger.item(q.item).cloned().ok_or_else(|| Error::not_found(duban_core::Thing::Task)).or_page(user)?;
     let periods = state.store.periods(q.plan).await.or_page(user)?;
     let pos = periods.iter().position(|p| p.spec.key == q.period);
     let period =
-        pos.and_then(|i| periods.get(i)).cloned().ok_or_else(|| Error::not_found("期次", "period")).or_page(user)?;
+        pos.and_then(|i| periods.get(i)).cloned().ok_or_else(|| Error::not_found(duban_core::Thing::Period)).or_page(user)?;
     let unit = state.store.get_unit(unit_id).await.or_page(user)?;
     // Every report of this unit on this task, newest period first.
     let all = state
@@ -336,7 +336,7 @@ async fn report_submit(
 ) -> PageResult {
     let tr = user.tr;
     let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str()).unwrap_or("");
-    let bad = |m: &str| Error::bad_input("form.field", m, m);
+    let bad = |m: &str| Error::bad_input("form.field").arg("field", m);
     let q = ReportQuery {
         plan: get("plan").parse().map_err(|_| bad("plan")).or_page(&user)?,
         period: get("period").to_string(),
@@ -466,15 +466,15 @@ pub async fn read_multipart(
     let mut fields = HashMap::new();
     let mut file = None;
     loop {
-        let next = mp.next_field().await.map_err(|e| Error::bad_input("form.multipart", e.to_string(), e.to_string()));
+        let next = mp.next_field().await.map_err(|e| Error::bad_input("form.multipart").with_detail(e));
         let Some(field) = next.or_page(user)? else { break };
         let name = field.name().unwrap_or("").to_string();
         if let Some(file_name) = field.file_name().map(str::to_string) {
             let bytes =
-                field.bytes().await.map_err(|e| Error::bad_input("form.multipart", e.to_string(), e.to_string()));
+                field.bytes().await.map_err(|e| Error::bad_input("form.multipart").with_detail(e));
             file = Some((file_name, bytes.or_page(user)?.to_vec()));
         } else {
-            let text = field.text().await.map_err(|e| Error::bad_input("form.multipart", e.to_string(), e.to_string()));
+            let text = field.text().await.map_err(|e| Error::bad_input("form.multipart").with_detail(e));
             fields.insert(name, text.or_page(user)?);
         }
     }
@@ -497,7 +497,7 @@ async fn upload_evidence(State(state): State<AppState>, user: PageUser, mp: Mult
     let ctx = multipart_ctx(&state, &user, &fields, "evidence")?;
     let report_id: i64 = fields.get("report_id").and_then(|v| v.parse().ok()).unwrap_or(0);
     let Some((name, bytes)) = file.filter(|(n, b)| !n.is_empty() && !b.is_empty()) else {
-        return Err(Error::bad_input("evidence.none", "请选择要上传的文件", "Choose a file to upload")).or_page(&user);
+        return Err(Error::bad_input("evidence.none")).or_page(&user);
     };
     state.store.add_evidence(&ctx, report_id, &name, &bytes).await.or_page(&user)?;
     let back = super::safe_next(fields.get("back").map(String::as_str));
@@ -509,7 +509,7 @@ async fn upload_sheet(State(state): State<AppState>, user: PageUser, mp: Multipa
     let ctx = multipart_ctx(&state, &user, &fields, "sheet")?;
     let plan: i64 = fields.get("plan").and_then(|v| v.parse().ok()).unwrap_or(0);
     let Some((_, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return Err(Error::bad_input("file.empty", "请选择填好的报送表", "Choose the filled-in sheet")).or_page(&user);
+        return Err(Error::bad_input("file.empty").worded("sheet")).or_page(&user);
     };
     let submit = fields.get("submit").is_some_and(|v| v == "on");
     let sheet = state

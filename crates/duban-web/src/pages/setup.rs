@@ -70,7 +70,7 @@ async fn import_submit(State(state): State<AppState>, user: PageUser, mp: Multip
     let (fields, file) = read_multipart(&user, mp).await?;
     let ctx = super::reporting::multipart_ctx(&state, &user, &fields, "import")?;
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return Err(Error::bad_input("file.empty", "请选择要导入的文件", "Choose a file to import")).or_page(&user);
+        return Err(Error::bad_input("file.empty").worded("choose")).or_page(&user);
     };
     let (plan, source) = {
         let name = name.clone();
@@ -288,11 +288,7 @@ async fn units_from_text(
     }
     if !unknown.is_empty() {
         let list = unknown.join("、");
-        return Err(Error::bad_input(
-            "item.units",
-            format!("单位名录中没有：{list}（请先在系统管理中添加单位或别名）"),
-            format!("Not in the units directory: {list} (add the unit or an alias under Administration first)"),
-        ))
+        return Err(Error::bad_input("item.units").arg("list", list))
         .or_page(user);
     }
     Ok(out)
@@ -338,7 +334,7 @@ async fn edit_indicator(
     PageForm { user, ctx, form: f }: PageForm<IndicatorForm>,
 ) -> PageResult {
     let value = duban_office::report_sheet::parse_number(&f.value)
-        .ok_or_else(|| Error::bad_input("indicator.value", "目标值应为数字", "The target is a number"))
+        .ok_or_else(|| Error::bad_input("indicator.value"))
         .or_page(&user)?;
     let patch = IndicatorPatch {
         value: Some(value),
@@ -433,7 +429,7 @@ struct UserForm {
 
 async fn add_user(State(state): State<AppState>, PageForm { user, ctx, form: f }: PageForm<UserForm>) -> PageResult {
     let role = Role::parse(&f.role)
-        .ok_or_else(|| Error::bad_input("user.role", "角色不正确", "Unknown role"))
+        .ok_or_else(|| Error::bad_input("user.role"))
         .or_page(&user)?;
     duban_store::check_password(&f.password).or_page(&user)?;
     let password = f.password.clone();
