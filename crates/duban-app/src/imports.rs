@@ -26,16 +26,16 @@ pub fn read_plan(bytes: &[u8], name: &str) -> Result<(Plan, String), Error> {
 /// Why the document could not be read, in the reader's language.
 fn unreadable(e: &duban_plan::DecodeError) -> Error {
     use duban_plan::DecodeError as D;
-    let error = Error::bad_input("plan.unreadable");
+    let worded = |variant: &str| Error::bad_input("plan.unreadable").worded(variant);
     match e {
-        D::Empty => error.worded("empty"),
-        D::TooLarge { size, limit } => error.worded("too_large").arg("size", size).arg("limit", limit),
-        D::Pdf => error.worded("pdf"),
-        D::LegacyDoc => error.worded("legacy_doc"),
-        D::NotDocx(why) => error.worded("not_docx").arg("reason", why),
-        D::BadDocx(why) => error.worded("bad_docx").arg("reason", why),
-        D::Binary(why) => error.worded("binary").arg("reason", why),
-        D::UnknownEncoding => error.worded("encoding"),
-        D::NoText => error.worded("no_text"),
+        D::Empty => worded("empty"),
+        D::TooLarge { size, limit } => worded("too_large").arg("size", size).arg("limit", limit),
+        D::Pdf => worded("pdf"),
+        D::LegacyDoc => worded("legacy_doc"),
+        D::NotDocx(why) => worded("not_docx").arg("reason", why),
+        D::BadDocx(why) => worded("bad_docx").arg("reason", why),
+        D::Binary(why) => worded("binary").arg("reason", why),
+        D::UnknownEncoding => worded("encoding"),
+        D::NoText => worded("no_text"),
     }
 }

@@ -217,7 +217,10 @@ pub async fn apply_report_sheet(
                     continue;
                 }
                 if !sendable {
-                    problems.push(CellProblem::new(t.line, COLUMNS[6], "report_closed").arg_message("state", r.state.in_sentence()));
+                    problems.push(
+                        CellProblem::new(t.line, COLUMNS[6], "report_closed")
+                            .arg_message("state", r.state.in_sentence()),
+                    );
                     continue;
                 }
                 drafts.push((t.line, ReportDraft { version: Some(r.version), ..t.draft }));

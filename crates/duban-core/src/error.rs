@@ -161,4 +161,3 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
-

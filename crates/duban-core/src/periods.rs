@@ -127,11 +127,7 @@ pub fn custom(
 const MONTHS_EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 fn check_due_day(due_day: u32) -> Result<(), Error> {
-    if (1..=28).contains(&due_day) {
-        Ok(())
-    } else {
-        Err(Error::bad_input("period.due_day"))
-    }
+    if (1..=28).contains(&due_day) { Ok(()) } else { Err(Error::bad_input("period.due_day")) }
 }
 
 fn ymd(year: i32, month: u32, day: u32) -> Result<NaiveDate, Error> {
@@ -144,9 +140,7 @@ fn bad_year(year: i32) -> Error {
 
 /// Parses `YYYY-MM-DD`.
 pub fn parse_date(s: &str) -> Result<NaiveDate, Error> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
-        Error::bad_input("date").arg("s", s)
-    })
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| Error::bad_input("date").arg("s", s))
 }
 
 #[cfg(test)]

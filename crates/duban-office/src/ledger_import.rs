@@ -274,9 +274,7 @@ fn deadlines_of(cell: &str, year: i32) -> Vec<Deadline> {
 
 /// Reads a ledger grid into a plan.
 pub fn plan_from_grid(grid: &Grid, file_name: &str) -> Result<ImportedLedger, Error> {
-    let header = find_header(grid).ok_or_else(|| {
-        Error::bad_input("ledger.no_header").arg("sheet", &grid.sheet)
-    })?;
+    let header = find_header(grid).ok_or_else(|| Error::bad_input("ledger.no_header").arg("sheet", &grid.sheet))?;
     let title_rows: Vec<&str> = (0..header.row).map(|r| grid.cell(r, 0)).filter(|t| !t.is_empty()).collect();
     let title = title_rows.first().map(|t| {
         let t = match t.find("任务分解台账") {
@@ -288,9 +286,9 @@ pub fn plan_from_grid(grid: &Grid, file_name: &str) -> Result<ImportedLedger, Er
     let deadline_col = header.col(Column::Deadline);
     let deadline_cells: Vec<&str> =
         deadline_col.map(|c| (header.row + 1..grid.cells.len()).map(|r| grid.cell(r, c)).collect()).unwrap_or_default();
-    let year = find_year(&title_rows).or_else(|| find_year(&deadline_cells)).ok_or_else(|| {
-        Error::bad_input("ledger.no_year")
-    })?;
+    let year = find_year(&title_rows)
+        .or_else(|| find_year(&deadline_cells))
+        .ok_or_else(|| Error::bad_input("ledger.no_year"))?;
 
     let mut plan = Plan {
         schema: "duban.plan/1".into(),

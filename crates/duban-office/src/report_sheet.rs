@@ -11,8 +11,8 @@ use rust_xlsxwriter::{
 };
 
 use crate::Error;
-use duban_core::Message;
 use crate::workbook::{CheckedWorkbook, Grid};
+use duban_core::Message;
 
 /// The columns, in order.
 pub const COLUMNS: [&str; 12] = [
@@ -269,13 +269,9 @@ pub fn parse_number(text: &str) -> Option<f64> {
 /// Reads an uploaded sheet: its meta, and its rows or every problem found.
 pub fn read_report_sheet(bytes: &[u8]) -> Result<(SheetMeta, Vec<SheetRow>), Error> {
     let mut workbook = CheckedWorkbook::open(bytes)?;
-    let meta_grid = workbook.grid(Some(META_SHEET)).map_err(|e| {
-        if e.code == "file.no_sheet" {
-            Error::bad_input("sheet.not_ours")
-        } else {
-            e
-        }
-    })?;
+    let meta_grid = workbook
+        .grid(Some(META_SHEET))
+        .map_err(|e| if e.code == "file.no_sheet" { Error::bad_input("sheet.not_ours") } else { e })?;
     let meta_value =
         |k: &str| meta_grid.cells.iter().find(|r| r.first().is_some_and(|c| c == k)).and_then(|r| r.get(1)).cloned();
     let meta = (|| {
@@ -285,9 +281,7 @@ pub fn read_report_sheet(bytes: &[u8]) -> Result<(SheetMeta, Vec<SheetRow>), Err
             unit_id: meta_value("unit")?.parse().ok()?,
         })
     })()
-    .ok_or_else(|| {
-        Error::bad_input("sheet.not_ours").worded("damaged")
-    })?;
+    .ok_or_else(|| Error::bad_input("sheet.not_ours").worded("damaged"))?;
     let grid = workbook.grid(Some(SHEET))?;
     Ok((meta, read_rows(&grid)?))
 }
@@ -345,9 +339,11 @@ fn read_rows(grid: &Grid) -> Result<Vec<SheetRow>, Error> {
                 for c in [C_PROGRESS, C_PROBLEMS, C_NEXT] {
                     let n = cell(c).chars().count();
                     if n > MAX_TEXT {
-                        problems.push(CellProblem::new(line, COLUMNS.get(c).copied().unwrap_or_default(), "text_too_long")
-                            .arg("max", MAX_TEXT)
-                            .arg("count", n));
+                        problems.push(
+                            CellProblem::new(line, COLUMNS.get(c).copied().unwrap_or_default(), "text_too_long")
+                                .arg("max", MAX_TEXT)
+                                .arg("count", n),
+                        );
                     }
                 }
                 if finished && percent.is_some_and(|p| p < 100.0) {
@@ -457,9 +453,21 @@ mod tests {
         let e = read_rows(&grid).unwrap_err();
         assert_eq!(e.code, "sheet.invalid");
         assert!(e.message(duban_core::Lang::Zh).contains("4处错误"), "{}", e.message(duban_core::Lang::Zh));
-        assert!(e.message(duban_core::Lang::Zh).contains("第4行“完成进度（%）”列：“120”应为0到100之间的数字"), "{}", e.message(duban_core::Lang::Zh));
-        assert!(e.message(duban_core::Lang::Zh).contains("第4行“是否完成”列：“也许”应为“是”或“否”"), "{}", e.message(duban_core::Lang::Zh));
-        assert!(e.message(duban_core::Lang::Zh).contains("第5行“本期数值”列：“很多”不是数字"), "{}", e.message(duban_core::Lang::Zh));
+        assert!(
+            e.message(duban_core::Lang::Zh).contains("第4行“完成进度（%）”列：“120”应为0到100之间的数字"),
+            "{}",
+            e.message(duban_core::Lang::Zh)
+        );
+        assert!(
+            e.message(duban_core::Lang::Zh).contains("第4行“是否完成”列：“也许”应为“是”或“否”"),
+            "{}",
+            e.message(duban_core::Lang::Zh)
+        );
+        assert!(
+            e.message(duban_core::Lang::Zh).contains("第5行“本期数值”列：“很多”不是数字"),
+            "{}",
+            e.message(duban_core::Lang::Zh)
+        );
         assert!(e.message(duban_core::Lang::Zh).contains("第6行“编号”列"), "{}", e.message(duban_core::Lang::Zh));
     }
 

@@ -70,19 +70,13 @@ fn open(bytes: &[u8]) -> Result<Xlsx<Cursor<Vec<u8>>>, Error> {
     if bytes.starts_with(&CFB_MAGIC) {
         // Excel saves a password-protected workbook as an OLE container holding the encrypted package.
         let encrypted = bytes.windows(28).any(|w| w == utf16("EncryptionInfo").as_slice());
-        return Err(if encrypted {
-            Error::bad_input("file.encrypted")
-        } else {
-            Error::bad_input("file.legacy_xls")
-        });
+        return Err(if encrypted { Error::bad_input("file.encrypted") } else { Error::bad_input("file.legacy_xls") });
     }
     if !bytes.starts_with(b"PK") {
         let variant = if bytes.starts_with(b"%PDF") { "pdf" } else { "other" };
         return Err(Error::bad_input("file.wrong_type").worded(variant));
     }
-    let damaged = |e: &dyn std::fmt::Display| {
-        Error::bad_input("file.corrupt").arg("reason", e)
-    };
+    let damaged = |e: &dyn std::fmt::Display| Error::bad_input("file.corrupt").arg("reason", e);
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| damaged(&e))?;
     let mut has_workbook = false;
     let mut has_document = false;
@@ -168,13 +162,12 @@ impl CheckedWorkbook {
     pub fn grid(&mut self, sheet: Option<&str>) -> Result<Grid, Error> {
         let names = self.xlsx.sheet_names();
         let name = match sheet {
-            Some(s) => names.iter().find(|n| *n == s).cloned().ok_or_else(|| {
-                Error::bad_input("file.no_sheet").worded("named").arg("sheet", s)
-            })?,
-            None => names
-                .first()
+            Some(s) => names
+                .iter()
+                .find(|n| *n == s)
                 .cloned()
-                .ok_or_else(|| Error::bad_input("file.no_sheet"))?,
+                .ok_or_else(|| Error::bad_input("file.no_sheet").worded("named").arg("sheet", s))?,
+            None => names.first().cloned().ok_or_else(|| Error::bad_input("file.no_sheet"))?,
         };
         read_sheet(&mut self.xlsx, &name)
     }
@@ -213,9 +206,7 @@ fn grid_too_large(sheet: &str) -> Error {
 }
 
 fn read_sheet(wb: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Result<Grid, Error> {
-    let damaged = |e: calamine::XlsxError| {
-        Error::bad_input("file.corrupt").arg("reason", e)
-    };
+    let damaged = |e: calamine::XlsxError| Error::bad_input("file.corrupt").arg("reason", e);
     // Merged ranges, clipped to the bounds (a whole row merged in Excel reaches column XFD).
     let merges: Vec<(usize, usize, usize, usize)> = wb
         .worksheet_merge_cells(name)
@@ -400,7 +391,11 @@ mod tests {
         let bytes = raw_xlsx(format!("{}{}", cell("A1", "任务"), cell("XFD1048576", "x")).as_bytes(), &[]);
         let e = read_grid(&bytes, None).unwrap_err();
         assert_eq!(e.code, "file.too_many_cells");
-        assert!(e.message(duban_core::Lang::Zh).contains("XFD1048576") && e.message(duban_core::Lang::En).contains("XFD1048576"), "{e:?}");
+        assert!(
+            e.message(duban_core::Lang::Zh).contains("XFD1048576")
+                && e.message(duban_core::Lang::En).contains("XFD1048576"),
+            "{e:?}"
+        );
         let bytes = raw_xlsx(format!("{}{}", cell("A1", "任务"), cell("ZZ20000", "x")).as_bytes(), &[]);
         assert!(read_grid(&bytes, None).unwrap_err().message(duban_core::Lang::Zh).contains("ZZ20000"));
         // Formatted empty cells far out are what Excel writes for a styled column: they are ignored.

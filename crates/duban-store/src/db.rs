@@ -151,8 +151,7 @@ fn is_unavailable(e: &sqlx::Error) -> bool {
 }
 
 pub(crate) fn write_unavailable(e: impl Display) -> Error {
-    Error::unavailable("store.unavailable")
-    .with_detail(format!("database: {e}"))
+    Error::unavailable("store.unavailable").with_detail(format!("database: {e}"))
 }
 
 impl Store {
@@ -167,9 +166,7 @@ impl Store {
     pub async fn open_in_schema(url: &str, schema: Option<&str>) -> Result<Store, Error> {
         sqlx::any::install_default_drivers();
         let (backend, url) = normalize_url(url);
-        let opts = AnyConnectOptions::from_str(&url).map_err(|e| {
-            Error::bad_input("database.url").arg("e", e)
-        })?;
+        let opts = AnyConnectOptions::from_str(&url).map_err(|e| Error::bad_input("database.url").arg("e", e))?;
         let store = match backend {
             Backend::Sqlite => {
                 let write = sqlite_pool(1).connect_with(opts.clone()).await.map_err(open_error)?;

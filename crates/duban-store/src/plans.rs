@@ -111,9 +111,7 @@ impl Store {
         plan: &Plan,
     ) -> Result<PlanRecord, Error> {
         ctx.actor.require_admin()?;
-        let year = plan.year.ok_or_else(|| {
-            Error::bad_input("plan.year")
-        })?;
+        let year = plan.year.ok_or_else(|| Error::bad_input("plan.year"))?;
         let tasks = duban_plan::tasks(plan);
         if tasks.is_empty() {
             return Err(Error::bad_input("plan.empty"));

@@ -738,7 +738,11 @@ impl Tx {
     pub(crate) async fn check_open(&mut self, period: &PeriodRecord, unit_id: i64) -> Result<(), Error> {
         let today = local_date(chrono::DateTime::from_timestamp(self.now, 0).unwrap_or_default());
         if !period.spec.is_open(today) {
-            return Err(Error::new(ErrorKind::Conflict, "period.not_started").arg_formatted("period", &period.spec.label_zh, &period.spec.label_en));
+            return Err(Error::new(ErrorKind::Conflict, "period.not_started").arg_formatted(
+                "period",
+                &period.spec.label_zh,
+                &period.spec.label_en,
+            ));
         }
         if !self.period_open_to(period, unit_id, today).await? {
             return Err(Error::new(ErrorKind::Locked, "period.locked")

@@ -322,11 +322,7 @@ fn unit_from_row(r: &sqlx::any::AnyRow) -> Result<UnitRecord, Error> {
 }
 
 fn check_kind(kind: &str) -> Result<(), Error> {
-    if KINDS.contains(&kind) {
-        Ok(())
-    } else {
-        Err(Error::bad_input("unit.kind"))
-    }
+    if KINDS.contains(&kind) { Ok(()) } else { Err(Error::bad_input("unit.kind")) }
 }
 
 pub(crate) fn check_name(name: &str) -> Result<String, Error> {

@@ -24,9 +24,7 @@ impl Gate {
 
     /// Uploads: two parsed at once (each bounded by the readers' own limits), waiting up to 30 s.
     pub fn uploads() -> Gate {
-        Gate::new(2, Duration::from_secs(30), || {
-            Error::unavailable("upload.busy")
-        })
+        Gate::new(2, Duration::from_secs(30), || Error::unavailable("upload.busy"))
     }
 
     /// A slot, or the busy error once the wait has passed.

@@ -23,7 +23,10 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
 fn store_error(e: duban_core::Error) -> CliError {
     let code = if e.kind == duban_core::ErrorKind::Internal { 1 } else { 2 };
     let detail = e.detail.as_deref().map(|d| format!(": {d}")).unwrap_or_default();
-    CliError { code, message: format!("{} ({}){detail}", e.message(duban_core::Lang::Zh), e.message(duban_core::Lang::En)) }
+    CliError {
+        code,
+        message: format!("{} ({}){detail}", e.message(duban_core::Lang::Zh), e.message(duban_core::Lang::En)),
+    }
 }
 
 /// Opens the store with the audit head's key (see [`audit_key`]).

@@ -101,10 +101,7 @@ pub(super) async fn todo(
     Path(id): Path<i64>,
     Query(q): Query<PeriodQuery>,
 ) -> ApiResult<Json<Vec<duban_store::TodoRow>>> {
-    let unit = q
-        .unit
-        .or(auth.actor.unit_id)
-        .ok_or_else(|| ApiError(Error::bad_input("todo.unit")))?;
+    let unit = q.unit.or(auth.actor.unit_id).ok_or_else(|| ApiError(Error::bad_input("todo.unit")))?;
     let period = s.store.period_by_key(id, &q.period).await?;
     Ok(Json(s.store.todo(&read_ctx(&s, &auth), period.id, unit).await?))
 }

@@ -72,10 +72,7 @@ pub(super) async fn report_sheet(
     Path(id): Path<i64>,
     Query(q): Query<PeriodQuery>,
 ) -> ApiResult<Response> {
-    let unit = q
-        .unit
-        .or(auth.actor.unit_id)
-        .ok_or_else(|| ApiError(Error::bad_input("todo.unit")))?;
+    let unit = q.unit.or(auth.actor.unit_id).ok_or_else(|| ApiError(Error::bad_input("todo.unit")))?;
     let bytes = duban_app::offline::report_sheet_file(&s.store, &read_ctx(&s, &auth), id, &q.period, unit).await?;
     Ok(download(
         bytes,

@@ -291,11 +291,7 @@ pub struct FormGuard {
 fn form_ctx(state: &AppState, user: &PageUser, csrf: &str, form_token: &str, what: &str) -> Result<Ctx, PageError> {
     let ok = crate::auth::constant_time_eq(csrf.as_bytes(), user.csrf.as_bytes());
     if !ok {
-        return Err(PageError::new(
-            Some(user),
-            user.tr,
-            Error::new(ErrorKind::Forbidden, "csrf").worded("form"),
-        ));
+        return Err(PageError::new(Some(user), user.tr, Error::new(ErrorKind::Forbidden, "csrf").worded("form")));
     }
     let mut ctx = Ctx::new(user.actor.clone(), state.now());
     let token = form_token.trim();
@@ -327,12 +323,7 @@ impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<AppState> for Pa
         let (mut parts, body) = req.into_parts();
         let user = PageUser::from_request_parts(&mut parts, state).await.map_err(IntoResponse::into_response)?;
         let bad = |e: &dyn std::fmt::Display| {
-            PageError::new(
-                Some(&user),
-                user.tr,
-                Error::bad_input("form.invalid").arg("e", e),
-            )
-            .into_response()
+            PageError::new(Some(&user), user.tr, Error::bad_input("form.invalid").arg("e", e)).into_response()
         };
         let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES).await.map_err(|e| bad(&e))?;
         let guard: FormGuard = serde_urlencoded::from_bytes(&bytes).map_err(|e| bad(&e))?;

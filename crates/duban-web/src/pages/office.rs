@@ -141,8 +141,7 @@ async fn review_submit(
     let approve = get("action") == "approve";
     let reason = get("reason");
     if !approve && reason.trim().is_empty() {
-        return Err(Error::bad_input("report.reason"))
-            .or_page(&user);
+        return Err(Error::bad_input("report.reason")).or_page(&user);
     }
     let picked: Vec<(i64, i64)> = fields
         .iter()
@@ -151,8 +150,7 @@ async fn review_submit(
         .filter_map(|(id, ver)| Some((id.parse().ok()?, ver.parse().ok()?)))
         .collect();
     if picked.is_empty() {
-        return Err(Error::bad_input("review.none"))
-            .or_page(&user);
+        return Err(Error::bad_input("review.none")).or_page(&user);
     }
     for (id, version) in picked {
         // Each report is its own write; the form token keeps a resent form from writing twice.

@@ -237,8 +237,11 @@ async fn build_report_page(
     let item = ledger.item(q.item).cloned().ok_or_else(|| Error::not_found(duban_core::Thing::Task)).or_page(user)?;
     let periods = state.store.periods(q.plan).await.or_page(user)?;
     let pos = periods.iter().position(|p| p.spec.key == q.period);
-    let period =
-        pos.and_then(|i| periods.get(i)).cloned().ok_or_else(|| Error::not_found(duban_core::Thing::Period)).or_page(user)?;
+    let period = pos
+        .and_then(|i| periods.get(i))
+        .cloned()
+        .ok_or_else(|| Error::not_found(duban_core::Thing::Period))
+        .or_page(user)?;
     let unit = state.store.get_unit(unit_id).await.or_page(user)?;
     // Every report of this unit on this task, newest period first.
     let all = state
@@ -470,8 +473,7 @@ pub async fn read_multipart(
         let Some(field) = next.or_page(user)? else { break };
         let name = field.name().unwrap_or("").to_string();
         if let Some(file_name) = field.file_name().map(str::to_string) {
-            let bytes =
-                field.bytes().await.map_err(|e| Error::bad_input("form.multipart").with_detail(e));
+            let bytes = field.bytes().await.map_err(|e| Error::bad_input("form.multipart").with_detail(e));
             file = Some((file_name, bytes.or_page(user)?.to_vec()));
         } else {
             let text = field.text().await.map_err(|e| Error::bad_input("form.multipart").with_detail(e));

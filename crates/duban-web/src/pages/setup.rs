@@ -288,8 +288,7 @@ async fn units_from_text(
     }
     if !unknown.is_empty() {
         let list = unknown.join("、");
-        return Err(Error::bad_input("item.units").arg("list", list))
-        .or_page(user);
+        return Err(Error::bad_input("item.units").arg("list", list)).or_page(user);
     }
     Ok(out)
 }
@@ -428,9 +427,7 @@ struct UserForm {
 }
 
 async fn add_user(State(state): State<AppState>, PageForm { user, ctx, form: f }: PageForm<UserForm>) -> PageResult {
-    let role = Role::parse(&f.role)
-        .ok_or_else(|| Error::bad_input("user.role"))
-        .or_page(&user)?;
+    let role = Role::parse(&f.role).ok_or_else(|| Error::bad_input("user.role")).or_page(&user)?;
     duban_store::check_password(&f.password).or_page(&user)?;
     let password = f.password.clone();
     let hash = tokio::task::spawn_blocking(move || duban_store::hash_password(&password))
