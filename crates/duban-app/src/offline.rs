@@ -95,7 +95,7 @@ pub async fn report_sheet_file(
 }
 
 /// What an upload did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SheetOutcome {
     pub period: String,
     pub unit_id: i64,

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 /// The hash before the first row.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AuditRecord {
     /// 1, 2, 3 … with no gaps.
     pub seq: i64,
@@ -65,7 +65,7 @@ pub fn verify_head_mac(key: &[u8], seq: i64, hash: &str, stored_mac: &str) -> Op
 }
 
 /// One problem found by [`verify`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Break {
     pub seq: i64,
     pub problem: String,

@@ -16,7 +16,7 @@ pub fn local_date(now: DateTime<Utc>) -> NaiveDate {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PeriodSpec {
     /// `2022-06`, `2022-Q2`, or the office's own key for a custom period.
     pub key: String,

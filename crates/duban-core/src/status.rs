@@ -8,7 +8,7 @@
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Completed,
@@ -55,7 +55,7 @@ impl Status {
 }
 
 /// Thresholds of the engine; the office may change them.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Thresholds {
     /// Share of expected progress at or above which a task is on track (0.95).
     pub on_track: f64,
@@ -73,7 +73,7 @@ impl Default for Thresholds {
 
 /// Comparator of a target, written as in `duban.plan/1` (`>=`, `>`, `<=`, `<`, `=`, `range`) in JSON and
 /// in the database. The one comparator of the records; the parser's `Op` becomes one at import.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum Comparator {
     #[serde(rename = ">=")]
     AtLeast,
@@ -133,7 +133,7 @@ impl Comparator {
 }
 
 /// An indicator on the time line.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Indicator {
     pub comparator: Comparator,
     pub target: f64,
@@ -221,7 +221,7 @@ impl Indicator {
 }
 
 /// What the engine says about one indicator at one day.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Assessment {
     pub status: Status,
     pub expected: f64,
@@ -265,7 +265,7 @@ fn due_soon(deadline: NaiveDate, day: NaiveDate, th: &Thresholds) -> bool {
 }
 
 /// What a task's reports say for one period.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TaskFacts {
     pub start: NaiveDate,
     pub deadline: NaiveDate,
@@ -319,7 +319,7 @@ pub fn assess_task(facts: &TaskFacts, indicators: &[Assessment], day: NaiveDate,
 }
 
 /// Where an indicator is heading at its present pace.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Forecast {
     /// The value expected at the deadline at this pace.
     pub at_deadline: f64,

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where a plan is in its life: a draft is corrected freely; a published plan changes only with a reason,
 /// each change a new version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PlanState {
     Draft,
@@ -43,7 +43,7 @@ impl std::fmt::Display for PlanState {
 /// A unit's part in a task: 牵头 (lead), 配合 (co) or 负责 (responsible), as the parser reads it.
 pub use duban_plan::model::Role as UnitRole;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PlanRecord {
     pub id: i64,
     pub title: String,
@@ -61,7 +61,7 @@ pub struct PlanRecord {
     pub published_at: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AssignedUnit {
     pub unit_id: i64,
     pub name: String,
@@ -71,7 +71,7 @@ pub struct AssignedUnit {
     pub duty: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct IndicatorRecord {
     pub id: i64,
     pub item_id: i64,
@@ -87,13 +87,13 @@ pub struct IndicatorRecord {
 }
 
 /// A value planned for a day (阶段性目标).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Milestone {
     pub date: String,
     pub value: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UnresolvedName {
     pub item_id: i64,
     pub path: String,
@@ -102,7 +102,7 @@ pub struct UnresolvedName {
 }
 
 /// An item of the ledger, shaped as in `duban.plan/1` plus ids, assignments and indicators.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LedgerItem {
     pub id: i64,
     pub label: String,
@@ -120,10 +120,11 @@ pub struct LedgerItem {
     pub targets: Vec<IndicatorRecord>,
     pub deadlines: serde_json::Value,
     pub projects: serde_json::Value,
+    #[schema(no_recursion)]
     pub children: Vec<LedgerItem>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Ledger {
     pub plan: PlanRecord,
     pub issuer: Option<String>,

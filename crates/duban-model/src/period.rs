@@ -3,7 +3,7 @@
 use duban_core::periods::PeriodSpec;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PeriodRecord {
     pub id: i64,
     pub plan_id: i64,

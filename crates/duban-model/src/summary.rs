@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::PeriodRecord;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct StatusCounts {
     pub completed: i64,
     pub on_track: i64,
@@ -27,7 +27,7 @@ impl StatusCounts {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TaskSummary {
     pub item_id: i64,
     pub path: String,
@@ -46,7 +46,7 @@ pub struct TaskSummary {
     pub received: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UnitRate {
     pub unit_id: i64,
     pub name: String,
@@ -64,7 +64,7 @@ pub struct UnitRate {
     pub counts: StatusCounts,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct IndicatorSummary {
     pub indicator_id: i64,
     pub item_id: i64,
@@ -83,7 +83,7 @@ pub struct IndicatorSummary {
     pub shares: Vec<ShareSummary>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ShareSummary {
     pub unit_id: i64,
     pub name: String,
@@ -92,14 +92,14 @@ pub struct ShareSummary {
     pub status: Status,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PartSummary {
     pub path: String,
     pub title: String,
     pub counts: StatusCounts,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Summary {
     pub plan_id: i64,
     /// The worst status of its tasks.

@@ -7,6 +7,7 @@ pub const SCHEMA: &str = "duban.plan/1";
 
 /// A whole work plan as read from one document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Plan {
     pub schema: String,
     /// Title of the plan itself (for a notice wrapper, the plan it distributes).
@@ -33,6 +34,7 @@ pub struct Plan {
 
 /// One numbered item of the document: a heading (it has children) or a task (a leaf).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Item {
     /// The label as printed: "一、", "（十八）", "1.", "（3）", "①".
     pub label: String,
@@ -54,6 +56,7 @@ pub struct Item {
     pub targets: Vec<Target>,
     pub deadlines: Vec<Deadline>,
     pub projects: Vec<Project>,
+    #[cfg_attr(feature = "schema", schema(no_recursion))]
     pub children: Vec<Item>,
 }
 
@@ -66,6 +69,7 @@ impl Item {
 
 /// A responsible body named at an item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Unit {
     /// As written in the document (aliases are resolved by the caller's directory).
     pub name: String,
@@ -77,6 +81,7 @@ pub struct Unit {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// 牵头: the unit that leads and reports for the task.
@@ -105,6 +110,7 @@ impl Role {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum UnitKind {
     Department,
@@ -115,6 +121,7 @@ pub enum UnitKind {
 
 /// A quantitative commitment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Target {
     /// The clause the number stands in.
     pub text: String,
@@ -132,6 +139,7 @@ pub struct Target {
 
 /// Comparator of a target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub enum Op {
     #[serde(rename = ">=")]
     Ge,
@@ -172,6 +180,7 @@ impl Op {
 
 /// A deadline phrase and the date it means.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Deadline {
     pub text: String,
     /// ISO date (YYYY-MM-DD); absent when the plan year is unknown.
@@ -180,6 +189,7 @@ pub struct Deadline {
 
 /// A named project with its milestone (西安外环高速公路南段 — 建成通车).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Project {
     pub name: String,
     pub milestone: String,
@@ -187,6 +197,7 @@ pub struct Project {
 
 /// A plan-level rule, recorded once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Rule {
     /// `first_listed_leads` or `applies_to_following`.
     pub kind: String,
@@ -202,6 +213,7 @@ pub struct Rule {
 
 /// Something the parser was unsure of.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Warning {
     pub line: u32,
     /// Stable code, one of [`WARNING_CODES`]; a reader shows the text its catalog has for it, filled with

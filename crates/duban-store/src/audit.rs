@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::{DbResult, Store, get};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     #[serde(flatten)]
     pub record: AuditRecord,
@@ -14,7 +14,7 @@ pub struct AuditEntry {
 }
 
 /// The outcome of `duban audit verify`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuditReport {
     pub rows: i64,
     pub head_seq: i64,

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::db::{DbResult, Store, get};
 use crate::{Ctx, sha256_hex};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct EvidenceRecord {
     pub id: i64,
     pub report_id: i64,

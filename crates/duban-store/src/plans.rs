@@ -16,7 +16,7 @@ use duban_model::{
 };
 
 /// A correction of an indicator; absent fields stay.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct IndicatorPatch {
     pub value: Option<f64>,
     pub op: Option<String>,
@@ -28,7 +28,7 @@ pub struct IndicatorPatch {
 }
 
 /// A task the office adds to a plan.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewItem {
     /// The item it goes under; none for a new part.
     pub parent_id: Option<i64>,
@@ -42,7 +42,7 @@ pub struct NewItem {
 }
 
 /// A correction of a draft item; absent fields stay.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ItemPatch {
     pub title: Option<String>,
     pub text: Option<String>,
@@ -53,7 +53,7 @@ pub struct ItemPatch {
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct NewIndicator {
     pub text: String,
     pub metric: String,
@@ -72,7 +72,7 @@ pub struct NewIndicator {
 }
 
 /// One version of a published plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PlanVersion {
     pub version: i64,
     pub reason: String,
@@ -81,7 +81,7 @@ pub struct PlanVersion {
 }
 
 /// What changed between two versions, item by item (keyed by path).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PlanDiff {
     pub from: i64,
     pub to: i64,
@@ -90,7 +90,7 @@ pub struct PlanDiff {
     pub changed: Vec<ItemChange>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ItemChange {
     pub path: String,
     pub field: String,

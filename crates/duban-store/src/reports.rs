@@ -10,7 +10,7 @@ use crate::db::{DbResult, Store, Tx, get};
 use duban_model::PeriodRecord;
 
 /// Where a project or milestone of the task stands, as the unit reports it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MilestoneState {
     /// The project or milestone (西安外环高速公路南段 建成通车).
     pub name: String,
@@ -18,14 +18,14 @@ pub struct MilestoneState {
     pub state: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReportValue {
     pub indicator_id: i64,
     pub value: f64,
 }
 
 /// What a unit writes: a new report (no `version`) or an edit of its draft (the version it was read at).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ReportDraft {
     pub period_id: i64,
     pub item_id: i64,
@@ -48,7 +48,7 @@ pub struct ReportDraft {
     pub version: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReportRecord {
     pub id: i64,
     pub period_id: i64,
@@ -70,7 +70,8 @@ pub struct ReportRecord {
     pub values: Vec<ReportValue>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReportFilter {
     pub plan_id: Option<i64>,
     pub period_id: Option<i64>,
@@ -84,7 +85,7 @@ pub struct ReportFilter {
 }
 
 /// One line of a unit's to-do list: a task it holds and where its report for the period stands.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TodoRow {
     pub item_id: i64,
     pub path: String,
@@ -101,7 +102,7 @@ pub struct TodoRow {
     pub version: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReminderRecord {
     pub id: i64,
     pub period_id: i64,
@@ -111,7 +112,7 @@ pub struct ReminderRecord {
     pub sent_at: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ExtensionRecord {
     pub id: i64,
     pub item_id: i64,

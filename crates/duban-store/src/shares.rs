@@ -7,13 +7,13 @@ use serde::{Deserialize, Serialize};
 use crate::Ctx;
 use crate::db::{DbResult, Store, get};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ShareInput {
     pub unit_id: i64,
     pub target: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ShareRecord {
     pub unit_id: i64,
     pub name: String,

@@ -43,7 +43,7 @@ impl Default for SyntheticSpec {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SyntheticSummary {
     pub plans: usize,
     pub units: usize,

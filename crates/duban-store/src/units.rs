@@ -8,7 +8,7 @@ use sqlx::Row;
 use crate::Ctx;
 use crate::db::{DbResult, Store, Tx, get};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UnitRecord {
     pub id: i64,
     pub name: String,
@@ -19,7 +19,7 @@ pub struct UnitRecord {
     pub aliases: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct NewUnit {
     pub name: String,
     #[serde(default = "default_kind")]
@@ -51,7 +51,7 @@ fn default_kind() -> String {
 const KINDS: [&str; 4] = ["department", "government", "enterprise", "other"];
 
 /// A change to a unit; absent fields stay.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct UnitPatch {
     pub name: Option<String>,
     pub kind: Option<String>,

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::db::{DbResult, Store, get};
 use crate::{Ctx, sha256_hex};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UserRecord {
     pub id: i64,
     pub username: String,
@@ -23,7 +23,7 @@ pub struct UserRecord {
     pub disabled: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct NewUser {
     pub username: String,
     #[serde(default)]

@@ -68,11 +68,10 @@ impl AppState {
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .nest("/api/v1", api::routes())
+        .merge(axum::Router::from(api::routes()))
         .merge(pages::routes())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/readyz", axum::routing::get(readyz))
-        .route("/api/docs", axum::routing::get(|| async { axum::response::Html(openapi::docs_page()) }))
         .route(
             "/api/docs/swagger",
             axum::routing::get(|| async { axum::response::Redirect::permanent("/api/docs/swagger/") }),

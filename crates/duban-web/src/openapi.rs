@@ -1,9 +1,12 @@
-//! The API's description: one table of endpoints, from which the OpenAPI document is generated and against
-//! which the access tests run. `docs/openapi.json` is a committed copy; a test fails when they differ.
+//! The API's description, generated from the handlers (`#[utoipa::path]` on each, `ToSchema` on every
+//! body and response type) by the same router that serves them. `docs/openapi.json` is a committed copy;
+//! a test fails when they differ. The access tests walk [`endpoints`], read from the same document.
 
-use serde_json::{Value, json};
+use std::sync::LazyLock;
 
-/// Who may call an endpoint.
+use serde_json::Value;
+
+/// Who may call an endpoint (the operation's `x-access`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     /// No sign-in.
@@ -18,178 +21,107 @@ pub enum Access {
     Unit,
 }
 
-#[derive(Debug, Clone, Copy)]
+impl Access {
+    fn parse(s: &str) -> Option<Access> {
+        use Access::*;
+        [Public, SignedIn, Admin, AdminOrViewer, Unit].into_iter().find(|a| format!("{a:?}") == s)
+    }
+}
+
+/// One operation of the API, as the document describes it.
+#[derive(Debug, Clone)]
 pub struct Endpoint {
-    pub method: &'static str,
-    pub path: &'static str,
-    pub summary: &'static str,
+    pub method: String,
+    pub path: String,
+    pub summary: String,
     pub access: Access,
 }
 
-const fn ep(method: &'static str, path: &'static str, summary: &'static str, access: Access) -> Endpoint {
-    Endpoint { method, path, summary, access }
+/// The body of every refusal and failure.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
 }
 
-use Access::*;
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable code for programs: `report.stale_version`, `period.locked` …
+    pub code: String,
+    /// What went wrong, in the request's `Accept-Language` (zh-CN by default, or en).
+    pub message: String,
+}
 
-pub const ENDPOINTS: &[Endpoint] = &[
-    ep(
-        "POST",
-        "/api/v1/login",
-        "Sign in: {username, password[, kind: \"api\"]} → {token, csrf, user}; sets the session cookie unless kind is api",
-        Public,
+/// The document's frame; the paths and schemas come from the handlers.
+#[derive(Debug, utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "duban API",
+        version = "1",
+        description = "督办: work plans, ledgers, progress reports and their review. Errors are {\"error\": {\"code\", \"message\"}} with the message in the Accept-Language of the request (zh-CN by default, en). Writes accept an Idempotency-Key header; edits carry the version they were made on and get 409 when it is stale. Cookie sessions send the CSRF token from login in X-CSRF-Token."
     ),
-    ep("POST", "/api/v1/logout", "End the session or token", SignedIn),
-    ep("GET", "/api/v1/me", "The signed-in account", SignedIn),
-    ep("GET", "/api/v1/openapi.json", "This document", Public),
-    ep("GET", "/api/docs", "This list of endpoints as a page", Public),
-    ep("GET", "/api/v1/units", "The units directory", SignedIn),
-    ep("POST", "/api/v1/units", "Add a unit {name, kind, parent_id, contact, aliases}", Admin),
-    ep(
-        "PATCH",
-        "/api/v1/units/{id}",
-        "Rename a unit (the old name stays an alias) or change kind, parent_id, contact",
-        Admin,
-    ),
-    ep("POST", "/api/v1/units/{id}/aliases", "Add an alias {alias}", Admin),
-    ep("PUT", "/api/v1/unit-groups/{name}", "Say which units a generic name stands for {unit_ids}", Admin),
-    ep("GET", "/api/v1/users", "Accounts", Admin),
-    ep("POST", "/api/v1/users", "Add an account {username, display_name, password, role, unit_id}", Admin),
-    ep("GET", "/api/v1/plans", "Plans", SignedIn),
-    ep("POST", "/api/v1/plans", "Import a plan document (body: .txt or .docx bytes; ?name=FILE) as a draft", Admin),
-    ep(
-        "GET",
-        "/api/v1/plans/{id}",
-        "The ledger: items as in duban.plan/1 with ids, assignments and indicators",
-        SignedIn,
-    ),
-    ep("GET", "/api/v1/plans/{id}/source", "The source text the plan was imported from", SignedIn),
-    ep("GET", "/api/v1/plans/{id}/unresolved", "Unit names that resolve to no unit", SignedIn),
-    ep(
-        "POST",
-        "/api/v1/plans/{id}/resolve",
-        "Resolve the unmapped names again after adding units, aliases or groups",
-        Admin,
-    ),
-    ep("POST", "/api/v1/plans/{id}/publish", "Publish a draft {row_version}", Admin),
-    ep("GET", "/api/v1/plans/{id}/periods", "Reporting periods", SignedIn),
-    ep(
-        "POST",
-        "/api/v1/plans/{id}/periods",
-        "Add periods {kind: monthly|quarterly|custom, due_day, grace_days, …}",
-        Admin,
-    ),
-    ep(
-        "GET",
-        "/api/v1/plans/{id}/summary",
-        "Status, completeness, on-time rates, lagging tasks and forecasts for ?period=2022-06 (kept until a report or the plan changes; &fresh=true recomputes)",
-        SignedIn,
-    ),
-    ep(
-        "GET",
-        "/api/v1/plans/{id}/ledger.xlsx",
-        "The task ledger (任务分解台账) as Excel; ?period= adds progress and status (a unit's people get their own unit's progress only), &per_unit=true a sheet per unit",
-        SignedIn,
-    ),
-    ep("GET", "/api/v1/plans/{id}/ledger.csv", "The task ledger as CSV (UTF-8 with BOM); ?period= as above", SignedIn),
-    ep(
-        "GET",
-        "/api/v1/plans/{id}/bulletin.docx",
-        "The 调度通报 of ?period=2022-06 as a Word document (&issuer= overrides the issuing office)",
-        AdminOrViewer,
-    ),
-    ep(
-        "GET",
-        "/api/v1/plans/{id}/report-sheet.xlsx",
-        "A unit's offline report sheet for ?period= (&unit=; a unit's people: their own), pre-filled from this or the last period",
-        SignedIn,
-    ),
-    ep(
-        "POST",
-        "/api/v1/plans/{id}/report-sheet",
-        "Upload a filled report sheet (body: the .xlsx; &submit=true also sends): every bad cell is listed by row and column and nothing is saved until all are right",
-        Unit,
-    ),
-    ep(
-        "GET",
-        "/api/v1/plans/{id}/todo",
-        "What a unit owes for ?period= (&unit=; a unit's people: their own)",
-        SignedIn,
-    ),
-    ep("GET", "/api/v1/plans/{id}/versions", "Versions of a published plan, each with its reason", SignedIn),
-    ep("GET", "/api/v1/plans/{id}/diff", "What changed between two versions ?from=1&to=2", SignedIn),
-    ep(
-        "PATCH",
-        "/api/v1/items/{id}",
-        "Correct an item {row_version, title, text, deadline, units[, reason]}; on a published plan a reason is required and it becomes a new version",
-        Admin,
-    ),
-    ep("DELETE", "/api/v1/items/{id}", "Remove an item without reports ?row_version=[&reason=]", Admin),
-    ep(
-        "POST",
-        "/api/v1/items/{id}/indicators",
-        "Add an indicator {row_version, text, metric, value, unit, op[, reason]}",
-        Admin,
-    ),
-    ep(
-        "POST",
-        "/api/v1/plans/{id}/items",
-        "Add a task {row_version, parent_id, title, text, deadline[, reason]}",
-        Admin,
-    ),
-    ep(
-        "PATCH",
-        "/api/v1/indicators/{id}",
-        "Correct an indicator {row_version, value, op, unit, baseline, deadline, milestones: [{date, value}][, reason]}",
-        Admin,
-    ),
-    ep(
-        "DELETE",
-        "/api/v1/indicators/{id}",
-        "Remove an indicator no report has a value for ?row_version=[&reason=]",
-        Admin,
-    ),
-    ep("GET", "/api/v1/indicators/{id}/shares", "How a target is split across units", SignedIn),
-    ep(
-        "PUT",
-        "/api/v1/indicators/{id}/shares",
-        "Split a target across units {shares: [{unit_id, target}]}; must add up",
-        Admin,
-    ),
-    ep("POST", "/api/v1/periods/{id}/exceptions", "Let a unit report into a locked period {unit_id, until}", Admin),
-    ep(
-        "GET",
-        "/api/v1/reports",
-        "Reports (?plan_id, period_id, unit_id, item_id, state); a unit's people see their own",
-        SignedIn,
-    ),
-    ep(
-        "PUT",
-        "/api/v1/reports",
-        "Create or edit a draft report {period_id, item_id, unit_id, progress, …, version}",
-        Unit,
-    ),
-    ep("GET", "/api/v1/reports/{id}", "One report (a unit's people: their own unit's)", SignedIn),
-    ep("POST", "/api/v1/reports/{id}/submit", "Submit {version}", Unit),
-    ep("POST", "/api/v1/reports/{id}/approve", "Approve {version}", Admin),
-    ep("POST", "/api/v1/reports/{id}/return", "Return with a reason {version, reason}", Admin),
-    ep("POST", "/api/v1/reports/{id}/reopen", "Reopen as a draft {reason}", Admin),
-    ep("GET", "/api/v1/reports/{id}/evidence", "Evidence files of a report", SignedIn),
-    ep(
-        "POST",
-        "/api/v1/reports/{id}/evidence",
-        "Attach a file (body: the bytes; ?name=FILE; PDF, PNG, JPEG, docx, xlsx, pptx, txt; 20 MB)",
-        Unit,
-    ),
-    ep("GET", "/api/v1/evidence/{id}", "Download an evidence file", SignedIn),
-    ep("DELETE", "/api/v1/evidence/{id}", "Remove an evidence file from an editable report", Unit),
-    ep("POST", "/api/v1/reminders", "Record a 催报 reminder {period_id, unit_id, item_id, note}", Admin),
-    ep("GET", "/api/v1/extensions", "Extension requests (?state=pending)", SignedIn),
-    ep("POST", "/api/v1/extensions", "Ask for a later deadline {item_id, unit_id, requested_on, reason}", Unit),
-    ep("POST", "/api/v1/extensions/{id}/decide", "Approve or refuse {approve, note}", Admin),
-    ep("GET", "/api/v1/audit", "History of one record ?entity=report&id=7", AdminOrViewer),
-    ep("GET", "/api/v1/audit/verify", "Walk the audit chain and report edited or deleted rows", Admin),
-];
+    modifiers(&Security),
+    components(schemas(ErrorBody))
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::auth::SESSION_COOKIE))),
+        );
+    }
+}
+
+static DOCUMENT: LazyLock<Value> = LazyLock::new(|| {
+    let (_, doc) = crate::api::routes().split_for_parts();
+    serde_json::to_value(doc).unwrap_or(Value::Null)
+});
+
+/// The OpenAPI 3.1 document.
+pub fn document() -> Value {
+    DOCUMENT.clone()
+}
+
+/// Every operation in the document, in its order.
+pub fn endpoints() -> Vec<Endpoint> {
+    let mut out = Vec::new();
+    let Some(paths) = DOCUMENT.get("paths").and_then(Value::as_object) else { return out };
+    for (path, item) in paths {
+        let Some(ops) = item.as_object() else { continue };
+        for (method, op) in ops {
+            let text = |k: &str| op.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+            let Some(access) = Access::parse(&text("x-access")) else { continue };
+            out.push(Endpoint {
+                method: method.to_ascii_uppercase(),
+                path: path.clone(),
+                summary: text("summary"),
+                access,
+            });
+        }
+    }
+    out
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/docs",
+    tag = "sessions",
+    summary = "This list of endpoints as a page",
+    responses((status = 200, description = "The page", content_type = "text/html; charset=utf-8", body = String)),
+    extensions(("x-access" = json!("Public")))
+)]
+pub(crate) async fn docs() -> axum::response::Html<String> {
+    axum::response::Html(docs_page())
+}
 
 /// `/api/docs/swagger/`: Swagger UI over `/api/v1/openapi.json`, served from the assets the
 /// `utoipa-swagger-ui` crate packages (vendored), with the online validator switched off so that the page
@@ -210,12 +142,12 @@ pub fn docs_page() -> String {
         s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
     }
     let mut rows = String::new();
-    for e in ENDPOINTS {
+    for e in endpoints() {
         rows.push_str(&format!(
             "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>{:?}</td></tr>\n",
             e.method,
-            esc(e.path),
-            esc(e.summary),
+            esc(&e.path),
+            esc(&e.summary),
             e.access
         ));
     }
@@ -227,61 +159,4 @@ pub fn docs_page() -> String {
          错误格式 / errors: <code>{{\"error\": {{\"code\", \"message\"}}}}</code>.</p>\
          <table><tr><th>method</th><th>path</th><th>what</th><th>who</th></tr>\n{rows}</table></body></html>"
     )
-}
-
-/// The OpenAPI 3.1 document.
-pub fn document() -> Value {
-    let mut paths = serde_json::Map::new();
-    for e in ENDPOINTS {
-        let entry = paths.entry(e.path.to_string()).or_insert_with(|| json!({}));
-        let params: Vec<Value> = e
-            .path
-            .split('/')
-            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .map(|name| {
-                let schema = if name == "name" { json!({ "type": "string" }) } else { json!({ "type": "integer" }) };
-                json!({ "name": name, "in": "path", "required": true, "schema": schema })
-            })
-            .collect();
-        let mut op = json!({
-            "summary": e.summary,
-            "x-access": format!("{:?}", e.access),
-            "responses": {
-                "200": { "description": "OK", "content": { "application/json": {} } },
-                "4XX": { "description": "Error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
-            }
-        });
-        if let Value::Object(fields) = &mut op {
-            if !params.is_empty() {
-                fields.insert("parameters".into(), Value::Array(params));
-            }
-            if e.access != Access::Public {
-                fields.insert("security".into(), json!([{ "bearer": [] }, { "cookie": [] }]));
-            }
-        }
-        if let Value::Object(m) = entry {
-            m.insert(e.method.to_ascii_lowercase(), op);
-        }
-    }
-    json!({
-        "openapi": "3.1.0",
-        "info": {
-            "title": "duban API",
-            "version": "1",
-            "description": "督办: work plans, ledgers, progress reports and their review. Errors are {\"error\": {\"code\", \"message\"}} with the message in the Accept-Language of the request (zh-CN by default, en). Writes accept an Idempotency-Key header; edits carry the version they were made on and get 409 when it is stale. Cookie sessions send the CSRF token from login in X-CSRF-Token."
-        },
-        "paths": Value::Object(paths),
-        "components": {
-            "securitySchemes": {
-                "bearer": { "type": "http", "scheme": "bearer" },
-                "cookie": { "type": "apiKey", "in": "cookie", "name": "duban_session" }
-            },
-            "schemas": {
-                "Error": {
-                    "type": "object",
-                    "properties": { "error": { "type": "object", "properties": { "code": { "type": "string" }, "message": { "type": "string" } } } }
-                }
-            }
-        }
-    })
 }

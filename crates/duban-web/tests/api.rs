@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use chrono::{DateTime, TimeZone, Utc};
 use duban_store::Store;
-use duban_web::openapi::{Access, ENDPOINTS};
+use duban_web::openapi::{Access, endpoints};
 use duban_web::{AppState, router};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
@@ -295,14 +295,14 @@ async fn every_endpoint_for_every_role() {
         ("anonymous", None),
     ];
     let mut table = Vec::new();
-    for e in ENDPOINTS {
+    for e in endpoints() {
         if e.path == "/api/v1/logout" {
             continue; // ends the token; tested below
         }
         for (role, tok) in &tokens {
             let method = Method::from_bytes(e.method.as_bytes()).unwrap();
             let (status, body) =
-                call(&s, tok.as_deref(), method, &fill(e.path, &ids), body_for(e.method, e.path, &ids)).await;
+                call(&s, tok.as_deref(), method, &fill(&e.path, &ids), body_for(&e.method, &e.path, &ids)).await;
             let allowed = match (e.access, *role) {
                 (Access::Public, _) => true,
                 (_, "anonymous") => false,
@@ -669,9 +669,36 @@ async fn the_committed_openapi_document_is_current() {
     );
     let v: Value = serde_json::from_str(&doc).unwrap();
     assert!(v["paths"]["/api/v1/plans/{id}/summary"]["get"].is_object());
+    // Every operation says who may call it, and every body it takes or gives has a schema.
+    let ops = endpoints();
+    assert!(ops.len() >= 56, "{} operations", ops.len());
+    let mut without_schema = Vec::new();
+    for (path, item) in v["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            assert!(op["x-access"].is_string(), "{method} {path} has no x-access");
+            let mut bodies: Vec<(&str, &Value)> = Vec::new();
+            if let Some(c) = op["requestBody"]["content"].as_object() {
+                bodies.extend(c.iter().map(|(t, b)| (t.as_str(), b)));
+            }
+            for r in op["responses"].as_object().unwrap().values() {
+                if let Some(c) = r["content"].as_object() {
+                    bodies.extend(c.iter().map(|(t, b)| (t.as_str(), b)));
+                }
+            }
+            for (content_type, body) in bodies {
+                if !body["schema"].is_object() {
+                    without_schema.push(format!("{method} {path} {content_type}"));
+                }
+            }
+        }
+    }
+    assert!(without_schema.is_empty(), "{without_schema:#?}");
+    // The summary's shape is described down to its fields.
+    let summary = &v["components"]["schemas"]["Summary"]["properties"];
+    assert!(summary["tasks"].is_object() && summary["units"].is_object(), "{summary}");
     // The docs page lists every endpoint and refers to nothing on another origin.
     let page = duban_web::openapi::docs_page();
-    for e in ENDPOINTS {
+    for e in endpoints() {
         assert!(page.contains(&e.path.replace('&', "&amp;")), "{}", e.path);
     }
     assert!(!page.contains("http://") && !page.contains("https://") && !page.contains("//cdn"));

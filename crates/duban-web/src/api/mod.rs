@@ -1,18 +1,19 @@
 //! The `/api/v1` handlers. Each one: check the input, build the context, call the store, return JSON.
 
 use axum::Json;
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, patch, post, put};
 use duban_core::periods::{custom, monthly, parse_date, quarterly};
 use duban_core::{Error, Role};
 use duban_store::{Ctx, Idempotency, ItemPatch, NewIndicator, NewUnit, NewUser, ReportDraft, ReportFilter};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use sha2::Digest;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::{API_TTL_SECS, Auth, BROWSER_TTL_SECS, SESSION_COOKIE, bearer, cookie};
@@ -37,52 +38,56 @@ use self::reports::*;
 use self::sessions::*;
 use self::units::*;
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/login", post(login).layer(axum::extract::DefaultBodyLimit::max(LOGIN_BODY_BYTES)))
-        .route("/logout", post(logout))
-        .route("/me", get(me))
-        .route("/openapi.json", get(openapi))
-        .route("/units", get(list_units).post(create_unit))
-        .route("/units/{id}", patch(update_unit))
-        .route("/units/{id}/aliases", post(add_alias))
-        .route("/unit-groups/{name}", put(set_group))
-        .route("/users", get(list_users).post(create_user))
-        .route("/plans", get(list_plans).post(import_plan))
-        .route("/plans/{id}", get(ledger))
-        .route("/plans/{id}/source", get(plan_source))
-        .route("/plans/{id}/unresolved", get(unresolved))
-        .route("/plans/{id}/resolve", post(resolve))
-        .route("/plans/{id}/publish", post(publish))
-        .route("/plans/{id}/periods", get(list_periods).post(create_periods))
-        .route("/plans/{id}/summary", get(summary))
-        .route("/plans/{id}/todo", get(todo))
-        .route("/plans/{id}/ledger.xlsx", get(ledger_xlsx))
-        .route("/plans/{id}/ledger.csv", get(ledger_csv))
-        .route("/plans/{id}/bulletin.docx", get(bulletin_docx))
-        .route("/plans/{id}/report-sheet.xlsx", get(report_sheet))
-        .route("/plans/{id}/report-sheet", post(upload_report_sheet))
-        .route("/plans/{id}/versions", get(plan_versions))
-        .route("/plans/{id}/diff", get(plan_diff))
-        .route("/items/{id}", patch(update_item).delete(delete_item))
-        .route("/plans/{id}/items", post(add_item))
-        .route("/indicators/{id}", patch(update_indicator).delete(delete_indicator))
-        .route("/indicators/{id}/shares", get(list_shares).put(set_shares))
-        .route("/reports/{id}/evidence", get(list_evidence).post(add_evidence))
-        .route("/evidence/{id}", get(download_evidence).delete(delete_evidence))
-        .route("/items/{id}/indicators", post(add_indicator))
-        .route("/periods/{id}/exceptions", post(grant_exception))
-        .route("/reports", get(list_reports).put(save_report))
-        .route("/reports/{id}", get(get_report))
-        .route("/reports/{id}/submit", post(submit_report))
-        .route("/reports/{id}/approve", post(approve_report))
-        .route("/reports/{id}/return", post(return_report))
-        .route("/reports/{id}/reopen", post(reopen_report))
-        .route("/reminders", post(remind))
-        .route("/extensions", get(list_extensions).post(request_extension))
-        .route("/extensions/{id}/decide", post(decide_extension))
-        .route("/audit", get(audit_of))
-        .route("/audit/verify", get(verify_audit))
+/// The API's routes with their description: each handler's `#[utoipa::path]` gives both its route and
+/// its operation in the OpenAPI document, so the two cannot drift apart.
+pub(crate) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(crate::openapi::ApiDoc::openapi())
+        .routes(routes!(login))
+        .layer(axum::extract::DefaultBodyLimit::max(LOGIN_BODY_BYTES))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+        .routes(routes!(openapi))
+        .routes(routes!(crate::openapi::docs))
+        .routes(routes!(list_units, create_unit))
+        .routes(routes!(update_unit))
+        .routes(routes!(add_alias))
+        .routes(routes!(set_group))
+        .routes(routes!(list_users, create_user))
+        .routes(routes!(list_plans, import_plan))
+        .routes(routes!(ledger))
+        .routes(routes!(plan_source))
+        .routes(routes!(unresolved))
+        .routes(routes!(resolve))
+        .routes(routes!(publish))
+        .routes(routes!(list_periods, create_periods))
+        .routes(routes!(summary))
+        .routes(routes!(todo))
+        .routes(routes!(ledger_xlsx))
+        .routes(routes!(ledger_csv))
+        .routes(routes!(bulletin_docx))
+        .routes(routes!(report_sheet))
+        .routes(routes!(upload_report_sheet))
+        .routes(routes!(plan_versions))
+        .routes(routes!(plan_diff))
+        .routes(routes!(update_item, delete_item))
+        .routes(routes!(add_item))
+        .routes(routes!(update_indicator, delete_indicator))
+        .routes(routes!(list_shares, set_shares))
+        .routes(routes!(list_evidence, add_evidence))
+        .routes(routes!(download_evidence, delete_evidence))
+        .routes(routes!(add_indicator))
+        .routes(routes!(grant_exception))
+        .routes(routes!(list_reports, save_report))
+        .routes(routes!(get_report))
+        .routes(routes!(submit_report))
+        .routes(routes!(approve_report))
+        .routes(routes!(return_report))
+        .routes(routes!(reopen_report))
+        .routes(routes!(remind))
+        .routes(routes!(list_extensions, request_extension))
+        .routes(routes!(decide_extension))
+        .routes(routes!(audit_of))
+        .routes(routes!(verify_audit))
 }
 
 fn parse<T: DeserializeOwned>(body: &Bytes) -> ApiResult<T> {

@@ -2,6 +2,16 @@
 
 use super::*;
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/plans/{id}/periods",
+    tag = "periods",
+    summary = "Reporting periods",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "OK", body = Vec<duban_store::PeriodRecord>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("SignedIn")))
+)]
 pub(super) async fn list_periods(
     State(s): State<AppState>,
     _auth: Auth,
@@ -11,7 +21,7 @@ pub(super) async fn list_periods(
     Ok(Json(s.store.periods(id).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub(super) struct PeriodsBody {
     /// monthly, quarterly or custom.
     kind: String,
@@ -40,6 +50,17 @@ fn default_grace() -> u32 {
     3
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/plans/{id}/periods",
+    tag = "periods",
+    summary = "Add periods {kind: monthly|quarterly|custom, due_day, grace_days, …}",
+    params(("id" = i64, Path)),
+    request_body = PeriodsBody,
+    responses((status = 201, description = "Created", body = Vec<duban_store::PeriodRecord>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("Admin")))
+)]
 pub(super) async fn create_periods(
     State(s): State<AppState>,
     Path(id): Path<i64>,
@@ -66,14 +87,16 @@ pub(super) async fn create_periods(
     Ok((StatusCode::CREATED, Json(s.store.create_periods(&ctx, id, &specs).await?)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct PeriodQuery {
     pub(super) period: String,
     #[serde(default)]
     pub(super) unit: Option<i64>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct SummaryQuery {
     period: String,
     /// Compute from the records even when a kept summary is current (for measuring and checking).
@@ -81,6 +104,16 @@ pub(super) struct SummaryQuery {
     fresh: bool,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/plans/{id}/summary",
+    tag = "periods",
+    summary = "Status, completeness, on-time rates, lagging tasks and forecasts for ?period=2022-06 (kept until a report or the plan changes; &fresh=true recomputes)",
+    params(("id" = i64, Path), SummaryQuery),
+    responses((status = 200, description = "OK", body = duban_store::Summary), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("SignedIn")))
+)]
 pub(super) async fn summary(
     State(s): State<AppState>,
     _auth: Auth,
@@ -95,6 +128,16 @@ pub(super) async fn summary(
     Ok(Json(s.store.summary(id, &q.period, &s.thresholds).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/plans/{id}/todo",
+    tag = "periods",
+    summary = "What a unit owes for ?period= (&unit=; a unit's people: their own)",
+    params(("id" = i64, Path), PeriodQuery),
+    responses((status = 200, description = "OK", body = Vec<duban_store::TodoRow>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("SignedIn")))
+)]
 pub(super) async fn todo(
     State(s): State<AppState>,
     auth: Auth,
@@ -106,12 +149,23 @@ pub(super) async fn todo(
     Ok(Json(s.store.todo(&read_ctx(&s, &auth), period.id, unit).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub(super) struct ExceptionBody {
     unit_id: i64,
     until: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/periods/{id}/exceptions",
+    tag = "periods",
+    summary = "Let a unit report into a locked period {unit_id, until}",
+    params(("id" = i64, Path)),
+    request_body = ExceptionBody,
+    responses((status = 204, description = "Done"), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("Admin")))
+)]
 pub(super) async fn grant_exception(
     State(s): State<AppState>,
     Path(id): Path<i64>,

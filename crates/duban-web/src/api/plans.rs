@@ -2,6 +2,15 @@
 
 use super::*;
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/plans",
+    tag = "plans",
+    summary = "Plans",
+    responses((status = 200, description = "OK", body = Vec<duban_store::PlanRecord>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("SignedIn")))
+)]
 pub(super) async fn list_plans(
     State(s): State<AppState>,
     _auth: Auth,
@@ -9,20 +18,32 @@ pub(super) async fn list_plans(
     Ok(Json(s.store.list_plans().await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct ImportQuery {
     #[serde(default)]
     name: Option<String>,
 }
 
 /// The body is the document itself (.txt in UTF-8 or GBK, or .docx); `?name=` is its file name.
+#[utoipa::path(
+    post,
+    path = "/api/v1/plans",
+    tag = "plans",
+    summary = "Import a plan document (body: .txt or .docx bytes; ?name=FILE) as a draft",
+    params(ImportQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The document: .txt (UTF-8 or GBK), .docx or .xlsx"),
+    responses((status = 201, description = "Created", body = Imported), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("Admin")))
+)]
 pub(super) async fn import_plan(
     State(s): State<AppState>,
     auth: Auth,
     Query(q): Query<ImportQuery>,
     meta: Meta,
     body: Bytes,
-) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+) -> ApiResult<(StatusCode, Json<Imported>)> {
     auth.actor.require_admin()?;
     let ctx = write_ctx(&s, &auth, &meta, &body)?;
     let name = q.name.unwrap_or_else(|| "upload".into());
@@ -32,12 +53,27 @@ pub(super) async fn import_plan(
     };
     let rec = s.store.import_plan(&ctx, &name, &source, &plan).await?;
     let unresolved = s.store.unresolved_names(rec.id).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(serde_json::json!({ "plan": rec, "warnings": plan.warnings, "unresolved": unresolved })),
-    ))
+    Ok((StatusCode::CREATED, Json(Imported { plan: rec, warnings: plan.warnings, unresolved })))
 }
 
+/// An imported draft: the plan, what the parser warns of, and the unit names that resolve to no unit.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(super) struct Imported {
+    plan: duban_store::PlanRecord,
+    warnings: Vec<duban_plan::Warning>,
+    unresolved: Vec<duban_store::UnresolvedName>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/plans/{id}",
+    tag = "plans",
+    summary = "The ledger: items as in duban.plan/1 with ids, assignments and indicators",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "OK", body = duban_store::Ledger), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("SignedIn")))
+)]
 pub(super) async fn ledger(
     State(s): State<AppState>,
     _auth: Auth,
@@ -46,11 +82,31 @@ pub(super) async fn ledger(
     Ok(Json(s.store.ledger(id).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/plans/{id}/source",
+    tag = "plans",
+    summary = "The source text the plan was imported from",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "The plan's source text", content_type = "text/plain; charset=utf-8", body = Vec<u8>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("SignedIn")))
+)]
 pub(super) async fn plan_source(State(s): State<AppState>, _auth: Auth, Path(id): Path<i64>) -> ApiResult<Response> {
     let text = s.store.plan_source(id).await?;
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/plans/{id}/unresolved",
+    tag = "plans",
+    summary = "Unit names that resolve to no unit",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "OK", body = Vec<duban_store::UnresolvedName>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("SignedIn")))
+)]
 pub(super) async fn unresolved(
     State(s): State<AppState>,
     _auth: Auth,
@@ -60,6 +116,16 @@ pub(super) async fn unresolved(
     Ok(Json(s.store.unresolved_names(id).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/plans/{id}/resolve",
+    tag = "plans",
+    summary = "Resolve the unmapped names again after adding units, aliases or groups",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "OK", body = Vec<duban_store::UnresolvedName>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("Admin")))
+)]
 pub(super) async fn resolve(
     State(s): State<AppState>,
     auth: Auth,
@@ -71,11 +137,22 @@ pub(super) async fn resolve(
     Ok(Json(s.store.resolve_plan_names(&ctx, id).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub(super) struct RowVersion {
     row_version: i64,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/plans/{id}/publish",
+    tag = "plans",
+    summary = "Publish a draft {row_version}",
+    params(("id" = i64, Path)),
+    request_body = RowVersion,
+    responses((status = 200, description = "OK", body = duban_store::PlanRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("Admin")))
+)]
 pub(super) async fn publish(
     State(s): State<AppState>,
     Path(id): Path<i64>,
@@ -85,14 +162,14 @@ pub(super) async fn publish(
     Ok(Json(s.store.publish_plan(&ctx, id, b.row_version).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub(super) struct PatchBody {
     row_version: i64,
     #[serde(flatten)]
     patch: ItemPatchBody,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub(super) struct ItemPatchBody {
     title: Option<String>,
     text: Option<String>,
@@ -101,12 +178,23 @@ pub(super) struct ItemPatchBody {
     reason: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub(super) struct UnitRole {
     unit_id: i64,
     role: String,
 }
 
+#[utoipa::path(
+    patch,
+    path = "/api/v1/items/{id}",
+    tag = "plans",
+    summary = "Correct an item {row_version, title, text, deadline, units[, reason]}; on a published plan a reason is required and it becomes a new version",
+    params(("id" = i64, Path)),
+    request_body = PatchBody,
+    responses((status = 200, description = "OK", body = duban_store::PlanRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("Admin")))
+)]
 pub(super) async fn update_item(
     State(s): State<AppState>,
     Path(id): Path<i64>,
@@ -123,6 +211,16 @@ pub(super) async fn update_item(
     Ok(Json(s.store.update_item(&ctx, id, b.row_version, &patch).await?))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/items/{id}",
+    tag = "plans",
+    summary = "Remove an item without reports ?row_version=[&reason=]",
+    params(("id" = i64, Path), DeleteQuery),
+    responses((status = 200, description = "OK", body = duban_store::PlanRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("Admin")))
+)]
 pub(super) async fn delete_item(
     State(s): State<AppState>,
     auth: Auth,
@@ -134,13 +232,24 @@ pub(super) async fn delete_item(
     Ok(Json(s.store.delete_item(&ctx, id, q.row_version, q.reason.as_deref()).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub(super) struct IndicatorBody {
     row_version: i64,
     #[serde(flatten)]
     indicator: NewIndicator,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/items/{id}/indicators",
+    tag = "plans",
+    summary = "Add an indicator {row_version, text, metric, value, unit, op[, reason]}",
+    params(("id" = i64, Path)),
+    request_body = IndicatorBody,
+    responses((status = 201, description = "Created", body = duban_store::IndicatorRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("Admin")))
+)]
 pub(super) async fn add_indicator(
     State(s): State<AppState>,
     Path(id): Path<i64>,
@@ -150,13 +259,24 @@ pub(super) async fn add_indicator(
     Ok((StatusCode::CREATED, Json(s.store.add_indicator(&ctx, id, b.row_version, &b.indicator).await?)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct DeleteQuery {
     row_version: i64,
     #[serde(default)]
     reason: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/plans/{id}/versions",
+    tag = "plans",
+    summary = "Versions of a published plan, each with its reason",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "OK", body = Vec<duban_store::PlanVersion>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("SignedIn")))
+)]
 pub(super) async fn plan_versions(
     State(s): State<AppState>,
     _auth: Auth,
@@ -165,12 +285,23 @@ pub(super) async fn plan_versions(
     Ok(Json(s.store.plan_versions(id).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct DiffQuery {
     from: i64,
     to: i64,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/plans/{id}/diff",
+    tag = "plans",
+    summary = "What changed between two versions ?from=1&to=2",
+    params(("id" = i64, Path), DiffQuery),
+    responses((status = 200, description = "OK", body = duban_store::PlanDiff), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("SignedIn")))
+)]
 pub(super) async fn plan_diff(
     State(s): State<AppState>,
     _auth: Auth,
@@ -180,6 +311,16 @@ pub(super) async fn plan_diff(
     Ok(Json(s.store.plan_diff(id, q.from, q.to).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/indicators/{id}/shares",
+    tag = "plans",
+    summary = "How a target is split across units",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "OK", body = Vec<duban_store::ShareRecord>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("SignedIn")))
+)]
 pub(super) async fn list_shares(
     State(s): State<AppState>,
     _auth: Auth,
@@ -188,11 +329,22 @@ pub(super) async fn list_shares(
     Ok(Json(s.store.shares(id).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub(super) struct SharesBody {
     shares: Vec<duban_store::ShareInput>,
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/indicators/{id}/shares",
+    tag = "plans",
+    summary = "Split a target across units {shares: [{unit_id, target}]}; must add up",
+    params(("id" = i64, Path)),
+    request_body = SharesBody,
+    responses((status = 200, description = "OK", body = Vec<duban_store::ShareRecord>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("Admin")))
+)]
 pub(super) async fn set_shares(
     State(s): State<AppState>,
     Path(id): Path<i64>,
@@ -202,13 +354,24 @@ pub(super) async fn set_shares(
     Ok(Json(s.store.set_shares(&ctx, id, &b.shares).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub(super) struct NewItemBody {
     row_version: i64,
     #[serde(flatten)]
     item: duban_store::NewItem,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/plans/{id}/items",
+    tag = "plans",
+    summary = "Add a task {row_version, parent_id, title, text, deadline[, reason]}",
+    params(("id" = i64, Path)),
+    request_body = NewItemBody,
+    responses((status = 201, description = "Created", body = duban_store::LedgerItem), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("Admin")))
+)]
 pub(super) async fn add_item(
     State(s): State<AppState>,
     Path(id): Path<i64>,
@@ -218,13 +381,24 @@ pub(super) async fn add_item(
     Ok((StatusCode::CREATED, Json(s.store.add_item(&ctx, id, b.row_version, &b.item).await?)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub(super) struct IndicatorPatchBody {
     row_version: i64,
     #[serde(flatten)]
     patch: duban_store::IndicatorPatch,
 }
 
+#[utoipa::path(
+    patch,
+    path = "/api/v1/indicators/{id}",
+    tag = "plans",
+    summary = "Correct an indicator {row_version, value, op, unit, baseline, deadline, milestones: [{date, value}][, reason]}",
+    params(("id" = i64, Path)),
+    request_body = IndicatorPatchBody,
+    responses((status = 200, description = "OK", body = duban_store::IndicatorRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("Admin")))
+)]
 pub(super) async fn update_indicator(
     State(s): State<AppState>,
     Path(id): Path<i64>,
@@ -234,6 +408,16 @@ pub(super) async fn update_indicator(
     Ok(Json(s.store.update_indicator(&ctx, id, b.row_version, &b.patch).await?))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/indicators/{id}",
+    tag = "plans",
+    summary = "Remove an indicator no report has a value for ?row_version=[&reason=]",
+    params(("id" = i64, Path), DeleteQuery),
+    responses((status = 200, description = "OK", body = duban_store::PlanRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("Admin")))
+)]
 pub(super) async fn delete_indicator(
     State(s): State<AppState>,
     auth: Auth,
@@ -245,7 +429,8 @@ pub(super) async fn delete_indicator(
     Ok(Json(s.store.delete_indicator(&ctx, id, q.row_version, q.reason.as_deref()).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct LedgerFileQuery {
     #[serde(default)]
     period: Option<String>,
@@ -253,6 +438,16 @@ pub(super) struct LedgerFileQuery {
     per_unit: bool,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/plans/{id}/ledger.xlsx",
+    tag = "plans",
+    summary = "The task ledger (任务分解台账) as Excel; ?period= adds progress and status (a unit's people get their own unit's progress only), &per_unit=true a sheet per unit",
+    params(("id" = i64, Path), LedgerFileQuery),
+    responses((status = 200, description = "The ledger workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("SignedIn")))
+)]
 pub(super) async fn ledger_xlsx(
     State(s): State<AppState>,
     auth: Auth,
@@ -276,6 +471,16 @@ pub(super) async fn ledger_xlsx(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/plans/{id}/ledger.csv",
+    tag = "plans",
+    summary = "The task ledger as CSV (UTF-8 with BOM); ?period= as above",
+    params(("id" = i64, Path), LedgerFileQuery),
+    responses((status = 200, description = "The ledger as CSV", content_type = "text/csv; charset=utf-8", body = Vec<u8>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("SignedIn")))
+)]
 pub(super) async fn ledger_csv(
     State(s): State<AppState>,
     auth: Auth,
@@ -288,7 +493,8 @@ pub(super) async fn ledger_csv(
     Ok(download(bytes, "text/csv; charset=utf-8", &format!("ledger-{id}.csv")))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct BulletinQuery {
     period: String,
     #[serde(default)]
@@ -296,6 +502,16 @@ pub(super) struct BulletinQuery {
 }
 
 /// The office's and leadership's: a bulletin is issued by the office, not read by units before it is.
+#[utoipa::path(
+    get,
+    path = "/api/v1/plans/{id}/bulletin.docx",
+    tag = "plans",
+    summary = "The 调度通报 of ?period=2022-06 as a Word document (&issuer= overrides the issuing office)",
+    params(("id" = i64, Path), BulletinQuery),
+    responses((status = 200, description = "The bulletin", content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = Vec<u8>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("AdminOrViewer")))
+)]
 pub(super) async fn bulletin_docx(
     State(s): State<AppState>,
     auth: Auth,

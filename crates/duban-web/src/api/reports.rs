@@ -2,6 +2,16 @@
 
 use super::*;
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/reports/{id}/evidence",
+    tag = "reports",
+    summary = "Evidence files of a report",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "OK", body = Vec<duban_store::EvidenceRecord>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("SignedIn")))
+)]
 pub(super) async fn list_evidence(
     State(s): State<AppState>,
     auth: Auth,
@@ -10,12 +20,24 @@ pub(super) async fn list_evidence(
     Ok(Json(s.store.list_evidence(&auth.actor, id).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct EvidenceQuery {
     name: String,
 }
 
 /// The body is the file itself; `?name=` its file name.
+#[utoipa::path(
+    post,
+    path = "/api/v1/reports/{id}/evidence",
+    tag = "reports",
+    summary = "Attach a file (body: the bytes; ?name=FILE; PDF, PNG, JPEG, docx, xlsx, pptx, txt; 20 MB)",
+    params(("id" = i64, Path), EvidenceQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file"),
+    responses((status = 201, description = "Created", body = duban_store::EvidenceRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("Unit")))
+)]
 pub(super) async fn add_evidence(
     State(s): State<AppState>,
     auth: Auth,
@@ -28,6 +50,16 @@ pub(super) async fn add_evidence(
     Ok((StatusCode::CREATED, Json(s.store.add_evidence(&ctx, id, &q.name, &body).await?)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/evidence/{id}",
+    tag = "reports",
+    summary = "Download an evidence file",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "The file as uploaded", content_type = "application/octet-stream", body = Vec<u8>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("SignedIn")))
+)]
 pub(super) async fn download_evidence(
     State(s): State<AppState>,
     auth: Auth,
@@ -55,6 +87,16 @@ pub(super) async fn download_evidence(
     Ok(res)
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/evidence/{id}",
+    tag = "reports",
+    summary = "Remove an evidence file from an editable report",
+    params(("id" = i64, Path)),
+    responses((status = 204, description = "Done"), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("Unit")))
+)]
 pub(super) async fn delete_evidence(
     State(s): State<AppState>,
     auth: Auth,
@@ -66,6 +108,16 @@ pub(super) async fn delete_evidence(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/plans/{id}/report-sheet.xlsx",
+    tag = "reports",
+    summary = "A unit's offline report sheet for ?period= (&unit=; a unit's people: their own), pre-filled from this or the last period",
+    params(("id" = i64, Path), PeriodQuery),
+    responses((status = 200, description = "The report sheet", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("SignedIn")))
+)]
 pub(super) async fn report_sheet(
     State(s): State<AppState>,
     auth: Auth,
@@ -84,12 +136,24 @@ pub(super) async fn report_sheet(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct SheetUploadQuery {
     #[serde(default)]
     submit: bool,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/plans/{id}/report-sheet",
+    tag = "reports",
+    summary = "Upload a filled report sheet (body: the .xlsx; &submit=true also sends): every bad cell is listed by row and column and nothing is saved until all are right",
+    params(("id" = i64, Path), SheetUploadQuery),
+    request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "The filled report sheet"),
+    responses((status = 200, description = "OK", body = duban_app::offline::SheetOutcome), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("Unit")))
+)]
 pub(super) async fn upload_report_sheet(
     State(s): State<AppState>,
     auth: Auth,
@@ -108,6 +172,16 @@ pub(super) async fn upload_report_sheet(
 
 // ---- reports --------------------------------------------------------------------------------------------
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/reports",
+    tag = "reports",
+    summary = "Reports (?plan_id, period_id, unit_id, item_id, state); a unit's people see their own",
+    params(ReportFilter),
+    responses((status = 200, description = "OK", body = Vec<duban_store::ReportRecord>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("SignedIn")))
+)]
 pub(super) async fn list_reports(
     State(s): State<AppState>,
     auth: Auth,
@@ -116,6 +190,16 @@ pub(super) async fn list_reports(
     Ok(Json(s.store.list_reports(&auth.actor, &f).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/reports/{id}",
+    tag = "reports",
+    summary = "One report (a unit's people: their own unit's)",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "OK", body = duban_store::ReportRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("SignedIn")))
+)]
 pub(super) async fn get_report(
     State(s): State<AppState>,
     auth: Auth,
@@ -124,6 +208,16 @@ pub(super) async fn get_report(
     Ok(Json(s.store.get_report(&auth.actor, id).await?))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/reports",
+    tag = "reports",
+    summary = "Create or edit a draft report {period_id, item_id, unit_id, progress, …, version}",
+    request_body = ReportDraft,
+    responses((status = 200, description = "OK", body = duban_store::ReportRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("Unit")))
+)]
 pub(super) async fn save_report(
     State(s): State<AppState>,
     w: Write<ReportDraft>,
@@ -132,13 +226,24 @@ pub(super) async fn save_report(
     Ok(Json(s.store.save_report(&ctx, &d).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub(super) struct VersionBody {
     version: i64,
     #[serde(default)]
     reason: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/reports/{id}/submit",
+    tag = "reports",
+    summary = "Submit {version}",
+    params(("id" = i64, Path)),
+    request_body = VersionBody,
+    responses((status = 200, description = "OK", body = duban_store::ReportRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("Unit")))
+)]
 pub(super) async fn submit_report(
     State(s): State<AppState>,
     Path(id): Path<i64>,
@@ -148,6 +253,17 @@ pub(super) async fn submit_report(
     Ok(Json(s.store.submit_report(&ctx, id, b.version).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/reports/{id}/approve",
+    tag = "reports",
+    summary = "Approve {version}",
+    params(("id" = i64, Path)),
+    request_body = VersionBody,
+    responses((status = 200, description = "OK", body = duban_store::ReportRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("Admin")))
+)]
 pub(super) async fn approve_report(
     State(s): State<AppState>,
     Path(id): Path<i64>,
@@ -157,6 +273,17 @@ pub(super) async fn approve_report(
     Ok(Json(s.store.review_report(&ctx, id, b.version, true, &b.reason).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/reports/{id}/return",
+    tag = "reports",
+    summary = "Return with a reason {version, reason}",
+    params(("id" = i64, Path)),
+    request_body = VersionBody,
+    responses((status = 200, description = "OK", body = duban_store::ReportRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("Admin")))
+)]
 pub(super) async fn return_report(
     State(s): State<AppState>,
     Path(id): Path<i64>,
@@ -166,12 +293,23 @@ pub(super) async fn return_report(
     Ok(Json(s.store.review_report(&ctx, id, b.version, false, &b.reason).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub(super) struct ReasonBody {
     #[serde(default)]
     reason: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/reports/{id}/reopen",
+    tag = "reports",
+    summary = "Reopen as a draft {reason}",
+    params(("id" = i64, Path)),
+    request_body = ReasonBody,
+    responses((status = 200, description = "OK", body = duban_store::ReportRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("Admin")))
+)]
 pub(super) async fn reopen_report(
     State(s): State<AppState>,
     Path(id): Path<i64>,
@@ -181,7 +319,7 @@ pub(super) async fn reopen_report(
     Ok(Json(s.store.reopen_report(&ctx, id, &b.reason).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub(super) struct RemindBody {
     period_id: i64,
     unit_id: i64,
@@ -191,6 +329,16 @@ pub(super) struct RemindBody {
     note: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/reminders",
+    tag = "reports",
+    summary = "Record a 催报 reminder {period_id, unit_id, item_id, note}",
+    request_body = RemindBody,
+    responses((status = 201, description = "Created", body = duban_store::ReminderRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("Admin")))
+)]
 pub(super) async fn remind(
     State(s): State<AppState>,
     w: Write<RemindBody>,
@@ -199,12 +347,23 @@ pub(super) async fn remind(
     Ok((StatusCode::CREATED, Json(s.store.remind(&ctx, b.period_id, b.unit_id, b.item_id, &b.note).await?)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct ExtensionQuery {
     #[serde(default)]
     state: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/extensions",
+    tag = "reports",
+    summary = "Extension requests (?state=pending)",
+    params(ExtensionQuery),
+    responses((status = 200, description = "OK", body = Vec<duban_store::ExtensionRecord>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("SignedIn")))
+)]
 pub(super) async fn list_extensions(
     State(s): State<AppState>,
     auth: Auth,
@@ -213,7 +372,7 @@ pub(super) async fn list_extensions(
     Ok(Json(s.store.extensions(&auth.actor, q.state.as_deref()).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub(super) struct ExtensionBody {
     item_id: i64,
     unit_id: i64,
@@ -221,6 +380,16 @@ pub(super) struct ExtensionBody {
     reason: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/extensions",
+    tag = "reports",
+    summary = "Ask for a later deadline {item_id, unit_id, requested_on, reason}",
+    request_body = ExtensionBody,
+    responses((status = 201, description = "Created", body = duban_store::ExtensionRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("Unit")))
+)]
 pub(super) async fn request_extension(
     State(s): State<AppState>,
     w: Write<ExtensionBody>,
@@ -232,13 +401,24 @@ pub(super) async fn request_extension(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub(super) struct DecideBody {
     approve: bool,
     #[serde(default)]
     note: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/extensions/{id}/decide",
+    tag = "reports",
+    summary = "Approve or refuse {approve, note}",
+    params(("id" = i64, Path)),
+    request_body = DecideBody,
+    responses((status = 200, description = "OK", body = duban_store::ExtensionRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("Admin")))
+)]
 pub(super) async fn decide_extension(
     State(s): State<AppState>,
     Path(id): Path<i64>,

@@ -2,7 +2,7 @@
 
 use super::*;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub(super) struct LoginBody {
     username: String,
     password: String,
@@ -11,6 +11,33 @@ pub(super) struct LoginBody {
     kind: Option<String>,
 }
 
+/// A signed-in session: the bearer token (also set as the cookie for a browser), the CSRF token that
+/// cookie sessions send in `X-CSRF-Token`, and the account.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(super) struct LoginReply {
+    token: String,
+    csrf: String,
+    user: duban_store::UserRecord,
+    /// Seconds until the session or token ends.
+    expires_in: i64,
+}
+
+/// The signed-in account and the language of its pages.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(super) struct Me {
+    user: duban_core::Actor,
+    lang: duban_core::Lang,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/login",
+    tag = "sessions",
+    summary = "Sign in: {username, password[, kind: \"api\"]} → {token, csrf, user}; sets the session cookie unless kind is api",
+    request_body = LoginBody,
+    responses((status = 200, description = "OK", body = LoginReply), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    extensions(("x-access" = json!("Public")))
+)]
 pub(super) async fn login(
     State(state): State<AppState>,
     client: crate::serve::ClientAddr,
@@ -22,8 +49,7 @@ pub(super) async fn login(
     let api = b.kind.as_deref() == Some("api");
     let (kind, ttl) = if api { ("api", API_TTL_SECS) } else { ("browser", BROWSER_TTL_SECS) };
     let (token, csrf) = state.store.create_session(&user, kind, now, ttl).await?;
-    let mut res =
-        Json(serde_json::json!({ "token": token, "csrf": csrf, "user": user, "expires_in": ttl })).into_response();
+    let mut res = Json(LoginReply { token: token.clone(), csrf, user, expires_in: ttl }).into_response();
     if !api {
         let secure = if state.secure_cookies { "; Secure" } else { "" };
         let c = format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={ttl}{secure}");
@@ -34,6 +60,15 @@ pub(super) async fn login(
     Ok(res)
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/logout",
+    tag = "sessions",
+    summary = "End the session or token",
+    responses((status = 204, description = "Signed out"), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("SignedIn")))
+)]
 pub(super) async fn logout(State(state): State<AppState>, _auth: Auth, headers: HeaderMap) -> ApiResult<Response> {
     let token = bearer(&headers).or_else(|| cookie(&headers, SESSION_COOKIE));
     if let Some(t) = token {
@@ -47,10 +82,27 @@ pub(super) async fn logout(State(state): State<AppState>, _auth: Auth, headers: 
     Ok(res)
 }
 
-pub(super) async fn me(auth: Auth) -> Json<serde_json::Value> {
-    Json(serde_json::json!({ "user": auth.actor, "lang": auth.lang.code() }))
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "sessions",
+    summary = "The signed-in account",
+    responses((status = 200, description = "OK", body = Me), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("SignedIn")))
+)]
+pub(super) async fn me(auth: Auth) -> Json<Me> {
+    Json(Me { user: auth.actor, lang: auth.lang })
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/openapi.json",
+    tag = "sessions",
+    summary = "This document",
+    responses((status = 200, description = "OK", body = Object), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    extensions(("x-access" = json!("Public")))
+)]
 pub(super) async fn openapi() -> Json<serde_json::Value> {
     Json(crate::openapi::document())
 }

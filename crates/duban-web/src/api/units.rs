@@ -2,6 +2,15 @@
 
 use super::*;
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/units",
+    tag = "units",
+    summary = "The units directory",
+    responses((status = 200, description = "OK", body = Vec<duban_store::UnitRecord>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("SignedIn")))
+)]
 pub(super) async fn list_units(
     State(state): State<AppState>,
     _auth: Auth,
@@ -9,6 +18,16 @@ pub(super) async fn list_units(
     Ok(Json(state.store.list_units().await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/units",
+    tag = "units",
+    summary = "Add a unit {name, kind, parent_id, contact, aliases}",
+    request_body = NewUnit,
+    responses((status = 201, description = "Created", body = duban_store::UnitRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("Admin")))
+)]
 pub(super) async fn create_unit(
     State(s): State<AppState>,
     w: Write<NewUnit>,
@@ -17,11 +36,22 @@ pub(super) async fn create_unit(
     Ok((StatusCode::CREATED, Json(s.store.create_unit(&ctx, &new).await?)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub(super) struct AliasBody {
     alias: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/units/{id}/aliases",
+    tag = "units",
+    summary = "Add an alias {alias}",
+    params(("id" = i64, Path)),
+    request_body = AliasBody,
+    responses((status = 200, description = "OK", body = duban_store::UnitRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("Admin")))
+)]
 pub(super) async fn add_alias(
     State(s): State<AppState>,
     Path(id): Path<i64>,
@@ -31,11 +61,22 @@ pub(super) async fn add_alias(
     Ok(Json(s.store.add_alias(&ctx, id, &b.alias).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub(super) struct GroupBody {
     unit_ids: Vec<i64>,
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/unit-groups/{name}",
+    tag = "units",
+    summary = "Say which units a generic name stands for {unit_ids}",
+    params(("name" = String, Path)),
+    request_body = GroupBody,
+    responses((status = 204, description = "Done"), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("Admin")))
+)]
 pub(super) async fn set_group(
     State(s): State<AppState>,
     Path(name): Path<String>,
@@ -46,11 +87,30 @@ pub(super) async fn set_group(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/users",
+    tag = "units",
+    summary = "Accounts",
+    responses((status = 200, description = "OK", body = Vec<duban_store::UserRecord>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("Admin")))
+)]
 pub(super) async fn list_users(State(s): State<AppState>, auth: Auth) -> ApiResult<Json<Vec<duban_store::UserRecord>>> {
     auth.actor.require_admin()?;
     Ok(Json(s.store.list_users().await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/users",
+    tag = "units",
+    summary = "Add an account {username, display_name, password, role, unit_id}",
+    request_body = NewUser,
+    responses((status = 201, description = "Created", body = duban_store::UserRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("Admin")))
+)]
 pub(super) async fn create_user(
     State(s): State<AppState>,
     auth: Auth,
@@ -68,6 +128,17 @@ pub(super) async fn create_user(
     Ok((StatusCode::CREATED, Json(s.store.create_user(&ctx, &new, &hash).await?)))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/api/v1/units/{id}",
+    tag = "units",
+    summary = "Rename a unit (the old name stays an alias) or change kind, parent_id, contact",
+    params(("id" = i64, Path)),
+    request_body = duban_store::UnitPatch,
+    responses((status = 200, description = "OK", body = duban_store::UnitRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])),
+    extensions(("x-access" = json!("Admin")))
+)]
 pub(super) async fn update_unit(
     State(s): State<AppState>,
     Path(id): Path<i64>,
