@@ -10,6 +10,7 @@
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use duban_core::periods::monthly;
 use duban_core::{Actor, Error, Role};
+use duban_model::UnitKind;
 use duban_store::{Ctx, NewUnit, NewUser, ReportDraft, ReportValue, Store};
 
 /// The plan the demo loads.
@@ -119,7 +120,7 @@ async fn load_year_unsynced(
     let mut city_ids = Vec::new();
     for c in CITIES {
         let u = store
-            .create_unit(&office, &NewUnit { name: c.into(), kind: "government".into(), ..NewUnit::default() })
+            .create_unit(&office, &NewUnit { name: c.into(), kind: UnitKind::Government, ..NewUnit::default() })
             .await?;
         city_ids.push(u.id);
     }
@@ -137,13 +138,13 @@ async fn load_year_unsynced(
             continue;
         }
         let kind = if n.ends_with("公司") || n.ends_with("集团") {
-            "enterprise"
+            UnitKind::Enterprise
         } else if n.ends_with("政府") || n.ends_with("管委会") || n.ends_with('市') {
-            "government"
+            UnitKind::Government
         } else {
-            "department"
+            UnitKind::Department
         };
-        store.create_unit(&office, &NewUnit { name: n, kind: kind.into(), ..NewUnit::default() }).await?;
+        store.create_unit(&office, &NewUnit { name: n, kind, ..NewUnit::default() }).await?;
     }
     let units = store.list_units().await?;
     for (name, alias) in ALIASES {

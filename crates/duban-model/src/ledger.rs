@@ -42,6 +42,8 @@ impl std::fmt::Display for PlanState {
 
 /// A unit's part in a task: 牵头 (lead), 配合 (co) or 负责 (responsible), as the parser reads it.
 pub use duban_plan::model::Role as UnitRole;
+/// What kind of body a unit is (a department, a government, an enterprise, other).
+pub use duban_plan::model::UnitKind;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PlanRecord {
@@ -67,7 +69,7 @@ pub struct AssignedUnit {
     pub name: String,
     /// lead, co, responsible (as in `duban.plan/1`).
     pub role: UnitRole,
-    pub kind: String,
+    pub kind: UnitKind,
     pub duty: String,
 }
 

@@ -2,13 +2,16 @@
 //! files, the use cases, the pages and the API). Plain data with serde, no I/O, so that the office-file
 //! code depends on this and not on the database.
 
+mod extension;
 mod ledger;
 mod period;
 mod summary;
 
 pub use duban_core::status::Comparator;
+pub use extension::ExtensionState;
 pub use ledger::{
-    AssignedUnit, IndicatorRecord, Ledger, LedgerItem, Milestone, PlanRecord, PlanState, UnitRole, UnresolvedName,
+    AssignedUnit, IndicatorRecord, Ledger, LedgerItem, Milestone, PlanRecord, PlanState, UnitKind, UnitRole,
+    UnresolvedName,
 };
 pub use period::PeriodRecord;
 pub use summary::{IndicatorSummary, PartSummary, ShareSummary, StatusCounts, Summary, TaskSummary, UnitRate};

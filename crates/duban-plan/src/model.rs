@@ -119,6 +119,24 @@ pub enum UnitKind {
     Other,
 }
 
+impl UnitKind {
+    pub const ALL: [UnitKind; 4] = [UnitKind::Department, UnitKind::Government, UnitKind::Enterprise, UnitKind::Other];
+
+    /// As in `duban.plan/1` and the database: `department`, `government`, `enterprise`, `other`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnitKind::Department => "department",
+            UnitKind::Government => "government",
+            UnitKind::Enterprise => "enterprise",
+            UnitKind::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<UnitKind> {
+        UnitKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
 /// A quantitative commitment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]

@@ -678,6 +678,16 @@ pub(crate) fn lang(text: &str) -> Result<duban_core::Lang, Error> {
     stored(text, "language", duban_core::Lang::parse)
 }
 
+/// A unit's kind (`department`, `government`, `enterprise`, `other`).
+pub(crate) fn unit_kind(text: &str) -> Result<duban_model::UnitKind, Error> {
+    stored(text, "unit kind", duban_model::UnitKind::parse)
+}
+
+/// An extension request's state (`pending`, `approved`, `refused`).
+pub(crate) fn extension_state(text: &str) -> Result<duban_model::ExtensionState, Error> {
+    stored(text, "extension state", duban_model::ExtensionState::parse)
+}
+
 /// A unit's role in a task (`lead`, `co`, `responsible`).
 pub(crate) fn unit_role(text: &str) -> Result<duban_model::UnitRole, Error> {
     stored(text, "unit role", duban_model::UnitRole::parse)

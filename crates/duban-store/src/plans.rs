@@ -235,7 +235,7 @@ impl Store {
                         unit_id: unit_id.parse().map_err(|_| Error::internal("packed unit id"))?,
                         name: (*name).to_string(),
                         role: crate::db::unit_role(role)?,
-                        kind: (*kind).to_string(),
+                        kind: crate::db::unit_kind(kind)?,
                         duty: (*duty).to_string(),
                     });
                 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Ctx;
 use crate::db::{DbResult, Store, Tx, get};
-use duban_model::PeriodRecord;
+use duban_model::{ExtensionState, PeriodRecord};
 
 /// Where a project or milestone of the task stands, as the unit reports it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -119,8 +119,7 @@ pub struct ExtensionRecord {
     pub unit_id: i64,
     pub requested_on: String,
     pub reason: String,
-    /// pending, approved, refused.
-    pub state: String,
+    pub state: ExtensionState,
     pub decision_note: String,
 }
 
@@ -473,7 +472,7 @@ impl Store {
                 unit_id,
                 requested_on: requested_on.clone(),
                 reason: reason.clone(),
-                state: "pending".into(),
+                state: ExtensionState::Pending,
                 decision_note: String::new(),
             };
             tx.audit("extension.request", "extension", rec.id, &(), &rec).await?;
@@ -502,14 +501,14 @@ impl Store {
             .db()?
             .ok_or_else(|| Error::not_found(duban_core::Thing::Extension))?;
             let before = extension_from_row(&row)?;
-            if before.state != "pending" {
+            if before.state != ExtensionState::Pending {
                 return Err(Error::new(ErrorKind::Conflict, "extension.decided"));
             }
-            let state = if approve { "approved" } else { "refused" };
+            let state = if approve { ExtensionState::Approved } else { ExtensionState::Refused };
             sqlx::query(
                 "UPDATE extensions SET state = $1, decision_note = $2, decided_by = $3, decided_at = $4 WHERE id = $5",
             )
-            .bind(state)
+            .bind(state.as_str())
             .bind(&note)
             .bind(tx.actor.user_id)
             .bind(tx.now)
@@ -528,7 +527,7 @@ impl Store {
                 let plan_id = tx.plan_of_item(before.item_id).await?;
                 tx.bump(plan_id).await?;
             }
-            let after = ExtensionRecord { state: state.into(), decision_note: note.clone(), ..before.clone() };
+            let after = ExtensionRecord { state, decision_note: note.clone(), ..before.clone() };
             tx.audit("extension.decide", "extension", id, &before, &after).await?;
             Ok(after)
         })
@@ -537,11 +536,16 @@ impl Store {
 
     pub async fn extensions(&self, actor: &Actor, state: Option<&str>) -> Result<Vec<ExtensionRecord>, Error> {
         let unit = if actor.role.needs_unit() { actor.unit_id } else { None };
+        // The filter comes from a query string: a state we do not have is a mistake, not an empty list.
+        let state = match state {
+            Some(s) => Some(ExtensionState::parse(s).ok_or_else(|| Error::bad_input("extension.state"))?),
+            None => None,
+        };
         let rows = sqlx::query(
             "SELECT id, item_id, unit_id, requested_on, reason, state, decision_note FROM extensions \
              WHERE ($1 IS NULL OR state = $1) AND ($2 IS NULL OR unit_id = $2) ORDER BY id",
         )
-        .bind(state.map(str::to_string))
+        .bind(state.map(ExtensionState::as_str))
         .bind(unit)
         .fetch_all(&self.read)
         .await
@@ -844,7 +848,7 @@ fn extension_from_row(r: &sqlx::any::AnyRow) -> Result<ExtensionRecord, Error> {
         unit_id: get(r, "unit_id")?,
         requested_on: get(r, "requested_on")?,
         reason: get(r, "reason")?,
-        state: get(r, "state")?,
+        state: crate::db::extension_state(&get::<String>(r, "state")?)?,
         decision_note: get(r, "decision_note")?,
     })
 }

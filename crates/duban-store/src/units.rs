@@ -7,13 +7,13 @@ use sqlx::Row;
 
 use crate::Ctx;
 use crate::db::{DbResult, Store, Tx, get};
+use duban_model::UnitKind;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UnitRecord {
     pub id: i64,
     pub name: String,
-    /// department, government, enterprise, other.
-    pub kind: String,
+    pub kind: UnitKind,
     pub parent_id: Option<i64>,
     pub contact: String,
     pub aliases: Vec<String>,
@@ -23,7 +23,7 @@ pub struct UnitRecord {
 pub struct NewUnit {
     pub name: String,
     #[serde(default = "default_kind")]
-    pub kind: String,
+    pub kind: UnitKind,
     #[serde(default)]
     pub parent_id: Option<i64>,
     #[serde(default)]
@@ -44,17 +44,15 @@ impl Default for NewUnit {
     }
 }
 
-fn default_kind() -> String {
-    "department".into()
+fn default_kind() -> UnitKind {
+    UnitKind::Department
 }
-
-const KINDS: [&str; 4] = ["department", "government", "enterprise", "other"];
 
 /// A change to a unit; absent fields stay.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct UnitPatch {
     pub name: Option<String>,
-    pub kind: Option<String>,
+    pub kind: Option<UnitKind>,
     /// `Some(None)` clears the parent.
     #[serde(default, with = "double_option")]
     pub parent_id: Option<Option<i64>>,
@@ -135,9 +133,6 @@ impl Store {
                 .db()?
                 .ok_or_else(|| Error::not_found(duban_core::Thing::Unit))?;
             let before = unit_from_row(&row)?;
-            if let Some(kind) = &patch.kind {
-                check_kind(kind)?;
-            }
             if let Some(Some(parent)) = patch.parent_id
                 && parent == unit_id
             {
@@ -172,7 +167,7 @@ impl Store {
                 "UPDATE units SET kind = COALESCE($1, kind), contact = COALESCE($2, contact), \
                  parent_id = CASE WHEN $3 = 1 THEN $4 ELSE parent_id END WHERE id = $5",
             )
-            .bind(patch.kind.clone())
+            .bind(patch.kind.map(UnitKind::as_str))
             .bind(patch.contact.as_deref().map(str::trim).map(str::to_string))
             .bind(i64::from(patch.parent_id.is_some()))
             .bind(patch.parent_id.flatten())
@@ -229,7 +224,6 @@ impl Store {
 impl Tx {
     pub(crate) async fn create_unit(&mut self, new: &NewUnit) -> Result<UnitRecord, Error> {
         let name = check_name(&new.name)?;
-        check_kind(&new.kind)?;
         if self.resolve_name(&name).await? != Resolved::Nothing {
             return Err(Error::new(ErrorKind::Conflict, "unit.exists").worded("named").arg("name", name));
         }
@@ -237,7 +231,7 @@ impl Tx {
             "INSERT INTO units (name, kind, parent_id, contact, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(&name)
-        .bind(&new.kind)
+        .bind(new.kind.as_str())
         .bind(new.parent_id)
         .bind(new.contact.trim())
         .bind(self.now)
@@ -256,7 +250,7 @@ impl Tx {
         let rec = UnitRecord {
             id,
             name,
-            kind: new.kind.clone(),
+            kind: new.kind,
             parent_id: new.parent_id,
             contact: new.contact.trim().to_string(),
             aliases,
@@ -314,15 +308,11 @@ fn unit_from_row(r: &sqlx::any::AnyRow) -> Result<UnitRecord, Error> {
     Ok(UnitRecord {
         id: get(r, "id")?,
         name: get(r, "name")?,
-        kind: get(r, "kind")?,
+        kind: crate::db::unit_kind(&get::<String>(r, "kind")?)?,
         parent_id: get(r, "parent_id")?,
         contact: get(r, "contact")?,
         aliases: Vec::new(),
     })
-}
-
-fn check_kind(kind: &str) -> Result<(), Error> {
-    if KINDS.contains(&kind) { Ok(()) } else { Err(Error::bad_input("unit.kind")) }
 }
 
 pub(crate) fn check_name(name: &str) -> Result<String, Error> {

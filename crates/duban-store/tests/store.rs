@@ -5,6 +5,7 @@
 //! in which case the suite fails.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+use duban_model::UnitKind;
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -112,7 +113,7 @@ async fn published_plan(store: &Store) -> (i64, Vec<duban_store::PeriodRecord>) 
         let u = store
             .create_unit(
                 &admin(now),
-                &NewUnit { name: c.into(), kind: "government".into(), aliases, ..Default::default() },
+                &NewUnit { name: c.into(), kind: duban_model::UnitKind::Government, aliases, ..Default::default() },
             )
             .await
             .unwrap();
@@ -123,11 +124,9 @@ async fn published_plan(store: &Store) -> (i64, Vec<duban_store::PeriodRecord>) 
         if n == "相关市政府" || CITIES.contains(&n.as_str()) || n == "西安市" {
             continue;
         }
-        let kind = if n.ends_with("集团") || n.ends_with("公司") { "enterprise" } else { "department" };
-        store
-            .create_unit(&admin(now), &NewUnit { name: n.clone(), kind: kind.into(), ..Default::default() })
-            .await
-            .unwrap();
+        let kind =
+            if n.ends_with("集团") || n.ends_with("公司") { UnitKind::Enterprise } else { UnitKind::Department };
+        store.create_unit(&admin(now), &NewUnit { name: n.clone(), kind, ..Default::default() }).await.unwrap();
     }
     let left = store.resolve_plan_names(&admin(now), rec.id).await.unwrap();
     assert!(left.is_empty(), "{left:?}");
@@ -914,7 +913,7 @@ async fn a_postgres_connection_killed_mid_transaction_leaves_nothing() {
         assert!(!store.writable());
         assert!(store.ready().await, "a new connection can write");
         let unit = store
-            .create_unit(&ctx, &NewUnit { name: "恢复后单位".into(), kind: "department".into(), ..Default::default() })
+            .create_unit(&ctx, &NewUnit { name: "恢复后单位".into(), kind: UnitKind::Department, ..Default::default() })
             .await
             .unwrap();
         assert!(unit.id > 0);

@@ -220,3 +220,4 @@ error-form-multipart = The uploaded form could not be read; try again
 error-method_not_allowed = Method not allowed
 error-too_large = The request body is too large
 error-bad_request = Bad request: a parameter is missing or malformed; go back and try again
+error-extension-state = An extension state is pending, approved or refused

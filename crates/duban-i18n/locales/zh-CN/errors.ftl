@@ -220,3 +220,4 @@ error-form-multipart = 表单上传内容无法读取，请重试
 error-method_not_allowed = 不支持该请求方法
 error-too_large = 上传内容过大
 error-bad_request = 请求无效：缺少参数或参数格式不对，请返回上一页重试
+error-extension-state = 延期申请状态应为 pending、approved 或 refused

@@ -390,7 +390,7 @@ async fn admin_page(State(state): State<AppState>, user: PageUser, Query(q): Que
 #[derive(Debug, Deserialize)]
 struct UnitForm {
     name: String,
-    kind: String,
+    kind: duban_model::UnitKind,
 }
 
 async fn add_unit(State(state): State<AppState>, PageForm { user, ctx, form: f }: PageForm<UnitForm>) -> PageResult {
