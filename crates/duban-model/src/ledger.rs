@@ -1,6 +1,7 @@
 //! A plan's ledger as every layer reads it: the item tree with ids, the units assigned (in the plan's
 //! order), and the indicators.
 
+use chrono::NaiveDate;
 use duban_core::status::Comparator;
 use serde::{Deserialize, Serialize};
 
@@ -84,14 +85,14 @@ pub struct IndicatorRecord {
     pub unit: String,
     pub op: Comparator,
     pub baseline: f64,
-    pub deadline: String,
+    pub deadline: NaiveDate,
     pub milestones: Vec<Milestone>,
 }
 
 /// A value planned for a day (阶段性目标).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Milestone {
-    pub date: String,
+    pub date: NaiveDate,
     pub value: f64,
 }
 
@@ -116,7 +117,7 @@ pub struct LedgerItem {
     pub text: String,
     pub line: i64,
     pub is_task: bool,
-    pub deadline: String,
+    pub deadline: NaiveDate,
     pub units: Vec<AssignedUnit>,
     pub unresolved_units: Vec<String>,
     pub targets: Vec<IndicatorRecord>,

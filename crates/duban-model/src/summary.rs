@@ -1,5 +1,6 @@
 //! A period's summary: statuses, rates, lagging tasks, indicators with forecasts.
 
+use chrono::NaiveDate;
 use duban_core::Status;
 use duban_core::status::Forecast;
 use serde::{Deserialize, Serialize};
@@ -37,7 +38,7 @@ pub struct TaskSummary {
     pub ratio: Option<f64>,
     pub at_risk: bool,
     pub due_soon: bool,
-    pub deadline: String,
+    pub deadline: NaiveDate,
     /// The lead unit, when the plan names one.
     pub lead: Option<String>,
     /// How many units hold the task (the ledger lists them), so owe a report on it for the period.
@@ -73,7 +74,7 @@ pub struct IndicatorSummary {
     pub op: duban_core::status::Comparator,
     pub target: f64,
     pub unit: String,
-    pub deadline: String,
+    pub deadline: NaiveDate,
     pub actual: Option<f64>,
     pub expected: f64,
     pub status: Status,
@@ -106,7 +107,7 @@ pub struct Summary {
     pub status: Status,
     pub period: PeriodRecord,
     /// The day the status is measured at: the end of the period.
-    pub as_of: String,
+    pub as_of: NaiveDate,
     pub tasks_total: i64,
     pub counts: StatusCounts,
     pub reports_owed: i64,

@@ -35,10 +35,6 @@ pub fn date_zh(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
-fn date_str_zh(s: &str) -> String {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map(date_zh).unwrap_or_else(|_| s.to_string())
-}
-
 /// 1 → 一, 12 → 十二, 21 → 二十一 (up to 99, which is more parts than any plan has): the parser's.
 pub fn numeral(n: usize) -> String {
     duban_plan::labels::cn_numeral(u32::try_from(n).unwrap_or(u32::MAX))
@@ -120,7 +116,7 @@ pub fn bulletin_docx(input: &BulletinInput) -> Result<Vec<u8>, Error> {
     d.paragraph(
         Style::Body,
         &[
-            Run::plain(format!("《{}》共确定重点任务{}项。截至{}，", plan.title, s.tasks_total, date_str_zh(&s.as_of))),
+            Run::plain(format!("《{}》共确定重点任务{}项。截至{}，", plan.title, s.tasks_total, date_zh(s.as_of))),
             Run::bold(format!("{}。", counts_text(&s.counts))),
             Run::plain(format!(
                 "本期应报送进展{}份，实际报送{}份，报送完整率{}；按时报送{}份，按时报送率{}。",
@@ -211,7 +207,7 @@ pub fn bulletin_docx(input: &BulletinInput) -> Result<Vec<u8>, Error> {
                     task_label(t),
                     t.status.zh().to_string(),
                     t.ratio.map(percent).unwrap_or_else(|| "—".into()),
-                    date_str_zh(&t.deadline),
+                    date_zh(t.deadline),
                     responsible(items.get(&t.item_id)),
                 ]
             })

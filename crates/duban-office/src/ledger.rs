@@ -79,7 +79,7 @@ fn task_row(
             item.text.clone(),
             units,
             targets,
-            item.deadline.clone(),
+            item.deadline.to_string(),
             progress_text,
             status.get(&item.id).map(|s| s.to_string()).unwrap_or_default(),
         ],
@@ -116,7 +116,7 @@ pub fn ledger_xlsx(
     let rows = ledger_rows(ledger, summary, progress);
     let mut wb = Workbook::new();
     // Fixed document dates (the period's end, else the plan's creation) so the same data gives the same file.
-    let day = summary.map(|s| s.as_of.clone()).unwrap_or_else(|| format!("{}-12-31", ledger.plan.year));
+    let day = summary.map(|s| s.as_of.to_string()).unwrap_or_else(|| format!("{}-12-31", ledger.plan.year));
     if let Ok(d) = ExcelDateTime::parse_from_str(&day) {
         wb.set_properties(&DocProperties::new().set_title(&ledger.plan.title).set_creation_datetime(&d));
     }

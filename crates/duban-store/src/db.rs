@@ -26,8 +26,8 @@ pub struct Store {
     pub(crate) backend: Backend,
     pub(crate) read: AnyPool,
     pub(crate) write: AnyPool,
-    pub(crate) shapes: std::sync::Arc<crate::summary::ShapeCache>,
-    pub(crate) summaries: std::sync::Arc<crate::summary::SummaryCache>,
+    pub(crate) shapes: std::sync::Arc<crate::cache::ShapeCache>,
+    pub(crate) summaries: std::sync::Arc<crate::cache::SummaryCache>,
     /// Whether the last write reached the database. False from a failed write until one succeeds again;
     /// the server reports not-ready meanwhile.
     pub(crate) writable: std::sync::Arc<std::sync::atomic::AtomicBool>,
@@ -686,6 +686,11 @@ pub(crate) fn unit_kind(text: &str) -> Result<duban_model::UnitKind, Error> {
 /// An extension request's state (`pending`, `approved`, `refused`).
 pub(crate) fn extension_state(text: &str) -> Result<duban_model::ExtensionState, Error> {
     stored(text, "extension state", duban_model::ExtensionState::parse)
+}
+
+/// A day kept as `YYYY-MM-DD`.
+pub(crate) fn date(text: &str) -> Result<chrono::NaiveDate, Error> {
+    stored(text, "date", |t| chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").ok())
 }
 
 /// A unit's role in a task (`lead`, `co`, `responsible`).

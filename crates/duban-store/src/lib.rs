@@ -14,6 +14,7 @@
 //! PostgreSQL, writers are ordered by the row lock on the audit chain's head.
 
 mod audit;
+mod cache;
 mod db;
 mod evidence;
 mod periods;

@@ -23,8 +23,16 @@ pub struct IndicatorPatch {
     pub unit: Option<String>,
     pub baseline: Option<f64>,
     pub deadline: Option<String>,
-    pub milestones: Option<Vec<Milestone>>,
+    pub milestones: Option<Vec<MilestoneInput>>,
     pub reason: Option<String>,
+}
+
+/// A milestone as a client writes it: the date is checked (and its error named) when it is applied.
+#[derive(Debug, Clone, PartialEq, Deserialize, utoipa::ToSchema)]
+pub struct MilestoneInput {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub value: f64,
 }
 
 /// A task the office adds to a plan.
@@ -271,7 +279,7 @@ impl Store {
                     text: get(r, "body")?,
                     line: get(r, "line")?,
                     is_task: get::<i64>(r, "is_task")? != 0,
-                    deadline: get(r, "deadline")?,
+                    deadline: crate::db::date(&get::<String>(r, "deadline")?)?,
                     units: units_of.remove(&id).unwrap_or_default(),
                     unresolved_units: unresolved_of.remove(&id).unwrap_or_default(),
                     targets: targets_of.remove(&id).unwrap_or_default(),
@@ -392,9 +400,8 @@ impl Store {
         ctx.actor.require_admin()?;
         let patch = patch.clone();
         self.write(ctx, async |tx| {
-            let plan_id = tx.plan_of_item(item_id).await?;
-            let plan = tx.plan(plan_id).await?;
-            let revision = tx.check_editable(&plan, row_version, patch.reason.as_deref())?;
+            let edit = tx.edit_of_item(item_id, row_version, patch.reason.as_deref()).await?;
+            let plan_id = edit.plan_id;
             let before = tx.item_fields(item_id).await?;
             if let Some(title) = &patch.title {
                 let title = title.trim();
@@ -445,7 +452,7 @@ impl Store {
                 }
             }
             let after = tx.item_fields(item_id).await?;
-            tx.edited(plan_id, revision.as_deref()).await?;
+            tx.finish_edit(edit).await?;
             tx.audit("item.update", "item", item_id, &before, &after).await?;
             tx.plan(plan_id).await
         })
@@ -462,9 +469,8 @@ impl Store {
     ) -> Result<PlanRecord, Error> {
         ctx.actor.require_admin()?;
         self.write(ctx, async |tx| {
-            let plan_id = tx.plan_of_item(item_id).await?;
-            let plan = tx.plan(plan_id).await?;
-            let revision = tx.check_editable(&plan, row_version, reason)?;
+            let edit = tx.edit_of_item(item_id, row_version, reason).await?;
+            let plan_id = edit.plan_id;
             let before = tx.item_fields(item_id).await?;
             // Reports are acknowledged data: an item that has any (or whose children have) stays.
             let reported = sqlx::query(
@@ -478,7 +484,7 @@ impl Store {
                 return Err(Error::new(ErrorKind::Conflict, "item.has_reports"));
             }
             sqlx::query("DELETE FROM items WHERE id = $1").bind(item_id).execute(tx.conn()).await.db()?;
-            tx.edited(plan_id, revision.as_deref()).await?;
+            tx.finish_edit(edit).await?;
             tx.audit("item.delete", "item", item_id, &before, &()).await?;
             tx.plan(plan_id).await
         })
@@ -502,12 +508,10 @@ impl Store {
         };
         let new = new.clone();
         self.write(ctx, async |tx| {
-            let plan_id = tx.plan_of_item(item_id).await?;
-            let plan = tx.plan(plan_id).await?;
-            let revision = tx.check_editable(&plan, row_version, new.reason.as_deref())?;
+            let edit = tx.edit_of_item(item_id, row_version, new.reason.as_deref()).await?;
             let deadline = match &new.deadline {
-                Some(d) => duban_core::periods::parse_date(d)?.to_string(),
-                None => get(&sqlx::query("SELECT deadline FROM items WHERE id = $1").bind(item_id).fetch_one(tx.conn()).await.db()?, "deadline")?,
+                Some(d) => duban_core::periods::parse_date(d)?,
+                None => crate::db::date(&get::<String>(&sqlx::query("SELECT deadline FROM items WHERE id = $1").bind(item_id).fetch_one(tx.conn()).await.db()?, "deadline")?)?,
             };
             let row = sqlx::query(
                 "INSERT INTO indicators (item_id, position, clause, metric, op, target, target_max, measure, baseline, deadline) \
@@ -523,7 +527,7 @@ impl Store {
             .bind(new.value_max)
             .bind(&new.unit)
             .bind(new.baseline)
-            .bind(&deadline)
+            .bind(deadline.to_string())
             .fetch_one(tx.conn())
             .await
             .db()?;
@@ -540,7 +544,7 @@ impl Store {
                 deadline,
                 milestones: Vec::new(),
             };
-            tx.edited(plan_id, revision.as_deref()).await?;
+            tx.finish_edit(edit).await?;
             tx.audit("indicator.create", "indicator", rec.id, &(), &rec).await?;
             Ok(rec)
         })
@@ -575,9 +579,9 @@ impl Store {
                     if !m.value.is_finite() {
                         return Err(Error::bad_input("indicator.milestone"));
                     }
-                    out.push(Milestone { date: d.to_string(), value: m.value });
+                    out.push(Milestone { date: d, value: m.value });
                 }
-                out.sort_by(|a, b| a.date.cmp(&b.date));
+                out.sort_by_key(|m| m.date);
                 Some(serde_json::to_string(&out).map_err(Error::internal)?)
             }
             None => None,
@@ -591,9 +595,7 @@ impl Store {
                 .db()?
                 .ok_or_else(|| Error::not_found(duban_core::Thing::Indicator))?;
             let item_id: i64 = get(&row, "item_id")?;
-            let plan_id = tx.plan_of_item(item_id).await?;
-            let plan = tx.plan(plan_id).await?;
-            let revision = tx.check_editable(&plan, row_version, patch.reason.as_deref())?;
+            let edit = tx.edit_of_item(item_id, row_version, patch.reason.as_deref()).await?;
             let before = tx.indicator(indicator_id).await?;
             sqlx::query(
                 "UPDATE indicators SET target = COALESCE($1, target), op = COALESCE($2, op), measure = COALESCE($3, measure), \
@@ -612,7 +614,7 @@ impl Store {
             .await
             .db()?;
             let after = tx.indicator(indicator_id).await?;
-            tx.edited(plan_id, revision.as_deref()).await?;
+            tx.finish_edit(edit).await?;
             tx.audit("indicator.update", "indicator", indicator_id, &before, &after).await?;
             Ok(after)
         })
@@ -635,9 +637,8 @@ impl Store {
                 .await
                 .db()?
                 .ok_or_else(|| Error::not_found(duban_core::Thing::Indicator))?;
-            let plan_id = tx.plan_of_item(get(&row, "item_id")?).await?;
-            let plan = tx.plan(plan_id).await?;
-            let revision = tx.check_editable(&plan, row_version, reason)?;
+            let edit = tx.edit_of_item(get(&row, "item_id")?, row_version, reason).await?;
+            let plan_id = edit.plan_id;
             let used = sqlx::query("SELECT COUNT(*) AS n FROM report_values WHERE indicator_id = $1")
                 .bind(indicator_id)
                 .fetch_one(tx.conn())
@@ -648,7 +649,7 @@ impl Store {
             }
             let before = tx.indicator(indicator_id).await?;
             sqlx::query("DELETE FROM indicators WHERE id = $1").bind(indicator_id).execute(tx.conn()).await.db()?;
-            tx.edited(plan_id, revision.as_deref()).await?;
+            tx.finish_edit(edit).await?;
             tx.audit("indicator.delete", "indicator", indicator_id, &before, &()).await?;
             tx.plan(plan_id).await
         })
@@ -671,11 +672,10 @@ impl Store {
         let new = new.clone();
         let id = self
             .write(ctx, async |tx| {
-                let plan = tx.plan(plan_id).await?;
-                let revision = tx.check_editable(&plan, row_version, new.reason.as_deref())?;
+                let edit = tx.edit_of_plan(plan_id, row_version, new.reason.as_deref()).await?;
                 let deadline = match &new.deadline {
                     Some(d) => duban_core::periods::parse_date(d)?.to_string(),
-                    None => format!("{}-12-31", plan.year),
+                    None => format!("{}-12-31", edit.year),
                 };
                 let (parent_path, level, after_position) = match new.parent_id {
                     Some(pid) => {
@@ -753,7 +753,7 @@ impl Store {
                 if let Some(pid) = new.parent_id {
                     sqlx::query("UPDATE items SET is_task = 0 WHERE id = $1").bind(pid).execute(tx.conn()).await.db()?;
                 }
-                tx.edited(plan_id, revision.as_deref()).await?;
+                tx.finish_edit(edit).await?;
                 let after = tx.item_fields(id).await?;
                 tx.audit("item.create", "item", id, &(), &after).await?;
                 Ok(id)
@@ -1105,6 +1105,25 @@ impl Tx {
         Ok(serde_json::Value::Array(out))
     }
 
+    /// Opens an edit of the plan that holds `item_id`: the plan is read, the caller's `row_version` checked
+    /// against it, and the reason required when the plan is published (see [`Tx::check_editable`]).
+    async fn edit_of_item(&mut self, item_id: i64, row_version: i64, reason: Option<&str>) -> Result<PlanEdit, Error> {
+        let plan_id = self.plan_of_item(item_id).await?;
+        self.edit_of_plan(plan_id, row_version, reason).await
+    }
+
+    async fn edit_of_plan(&mut self, plan_id: i64, row_version: i64, reason: Option<&str>) -> Result<PlanEdit, Error> {
+        let plan = self.plan(plan_id).await?;
+        let revision = self.check_editable(&plan, row_version, reason)?;
+        Ok(PlanEdit { plan_id, year: plan.year, revision })
+    }
+
+    /// Closes an edit: the plan's row version moves, and a revision of a published plan becomes its
+    /// next version.
+    async fn finish_edit(&mut self, edit: PlanEdit) -> Result<(), Error> {
+        self.edited(edit.plan_id, edit.revision.as_deref()).await
+    }
+
     /// After an edit: the plan's row version moves, and a revision of a published plan (with its reason)
     /// becomes a new version.
     async fn edited(&mut self, plan_id: i64, revision: Option<&str>) -> Result<(), Error> {
@@ -1188,7 +1207,16 @@ pub(crate) fn indicator_from_row(r: &sqlx::any::AnyRow) -> Result<IndicatorRecor
         unit: get(r, "measure")?,
         op: crate::db::comparator(&get::<String>(r, "op")?)?,
         baseline: get(r, "baseline")?,
-        deadline: get(r, "deadline")?,
+        deadline: crate::db::date(&get::<String>(r, "deadline")?)?,
         milestones: serde_json::from_str(&get::<String>(r, "milestones")?).map_err(Error::internal)?,
     })
+}
+
+/// An edit of a plan under way inside a transaction: which plan, and the reason when it revises a
+/// published plan.
+struct PlanEdit {
+    plan_id: i64,
+    /// The plan's year (the default deadline of what the edit adds).
+    year: i64,
+    revision: Option<String>,
 }

@@ -8,18 +8,11 @@ use duban_core::periods::parse_date;
 use duban_core::status::{Assessment, Indicator, TaskFacts, assess_indicator, assess_task, forecast};
 use duban_core::{Error, Status, Thresholds};
 
+use crate::cache::{PlanShape, TaskRow};
 use crate::db::{DbResult, Store, get};
 use duban_model::{
     IndicatorSummary, PartSummary, PeriodRecord, ShareSummary, StatusCounts, Summary, TaskSummary, UnitRate,
 };
-
-#[derive(Debug)]
-struct TaskRow {
-    id: i64,
-    path: String,
-    title: String,
-    deadline: NaiveDate,
-}
 
 impl Store {
     /// The summary of a plan for the period with key `period_key` (`2022-06`).
@@ -186,8 +179,8 @@ impl Store {
                 target: ind.value,
                 baseline: ind.baseline,
                 start,
-                deadline: parse_date(&ind.deadline)?,
-                milestones: ind.milestones.iter().filter_map(|m| Some((parse_date(&m.date).ok()?, m.value))).collect(),
+                deadline: ind.deadline,
+                milestones: ind.milestones.iter().map(|m| (m.date, m.value)).collect(),
             };
             let pts = series.get(&ind.id).map(Vec::as_slice).unwrap_or(&[]);
             let actual = pts.last().map(|p| p.1);
@@ -212,7 +205,7 @@ impl Store {
                 op: ind.op,
                 target: ind.value,
                 unit: ind.unit.clone(),
-                deadline: ind.deadline.clone(),
+                deadline: ind.deadline,
                 actual,
                 expected: a.expected,
                 status: a.status,
@@ -249,7 +242,7 @@ impl Store {
                 ratio: a.ratio,
                 at_risk: a.at_risk,
                 due_soon: a.due_soon,
-                deadline: t.deadline.to_string(),
+                deadline: t.deadline,
                 lead: holders_of.get(&t.id).and_then(|h| h.1.clone()),
                 unit_count: holders_of.get(&t.id).map_or(0, |h| h.0),
                 received: s.map_or(0, |s| s.received),
@@ -288,7 +281,7 @@ impl Store {
         Ok(Summary {
             plan_id,
             status: plan_status,
-            as_of: as_of.to_string(),
+            as_of,
             period,
             tasks_total: tasks.len() as i64,
             counts,
@@ -312,34 +305,6 @@ impl Store {
         })
     }
 }
-
-/// What the summary needs of a plan that changes only when the plan is edited: its tasks, parts, how many
-/// reports each unit owes, who holds each task, its indicators. Kept per plan and `row_version` (every edit
-/// bumps it, and the version is read from the database each time, so several servers stay right).
-#[derive(Debug)]
-pub(crate) struct PlanShape {
-    tasks: Vec<TaskRow>,
-    part_titles: BTreeMap<String, String>,
-    owed: Vec<(i64, String, i64)>,
-    holders: HashMap<i64, (i64, Option<String>)>,
-    indicators: Vec<crate::IndicatorRecord>,
-    /// Split targets: indicator → (unit, unit name, its part).
-    shares: HashMap<i64, Vec<(i64, String, f64)>>,
-    /// The tasks each unit holds.
-    tasks_of_unit: HashMap<i64, Vec<i64>>,
-}
-
-/// Plan version, reports version, and the thresholds' bits.
-type SummaryKey = (i64, i64, u64, u64, u32);
-/// (plan, period) → the key a summary was computed at, and the summary.
-type KeptSummaries = HashMap<(i64, i64), (SummaryKey, std::sync::Arc<Summary>)>;
-
-/// Summaries kept per (plan, period), each with the versions it was computed at.
-#[derive(Debug, Default)]
-pub(crate) struct SummaryCache(std::sync::Mutex<KeptSummaries>);
-
-#[derive(Debug, Default)]
-pub(crate) struct ShapeCache(std::sync::Mutex<HashMap<i64, (i64, std::sync::Arc<PlanShape>)>>);
 
 impl Store {
     async fn plan_shape(&self, plan: &crate::PlanRecord) -> Result<std::sync::Arc<PlanShape>, Error> {

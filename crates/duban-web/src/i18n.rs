@@ -75,11 +75,11 @@ impl Tr {
         ratio.map(|r| self.pct(r)).unwrap_or_else(|| "—".into())
     }
 
-    /// An ISO date (or a date-time's date) in the language's form.
-    pub fn date(&self, iso: &str) -> String {
-        match NaiveDate::parse_from_str(iso.get(..10).unwrap_or(iso), "%Y-%m-%d") {
+    /// A day (a date, or an ISO date or date-time as text) in the language's form.
+    pub fn date<D: Day + ?Sized>(&self, day: &D) -> String {
+        match day.as_day() {
             Ok(d) => self.naive_date(d),
-            Err(_) => iso.to_string(),
+            Err(text) => text,
         }
     }
 
@@ -124,6 +124,29 @@ impl Tr {
             Lang::Zh => p.label_zh.clone(),
             Lang::En => p.label_en.clone(),
         }
+    }
+}
+
+/// What [`Tr::date`] shows: a date, or text holding one (shown as it is when it holds none).
+pub trait Day {
+    fn as_day(&self) -> Result<NaiveDate, String>;
+}
+
+impl Day for NaiveDate {
+    fn as_day(&self) -> Result<NaiveDate, String> {
+        Ok(*self)
+    }
+}
+
+impl Day for str {
+    fn as_day(&self) -> Result<NaiveDate, String> {
+        NaiveDate::parse_from_str(self.get(..10).unwrap_or(self), "%Y-%m-%d").map_err(|_| self.to_string())
+    }
+}
+
+impl Day for String {
+    fn as_day(&self) -> Result<NaiveDate, String> {
+        self.as_str().as_day()
     }
 }
 

@@ -226,6 +226,19 @@ pub fn render(t: &impl Template) -> Response {
     }
 }
 
+/// What every office and unit page shows while there is no plan yet.
+#[derive(Debug, Template)]
+#[template(path = "empty.html")]
+pub struct EmptyPage {
+    nav: Nav,
+}
+
+impl EmptyPage {
+    pub fn new(user: &PageUser) -> EmptyPage {
+        EmptyPage { nav: Nav::new(user, "") }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {

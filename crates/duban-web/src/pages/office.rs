@@ -78,7 +78,7 @@ struct ReviewPage {
 async fn review(State(state): State<AppState>, user: PageUser, Query(q): Query<ReviewQuery>) -> PageResult {
     user.actor.require_admin().or_page(&user)?;
     let Some(sc) = scope(&state, &user, &ScopeQuery { plan: q.plan, period: q.period.clone() }).await? else {
-        return Ok(render(&super::setup::EmptyPage::new(&user)));
+        return Ok(render(&super::EmptyPage::new(&user)));
     };
     let period = sc.period.clone().ok_or_else(|| Error::not_found(duban_core::Thing::Period)).or_page(&user)?;
     let reports = state
@@ -228,7 +228,7 @@ impl DashboardPage {
 
 async fn dashboard(State(state): State<AppState>, user: PageUser, Query(q): Query<DashboardQuery>) -> PageResult {
     let Some(sc) = scope(&state, &user, &ScopeQuery { plan: q.plan, period: q.period.clone() }).await? else {
-        return Ok(render(&super::setup::EmptyPage::new(&user)));
+        return Ok(render(&super::EmptyPage::new(&user)));
     };
     let period = sc.period.clone().ok_or_else(|| Error::not_found(duban_core::Thing::Period)).or_page(&user)?;
     let s = state.store.summary(sc.plan.id, &period.spec.key, &state.thresholds).await.or_page(&user)?;
@@ -348,7 +348,7 @@ struct LedgerPage {
 
 async fn ledger(State(state): State<AppState>, user: PageUser, Query(q): Query<LedgerQuery>) -> PageResult {
     let Some(sc) = scope(&state, &user, &ScopeQuery { plan: q.plan, period: q.period.clone() }).await? else {
-        return Ok(render(&super::setup::EmptyPage::new(&user)));
+        return Ok(render(&super::EmptyPage::new(&user)));
     };
     let tr = user.tr;
     let ledger = state.store.ledger(sc.plan.id).await.or_page(&user)?;
@@ -465,7 +465,7 @@ async fn task_page(
 ) -> PageResult {
     let tr = user.tr;
     let Some(sc) = scope(&state, &user, &q).await? else {
-        return Ok(render(&super::setup::EmptyPage::new(&user)));
+        return Ok(render(&super::EmptyPage::new(&user)));
     };
     let ledger = state.store.ledger(sc.plan.id).await.or_page(&user)?;
     let item = ledger.item(id).cloned().ok_or_else(|| Error::not_found(duban_core::Thing::Task)).or_page(&user)?;
@@ -483,7 +483,7 @@ async fn task_page(
     };
     let mut charts = Vec::new();
     for ind in &item.targets {
-        let deadline = chrono::NaiveDate::parse_from_str(&ind.deadline, "%Y-%m-%d").unwrap_or(start);
+        let deadline = ind.deadline;
         let span = (deadline - start).num_days().max(1) as f64;
         let mut actual: Vec<Point> = Vec::new();
         for p in &sc.periods {
@@ -498,9 +498,7 @@ async fn task_page(
         }
         let mut expected = vec![Point { day: 0.0, value: ind.baseline }];
         for m in &ind.milestones {
-            if let Ok(d) = chrono::NaiveDate::parse_from_str(&m.date, "%Y-%m-%d") {
-                expected.push(Point { day: (d - start).num_days() as f64, value: m.value });
-            }
+            expected.push(Point { day: (m.date - start).num_days() as f64, value: m.value });
         }
         expected.push(Point { day: span, value: ind.value });
         let forecast = summary
@@ -569,7 +567,7 @@ async fn unit_page(
     user.actor.require_read_unit(id).or_page(&user)?;
     let tr = user.tr;
     let Some(sc) = scope(&state, &user, &q).await? else {
-        return Ok(render(&super::setup::EmptyPage::new(&user)));
+        return Ok(render(&super::EmptyPage::new(&user)));
     };
     let unit = state.store.get_unit(id).await.or_page(&user)?;
     let last = sc.period.as_ref().map(|p| p.spec.ends_on);

@@ -93,7 +93,7 @@ impl TodoPage {
 async fn todo(State(state): State<AppState>, user: PageUser, Query(q): Query<TodoQuery>) -> PageResult {
     let tr = user.tr;
     let Some(sc) = scope(&state, &user, &ScopeQuery { plan: q.plan, period: q.period.clone() }).await? else {
-        return Ok(render(&super::setup::EmptyPage::new(&user)));
+        return Ok(render(&super::EmptyPage::new(&user)));
     };
     let Some(period) = sc.period.clone() else {
         return Err(Error::not_found(duban_core::Thing::Period)).or_page(&user);

@@ -32,18 +32,6 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/exceptions", post(grant_exception))
 }
 
-#[derive(Template)]
-#[template(path = "empty.html")]
-pub struct EmptyPage {
-    nav: Nav,
-}
-
-impl EmptyPage {
-    pub fn new(user: &PageUser) -> EmptyPage {
-        EmptyPage { nav: Nav::new(user, "") }
-    }
-}
-
 #[derive(Debug, Default, Deserialize)]
 struct OkQuery {
     #[serde(default)]

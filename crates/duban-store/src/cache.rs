@@ -1,0 +1,44 @@
+//! What the store keeps in memory between requests: the shape of each plan and the summaries computed
+//! from it. Plain data here, so that the database layer (which owns the caches) and the summary (which
+//! fills and reads them) both depend on this module and not on each other.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use duban_model::Summary;
+
+#[derive(Debug)]
+pub(crate) struct TaskRow {
+    pub(crate) id: i64,
+    pub(crate) path: String,
+    pub(crate) title: String,
+    pub(crate) deadline: NaiveDate,
+}
+
+/// What the summary needs of a plan that changes only when the plan is edited: its tasks, parts, how many
+/// reports each unit owes, who holds each task, its indicators. Kept per plan and `row_version` (every edit
+/// bumps it, and the version is read from the database each time, so several servers stay right).
+#[derive(Debug)]
+pub(crate) struct PlanShape {
+    pub(crate) tasks: Vec<TaskRow>,
+    pub(crate) part_titles: BTreeMap<String, String>,
+    pub(crate) owed: Vec<(i64, String, i64)>,
+    pub(crate) holders: HashMap<i64, (i64, Option<String>)>,
+    pub(crate) indicators: Vec<crate::IndicatorRecord>,
+    /// Split targets: indicator → (unit, unit name, its part).
+    pub(crate) shares: HashMap<i64, Vec<(i64, String, f64)>>,
+    /// The tasks each unit holds.
+    pub(crate) tasks_of_unit: HashMap<i64, Vec<i64>>,
+}
+
+/// Plan version, reports version, and the thresholds' bits.
+pub(crate) type SummaryKey = (i64, i64, u64, u64, u32);
+/// (plan, period) → the key a summary was computed at, and the summary.
+pub(crate) type KeptSummaries = HashMap<(i64, i64), (SummaryKey, std::sync::Arc<Summary>)>;
+
+/// Summaries kept per (plan, period), each with the versions it was computed at.
+#[derive(Debug, Default)]
+pub(crate) struct SummaryCache(pub(crate) std::sync::Mutex<KeptSummaries>);
+
+#[derive(Debug, Default)]
+pub(crate) struct ShapeCache(pub(crate) std::sync::Mutex<HashMap<i64, (i64, std::sync::Arc<PlanShape>)>>);
