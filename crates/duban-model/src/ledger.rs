@@ -102,6 +102,8 @@ pub struct UnresolvedName {
     pub path: String,
     pub name: String,
     pub role: UnitRole,
+    /// Its place in the task's printed list of units (kept for the units it comes to stand for).
+    pub position: i64,
 }
 
 /// An item of the ledger, shaped as in `duban.plan/1` plus ids, assignments and indicators.

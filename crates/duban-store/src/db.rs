@@ -99,6 +99,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0006_signin_audit_mac.sql"),
         include_str!("../migrations/postgres/0006_signin_audit_mac.sql"),
     ),
+    (
+        7,
+        "printed_order",
+        include_str!("../migrations/sqlite/0007_printed_order.sql"),
+        include_str!("../migrations/postgres/0007_printed_order.sql"),
+    ),
 ];
 
 pub(crate) trait DbResult<T> {
@@ -229,6 +235,7 @@ impl Store {
             }
         };
         store.writable.store(true, std::sync::atomic::Ordering::SeqCst);
+        store.recover_printed_order().await?;
         Ok(store)
     }
 

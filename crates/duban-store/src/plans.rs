@@ -209,10 +209,10 @@ impl Store {
         // tens of thousands of assignments, and rows are what costs here.
         let packed = match self.backend {
             crate::Backend::Sqlite => {
-                "group_concat(a.unit_id || char(31) || a.role || char(31) || a.duty || char(31) || u.name || char(31) || u.kind, char(30))"
+                "group_concat(a.unit_id || char(31) || a.role || char(31) || a.duty || char(31) || u.name || char(31) || u.kind || char(31) || a.position, char(30))"
             }
             crate::Backend::Postgres => {
-                "string_agg(a.unit_id::text || chr(31) || a.role || chr(31) || a.duty || chr(31) || u.name || chr(31) || u.kind, chr(30))"
+                "string_agg(a.unit_id::text || chr(31) || a.role || chr(31) || a.duty || chr(31) || u.name || chr(31) || u.kind || chr(31) || a.position::text, chr(30))"
             }
         };
         let assigned = sqlx::query(&format!(
@@ -238,18 +238,23 @@ impl Store {
             let mut units = Vec::new();
             for one in packed.split('\u{1e}') {
                 let f: Vec<&str> = one.split('\u{1f}').collect();
-                if let [unit_id, role, duty, name, kind] = f.as_slice() {
-                    units.push(AssignedUnit {
-                        unit_id: unit_id.parse().map_err(|_| Error::internal("packed unit id"))?,
-                        name: (*name).to_string(),
-                        role: crate::db::unit_role(role)?,
-                        kind: crate::db::unit_kind(kind)?,
-                        duty: (*duty).to_string(),
-                    });
+                if let [unit_id, role, duty, name, kind, position] = f.as_slice() {
+                    let position: i64 = position.parse().map_err(|_| Error::internal("packed unit position"))?;
+                    units.push((
+                        position,
+                        AssignedUnit {
+                            unit_id: unit_id.parse().map_err(|_| Error::internal("packed unit id"))?,
+                            name: (*name).to_string(),
+                            role: crate::db::unit_role(role)?,
+                            kind: crate::db::unit_kind(kind)?,
+                            duty: (*duty).to_string(),
+                        },
+                    ));
                 }
             }
-            units.sort_by_key(|u| (role_rank(u.role), u.unit_id));
-            units_of.insert(get(r, "item_id")?, units);
+            // In the order the plan prints them; the units of one expanded group by id.
+            units.sort_by_key(|(position, u)| (*position, u.unit_id));
+            units_of.insert(get(r, "item_id")?, units.into_iter().map(|(_, u)| u).collect());
         }
         let mut unresolved_of: HashMap<i64, Vec<String>> = HashMap::new();
         for r in &unresolved {
@@ -313,7 +318,7 @@ impl Store {
     /// Names of the plan that resolve to no unit.
     pub async fn unresolved_names(&self, plan_id: i64) -> Result<Vec<UnresolvedName>, Error> {
         let rows = sqlx::query(
-            "SELECT r.item_id, i.path, r.name, r.role FROM unresolved_names r JOIN items i ON i.id = r.item_id \
+            "SELECT r.item_id, i.path, r.name, r.role, r.position FROM unresolved_names r JOIN items i ON i.id = r.item_id \
              WHERE i.plan_id = $1 ORDER BY r.name, i.position",
         )
         .bind(plan_id)
@@ -327,6 +332,7 @@ impl Store {
                     path: get(r, "path")?,
                     name: get(r, "name")?,
                     role: crate::db::unit_role(&get::<String>(r, "role")?)?,
+                    position: get(r, "position")?,
                 })
             })
             .collect()
@@ -339,7 +345,7 @@ impl Store {
         self.write(ctx, async |tx| {
             let mut mapped = 0;
             for u in &pending {
-                if tx.assign(u.item_id, &u.name, u.role.as_str(), "").await? {
+                if tx.assign(u.item_id, &u.name, u.role.as_str(), "", u.position).await? {
                     sqlx::query("DELETE FROM unresolved_names WHERE item_id = $1 AND name = $2")
                         .bind(u.item_id)
                         .bind(&u.name)
@@ -438,17 +444,21 @@ impl Store {
                     .execute(tx.conn())
                     .await
                     .db()?;
-                for (unit_id, role) in units {
+                // The office's list is the new printed order.
+                for (position, (unit_id, role)) in (0_i64..).zip(units) {
                     let Some(role) = UnitRole::parse(role) else {
                         return Err(Error::bad_input("assignment.role"));
                     };
-                    sqlx::query("INSERT INTO assignments (item_id, unit_id, role, duty) VALUES ($1, $2, $3, '')")
-                        .bind(item_id)
-                        .bind(*unit_id)
-                        .bind(role.as_str())
-                        .execute(tx.conn())
-                        .await
-                        .db()?;
+                    sqlx::query(
+                        "INSERT INTO assignments (item_id, unit_id, role, duty, position) VALUES ($1, $2, $3, '', $4)",
+                    )
+                    .bind(item_id)
+                    .bind(*unit_id)
+                    .bind(role.as_str())
+                    .bind(position)
+                    .execute(tx.conn())
+                    .await
+                    .db()?;
                 }
             }
             let after = tx.item_fields(item_id).await?;
@@ -870,17 +880,19 @@ impl Tx {
         .await
         .db()?;
         let id: i64 = get(&row, "id")?;
-        for u in &item.units {
+        for (position, u) in (0_i64..).zip(&item.units) {
             let role = u.role.as_str();
             let duty = u.duty.clone().unwrap_or_default();
-            if !self.assign(id, &u.name, role, &duty).await? {
+            if !self.assign(id, &u.name, role, &duty, position).await? {
                 sqlx::query(
-                    "INSERT INTO unresolved_names (item_id, name, role, duty) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                    "INSERT INTO unresolved_names (item_id, name, role, duty, position) VALUES ($1, $2, $3, $4, $5) \
+                     ON CONFLICT DO NOTHING",
                 )
                 .bind(id)
                 .bind(check_name(&u.name)?)
                 .bind(role)
                 .bind(&duty)
+                .bind(position)
                 .execute(self.conn())
                 .await
                 .db()?;
@@ -912,8 +924,9 @@ impl Tx {
         Ok(())
     }
 
-    /// Assigns the unit(s) `name` resolves to; false when it resolves to nothing.
-    async fn assign(&mut self, item_id: i64, name: &str, role: &str, duty: &str) -> Result<bool, Error> {
+    /// Assigns the unit(s) `name` resolves to, at the name's place in the task's printed list (a group's
+    /// units all at the group's place); false when it resolves to nothing.
+    async fn assign(&mut self, item_id: i64, name: &str, role: &str, duty: &str, position: i64) -> Result<bool, Error> {
         let ids = match self.resolve_name(name).await? {
             Resolved::Unit(id) => vec![id],
             Resolved::Group(ids) => ids,
@@ -921,12 +934,14 @@ impl Tx {
         };
         for unit_id in ids {
             sqlx::query(
-                "INSERT INTO assignments (item_id, unit_id, role, duty) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                "INSERT INTO assignments (item_id, unit_id, role, duty, position) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT DO NOTHING",
             )
             .bind(item_id)
             .bind(unit_id)
             .bind(role)
             .bind(duty)
+            .bind(position)
             .execute(self.conn())
             .await
             .db()?;
@@ -1149,14 +1164,6 @@ fn chinese_number(n: i64) -> String {
     u32::try_from(n).map(duban_plan::labels::cn_numeral).unwrap_or_else(|_| n.to_string())
 }
 
-fn role_rank(role: UnitRole) -> u8 {
-    match role {
-        UnitRole::Lead => 0,
-        UnitRole::Responsible => 1,
-        UnitRole::Co => 2,
-    }
-}
-
 fn build_tree(flat: Vec<(Option<i64>, LedgerItem)>) -> Vec<LedgerItem> {
     // Attach children bottom-up: walking backwards, every child is complete before its parent takes it.
     let mut index: HashMap<i64, usize> = HashMap::new();
@@ -1219,4 +1226,99 @@ struct PlanEdit {
     /// The plan's year (the default deadline of what the edit adds).
     year: i64,
     revision: Option<String>,
+}
+
+impl Store {
+    /// Gives the units of tasks stored before units kept their place (migration 7: every unit of such a
+    /// task is at place 0) the place the plan prints them in, from the plan as parsed at import
+    /// (`plans.parsed_json`): a unit's place is the first printed name that is its name, one of its
+    /// aliases or a generic name standing for it; units printed under none come last. Run at every open,
+    /// so that it is done even when an earlier open stopped half-way; a task whose units are all at place 0
+    /// because one generic name stands for all of them gets the same places again.
+    #[doc(hidden)]
+    pub async fn recover_printed_order(&self) -> Result<(), Error> {
+        let pending = sqlx::query(
+            "SELECT i.id, i.plan_id, i.path FROM items i WHERE i.id IN \
+             (SELECT item_id FROM assignments GROUP BY item_id HAVING COUNT(*) > 1 AND MAX(position) = 0) \
+             ORDER BY i.plan_id",
+        )
+        .fetch_all(&self.write)
+        .await
+        .db()?;
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let mut names_of: HashMap<i64, Vec<String>> = HashMap::new();
+        for u in self.list_units().await? {
+            names_of.entry(u.id).or_default().extend(std::iter::once(u.name).chain(u.aliases));
+        }
+        for g in sqlx::query("SELECT name, unit_id FROM unit_groups").fetch_all(&self.write).await.db()? {
+            names_of.entry(get(&g, "unit_id")?).or_default().push(get(&g, "name")?);
+        }
+        let mut printed: HashMap<i64, HashMap<String, Vec<String>>> = HashMap::new();
+        let mut conn = self.write.acquire().await.db()?;
+        let mut tx = sqlx::Connection::begin(&mut *conn).await.db()?;
+        for item in &pending {
+            let (item_id, plan_id, path): (i64, i64, String) =
+                (get(item, "id")?, get(item, "plan_id")?, get(item, "path")?);
+            if let std::collections::hash_map::Entry::Vacant(slot) = printed.entry(plan_id) {
+                let row = sqlx::query("SELECT parsed_json FROM plans WHERE id = $1")
+                    .bind(plan_id)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .db()?;
+                let plan: Option<duban_plan::Plan> = serde_json::from_str(&get::<String>(&row, "parsed_json")?).ok();
+                let mut by_path = HashMap::new();
+                fn walk(items: &[duban_plan::Item], out: &mut HashMap<String, Vec<String>>) {
+                    for i in items {
+                        out.insert(i.path.join("."), i.units.iter().map(|u| u.name.clone()).collect());
+                        walk(&i.children, out);
+                    }
+                }
+                walk(plan.as_ref().map(|p| p.items.as_slice()).unwrap_or_default(), &mut by_path);
+                slot.insert(by_path);
+            }
+            let names = printed.get(&plan_id).and_then(|p| p.get(&path)).cloned().unwrap_or_default();
+            let units = sqlx::query("SELECT unit_id FROM assignments WHERE item_id = $1")
+                .bind(item_id)
+                .fetch_all(&mut *tx)
+                .await
+                .db()?;
+            for u in &units {
+                let unit_id: i64 = get(u, "unit_id")?;
+                let place = names_of
+                    .get(&unit_id)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|n| names.iter().position(|p| p == n))
+                    .min()
+                    .map_or(1_000_000, |p| p as i64);
+                sqlx::query("UPDATE assignments SET position = $1 WHERE item_id = $2 AND unit_id = $3")
+                    .bind(place)
+                    .bind(item_id)
+                    .bind(unit_id)
+                    .execute(&mut *tx)
+                    .await
+                    .db()?;
+            }
+            let unresolved = sqlx::query("SELECT name FROM unresolved_names WHERE item_id = $1")
+                .bind(item_id)
+                .fetch_all(&mut *tx)
+                .await
+                .db()?;
+            for r in &unresolved {
+                let name: String = get(r, "name")?;
+                let place = names.iter().position(|p| *p == name).map_or(1_000_000, |p| p as i64);
+                sqlx::query("UPDATE unresolved_names SET position = $1 WHERE item_id = $2 AND name = $3")
+                    .bind(place)
+                    .bind(item_id)
+                    .bind(&name)
+                    .execute(&mut *tx)
+                    .await
+                    .db()?;
+            }
+        }
+        tx.commit().await.db()?;
+        Ok(())
+    }
 }

@@ -360,7 +360,7 @@ impl Store {
         let leads = sqlx::query(
             "SELECT a.item_id, u.name FROM assignments a JOIN units u ON u.id = a.unit_id \
              WHERE a.role = 'lead' AND a.item_id IN (SELECT id FROM items WHERE plan_id = $1 AND is_task = 1) \
-             ORDER BY a.item_id, u.id",
+             ORDER BY a.item_id, a.position, u.id",
         )
         .bind(plan_id)
         .fetch_all(&self.read)
