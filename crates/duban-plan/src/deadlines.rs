@@ -100,6 +100,7 @@ pub fn find_deadlines(chars: &[char], plan_year: Option<i32>) -> Vec<DeadlineSpa
     let mut i = 0;
     while i < chars.len() {
         if let Some(span) = deadline_at(chars, i, plan_year) {
+            let span = range_end(chars, span, plan_year);
             i = span.end.max(i + 1);
             out.push(span);
         } else {
@@ -107,6 +108,25 @@ pub fn find_deadlines(chars: &[char], plan_year: Option<i32>) -> Vec<DeadlineSpa
         }
     }
     out
+}
+
+/// A range (2019年1月1日至12月31日, 3月—6月底) is due at its end: the span grows over the range and takes
+/// the end's date, read in the start's year when the end names none.
+fn range_end(chars: &[char], span: DeadlineSpan, plan_year: Option<i32>) -> DeadlineSpan {
+    let Some(&joint) = chars.get(span.end) else { return span };
+    if !matches!(joint, '至' | '到' | '—' | '－' | '-' | '～' | '~') {
+        return span;
+    }
+    let start_year = span.date.as_deref().and_then(|d| d.get(..4)).and_then(|y| y.parse().ok()).or(plan_year);
+    let after = span.end + 1 + usize::from(joint == '—' && chars.get(span.end + 1) == Some(&'—'));
+    // The end is read as a phrase of its own (a leading 至 would make it "by" rather than "until").
+    let Some(end) = deadline_at(chars, after, start_year).filter(|e| e.date.is_some()) else { return span };
+    DeadlineSpan {
+        start: span.start,
+        end: end.end,
+        text: chars.get(span.start..end.end).map(|s| s.iter().collect()).unwrap_or_default(),
+        date: end.date,
+    }
 }
 
 fn deadline_at(chars: &[char], i: usize, plan_year: Option<i32>) -> Option<DeadlineSpan> {
@@ -187,6 +207,16 @@ mod tests {
 
     fn one(s: &str, text: &str, date: &str) {
         assert_eq!(find(s, Some(2022)), vec![(text.to_string(), Some(date.to_string()))], "{s}");
+    }
+
+    #[test]
+    fn a_range_is_due_at_its_end() {
+        one("2019年1月1日至12月31日，开展专项行动", "2019年1月1日至12月31日", "2019-12-31");
+        one("3月底至6月底前完成排查", "3月底至6月底前", "2022-06-30");
+        one("2022年9月底—2023年6月底，分批推进", "2022年9月底—2023年6月底", "2023-06-30");
+        one("2023年3月1日至2023年5月31日集中整治", "2023年3月1日至2023年5月31日", "2023-05-31");
+        // A range whose end is no date stays its start.
+        one("6月底前至少完成一次", "6月底前", "2022-06-30");
     }
 
     #[test]
