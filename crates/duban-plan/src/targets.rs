@@ -163,6 +163,10 @@ const SUFFIX_OPS: [(&str, Option<Op>); 8] = [
     ("上下", None),
 ];
 
+/// Comparators that make even 一个 a commitment (至少一个, 不少于一次); 达到一个 / 力争一个 stay words
+/// (达到一个新水平).
+const STRICT_LIMITS: [&str; 8] = ["不少于", "不低于", "不小于", "不超过", "不多于", "至少", "最多", "超过"];
+
 /// Verbs that make a Chinese-numeral count (建设两个, 打造十五个) a commitment.
 const COMMIT_VERBS: [&str; 22] = [
     "建设", "新建", "建成", "创建", "打造", "培育", "完成", "新增", "选择", "设立", "认定", "遴选", "确定", "形成",
@@ -333,10 +337,11 @@ pub fn find_targets(
             i = after_num.max(i + 1);
             continue;
         }
+        let after_limit = STRICT_LIMITS.iter().any(|w| ends_at(chars, i, w));
         if is_cn_numeral_char(c)
             && !is(&quoted, i)
             && !is(&blocked, i)
-            && COMMIT_VERBS.iter().any(|v| ends_at(chars, i, v))
+            && (after_limit || COMMIT_VERBS.iter().any(|v| ends_at(chars, i, v)))
         {
             {
                 let mut k = i;
@@ -344,8 +349,13 @@ pub fn find_targets(
                     k += 1;
                 }
                 let numeral = text(chars, i, k);
-                if let Some(v) = cn_number(&numeral).filter(|v| (2..10_000).contains(v))
-                    && matches!(chars.get(k), Some('个' | '座' | '家' | '所' | '条' | '项' | '处' | '套'))
+                // 建设一个 is how a sentence starts, not a count; 至少一个 is a floor.
+                let least = if after_limit { 1 } else { 2 };
+                if let Some(v) = cn_number(&numeral).filter(|v| (least..10_000).contains(v))
+                    && matches!(
+                        chars.get(k),
+                        Some('个' | '座' | '家' | '所' | '条' | '项' | '处' | '套' | '次' | '场' | '批' | '支' | '名')
+                    )
                     && let Some(t) = target_at(chars, i, f64::from(v), k, 1.0, last_target_end, deadlines)
                 {
                     last_target_end = Some(t.1);
@@ -746,6 +756,11 @@ mod tests {
         one("建设十五个物流枢纽", 15.0, "个", "=");
         assert!(targets("统筹两个市场、两种资源").is_empty());
         assert!(targets("深入实施三年行动计划").is_empty());
+        // A floor or a ceiling makes even one a commitment (广州 2016); 达到一个 stays words.
+        one("各区设立至少一个公共集体户", 1.0, "个", ">=");
+        one("每年举办不少于两场招聘会", 2.0, "场", ">=");
+        assert!(targets("推动城镇化水平达到一个新高度").is_empty());
+        assert!(targets("设立一个窗口").is_empty());
     }
 
     #[test]
