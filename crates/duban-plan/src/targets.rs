@@ -337,7 +337,8 @@ pub fn find_targets(
             i = after_num.max(i + 1);
             continue;
         }
-        let after_limit = STRICT_LIMITS.iter().any(|w| ends_at(chars, i, w));
+        // Looked at only before a Chinese numeral, so the scan stays one pass over the other characters.
+        let after_limit = is_cn_numeral_char(c) && STRICT_LIMITS.iter().any(|w| ends_at(chars, i, w));
         if is_cn_numeral_char(c)
             && !is(&quoted, i)
             && !is(&blocked, i)
