@@ -244,10 +244,10 @@ fn measure_at(chars: &[char], i: usize) -> Option<(&'static str, usize)> {
     }
     for &m in MEASURES {
         if starts(chars, i, m) {
+            // Measure words as printed, 个 included (个工作日, 个月, 个小时), as offices and the gold ledgers
+            // write them; a bare 百分点 is the 个百分点 it abbreviates.
             let unit = match m {
                 "百分点" => "个百分点",
-                "个工作日" => "工作日",
-                "个小时" => "小时",
                 other => other,
             };
             return Some((unit, i + m.chars().count()));
@@ -435,7 +435,8 @@ fn target_at(
     }
     let clause_start =
         (0..start).rev().find(|&j| chars.get(j).is_some_and(|&c| is_clause_break(c))).map_or(0, |j| j + 1);
-    let prefix = prefix_op(chars, clause_start, start, last_target_end).or_else(|| adjacent_op(chars, start));
+    // 超30% binds tighter than a 力争 further back.
+    let prefix = adjacent_op(chars, start).or_else(|| prefix_op(chars, clause_start, start, last_target_end));
     let op = if value_max.is_some() {
         Op::Range
     } else {
@@ -443,7 +444,9 @@ fn target_at(
             (Some(Some(op)), _) => op,
             (_, Some((op, _))) => op,
             // 最高额度为80万元 (≤), 最低首付款比例为15% (≥).
-            _ => limit_word_before(chars, clause_start.max(start.saturating_sub(40)), start).unwrap_or(Op::Eq),
+            _ => limit_word_before(chars, clause_start.max(start.saturating_sub(40)), start)
+                .or_else(|| time_limit_after(chars, end, unit))
+                .unwrap_or(Op::Eq),
         }
     };
     let metric_after = metric_after(chars, end, unit);
@@ -548,6 +551,23 @@ fn limit_word_before(chars: &[char], floor: usize, start: usize) -> Option<Op> {
 
 /// One-character comparators right before the number: 达95%, 超100亿元. Alone they are too
 /// common (达标, 超前) to look for further back.
+/// A duration followed by the act it bounds (3个工作日办结, 5日内完成, 7个工作日（不含补正时间）办结) is
+/// a time limit: at most that long.
+fn time_limit_after(chars: &[char], end: usize, unit: &str) -> Option<Op> {
+    const DURATIONS: [&str; 9] = ["个工作日", "工作日", "天", "日", "个小时", "小时", "个月", "周", "分钟"];
+    const ACTS: [&str; 8] = ["办结", "完成", "办理", "答复", "反馈", "出具", "审结", "办毕"];
+    if !DURATIONS.contains(&unit) {
+        return None;
+    }
+    let mut k = end;
+    // An aside in brackets between the duration and the act.
+    if matches!(chars.get(k), Some('（' | '(')) {
+        let close = (k..chars.len().min(k + 30)).find(|&j| matches!(chars.get(j), Some('）' | ')')))?;
+        k = close + 1;
+    }
+    ACTS.iter().any(|a| starts(chars, k, a)).then_some(Op::Le)
+}
+
 fn adjacent_op(chars: &[char], start: usize) -> Option<(Op, usize)> {
     let at = start.checked_sub(1)?;
     match chars.get(at)? {
@@ -728,8 +748,14 @@ mod tests {
         one("双职工贷款最高额度为80万元", 8e5, "元", "<=");
         one("每户最多补贴3万元", 3e4, "元", "<=");
         one("购买保障性住房的最低首付款比例为15%", 15.0, "%", ">=");
-        one("在完成工程竣工验收备案后20个工作日内", 20.0, "工作日", "<=");
+        one("在完成工程竣工验收备案后20个工作日内", 20.0, "个工作日", "<=");
         one("接诉后2小时内响应", 2.0, "小时", "<=");
+        // A duration before the act it bounds is a time limit too (广元 2023).
+        one("自正式受理之日起3个工作日办结", 3.0, "个工作日", "<=");
+        one("自正式受理之日起7个工作日(均不包含补正时间)办结", 7.0, "个工作日", "<=");
+        one("连续3天低于收购价", 3.0, "天", "=");
+        // 超 right before the number outranks a 力争 further back.
+        one("力争外汇套保比率超30%", 30.0, "%", ">");
         // The limit word binds the nearest number only.
         let t = targets("住房公积金贷款最高额度在100万元基础上上浮20%");
         assert_eq!(t.iter().map(|t| (t.0, t.3)).collect::<Vec<_>>(), vec![(1e6, "<="), (20.0, "=")]);

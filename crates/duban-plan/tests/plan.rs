@@ -98,7 +98,7 @@ fn other_house_style() {
     assert_eq!(targets, vec![(98.0, "%", Op::Ge), (150.0, "项", Op::Ge)]);
     assert_eq!(t1.targets[1].deadline.as_deref(), Some("2023-12-31"));
     let t2 = task(&plan, &["一", "2"]);
-    assert_eq!(t2.targets[0].unit, "工作日");
+    assert_eq!(t2.targets[0].unit, "个工作日");
     assert_eq!(t2.targets[0].op, Op::Le);
     assert_eq!(t2.units.iter().filter(|u| u.role == Role::Lead).count(), 1);
     assert!(t2.deadlines.iter().any(|d| d.date.as_deref() == Some("2023-06-30")));
