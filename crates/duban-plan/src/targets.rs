@@ -107,7 +107,7 @@ const MEASURES: &[&str] = &[
 const NOT_MEASURES: [&str; 11] = ["年", "月", "日", "号", "期", "届", "版", "周岁", "时", "级", "星"];
 
 /// Comparators before a number, longest first.
-const PREFIX_OPS: [(&str, Op); 40] = [
+const PREFIX_OPS: [(&str, Op); 41] = [
     ("不少于", Op::Ge),
     ("不低于", Op::Ge),
     ("不小于", Op::Ge),
@@ -142,6 +142,8 @@ const PREFIX_OPS: [(&str, Op); 40] = [
     ("至少", Op::Ge),
     ("达到", Op::Ge),
     ("力争", Op::Ge),
+    // An aspiration is a floor: 争取各项上级资金40亿元.
+    ("争取", Op::Ge),
     ("超过", Op::Gt),
     ("高于", Op::Gt),
     ("大于", Op::Gt),
@@ -446,6 +448,14 @@ fn target_at(
             // 最高额度为80万元 (≤), 最低首付款比例为15% (≥).
             _ => limit_word_before(chars, clause_start.max(start.saturating_sub(40)), start)
                 .or_else(|| time_limit_after(chars, end, unit))
+                // 240余座, 100多个: more than the number.
+                .or_else(|| {
+                    after_num
+                        .checked_sub(1)
+                        .and_then(|j| chars.get(j))
+                        .filter(|c| matches!(c, '余' | '多'))
+                        .map(|_| Op::Gt)
+                })
                 .unwrap_or(Op::Eq),
         }
     };
@@ -756,6 +766,9 @@ mod tests {
         one("连续3天低于收购价", 3.0, "天", "=");
         // 超 right before the number outranks a 力争 further back.
         one("力争外汇套保比率超30%", 30.0, "%", ">");
+        one("争取各项上级资金40亿元", 4e9, "元", ">=");
+        one("建设240余座蔬菜制种育苗大棚", 240.0, "座", ">");
+        one("全年争取4家企业进入培育库", 4.0, "家", ">=");
         // The limit word binds the nearest number only.
         let t = targets("住房公积金贷款最高额度在100万元基础上上浮20%");
         assert_eq!(t.iter().map(|t| (t.0, t.3)).collect::<Vec<_>>(), vec![(1e6, "<="), (20.0, "=")]);
