@@ -51,6 +51,18 @@ pub struct ErrorDetail {
     pub message: String,
 }
 
+/// What any operation may answer besides its own success: a refusal (4XX) or a failure (5XX), each as
+/// an [`ErrorBody`].
+#[derive(Debug, utoipa::IntoResponses)]
+pub enum Refusals {
+    /// Refused: the error's code and a message in the reader's language.
+    #[response(status = "4XX")]
+    Refused(ErrorBody),
+    /// The server could not do it (the detail is in its log).
+    #[response(status = "5XX")]
+    Failed(ErrorBody),
+}
+
 /// The document's frame; the paths and schemas come from the handlers.
 #[derive(Debug, utoipa::OpenApi)]
 #[openapi(
@@ -60,7 +72,9 @@ pub struct ErrorDetail {
         description = "督办: work plans, ledgers, progress reports and their review. Errors are {\"error\": {\"code\", \"message\"}} with the message in the Accept-Language of the request (zh-CN by default, en). Writes accept an Idempotency-Key header; edits carry the version they were made on and get 409 when it is stale. Cookie sessions send the CSRF token from login in X-CSRF-Token."
     ),
     modifiers(&Security),
-    components(schemas(ErrorBody))
+    components(schemas(ErrorBody)),
+    // Every operation needs a session or a token unless it says otherwise (`security(())`).
+    security(("bearer" = []), ("cookie" = []))
 )]
 pub struct ApiDoc;
 
@@ -117,6 +131,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     tag = "sessions",
     summary = "This list of endpoints as a page",
     responses((status = 200, description = "The page", content_type = "text/html; charset=utf-8", body = String)),
+    security(()),
     extensions(("x-access" = json!("Public")))
 )]
 pub(crate) async fn docs() -> axum::response::Html<String> {

@@ -15,8 +15,7 @@ pub(super) struct AuditQuery {
     tag = "audit",
     summary = "History of one record ?entity=report&id=7",
     params(AuditQuery),
-    responses((status = 200, description = "OK", body = Vec<duban_store::AuditEntry>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = Vec<duban_store::AuditEntry>), crate::openapi::Refusals),
     extensions(("x-access" = json!("AdminOrViewer")))
 )]
 pub(super) async fn audit_of(
@@ -35,8 +34,7 @@ pub(super) async fn audit_of(
     path = "/api/v1/audit/verify",
     tag = "audit",
     summary = "Walk the audit chain and report edited or deleted rows",
-    responses((status = 200, description = "OK", body = duban_store::AuditReport), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = duban_store::AuditReport), crate::openapi::Refusals),
     extensions(("x-access" = json!("Admin")))
 )]
 pub(super) async fn verify_audit(State(s): State<AppState>, auth: Auth) -> ApiResult<Json<duban_store::AuditReport>> {

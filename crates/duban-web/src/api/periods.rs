@@ -8,8 +8,7 @@ use super::*;
     tag = "periods",
     summary = "Reporting periods",
     params(("id" = i64, Path)),
-    responses((status = 200, description = "OK", body = Vec<duban_store::PeriodRecord>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = Vec<duban_store::PeriodRecord>), crate::openapi::Refusals),
     extensions(("x-access" = json!("SignedIn")))
 )]
 pub(super) async fn list_periods(
@@ -57,8 +56,7 @@ fn default_grace() -> u32 {
     summary = "Add periods {kind: monthly|quarterly|custom, due_day, grace_days, …}",
     params(("id" = i64, Path)),
     request_body = PeriodsBody,
-    responses((status = 201, description = "Created", body = Vec<duban_store::PeriodRecord>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 201, description = "Created", body = Vec<duban_store::PeriodRecord>), crate::openapi::Refusals),
     extensions(("x-access" = json!("Admin")))
 )]
 pub(super) async fn create_periods(
@@ -110,8 +108,7 @@ pub(super) struct SummaryQuery {
     tag = "periods",
     summary = "Status, completeness, on-time rates, lagging tasks and forecasts for ?period=2022-06 (kept until a report or the plan changes; &fresh=true recomputes)",
     params(("id" = i64, Path), SummaryQuery),
-    responses((status = 200, description = "OK", body = duban_store::Summary), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = duban_store::Summary), crate::openapi::Refusals),
     extensions(("x-access" = json!("SignedIn")))
 )]
 pub(super) async fn summary(
@@ -134,8 +131,7 @@ pub(super) async fn summary(
     tag = "periods",
     summary = "What a unit owes for ?period= (&unit=; a unit's people: their own)",
     params(("id" = i64, Path), PeriodQuery),
-    responses((status = 200, description = "OK", body = Vec<duban_store::TodoRow>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = Vec<duban_store::TodoRow>), crate::openapi::Refusals),
     extensions(("x-access" = json!("SignedIn")))
 )]
 pub(super) async fn todo(
@@ -162,8 +158,7 @@ pub(super) struct ExceptionBody {
     summary = "Let a unit report into a locked period {unit_id, until}",
     params(("id" = i64, Path)),
     request_body = ExceptionBody,
-    responses((status = 204, description = "Done"), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 204, description = "Done"), crate::openapi::Refusals),
     extensions(("x-access" = json!("Admin")))
 )]
 pub(super) async fn grant_exception(

@@ -7,8 +7,7 @@ use super::*;
     path = "/api/v1/plans",
     tag = "plans",
     summary = "Plans",
-    responses((status = 200, description = "OK", body = Vec<duban_store::PlanRecord>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = Vec<duban_store::PlanRecord>), crate::openapi::Refusals),
     extensions(("x-access" = json!("SignedIn")))
 )]
 pub(super) async fn list_plans(
@@ -33,8 +32,7 @@ pub(super) struct ImportQuery {
     summary = "Import a plan document (body: .txt or .docx bytes; ?name=FILE) as a draft",
     params(ImportQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The document: .txt (UTF-8 or GBK), .docx or .xlsx"),
-    responses((status = 201, description = "Created", body = Imported), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 201, description = "Created", body = Imported), crate::openapi::Refusals),
     extensions(("x-access" = json!("Admin")))
 )]
 pub(super) async fn import_plan(
@@ -70,8 +68,7 @@ pub(super) struct Imported {
     tag = "plans",
     summary = "The ledger: items as in duban.plan/1 with ids, assignments and indicators",
     params(("id" = i64, Path)),
-    responses((status = 200, description = "OK", body = duban_store::Ledger), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = duban_store::Ledger), crate::openapi::Refusals),
     extensions(("x-access" = json!("SignedIn")))
 )]
 pub(super) async fn ledger(
@@ -88,8 +85,7 @@ pub(super) async fn ledger(
     tag = "plans",
     summary = "The source text the plan was imported from",
     params(("id" = i64, Path)),
-    responses((status = 200, description = "The plan's source text", content_type = "text/plain; charset=utf-8", body = Vec<u8>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "The plan's source text", content_type = "text/plain; charset=utf-8", body = Vec<u8>), crate::openapi::Refusals),
     extensions(("x-access" = json!("SignedIn")))
 )]
 pub(super) async fn plan_source(State(s): State<AppState>, _auth: Auth, Path(id): Path<i64>) -> ApiResult<Response> {
@@ -103,8 +99,7 @@ pub(super) async fn plan_source(State(s): State<AppState>, _auth: Auth, Path(id)
     tag = "plans",
     summary = "Unit names that resolve to no unit",
     params(("id" = i64, Path)),
-    responses((status = 200, description = "OK", body = Vec<duban_store::UnresolvedName>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = Vec<duban_store::UnresolvedName>), crate::openapi::Refusals),
     extensions(("x-access" = json!("SignedIn")))
 )]
 pub(super) async fn unresolved(
@@ -122,8 +117,7 @@ pub(super) async fn unresolved(
     tag = "plans",
     summary = "Resolve the unmapped names again after adding units, aliases or groups",
     params(("id" = i64, Path)),
-    responses((status = 200, description = "OK", body = Vec<duban_store::UnresolvedName>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = Vec<duban_store::UnresolvedName>), crate::openapi::Refusals),
     extensions(("x-access" = json!("Admin")))
 )]
 pub(super) async fn resolve(
@@ -149,8 +143,7 @@ pub(super) struct RowVersion {
     summary = "Publish a draft {row_version}",
     params(("id" = i64, Path)),
     request_body = RowVersion,
-    responses((status = 200, description = "OK", body = duban_store::PlanRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = duban_store::PlanRecord), crate::openapi::Refusals),
     extensions(("x-access" = json!("Admin")))
 )]
 pub(super) async fn publish(
@@ -191,8 +184,7 @@ pub(super) struct UnitRole {
     summary = "Correct an item {row_version, title, text, deadline, units[, reason]}; on a published plan a reason is required and it becomes a new version",
     params(("id" = i64, Path)),
     request_body = PatchBody,
-    responses((status = 200, description = "OK", body = duban_store::PlanRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = duban_store::PlanRecord), crate::openapi::Refusals),
     extensions(("x-access" = json!("Admin")))
 )]
 pub(super) async fn update_item(
@@ -217,8 +209,7 @@ pub(super) async fn update_item(
     tag = "plans",
     summary = "Remove an item without reports ?row_version=[&reason=]",
     params(("id" = i64, Path), DeleteQuery),
-    responses((status = 200, description = "OK", body = duban_store::PlanRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = duban_store::PlanRecord), crate::openapi::Refusals),
     extensions(("x-access" = json!("Admin")))
 )]
 pub(super) async fn delete_item(
@@ -246,8 +237,7 @@ pub(super) struct IndicatorBody {
     summary = "Add an indicator {row_version, text, metric, value, unit, op[, reason]}",
     params(("id" = i64, Path)),
     request_body = IndicatorBody,
-    responses((status = 201, description = "Created", body = duban_store::IndicatorRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 201, description = "Created", body = duban_store::IndicatorRecord), crate::openapi::Refusals),
     extensions(("x-access" = json!("Admin")))
 )]
 pub(super) async fn add_indicator(
@@ -273,8 +263,7 @@ pub(super) struct DeleteQuery {
     tag = "plans",
     summary = "Versions of a published plan, each with its reason",
     params(("id" = i64, Path)),
-    responses((status = 200, description = "OK", body = Vec<duban_store::PlanVersion>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = Vec<duban_store::PlanVersion>), crate::openapi::Refusals),
     extensions(("x-access" = json!("SignedIn")))
 )]
 pub(super) async fn plan_versions(
@@ -298,8 +287,7 @@ pub(super) struct DiffQuery {
     tag = "plans",
     summary = "What changed between two versions ?from=1&to=2",
     params(("id" = i64, Path), DiffQuery),
-    responses((status = 200, description = "OK", body = duban_store::PlanDiff), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = duban_store::PlanDiff), crate::openapi::Refusals),
     extensions(("x-access" = json!("SignedIn")))
 )]
 pub(super) async fn plan_diff(
@@ -317,8 +305,7 @@ pub(super) async fn plan_diff(
     tag = "plans",
     summary = "How a target is split across units",
     params(("id" = i64, Path)),
-    responses((status = 200, description = "OK", body = Vec<duban_store::ShareRecord>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = Vec<duban_store::ShareRecord>), crate::openapi::Refusals),
     extensions(("x-access" = json!("SignedIn")))
 )]
 pub(super) async fn list_shares(
@@ -341,8 +328,7 @@ pub(super) struct SharesBody {
     summary = "Split a target across units {shares: [{unit_id, target}]}; must add up",
     params(("id" = i64, Path)),
     request_body = SharesBody,
-    responses((status = 200, description = "OK", body = Vec<duban_store::ShareRecord>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = Vec<duban_store::ShareRecord>), crate::openapi::Refusals),
     extensions(("x-access" = json!("Admin")))
 )]
 pub(super) async fn set_shares(
@@ -368,8 +354,7 @@ pub(super) struct NewItemBody {
     summary = "Add a task {row_version, parent_id, title, text, deadline[, reason]}",
     params(("id" = i64, Path)),
     request_body = NewItemBody,
-    responses((status = 201, description = "Created", body = duban_store::LedgerItem), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 201, description = "Created", body = duban_store::LedgerItem), crate::openapi::Refusals),
     extensions(("x-access" = json!("Admin")))
 )]
 pub(super) async fn add_item(
@@ -395,8 +380,7 @@ pub(super) struct IndicatorPatchBody {
     summary = "Correct an indicator {row_version, value, op, unit, baseline, deadline, milestones: [{date, value}][, reason]}",
     params(("id" = i64, Path)),
     request_body = IndicatorPatchBody,
-    responses((status = 200, description = "OK", body = duban_store::IndicatorRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = duban_store::IndicatorRecord), crate::openapi::Refusals),
     extensions(("x-access" = json!("Admin")))
 )]
 pub(super) async fn update_indicator(
@@ -414,8 +398,7 @@ pub(super) async fn update_indicator(
     tag = "plans",
     summary = "Remove an indicator no report has a value for ?row_version=[&reason=]",
     params(("id" = i64, Path), DeleteQuery),
-    responses((status = 200, description = "OK", body = duban_store::PlanRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = duban_store::PlanRecord), crate::openapi::Refusals),
     extensions(("x-access" = json!("Admin")))
 )]
 pub(super) async fn delete_indicator(
@@ -444,8 +427,7 @@ pub(super) struct LedgerFileQuery {
     tag = "plans",
     summary = "The task ledger (任务分解台账) as Excel; ?period= adds progress and status (a unit's people get their own unit's progress only), &per_unit=true a sheet per unit",
     params(("id" = i64, Path), LedgerFileQuery),
-    responses((status = 200, description = "The ledger workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "The ledger workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), crate::openapi::Refusals),
     extensions(("x-access" = json!("SignedIn")))
 )]
 pub(super) async fn ledger_xlsx(
@@ -477,8 +459,7 @@ pub(super) async fn ledger_xlsx(
     tag = "plans",
     summary = "The task ledger as CSV (UTF-8 with BOM); ?period= as above",
     params(("id" = i64, Path), LedgerFileQuery),
-    responses((status = 200, description = "The ledger as CSV", content_type = "text/csv; charset=utf-8", body = Vec<u8>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "The ledger as CSV", content_type = "text/csv; charset=utf-8", body = Vec<u8>), crate::openapi::Refusals),
     extensions(("x-access" = json!("SignedIn")))
 )]
 pub(super) async fn ledger_csv(
@@ -508,8 +489,7 @@ pub(super) struct BulletinQuery {
     tag = "plans",
     summary = "The 调度通报 of ?period=2022-06 as a Word document (&issuer= overrides the issuing office)",
     params(("id" = i64, Path), BulletinQuery),
-    responses((status = 200, description = "The bulletin", content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = Vec<u8>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "The bulletin", content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = Vec<u8>), crate::openapi::Refusals),
     extensions(("x-access" = json!("AdminOrViewer")))
 )]
 pub(super) async fn bulletin_docx(

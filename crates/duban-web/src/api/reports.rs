@@ -8,8 +8,7 @@ use super::*;
     tag = "reports",
     summary = "Evidence files of a report",
     params(("id" = i64, Path)),
-    responses((status = 200, description = "OK", body = Vec<duban_store::EvidenceRecord>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = Vec<duban_store::EvidenceRecord>), crate::openapi::Refusals),
     extensions(("x-access" = json!("SignedIn")))
 )]
 pub(super) async fn list_evidence(
@@ -34,8 +33,7 @@ pub(super) struct EvidenceQuery {
     summary = "Attach a file (body: the bytes; ?name=FILE; PDF, PNG, JPEG, docx, xlsx, pptx, txt; 20 MB)",
     params(("id" = i64, Path), EvidenceQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file"),
-    responses((status = 201, description = "Created", body = duban_store::EvidenceRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 201, description = "Created", body = duban_store::EvidenceRecord), crate::openapi::Refusals),
     extensions(("x-access" = json!("Unit")))
 )]
 pub(super) async fn add_evidence(
@@ -56,8 +54,7 @@ pub(super) async fn add_evidence(
     tag = "reports",
     summary = "Download an evidence file",
     params(("id" = i64, Path)),
-    responses((status = 200, description = "The file as uploaded", content_type = "application/octet-stream", body = Vec<u8>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "The file as uploaded", content_type = "application/octet-stream", body = Vec<u8>), crate::openapi::Refusals),
     extensions(("x-access" = json!("SignedIn")))
 )]
 pub(super) async fn download_evidence(
@@ -93,8 +90,7 @@ pub(super) async fn download_evidence(
     tag = "reports",
     summary = "Remove an evidence file from an editable report",
     params(("id" = i64, Path)),
-    responses((status = 204, description = "Done"), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 204, description = "Done"), crate::openapi::Refusals),
     extensions(("x-access" = json!("Unit")))
 )]
 pub(super) async fn delete_evidence(
@@ -114,8 +110,7 @@ pub(super) async fn delete_evidence(
     tag = "reports",
     summary = "A unit's offline report sheet for ?period= (&unit=; a unit's people: their own), pre-filled from this or the last period",
     params(("id" = i64, Path), PeriodQuery),
-    responses((status = 200, description = "The report sheet", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "The report sheet", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), crate::openapi::Refusals),
     extensions(("x-access" = json!("SignedIn")))
 )]
 pub(super) async fn report_sheet(
@@ -150,8 +145,7 @@ pub(super) struct SheetUploadQuery {
     summary = "Upload a filled report sheet (body: the .xlsx; &submit=true also sends): every bad cell is listed by row and column and nothing is saved until all are right",
     params(("id" = i64, Path), SheetUploadQuery),
     request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "The filled report sheet"),
-    responses((status = 200, description = "OK", body = duban_app::offline::SheetOutcome), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = duban_app::offline::SheetOutcome), crate::openapi::Refusals),
     extensions(("x-access" = json!("Unit")))
 )]
 pub(super) async fn upload_report_sheet(
@@ -178,8 +172,7 @@ pub(super) async fn upload_report_sheet(
     tag = "reports",
     summary = "Reports (?plan_id, period_id, unit_id, item_id, state); a unit's people see their own",
     params(ReportFilter),
-    responses((status = 200, description = "OK", body = Vec<duban_store::ReportRecord>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = Vec<duban_store::ReportRecord>), crate::openapi::Refusals),
     extensions(("x-access" = json!("SignedIn")))
 )]
 pub(super) async fn list_reports(
@@ -196,8 +189,7 @@ pub(super) async fn list_reports(
     tag = "reports",
     summary = "One report (a unit's people: their own unit's)",
     params(("id" = i64, Path)),
-    responses((status = 200, description = "OK", body = duban_store::ReportRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = duban_store::ReportRecord), crate::openapi::Refusals),
     extensions(("x-access" = json!("SignedIn")))
 )]
 pub(super) async fn get_report(
@@ -214,8 +206,7 @@ pub(super) async fn get_report(
     tag = "reports",
     summary = "Create or edit a draft report {period_id, item_id, unit_id, progress, …, version}",
     request_body = ReportDraft,
-    responses((status = 200, description = "OK", body = duban_store::ReportRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = duban_store::ReportRecord), crate::openapi::Refusals),
     extensions(("x-access" = json!("Unit")))
 )]
 pub(super) async fn save_report(
@@ -240,8 +231,7 @@ pub(super) struct VersionBody {
     summary = "Submit {version}",
     params(("id" = i64, Path)),
     request_body = VersionBody,
-    responses((status = 200, description = "OK", body = duban_store::ReportRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = duban_store::ReportRecord), crate::openapi::Refusals),
     extensions(("x-access" = json!("Unit")))
 )]
 pub(super) async fn submit_report(
@@ -260,8 +250,7 @@ pub(super) async fn submit_report(
     summary = "Approve {version}",
     params(("id" = i64, Path)),
     request_body = VersionBody,
-    responses((status = 200, description = "OK", body = duban_store::ReportRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = duban_store::ReportRecord), crate::openapi::Refusals),
     extensions(("x-access" = json!("Admin")))
 )]
 pub(super) async fn approve_report(
@@ -280,8 +269,7 @@ pub(super) async fn approve_report(
     summary = "Return with a reason {version, reason}",
     params(("id" = i64, Path)),
     request_body = VersionBody,
-    responses((status = 200, description = "OK", body = duban_store::ReportRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = duban_store::ReportRecord), crate::openapi::Refusals),
     extensions(("x-access" = json!("Admin")))
 )]
 pub(super) async fn return_report(
@@ -306,8 +294,7 @@ pub(super) struct ReasonBody {
     summary = "Reopen as a draft {reason}",
     params(("id" = i64, Path)),
     request_body = ReasonBody,
-    responses((status = 200, description = "OK", body = duban_store::ReportRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = duban_store::ReportRecord), crate::openapi::Refusals),
     extensions(("x-access" = json!("Admin")))
 )]
 pub(super) async fn reopen_report(
@@ -335,8 +322,7 @@ pub(super) struct RemindBody {
     tag = "reports",
     summary = "Record a 催报 reminder {period_id, unit_id, item_id, note}",
     request_body = RemindBody,
-    responses((status = 201, description = "Created", body = duban_store::ReminderRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 201, description = "Created", body = duban_store::ReminderRecord), crate::openapi::Refusals),
     extensions(("x-access" = json!("Admin")))
 )]
 pub(super) async fn remind(
@@ -360,8 +346,7 @@ pub(super) struct ExtensionQuery {
     tag = "reports",
     summary = "Extension requests (?state=pending)",
     params(ExtensionQuery),
-    responses((status = 200, description = "OK", body = Vec<duban_store::ExtensionRecord>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = Vec<duban_store::ExtensionRecord>), crate::openapi::Refusals),
     extensions(("x-access" = json!("SignedIn")))
 )]
 pub(super) async fn list_extensions(
@@ -386,8 +371,7 @@ pub(super) struct ExtensionBody {
     tag = "reports",
     summary = "Ask for a later deadline {item_id, unit_id, requested_on, reason}",
     request_body = ExtensionBody,
-    responses((status = 201, description = "Created", body = duban_store::ExtensionRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 201, description = "Created", body = duban_store::ExtensionRecord), crate::openapi::Refusals),
     extensions(("x-access" = json!("Unit")))
 )]
 pub(super) async fn request_extension(
@@ -415,8 +399,7 @@ pub(super) struct DecideBody {
     summary = "Approve or refuse {approve, note}",
     params(("id" = i64, Path)),
     request_body = DecideBody,
-    responses((status = 200, description = "OK", body = duban_store::ExtensionRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = duban_store::ExtensionRecord), crate::openapi::Refusals),
     extensions(("x-access" = json!("Admin")))
 )]
 pub(super) async fn decide_extension(

@@ -35,7 +35,8 @@ pub(super) struct Me {
     tag = "sessions",
     summary = "Sign in: {username, password[, kind: \"api\"]} → {token, csrf, user}; sets the session cookie unless kind is api",
     request_body = LoginBody,
-    responses((status = 200, description = "OK", body = LoginReply), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    responses((status = 200, description = "OK", body = LoginReply), crate::openapi::Refusals),
+    security(()),
     extensions(("x-access" = json!("Public")))
 )]
 pub(super) async fn login(
@@ -65,8 +66,7 @@ pub(super) async fn login(
     path = "/api/v1/logout",
     tag = "sessions",
     summary = "End the session or token",
-    responses((status = 204, description = "Signed out"), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 204, description = "Signed out"), crate::openapi::Refusals),
     extensions(("x-access" = json!("SignedIn")))
 )]
 pub(super) async fn logout(State(state): State<AppState>, _auth: Auth, headers: HeaderMap) -> ApiResult<Response> {
@@ -87,8 +87,7 @@ pub(super) async fn logout(State(state): State<AppState>, _auth: Auth, headers: 
     path = "/api/v1/me",
     tag = "sessions",
     summary = "The signed-in account",
-    responses((status = 200, description = "OK", body = Me), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = Me), crate::openapi::Refusals),
     extensions(("x-access" = json!("SignedIn")))
 )]
 pub(super) async fn me(auth: Auth) -> Json<Me> {
@@ -100,7 +99,8 @@ pub(super) async fn me(auth: Auth) -> Json<Me> {
     path = "/api/v1/openapi.json",
     tag = "sessions",
     summary = "This document",
-    responses((status = 200, description = "OK", body = Object), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
+    responses((status = 200, description = "OK", body = Object), crate::openapi::Refusals),
+    security(()),
     extensions(("x-access" = json!("Public")))
 )]
 pub(super) async fn openapi() -> Json<serde_json::Value> {

@@ -7,8 +7,7 @@ use super::*;
     path = "/api/v1/units",
     tag = "units",
     summary = "The units directory",
-    responses((status = 200, description = "OK", body = Vec<duban_store::UnitRecord>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = Vec<duban_store::UnitRecord>), crate::openapi::Refusals),
     extensions(("x-access" = json!("SignedIn")))
 )]
 pub(super) async fn list_units(
@@ -24,8 +23,7 @@ pub(super) async fn list_units(
     tag = "units",
     summary = "Add a unit {name, kind, parent_id, contact, aliases}",
     request_body = NewUnit,
-    responses((status = 201, description = "Created", body = duban_store::UnitRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 201, description = "Created", body = duban_store::UnitRecord), crate::openapi::Refusals),
     extensions(("x-access" = json!("Admin")))
 )]
 pub(super) async fn create_unit(
@@ -48,8 +46,7 @@ pub(super) struct AliasBody {
     summary = "Add an alias {alias}",
     params(("id" = i64, Path)),
     request_body = AliasBody,
-    responses((status = 200, description = "OK", body = duban_store::UnitRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = duban_store::UnitRecord), crate::openapi::Refusals),
     extensions(("x-access" = json!("Admin")))
 )]
 pub(super) async fn add_alias(
@@ -73,8 +70,7 @@ pub(super) struct GroupBody {
     summary = "Say which units a generic name stands for {unit_ids}",
     params(("name" = String, Path)),
     request_body = GroupBody,
-    responses((status = 204, description = "Done"), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 204, description = "Done"), crate::openapi::Refusals),
     extensions(("x-access" = json!("Admin")))
 )]
 pub(super) async fn set_group(
@@ -92,8 +88,7 @@ pub(super) async fn set_group(
     path = "/api/v1/users",
     tag = "units",
     summary = "Accounts",
-    responses((status = 200, description = "OK", body = Vec<duban_store::UserRecord>), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = Vec<duban_store::UserRecord>), crate::openapi::Refusals),
     extensions(("x-access" = json!("Admin")))
 )]
 pub(super) async fn list_users(State(s): State<AppState>, auth: Auth) -> ApiResult<Json<Vec<duban_store::UserRecord>>> {
@@ -107,8 +102,7 @@ pub(super) async fn list_users(State(s): State<AppState>, auth: Auth) -> ApiResu
     tag = "units",
     summary = "Add an account {username, display_name, password, role, unit_id}",
     request_body = NewUser,
-    responses((status = 201, description = "Created", body = duban_store::UserRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 201, description = "Created", body = duban_store::UserRecord), crate::openapi::Refusals),
     extensions(("x-access" = json!("Admin")))
 )]
 pub(super) async fn create_user(
@@ -135,8 +129,7 @@ pub(super) async fn create_user(
     summary = "Rename a unit (the old name stays an alias) or change kind, parent_id, contact",
     params(("id" = i64, Path)),
     request_body = duban_store::UnitPatch,
-    responses((status = 200, description = "OK", body = duban_store::UnitRecord), (status = "4XX", description = "Refused: the error's code and a message in the reader's language", body = crate::openapi::ErrorBody), (status = "5XX", description = "The server could not do it (the detail is in its log)", body = crate::openapi::ErrorBody)),
-    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "OK", body = duban_store::UnitRecord), crate::openapi::Refusals),
     extensions(("x-access" = json!("Admin")))
 )]
 pub(super) async fn update_unit(
