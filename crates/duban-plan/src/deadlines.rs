@@ -110,7 +110,7 @@ pub fn find_deadlines(chars: &[char], plan_year: Option<i32>) -> Vec<DeadlineSpa
     out
 }
 
-/// A range (2019年1月1日至12月31日, 3月—6月底) is due at its end: the span grows over the range and takes
+/// A range (2019年1月1日至12月31日, 3月底至6月底前) is due at its end: the span grows over the range and takes
 /// the end's date, read in the start's year when the end names none.
 fn range_end(chars: &[char], span: DeadlineSpan, plan_year: Option<i32>) -> DeadlineSpan {
     let Some(&joint) = chars.get(span.end) else { return span };

@@ -1229,17 +1229,16 @@ struct PlanEdit {
 }
 
 impl Store {
-    /// Gives the units of tasks stored before units kept their place (migration 7: every unit of such a
-    /// task is at place 0) the place the plan prints them in, from the plan as parsed at import
-    /// (`plans.parsed_json`): a unit's place is the first printed name that is its name, one of its
-    /// aliases or a generic name standing for it; units printed under none come last. Run at every open,
-    /// so that it is done even when an earlier open stopped half-way; a task whose units are all at place 0
-    /// because one generic name stands for all of them gets the same places again.
+    /// Gives the units of tasks stored before units kept their place (migration 7 leaves them at -1) the
+    /// place the plan prints them in, from the plan as parsed at import (`plans.parsed_json`): a unit's
+    /// place is the first printed name that is its name, one of its aliases or a generic name standing for
+    /// it; units printed under none come last. Called at every open, so that it is done even when an
+    /// earlier open stopped half-way; once done, it finds nothing at -1 and does nothing more.
     #[doc(hidden)]
     pub async fn recover_printed_order(&self) -> Result<(), Error> {
         let pending = sqlx::query(
             "SELECT i.id, i.plan_id, i.path FROM items i WHERE i.id IN \
-             (SELECT item_id FROM assignments GROUP BY item_id HAVING COUNT(*) > 1 AND MAX(position) = 0) \
+             (SELECT item_id FROM assignments WHERE position < 0 UNION SELECT item_id FROM unresolved_names WHERE position < 0) \
              ORDER BY i.plan_id",
         )
         .fetch_all(&self.write)
@@ -1268,15 +1267,13 @@ impl Store {
                     .await
                     .db()?;
                 let plan: Option<duban_plan::Plan> = serde_json::from_str(&get::<String>(&row, "parsed_json")?).ok();
-                let mut by_path = HashMap::new();
-                fn walk(items: &[duban_plan::Item], out: &mut HashMap<String, Vec<String>>) {
-                    for i in items {
-                        out.insert(i.path.join("."), i.units.iter().map(|u| u.name.clone()).collect());
-                        walk(&i.children, out);
-                    }
-                }
-                walk(plan.as_ref().map(|p| p.items.as_slice()).unwrap_or_default(), &mut by_path);
-                slot.insert(by_path);
+                let items = plan.as_ref().map(|p| duban_plan::walk_items(&p.items)).unwrap_or_default();
+                slot.insert(
+                    items
+                        .into_iter()
+                        .map(|i| (i.path.join("."), i.units.iter().map(|u| u.name.clone()).collect()))
+                        .collect(),
+                );
             }
             let names = printed.get(&plan_id).and_then(|p| p.get(&path)).cloned().unwrap_or_default();
             let units = sqlx::query("SELECT unit_id FROM assignments WHERE item_id = $1")

@@ -176,7 +176,7 @@ impl Store {
             let mut items = Bulk::new(
                 "INSERT INTO items (id, plan_id, parent_id, position, path, label, number, ordinal, level, title, body, is_task, deadline, line, extra_json)",
             );
-            let mut assign = Bulk::new("INSERT INTO assignments (item_id, unit_id, role, duty)");
+            let mut assign = Bulk::new("INSERT INTO assignments (item_id, unit_id, role, duty, position)");
             let mut inds = Bulk::new(
                 "INSERT INTO indicators (id, item_id, position, clause, metric, op, target, target_max, measure, baseline, deadline)",
             );
@@ -218,7 +218,7 @@ impl Store {
                     for j in 0..spec.units_per_task {
                         let k = (task_no * 7 + j) % spec.units_per_plan;
                         let unit = (p * spec.units_per_plan + k + 1) as i64;
-                        assign.row(format_args!("{id}, {unit}, '{}', ''", if j == 0 { "lead" } else { "co" }));
+                        assign.row(format_args!("{id}, {unit}, '{}', '', {j}", if j == 0 { "lead" } else { "co" }));
                         holders.push(unit);
                     }
                     assignments += holders.len();
