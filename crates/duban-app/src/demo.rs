@@ -10,7 +10,8 @@
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use duban_core::periods::monthly;
 use duban_core::{Actor, Error, Role};
-use duban_model::UnitKind;
+use duban_core::{PlanId, UnitId, UserId};
+use duban_model::{ProjectProgress, UnitKind};
 use duban_store::{Ctx, NewUnit, NewUser, ReportDraft, ReportValue, Store};
 
 /// The plan the demo loads.
@@ -36,7 +37,7 @@ const ALIASES: [(&str, &str); 3] =
 /// What the demo made.
 #[derive(Debug, Clone)]
 pub struct DemoSummary {
-    pub plan_id: i64,
+    pub plan_id: PlanId,
     pub units: usize,
     pub accounts: Vec<(String, String)>,
     pub reports: usize,
@@ -51,14 +52,11 @@ fn project_states(projects: &serde_json::Value, m: usize) -> Vec<duban_store::Mi
             let name = p.get("name")?.as_str()?;
             let milestone = p.get("milestone").and_then(|v| v.as_str()).unwrap_or("");
             let state = match (m + i) % 6 {
-                0 | 1 => "not_started",
-                2..=4 => "in_progress",
-                _ => "done",
+                0 | 1 => ProjectProgress::NotStarted,
+                2..=4 => ProjectProgress::InProgress,
+                _ => ProjectProgress::Done,
             };
-            Some(duban_store::MilestoneState {
-                name: format!("{name} {milestone}").trim().to_string(),
-                state: state.into(),
-            })
+            Some(duban_store::MilestoneState { name: format!("{name} {milestone}").trim().to_string(), state })
         })
         .collect()
 }
@@ -190,9 +188,9 @@ async fn load_year_unsynced(
         accounts.push((username, display));
         let _ = user;
     }
-    let user_of = |unit: i64| -> i64 {
+    let user_of = |unit: UnitId| -> UserId {
         // Reporter ids follow the two demo accounts, in unit order.
-        units.iter().position(|u| u.id == unit).map_or(0, |i| i as i64 + 3)
+        UserId(units.iter().position(|u| u.id == unit).map_or(0, |i| i as i64 + 3))
     };
 
     // Six months of simulated reports.
@@ -205,7 +203,7 @@ async fn load_year_unsynced(
         let month = m as f64 + 1.0;
         for task in &tasks {
             // Each task has its own pace: most on track, some behind.
-            let pace = 0.7 + 0.45 * (((task.id * 7919) % 100) as f64 / 100.0);
+            let pace = 0.7 + 0.45 * (((task.id.get() * 7919) % 100) as f64 / 100.0);
             for (k, au) in task.units.iter().enumerate() {
                 let r = rng.unit();
                 if r < 0.08 {

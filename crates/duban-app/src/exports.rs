@@ -1,5 +1,6 @@
 //! Gathering what the office files need from the store (the files themselves are made by `duban-office`).
 
+use duban_core::{ItemId, PlanId, UnitId};
 use std::collections::HashMap;
 
 use duban_core::{Error, Thresholds};
@@ -12,7 +13,7 @@ use duban_store::Store;
 pub async fn ledger_file(
     store: &Store,
     reader: &duban_core::Actor,
-    plan_id: i64,
+    plan_id: PlanId,
     period: Option<&str>,
     per_unit: bool,
     csv: bool,
@@ -22,8 +23,8 @@ pub async fn ledger_file(
     let (summary, progress) = match period {
         Some(key) => {
             let summary = store.summary(plan_id, key, th).await?;
-            let mut progress: HashMap<i64, Vec<ProgressLine>> = HashMap::new();
-            let only_unit = if reader.role.needs_unit() { Some(reader.unit_id.unwrap_or(-1)) } else { None };
+            let mut progress: HashMap<ItemId, Vec<ProgressLine>> = HashMap::new();
+            let only_unit = if reader.role.needs_unit() { Some(reader.unit_id.unwrap_or(UnitId(-1))) } else { None };
             for (item, _, unit, text) in store.period_progress(summary.period.id, only_unit).await? {
                 progress.entry(item).or_default().push(ProgressLine { unit, text });
             }
@@ -45,7 +46,7 @@ pub async fn ledger_file(
 pub async fn bulletin_file(
     store: &Store,
     reader: &duban_core::Actor,
-    plan_id: i64,
+    plan_id: PlanId,
     period: &str,
     issuer: Option<&str>,
     th: &Thresholds,

@@ -3,6 +3,7 @@
 //! records (the task is the unit's, the indicator the task's, the report not changed online since the
 //! download, not already sent), and the rows are saved in one transaction only when every row is right.
 
+use duban_core::{IndicatorId, ItemId, PeriodId, PlanId, UnitId};
 use std::collections::HashMap;
 
 use duban_core::{Error, ReportState};
@@ -24,9 +25,9 @@ fn state_zh(state: Option<ReportState>, reason: &str) -> String {
 async fn reports_of(
     store: &Store,
     ctx: &Ctx,
-    period_id: i64,
-    unit_id: i64,
-) -> Result<HashMap<i64, ReportRecord>, Error> {
+    period_id: PeriodId,
+    unit_id: UnitId,
+) -> Result<HashMap<ItemId, ReportRecord>, Error> {
     let filter = ReportFilter {
         period_id: Some(period_id),
         unit_id: Some(unit_id),
@@ -40,9 +41,9 @@ async fn reports_of(
 pub async fn report_sheet_file(
     store: &Store,
     ctx: &Ctx,
-    plan_id: i64,
+    plan_id: PlanId,
     period_key: &str,
-    unit_id: i64,
+    unit_id: UnitId,
 ) -> Result<Vec<u8>, Error> {
     let period = store.period_by_key(plan_id, period_key).await?;
     let todo = store.todo(ctx, period.id, unit_id).await?;
@@ -64,7 +65,7 @@ pub async fn report_sheet_file(
             let report = current.get(&t.item_id).or_else(|| previous.get(&t.item_id));
             let targets = items.get(&t.item_id).map(|i| i.targets.as_slice()).unwrap_or(&[]);
             let value_of =
-                |id: i64| report.and_then(|r| r.values.iter().find(|v| v.indicator_id == id)).map(|v| v.value);
+                |id: IndicatorId| report.and_then(|r| r.values.iter().find(|v| v.indicator_id == id)).map(|v| v.value);
             SheetTask {
                 item_id: t.item_id,
                 number: t.path.clone(),
@@ -98,7 +99,7 @@ pub async fn report_sheet_file(
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SheetOutcome {
     pub period: String,
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     /// Reports written (new or changed).
     pub saved: usize,
     /// Of those, sent to the office.
@@ -110,14 +111,14 @@ pub struct SheetOutcome {
 
 struct TaskInput {
     line: usize,
-    item_id: i64,
+    item_id: ItemId,
     version: Option<i64>,
     draft: ReportDraft,
 }
 
 fn same_content(r: &ReportRecord, d: &ReportDraft) -> bool {
-    let mut a: Vec<(i64, f64)> = r.values.iter().map(|v| (v.indicator_id, v.value)).collect();
-    let mut b: Vec<(i64, f64)> = d.values.iter().map(|v| (v.indicator_id, v.value)).collect();
+    let mut a: Vec<(IndicatorId, f64)> = r.values.iter().map(|v| (v.indicator_id, v.value)).collect();
+    let mut b: Vec<(IndicatorId, f64)> = d.values.iter().map(|v| (v.indicator_id, v.value)).collect();
     a.sort_by_key(|x| x.0);
     b.sort_by_key(|x| x.0);
     r.progress == d.progress
@@ -136,7 +137,7 @@ fn same_content(r: &ReportRecord, d: &ReportDraft) -> bool {
 pub async fn apply_report_sheet(
     store: &Store,
     ctx: &Ctx,
-    plan_id: i64,
+    plan_id: PlanId,
     sheet: (SheetMeta, Vec<SheetRow>),
     submit: bool,
 ) -> Result<SheetOutcome, Error> {
@@ -149,7 +150,7 @@ pub async fn apply_report_sheet(
     }
     let period = store.period_by_key(plan_id, &meta.period_key).await?;
     let todo = store.todo(ctx, period.id, meta.unit_id).await?;
-    let owed: HashMap<i64, &duban_store::TodoRow> = todo.iter().map(|t| (t.item_id, t)).collect();
+    let owed: HashMap<ItemId, &duban_store::TodoRow> = todo.iter().map(|t| (t.item_id, t)).collect();
     let ledger = store.ledger(plan_id).await?;
     let items = ledger.by_id();
     let current = reports_of(store, ctx, period.id, meta.unit_id).await?;

@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+use crate::ids::{UnitId, UserId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -45,35 +46,35 @@ impl Role {
 /// The person acting, as the store and the rules see them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Actor {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub username: String,
     pub role: Role,
-    pub unit_id: Option<i64>,
+    pub unit_id: Option<UnitId>,
 }
 
 impl Actor {
     /// The actor of changes made by the system itself (`duban serve` first start, demo loading).
     pub fn system() -> Actor {
-        Actor { user_id: 0, username: "system".into(), role: Role::Admin, unit_id: None }
+        Actor { user_id: UserId(0), username: "system".into(), role: Role::Admin, unit_id: None }
     }
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
     }
     /// May this person read the reports of `unit`?
-    pub fn can_read_unit(&self, unit: i64) -> bool {
+    pub fn can_read_unit(&self, unit: UnitId) -> bool {
         match self.role {
             Role::Admin | Role::Viewer => true,
             Role::Leader | Role::Reporter => self.unit_id == Some(unit),
         }
     }
     /// May this person write (draft, submit, ask for an extension) for `unit`?
-    pub fn can_report_for(&self, unit: i64) -> bool {
+    pub fn can_report_for(&self, unit: UnitId) -> bool {
         matches!(self.role, Role::Leader | Role::Reporter) && self.unit_id == Some(unit)
     }
     pub fn require_admin(&self) -> Result<(), Error> {
         if self.is_admin() { Ok(()) } else { Err(Error::forbidden()) }
     }
-    pub fn require_read_unit(&self, unit: i64) -> Result<(), Error> {
+    pub fn require_read_unit(&self, unit: UnitId) -> Result<(), Error> {
         if self.can_read_unit(unit) { Ok(()) } else { Err(Error::forbidden()) }
     }
 }
@@ -83,17 +84,17 @@ mod tests {
     use super::*;
 
     fn actor(role: Role, unit: Option<i64>) -> Actor {
-        Actor { user_id: 1, username: "u".into(), role, unit_id: unit }
+        Actor { user_id: UserId(1), username: "u".into(), role, unit_id: unit.map(UnitId) }
     }
 
     #[test]
     fn units_see_only_their_own_reports() {
-        assert!(actor(Role::Reporter, Some(3)).can_read_unit(3));
-        assert!(!actor(Role::Reporter, Some(3)).can_read_unit(4));
-        assert!(!actor(Role::Leader, Some(3)).can_report_for(4));
-        assert!(actor(Role::Viewer, None).can_read_unit(4));
-        assert!(!actor(Role::Viewer, None).can_report_for(4));
-        assert!(!actor(Role::Admin, None).can_report_for(4));
+        assert!(actor(Role::Reporter, Some(3)).can_read_unit(UnitId(3)));
+        assert!(!actor(Role::Reporter, Some(3)).can_read_unit(UnitId(4)));
+        assert!(!actor(Role::Leader, Some(3)).can_report_for(UnitId(4)));
+        assert!(actor(Role::Viewer, None).can_read_unit(UnitId(4)));
+        assert!(!actor(Role::Viewer, None).can_report_for(UnitId(4)));
+        assert!(!actor(Role::Admin, None).can_report_for(UnitId(4)));
         for r in Role::ALL {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }

@@ -6,12 +6,14 @@
 //! - [`periods`]: reporting periods, due dates, grace and locks.
 //! - [`audit`]: the hash chain over the audit trail.
 //! - [`signin`]: growing waits after failed sign-ins.
+//! - [`ids`]: typed ids of the records.
 //! - [`error`]: errors with a stable code and a message in Chinese and English.
 
 pub mod access;
 pub mod audit;
 pub mod error;
 pub mod evidence;
+pub mod ids;
 pub mod lifecycle;
 pub mod names;
 pub mod periods;
@@ -21,5 +23,6 @@ pub mod status;
 
 pub use access::{Actor, Role};
 pub use error::{Error, ErrorKind, Lang, Message, Thing};
+pub use ids::{EvidenceId, ExtensionId, IndicatorId, ItemId, PeriodId, PlanId, ReminderId, ReportId, UnitId, UserId};
 pub use lifecycle::{ReportAction, ReportState};
 pub use status::{Status, Thresholds};

@@ -81,7 +81,7 @@ pub fn next_state(
     current: Option<ReportState>,
     action: ReportAction,
     actor: &Actor,
-    report_unit: i64,
+    report_unit: crate::ids::UnitId,
 ) -> Result<ReportState, Error> {
     use ReportAction as A;
     use ReportState as S;
@@ -137,28 +137,31 @@ fn action_key(action: ReportAction) -> &'static str {
 mod tests {
     use super::*;
     use crate::access::Role;
+    use crate::ids::{UnitId, UserId};
+
+    const UNIT: UnitId = UnitId(7);
 
     fn actor(role: Role, unit: Option<i64>) -> Actor {
-        Actor { user_id: 1, username: "u".into(), role, unit_id: unit }
+        Actor { user_id: UserId(1), username: "u".into(), role, unit_id: unit.map(UnitId) }
     }
 
     #[test]
     fn the_whole_cycle() {
         let rep = actor(Role::Reporter, Some(7));
         let office = actor(Role::Admin, None);
-        let s = next_state(None, ReportAction::Save, &rep, 7).unwrap();
+        let s = next_state(None, ReportAction::Save, &rep, UNIT).unwrap();
         assert_eq!(s, ReportState::Draft);
-        let s = next_state(Some(s), ReportAction::Submit, &rep, 7).unwrap();
+        let s = next_state(Some(s), ReportAction::Submit, &rep, UNIT).unwrap();
         assert_eq!(s, ReportState::Submitted);
         // A submitted report is frozen for the unit.
-        assert_eq!(next_state(Some(s), ReportAction::Save, &rep, 7).unwrap_err().code, "report.wrong_state");
-        let s = next_state(Some(s), ReportAction::Return, &office, 7).unwrap();
+        assert_eq!(next_state(Some(s), ReportAction::Save, &rep, UNIT).unwrap_err().code, "report.wrong_state");
+        let s = next_state(Some(s), ReportAction::Return, &office, UNIT).unwrap();
         assert_eq!(s, ReportState::Returned);
-        assert_eq!(next_state(Some(s), ReportAction::Save, &rep, 7).unwrap(), ReportState::Returned);
-        let s = next_state(Some(s), ReportAction::Submit, &rep, 7).unwrap();
-        let s = next_state(Some(s), ReportAction::Approve, &office, 7).unwrap();
+        assert_eq!(next_state(Some(s), ReportAction::Save, &rep, UNIT).unwrap(), ReportState::Returned);
+        let s = next_state(Some(s), ReportAction::Submit, &rep, UNIT).unwrap();
+        let s = next_state(Some(s), ReportAction::Approve, &office, UNIT).unwrap();
         assert_eq!(s, ReportState::Approved);
-        assert_eq!(next_state(Some(s), ReportAction::Reopen, &office, 7).unwrap(), ReportState::Draft);
+        assert_eq!(next_state(Some(s), ReportAction::Reopen, &office, UNIT).unwrap(), ReportState::Draft);
     }
 
     #[test]
@@ -166,15 +169,17 @@ mod tests {
         let other = actor(Role::Reporter, Some(8));
         let viewer = actor(Role::Viewer, None);
         let leader = actor(Role::Leader, Some(7));
-        assert_eq!(next_state(None, ReportAction::Save, &other, 7).unwrap_err().code, "forbidden");
-        assert_eq!(next_state(None, ReportAction::Save, &viewer, 7).unwrap_err().code, "forbidden");
-        assert!(next_state(None, ReportAction::Submit, &leader, 7).is_ok());
+        assert_eq!(next_state(None, ReportAction::Save, &other, UNIT).unwrap_err().code, "forbidden");
+        assert_eq!(next_state(None, ReportAction::Save, &viewer, UNIT).unwrap_err().code, "forbidden");
+        assert!(next_state(None, ReportAction::Submit, &leader, UNIT).is_ok());
         assert_eq!(
-            next_state(Some(ReportState::Submitted), ReportAction::Approve, &leader, 7).unwrap_err().code,
+            next_state(Some(ReportState::Submitted), ReportAction::Approve, &leader, UNIT).unwrap_err().code,
             "forbidden"
         );
         assert_eq!(
-            next_state(Some(ReportState::Draft), ReportAction::Reopen, &actor(Role::Admin, None), 7).unwrap_err().code,
+            next_state(Some(ReportState::Draft), ReportAction::Reopen, &actor(Role::Admin, None), UNIT)
+                .unwrap_err()
+                .code,
             "report.wrong_state"
         );
     }

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use duban_core::status::Comparator;
+use duban_core::{IndicatorId, ItemId, PlanId, UnitId};
 use serde::{Deserialize, Serialize};
 
 /// Where a plan is in its life: a draft is corrected freely; a published plan changes only with a reason,
@@ -48,12 +49,12 @@ pub use duban_plan::model::UnitKind;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PlanRecord {
-    pub id: i64,
+    pub id: PlanId,
     pub title: String,
     pub year: i64,
     pub state: PlanState,
     pub version: i64,
-    pub previous_id: Option<i64>,
+    pub previous_id: Option<PlanId>,
     pub source_name: String,
     pub source_sha256: String,
     /// Changes with every edit; an edit must name the version it was made on.
@@ -66,7 +67,7 @@ pub struct PlanRecord {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AssignedUnit {
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub name: String,
     /// lead, co, responsible (as in `duban.plan/1`).
     pub role: UnitRole,
@@ -76,8 +77,8 @@ pub struct AssignedUnit {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct IndicatorRecord {
-    pub id: i64,
-    pub item_id: i64,
+    pub id: IndicatorId,
+    pub item_id: ItemId,
     pub text: String,
     pub metric: String,
     pub value: f64,
@@ -98,7 +99,7 @@ pub struct Milestone {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UnresolvedName {
-    pub item_id: i64,
+    pub item_id: ItemId,
     pub path: String,
     pub name: String,
     pub role: UnitRole,
@@ -109,7 +110,7 @@ pub struct UnresolvedName {
 /// An item of the ledger, shaped as in `duban.plan/1` plus ids, assignments and indicators.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LedgerItem {
-    pub id: i64,
+    pub id: ItemId,
     pub label: String,
     pub number: String,
     pub ordinal: i64,
@@ -158,12 +159,12 @@ impl Ledger {
     }
 
     /// Every item by its id.
-    pub fn by_id(&self) -> std::collections::HashMap<i64, &LedgerItem> {
+    pub fn by_id(&self) -> std::collections::HashMap<ItemId, &LedgerItem> {
         self.all_items().into_iter().map(|i| (i.id, i)).collect()
     }
 
     /// The item with this id, at any depth.
-    pub fn item(&self, id: i64) -> Option<&LedgerItem> {
+    pub fn item(&self, id: ItemId) -> Option<&LedgerItem> {
         self.all_items().into_iter().find(|i| i.id == id)
     }
 }

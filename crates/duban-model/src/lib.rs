@@ -5,13 +5,18 @@
 mod extension;
 mod ledger;
 mod period;
+mod progress;
 mod summary;
 
 pub use duban_core::status::Comparator;
+pub use duban_core::{
+    EvidenceId, ExtensionId, IndicatorId, ItemId, PeriodId, PlanId, ReminderId, ReportId, UnitId, UserId,
+};
 pub use extension::ExtensionState;
 pub use ledger::{
     AssignedUnit, IndicatorRecord, Ledger, LedgerItem, Milestone, PlanRecord, PlanState, UnitKind, UnitRole,
     UnresolvedName,
 };
 pub use period::PeriodRecord;
+pub use progress::ProjectProgress;
 pub use summary::{IndicatorSummary, PartSummary, ShareSummary, StatusCounts, Summary, TaskSummary, UnitRate};

@@ -1,8 +1,8 @@
 //! A period's summary: statuses, rates, lagging tasks, indicators with forecasts.
 
 use chrono::NaiveDate;
-use duban_core::Status;
 use duban_core::status::Forecast;
+use duban_core::{IndicatorId, ItemId, PlanId, Status, UnitId};
 use serde::{Deserialize, Serialize};
 
 use crate::PeriodRecord;
@@ -30,7 +30,7 @@ impl StatusCounts {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TaskSummary {
-    pub item_id: i64,
+    pub item_id: ItemId,
     pub path: String,
     pub title: String,
     pub status: Status,
@@ -49,7 +49,7 @@ pub struct TaskSummary {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UnitRate {
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub name: String,
     /// Reports owed for the period (one per task held).
     pub owed: i64,
@@ -67,8 +67,8 @@ pub struct UnitRate {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct IndicatorSummary {
-    pub indicator_id: i64,
-    pub item_id: i64,
+    pub indicator_id: IndicatorId,
+    pub item_id: ItemId,
     pub path: String,
     pub metric: String,
     pub op: duban_core::status::Comparator,
@@ -86,7 +86,7 @@ pub struct IndicatorSummary {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ShareSummary {
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub name: String,
     pub target: f64,
     pub actual: Option<f64>,
@@ -102,7 +102,7 @@ pub struct PartSummary {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Summary {
-    pub plan_id: i64,
+    pub plan_id: PlanId,
     /// The worst status of its tasks.
     pub status: Status,
     pub period: PeriodRecord,

@@ -4,6 +4,7 @@
 //! Each part of the plan is a row merged across all columns; the header is frozen and repeated on every
 //! printed page; text wraps; pages are A3 landscape.
 
+use duban_core::{ItemId, UnitId};
 use std::collections::HashMap;
 
 use duban_core::Error;
@@ -26,14 +27,18 @@ pub enum Row {
     Part(String),
     Task {
         cells: [String; 8],
-        unit_ids: Vec<i64>,
+        unit_ids: Vec<UnitId>,
     },
 }
 
 /// The ledger as rows: parts and their tasks in document order. `progress` is by task id; `summary`
 /// (of the same period) gives the status column.
-pub fn ledger_rows(ledger: &Ledger, summary: Option<&Summary>, progress: &HashMap<i64, Vec<ProgressLine>>) -> Vec<Row> {
-    let status: HashMap<i64, &str> =
+pub fn ledger_rows(
+    ledger: &Ledger,
+    summary: Option<&Summary>,
+    progress: &HashMap<ItemId, Vec<ProgressLine>>,
+) -> Vec<Row> {
+    let status: HashMap<ItemId, &str> =
         summary.map(|s| s.tasks.iter().map(|t| (t.item_id, t.status.zh())).collect()).unwrap_or_default();
     let mut rows = Vec::new();
     let mut n = 0;
@@ -55,8 +60,8 @@ pub fn ledger_rows(ledger: &Ledger, summary: Option<&Summary>, progress: &HashMa
 fn task_row(
     n: usize,
     item: &LedgerItem,
-    status: &HashMap<i64, &str>,
-    progress: &HashMap<i64, Vec<ProgressLine>>,
+    status: &HashMap<ItemId, &str>,
+    progress: &HashMap<ItemId, Vec<ProgressLine>>,
 ) -> Row {
     let units = item
         .units
@@ -110,7 +115,7 @@ pub fn format_value(v: f64) -> String {
 pub fn ledger_xlsx(
     ledger: &Ledger,
     summary: Option<&Summary>,
-    progress: &HashMap<i64, Vec<ProgressLine>>,
+    progress: &HashMap<ItemId, Vec<ProgressLine>>,
     per_unit: bool,
 ) -> Result<Vec<u8>, Error> {
     let rows = ledger_rows(ledger, summary, progress);
@@ -126,7 +131,7 @@ pub fn ledger_xlsx(
     };
     write_sheet(wb.add_worksheet(), "全部任务", &title, rows.iter())?;
     if per_unit {
-        let mut units: Vec<(i64, String)> = Vec::new();
+        let mut units: Vec<(UnitId, String)> = Vec::new();
         for u in ledger.all_items().into_iter().flat_map(|i| &i.units) {
             if !units.iter().any(|(id, _)| *id == u.unit_id) {
                 units.push((u.unit_id, u.name.clone()));
@@ -145,7 +150,7 @@ pub fn ledger_xlsx(
 }
 
 /// Excel sheet names: at most 31 characters, none of []:*?/\, unique.
-fn sheet_name(name: &str, id: i64, used: &[String]) -> String {
+fn sheet_name(name: &str, id: UnitId, used: &[String]) -> String {
     let clean: String = name.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(28).collect();
     if used.contains(&clean) || clean.is_empty() {
         format!("{}{id}", clean.chars().take(24).collect::<String>())
@@ -210,7 +215,7 @@ fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> Error {
 
 /// The ledger as CSV: UTF-8 with a BOM (so Excel opens it), CRLF line ends, parts as rows with only
 /// their title in the first column.
-pub fn ledger_csv(ledger: &Ledger, summary: Option<&Summary>, progress: &HashMap<i64, Vec<ProgressLine>>) -> String {
+pub fn ledger_csv(ledger: &Ledger, summary: Option<&Summary>, progress: &HashMap<ItemId, Vec<ProgressLine>>) -> String {
     let mut out = String::from("\u{feff}");
     out.push_str(&HEADERS.join(","));
     out.push_str("\r\n");

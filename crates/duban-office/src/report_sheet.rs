@@ -6,6 +6,7 @@
 //! so an upload cannot silently overwrite a report changed online since; a hidden sheet names the plan,
 //! period and unit. Reading collects every bad cell (row and column named) instead of stopping at the first.
 
+use duban_core::{IndicatorId, ItemId, PlanId, UnitId};
 use rust_xlsxwriter::{
     DataValidation, DataValidationRule, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
@@ -47,15 +48,15 @@ pub const MAX_TEXT: usize = 20_000;
 /// What the sheet is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SheetMeta {
-    pub plan_id: i64,
+    pub plan_id: PlanId,
     pub period_key: String,
-    pub unit_id: i64,
+    pub unit_id: UnitId,
 }
 
 /// An indicator row of a task.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SheetIndicator {
-    pub indicator_id: i64,
+    pub indicator_id: IndicatorId,
     pub metric: String,
     pub target: String,
     pub value: Option<f64>,
@@ -64,7 +65,7 @@ pub struct SheetIndicator {
 /// A task the unit owes a report on, with what to pre-fill.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SheetTask {
-    pub item_id: i64,
+    pub item_id: ItemId,
     pub number: String,
     pub title: String,
     pub targets: String,
@@ -193,7 +194,7 @@ pub enum SheetRow {
     Task {
         /// 1-based row in the sheet, for messages.
         line: usize,
-        item_id: i64,
+        item_id: ItemId,
         version: Option<i64>,
         progress: String,
         problems: String,
@@ -204,8 +205,8 @@ pub enum SheetRow {
     Indicator {
         line: usize,
         /// The task row above it.
-        item_id: i64,
-        indicator_id: i64,
+        item_id: ItemId,
+        indicator_id: IndicatorId,
         value: Option<f64>,
     },
 }
@@ -293,7 +294,7 @@ fn read_rows(grid: &Grid) -> Result<Vec<SheetRow>, Error> {
     }
     let mut rows = Vec::new();
     let mut problems = Vec::new();
-    let mut current_task: Option<i64> = None;
+    let mut current_task: Option<ItemId> = None;
     for r in FIRST_ROW..grid.cells.len() {
         let line = r + 1;
         let cell = |c: usize| grid.cell(r, c).trim();
@@ -306,7 +307,8 @@ fn read_rows(grid: &Grid) -> Result<Vec<SheetRow>, Error> {
         }
         let id = key.get(1..).and_then(|n| n.parse::<i64>().ok());
         match (key.chars().next(), id) {
-            (Some('T'), Some(item_id)) => {
+            (Some('T'), Some(id)) => {
+                let item_id = ItemId(id);
                 current_task = Some(item_id);
                 let version = match cell(C_VERSION) {
                     "" => None,
@@ -375,7 +377,7 @@ fn read_rows(grid: &Grid) -> Result<Vec<SheetRow>, Error> {
                         }
                     },
                 };
-                rows.push(SheetRow::Indicator { line, item_id, indicator_id, value });
+                rows.push(SheetRow::Indicator { line, item_id, indicator_id: IndicatorId(indicator_id), value });
             }
             _ => problems.push(CellProblem::new(line, COLUMNS[C_KEY], "unknown_key").arg("key", key)),
         }
@@ -387,7 +389,7 @@ fn read_rows(grid: &Grid) -> Result<Vec<SheetRow>, Error> {
 mod tests {
     use super::*;
 
-    fn task(item_id: i64, indicators: Vec<SheetIndicator>) -> SheetTask {
+    fn task(item_id: ItemId, indicators: Vec<SheetIndicator>) -> SheetTask {
         SheetTask {
             item_id,
             number: item_id.to_string(),
@@ -405,16 +407,18 @@ mod tests {
     }
 
     fn meta() -> SheetMeta {
-        SheetMeta { plan_id: 1, period_key: "2022-06".into(), unit_id: 7 }
+        SheetMeta { plan_id: PlanId(1), period_key: "2022-06".into(), unit_id: UnitId(7) }
     }
 
     #[test]
     fn a_downloaded_sheet_reads_back_as_it_was_filled() {
-        let ind =
-            SheetIndicator {
-                indicator_id: 9, metric: "住房".into(), target: "≥8.8万套".into(), value: Some(100.0)
-            };
-        let bytes = report_sheet_xlsx(&meta(), "表", &[task(5, vec![ind]), task(6, vec![])]).unwrap();
+        let ind = SheetIndicator {
+            indicator_id: IndicatorId(9),
+            metric: "住房".into(),
+            target: "≥8.8万套".into(),
+            value: Some(100.0),
+        };
+        let bytes = report_sheet_xlsx(&meta(), "表", &[task(ItemId(5), vec![ind]), task(ItemId(6), vec![])]).unwrap();
         let (m, rows) = read_report_sheet(&bytes).unwrap();
         assert_eq!(m, meta());
         assert_eq!(rows.len(), 3);
@@ -422,7 +426,7 @@ mod tests {
             rows[0],
             SheetRow::Task {
                 line: 4,
-                item_id: 5,
+                item_id: ItemId(5),
                 version: Some(3),
                 progress: "上期进展".into(),
                 problems: String::new(),
@@ -431,7 +435,10 @@ mod tests {
                 finished: false
             }
         );
-        assert_eq!(rows[1], SheetRow::Indicator { line: 5, item_id: 5, indicator_id: 9, value: Some(100.0) });
+        assert_eq!(
+            rows[1],
+            SheetRow::Indicator { line: 5, item_id: ItemId(5), indicator_id: IndicatorId(9), value: Some(100.0) }
+        );
     }
 
     #[test]

@@ -5,11 +5,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
-use duban_model::Summary;
+use duban_model::{IndicatorId, ItemId, PeriodId, PlanId, Summary, UnitId};
 
 #[derive(Debug)]
 pub(crate) struct TaskRow {
-    pub(crate) id: i64,
+    pub(crate) id: ItemId,
     pub(crate) path: String,
     pub(crate) title: String,
     pub(crate) deadline: NaiveDate,
@@ -22,23 +22,24 @@ pub(crate) struct TaskRow {
 pub(crate) struct PlanShape {
     pub(crate) tasks: Vec<TaskRow>,
     pub(crate) part_titles: BTreeMap<String, String>,
-    pub(crate) owed: Vec<(i64, String, i64)>,
-    pub(crate) holders: HashMap<i64, (i64, Option<String>)>,
+    pub(crate) owed: Vec<(UnitId, String, i64)>,
+    /// Each task's number of holders and its lead's name.
+    pub(crate) holders: HashMap<ItemId, (i64, Option<String>)>,
     pub(crate) indicators: Vec<crate::IndicatorRecord>,
     /// Split targets: indicator → (unit, unit name, its part).
-    pub(crate) shares: HashMap<i64, Vec<(i64, String, f64)>>,
+    pub(crate) shares: HashMap<IndicatorId, Vec<(UnitId, String, f64)>>,
     /// The tasks each unit holds.
-    pub(crate) tasks_of_unit: HashMap<i64, Vec<i64>>,
+    pub(crate) tasks_of_unit: HashMap<UnitId, Vec<ItemId>>,
 }
 
 /// Plan version, reports version, and the thresholds' bits.
 pub(crate) type SummaryKey = (i64, i64, u64, u64, u32);
 /// (plan, period) → the key a summary was computed at, and the summary.
-pub(crate) type KeptSummaries = HashMap<(i64, i64), (SummaryKey, std::sync::Arc<Summary>)>;
+pub(crate) type KeptSummaries = HashMap<(PlanId, PeriodId), (SummaryKey, std::sync::Arc<Summary>)>;
 
 /// Summaries kept per (plan, period), each with the versions it was computed at.
 #[derive(Debug, Default)]
 pub(crate) struct SummaryCache(pub(crate) std::sync::Mutex<KeptSummaries>);
 
 #[derive(Debug, Default)]
-pub(crate) struct ShapeCache(pub(crate) std::sync::Mutex<HashMap<i64, (i64, std::sync::Arc<PlanShape>)>>);
+pub(crate) struct ShapeCache(pub(crate) std::sync::Mutex<HashMap<PlanId, (i64, std::sync::Arc<PlanShape>)>>);

@@ -3,6 +3,7 @@
 
 use duban_core::lifecycle::next_state;
 use duban_core::{Actor, Error, ReportAction};
+use duban_core::{EvidenceId, ReportId};
 use serde::{Deserialize, Serialize};
 
 use crate::db::{DbResult, Store, get};
@@ -10,8 +11,8 @@ use crate::{Ctx, sha256_hex};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct EvidenceRecord {
-    pub id: i64,
-    pub report_id: i64,
+    pub id: EvidenceId,
+    pub report_id: ReportId,
     pub file_name: String,
     pub content_type: String,
     pub size: i64,
@@ -25,7 +26,7 @@ impl Store {
     pub async fn add_evidence(
         &self,
         ctx: &Ctx,
-        report_id: i64,
+        report_id: ReportId,
         file_name: &str,
         bytes: &[u8],
     ) -> Result<EvidenceRecord, Error> {
@@ -84,7 +85,7 @@ impl Store {
         .await
     }
 
-    pub async fn list_evidence(&self, actor: &Actor, report_id: i64) -> Result<Vec<EvidenceRecord>, Error> {
+    pub async fn list_evidence(&self, actor: &Actor, report_id: ReportId) -> Result<Vec<EvidenceRecord>, Error> {
         self.get_report(actor, report_id).await?;
         let rows = sqlx::query(&format!("SELECT {COLS} FROM evidence WHERE report_id = $1 ORDER BY id"))
             .bind(report_id)
@@ -95,7 +96,7 @@ impl Store {
     }
 
     /// The file and its bytes, for someone who may read its report.
-    pub async fn get_evidence(&self, actor: &Actor, id: i64) -> Result<(EvidenceRecord, Vec<u8>), Error> {
+    pub async fn get_evidence(&self, actor: &Actor, id: EvidenceId) -> Result<(EvidenceRecord, Vec<u8>), Error> {
         let row = sqlx::query(&format!("SELECT {COLS}, data FROM evidence WHERE id = $1"))
             .bind(id)
             .fetch_optional(&self.read)
@@ -107,7 +108,7 @@ impl Store {
         Ok((rec, get(&row, "data")?))
     }
 
-    pub async fn delete_evidence(&self, ctx: &Ctx, id: i64) -> Result<(), Error> {
+    pub async fn delete_evidence(&self, ctx: &Ctx, id: EvidenceId) -> Result<(), Error> {
         if !ctx.actor.role.needs_unit() {
             return Err(Error::forbidden());
         }

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use duban_core::Error;
 use duban_core::periods::{PeriodSpec, parse_date};
+use duban_core::{PeriodId, PlanId, UnitId};
 
 use crate::Ctx;
 use crate::db::{DbResult, Store, Tx, get};
@@ -15,7 +16,7 @@ impl Store {
     pub async fn create_periods(
         &self,
         ctx: &Ctx,
-        plan_id: i64,
+        plan_id: PlanId,
         specs: &[PeriodSpec],
     ) -> Result<Vec<PeriodRecord>, Error> {
         ctx.actor.require_admin()?;
@@ -47,7 +48,7 @@ impl Store {
         .await
     }
 
-    pub async fn periods(&self, plan_id: i64) -> Result<Vec<PeriodRecord>, Error> {
+    pub async fn periods(&self, plan_id: PlanId) -> Result<Vec<PeriodRecord>, Error> {
         let rows = sqlx::query(&format!("SELECT {COLS} FROM periods WHERE plan_id = $1 ORDER BY starts_on, id"))
             .bind(plan_id)
             .fetch_all(&self.read)
@@ -56,7 +57,7 @@ impl Store {
         rows.iter().map(period_from_row).collect()
     }
 
-    pub async fn period_by_key(&self, plan_id: i64, key: &str) -> Result<PeriodRecord, Error> {
+    pub async fn period_by_key(&self, plan_id: PlanId, key: &str) -> Result<PeriodRecord, Error> {
         let row = sqlx::query(&format!("SELECT {COLS} FROM periods WHERE plan_id = $1 AND key = $2"))
             .bind(plan_id)
             .bind(key)
@@ -68,7 +69,13 @@ impl Store {
     }
 
     /// Lets `unit_id` report into the period after its lock, until `until` (inclusive).
-    pub async fn grant_exception(&self, ctx: &Ctx, period_id: i64, unit_id: i64, until: &str) -> Result<(), Error> {
+    pub async fn grant_exception(
+        &self,
+        ctx: &Ctx,
+        period_id: PeriodId,
+        unit_id: UnitId,
+        until: &str,
+    ) -> Result<(), Error> {
         ctx.actor.require_admin()?;
         let until = parse_date(until)?;
         self.get_unit(unit_id).await?;
@@ -104,7 +111,7 @@ impl Store {
 }
 
 impl Tx {
-    pub(crate) async fn period(&mut self, id: i64) -> Result<PeriodRecord, Error> {
+    pub(crate) async fn period(&mut self, id: PeriodId) -> Result<PeriodRecord, Error> {
         let row = sqlx::query(&format!("SELECT {COLS} FROM periods WHERE id = $1"))
             .bind(id)
             .fetch_optional(self.conn())
@@ -118,7 +125,7 @@ impl Tx {
     pub(crate) async fn period_open_to(
         &mut self,
         period: &PeriodRecord,
-        unit_id: i64,
+        unit_id: UnitId,
         today: NaiveDate,
     ) -> Result<bool, Error> {
         if !period.spec.is_locked(today) {

@@ -1,6 +1,7 @@
 //! Plans: imported through the parser as drafts, corrected, published. The ledger is the plan's item tree
 //! with ids, assignments (resolved through the units directory) and indicators.
 
+use duban_core::{IndicatorId, ItemId, PlanId, UnitId};
 use std::collections::HashMap;
 
 use duban_core::{Error, ErrorKind};
@@ -39,7 +40,7 @@ pub struct MilestoneInput {
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewItem {
     /// The item it goes under; none for a new part.
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<UnitId>,
     pub title: String,
     #[serde(default)]
     pub text: String,
@@ -56,7 +57,7 @@ pub struct ItemPatch {
     pub text: Option<String>,
     pub deadline: Option<String>,
     /// Replaces the assignments: (unit id, role).
-    pub units: Option<Vec<(i64, String)>>,
+    pub units: Option<Vec<(UnitId, String)>>,
     /// Why a published plan changes (required then; it becomes a new version).
     pub reason: Option<String>,
 }
@@ -145,7 +146,7 @@ impl Store {
             .fetch_one(tx.conn())
             .await
             .db()?;
-            let plan_id: i64 = get(&row, "id")?;
+            let plan_id: PlanId = get(&row, "id")?;
             let mut position = 0;
             for item in &plan.items {
                 tx.insert_item(plan_id, None, item, year, &mut position).await?;
@@ -170,7 +171,7 @@ impl Store {
         rows.iter().map(plan_from_row).collect()
     }
 
-    pub async fn plan(&self, id: i64) -> Result<PlanRecord, Error> {
+    pub async fn plan(&self, id: PlanId) -> Result<PlanRecord, Error> {
         let row = sqlx::query(&format!("SELECT {PLAN_COLS} FROM plans WHERE id = $1"))
             .bind(id)
             .fetch_optional(&self.read)
@@ -180,7 +181,7 @@ impl Store {
         plan_from_row(&row)
     }
 
-    pub async fn plan_source(&self, id: i64) -> Result<String, Error> {
+    pub async fn plan_source(&self, id: PlanId) -> Result<String, Error> {
         let row = sqlx::query("SELECT source_text FROM plans WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.read)
@@ -191,7 +192,7 @@ impl Store {
     }
 
     /// The ledger: the item tree with assignments and indicators.
-    pub async fn ledger(&self, id: i64) -> Result<Ledger, Error> {
+    pub async fn ledger(&self, id: PlanId) -> Result<Ledger, Error> {
         let plan = self.plan(id).await?;
         let meta =
             sqlx::query("SELECT parsed_json FROM plans WHERE id = $1").bind(id).fetch_one(&self.read).await.db()?;
@@ -232,7 +233,7 @@ impl Store {
         .db()?;
         let indicators = self.indicators_of_plan(id).await?;
 
-        let mut units_of: HashMap<i64, Vec<AssignedUnit>> = HashMap::new();
+        let mut units_of: HashMap<ItemId, Vec<AssignedUnit>> = HashMap::new();
         for r in &assigned {
             let packed: String = get(r, "units")?;
             let mut units = Vec::new();
@@ -256,18 +257,18 @@ impl Store {
             units.sort_by_key(|(position, u)| (*position, u.unit_id));
             units_of.insert(get(r, "item_id")?, units.into_iter().map(|(_, u)| u).collect());
         }
-        let mut unresolved_of: HashMap<i64, Vec<String>> = HashMap::new();
+        let mut unresolved_of: HashMap<ItemId, Vec<String>> = HashMap::new();
         for r in &unresolved {
             unresolved_of.entry(get(r, "item_id")?).or_default().push(get(r, "name")?);
         }
-        let mut targets_of: HashMap<i64, Vec<IndicatorRecord>> = HashMap::new();
+        let mut targets_of: HashMap<ItemId, Vec<IndicatorRecord>> = HashMap::new();
         for ind in indicators {
             targets_of.entry(ind.item_id).or_default().push(ind);
         }
         // Build the tree: items come in document order, so a parent precedes its children.
-        let mut flat: Vec<(Option<i64>, LedgerItem)> = Vec::with_capacity(items.len());
+        let mut flat: Vec<(Option<ItemId>, LedgerItem)> = Vec::with_capacity(items.len());
         for r in &items {
-            let id: i64 = get(r, "id")?;
+            let id: ItemId = get(r, "id")?;
             let extra: serde_json::Value =
                 serde_json::from_str(&get::<String>(r, "extra_json")?).map_err(Error::internal)?;
             let path: String = get(r, "path")?;
@@ -303,7 +304,7 @@ impl Store {
         })
     }
 
-    pub(crate) async fn indicators_of_plan(&self, plan_id: i64) -> Result<Vec<IndicatorRecord>, Error> {
+    pub(crate) async fn indicators_of_plan(&self, plan_id: PlanId) -> Result<Vec<IndicatorRecord>, Error> {
         let rows = sqlx::query(
             "SELECT n.id, n.item_id, n.clause, n.metric, n.op, n.target, n.target_max, n.measure, n.baseline, n.deadline, n.milestones \
              FROM indicators n JOIN items i ON i.id = n.item_id WHERE i.plan_id = $1 ORDER BY i.position, n.position",
@@ -316,7 +317,7 @@ impl Store {
     }
 
     /// Names of the plan that resolve to no unit.
-    pub async fn unresolved_names(&self, plan_id: i64) -> Result<Vec<UnresolvedName>, Error> {
+    pub async fn unresolved_names(&self, plan_id: PlanId) -> Result<Vec<UnresolvedName>, Error> {
         let rows = sqlx::query(
             "SELECT r.item_id, i.path, r.name, r.role, r.position FROM unresolved_names r JOIN items i ON i.id = r.item_id \
              WHERE i.plan_id = $1 ORDER BY r.name, i.position",
@@ -339,7 +340,7 @@ impl Store {
     }
 
     /// Resolves the plan's unmapped names again, after the office added units, aliases or groups.
-    pub async fn resolve_plan_names(&self, ctx: &Ctx, plan_id: i64) -> Result<Vec<UnresolvedName>, Error> {
+    pub async fn resolve_plan_names(&self, ctx: &Ctx, plan_id: PlanId) -> Result<Vec<UnresolvedName>, Error> {
         ctx.actor.require_admin()?;
         let pending = self.unresolved_names(plan_id).await?;
         self.write(ctx, async |tx| {
@@ -366,7 +367,7 @@ impl Store {
     }
 
     /// Publishes a draft: from now on units owe reports on it. Every name must be mapped first.
-    pub async fn publish_plan(&self, ctx: &Ctx, plan_id: i64, row_version: i64) -> Result<PlanRecord, Error> {
+    pub async fn publish_plan(&self, ctx: &Ctx, plan_id: PlanId, row_version: i64) -> Result<PlanRecord, Error> {
         ctx.actor.require_admin()?;
         let pending = self.unresolved_names(plan_id).await?;
         if !pending.is_empty() {
@@ -399,7 +400,7 @@ impl Store {
     pub async fn update_item(
         &self,
         ctx: &Ctx,
-        item_id: i64,
+        item_id: ItemId,
         row_version: i64,
         patch: &ItemPatch,
     ) -> Result<PlanRecord, Error> {
@@ -473,7 +474,7 @@ impl Store {
     pub async fn delete_item(
         &self,
         ctx: &Ctx,
-        item_id: i64,
+        item_id: ItemId,
         row_version: i64,
         reason: Option<&str>,
     ) -> Result<PlanRecord, Error> {
@@ -505,7 +506,7 @@ impl Store {
     pub async fn add_indicator(
         &self,
         ctx: &Ctx,
-        item_id: i64,
+        item_id: ItemId,
         row_version: i64,
         new: &NewIndicator,
     ) -> Result<IndicatorRecord, Error> {
@@ -567,7 +568,7 @@ impl Store {
     pub async fn update_indicator(
         &self,
         ctx: &Ctx,
-        indicator_id: i64,
+        indicator_id: IndicatorId,
         row_version: i64,
         patch: &IndicatorPatch,
     ) -> Result<IndicatorRecord, Error> {
@@ -604,7 +605,7 @@ impl Store {
                 .await
                 .db()?
                 .ok_or_else(|| Error::not_found(duban_core::Thing::Indicator))?;
-            let item_id: i64 = get(&row, "item_id")?;
+            let item_id: ItemId = get(&row, "item_id")?;
             let edit = tx.edit_of_item(item_id, row_version, patch.reason.as_deref()).await?;
             let before = tx.indicator(indicator_id).await?;
             sqlx::query(
@@ -635,7 +636,7 @@ impl Store {
     pub async fn delete_indicator(
         &self,
         ctx: &Ctx,
-        indicator_id: i64,
+        indicator_id: IndicatorId,
         row_version: i64,
         reason: Option<&str>,
     ) -> Result<PlanRecord, Error> {
@@ -670,7 +671,7 @@ impl Store {
     pub async fn add_item(
         &self,
         ctx: &Ctx,
-        plan_id: i64,
+        plan_id: PlanId,
         row_version: i64,
         new: &NewItem,
     ) -> Result<LedgerItem, Error> {
@@ -695,7 +696,7 @@ impl Store {
                             .await
                             .db()?
                             .ok_or_else(|| Error::not_found(duban_core::Thing::ParentItem))?;
-                        if get::<i64>(&p, "plan_id")? != plan_id {
+                        if get::<PlanId>(&p, "plan_id")? != plan_id {
                             return Err(Error::bad_input("item.parent"));
                         }
                         let reported = sqlx::query("SELECT COUNT(*) AS n FROM reports WHERE item_id = $1").bind(pid).fetch_one(tx.conn()).await.db()?;
@@ -759,7 +760,7 @@ impl Store {
                 .fetch_one(tx.conn())
                 .await
                 .db()?;
-                let id: i64 = get(&row, "id")?;
+                let id: ItemId = get(&row, "id")?;
                 if let Some(pid) = new.parent_id {
                     sqlx::query("UPDATE items SET is_task = 0 WHERE id = $1").bind(pid).execute(tx.conn()).await.db()?;
                 }
@@ -769,14 +770,14 @@ impl Store {
                 Ok(id)
             })
             .await?;
-        fn find(items: &[LedgerItem], id: i64) -> Option<&LedgerItem> {
+        fn find(items: &[LedgerItem], id: ItemId) -> Option<&LedgerItem> {
             items.iter().find_map(|i| if i.id == id { Some(i) } else { find(&i.children, id) })
         }
         let ledger = self.ledger(plan_id).await?;
         find(&ledger.items, id).cloned().ok_or_else(|| Error::internal("the new item is not in the ledger"))
     }
 
-    pub async fn plan_versions(&self, plan_id: i64) -> Result<Vec<PlanVersion>, Error> {
+    pub async fn plan_versions(&self, plan_id: PlanId) -> Result<Vec<PlanVersion>, Error> {
         self.plan(plan_id).await?;
         let rows = sqlx::query(
             "SELECT version, reason, created_at, created_by FROM plan_versions WHERE plan_id = $1 ORDER BY version",
@@ -798,7 +799,7 @@ impl Store {
     }
 
     /// What changed from version `from` to version `to` of a published plan.
-    pub async fn plan_diff(&self, plan_id: i64, from: i64, to: i64) -> Result<PlanDiff, Error> {
+    pub async fn plan_diff(&self, plan_id: PlanId, from: i64, to: i64) -> Result<PlanDiff, Error> {
         let load = async |v: i64| -> Result<Vec<serde_json::Value>, Error> {
             let row = sqlx::query("SELECT ledger_json FROM plan_versions WHERE plan_id = $1 AND version = $2")
                 .bind(plan_id)
@@ -848,8 +849,8 @@ pub(crate) fn diff_snapshots(from: i64, to: i64, a: &[serde_json::Value], b: &[s
 impl Tx {
     async fn insert_item(
         &mut self,
-        plan_id: i64,
-        parent: Option<i64>,
+        plan_id: PlanId,
+        parent: Option<ItemId>,
         item: &Item,
         year: i32,
         position: &mut i64,
@@ -879,7 +880,7 @@ impl Tx {
         .fetch_one(self.conn())
         .await
         .db()?;
-        let id: i64 = get(&row, "id")?;
+        let id: ItemId = get(&row, "id")?;
         for (position, u) in (0_i64..).zip(&item.units) {
             let role = u.role.as_str();
             let duty = u.duty.clone().unwrap_or_default();
@@ -926,7 +927,14 @@ impl Tx {
 
     /// Assigns the unit(s) `name` resolves to, at the name's place in the task's printed list (a group's
     /// units all at the group's place); false when it resolves to nothing.
-    async fn assign(&mut self, item_id: i64, name: &str, role: &str, duty: &str, position: i64) -> Result<bool, Error> {
+    async fn assign(
+        &mut self,
+        item_id: ItemId,
+        name: &str,
+        role: &str,
+        duty: &str,
+        position: i64,
+    ) -> Result<bool, Error> {
         let ids = match self.resolve_name(name).await? {
             Resolved::Unit(id) => vec![id],
             Resolved::Group(ids) => ids,
@@ -949,7 +957,7 @@ impl Tx {
         Ok(true)
     }
 
-    pub(crate) async fn plan(&mut self, id: i64) -> Result<PlanRecord, Error> {
+    pub(crate) async fn plan(&mut self, id: PlanId) -> Result<PlanRecord, Error> {
         let row = sqlx::query(&format!("SELECT {PLAN_COLS} FROM plans WHERE id = $1"))
             .bind(id)
             .fetch_optional(self.conn())
@@ -959,7 +967,7 @@ impl Tx {
         plan_from_row(&row)
     }
 
-    async fn indicator(&mut self, id: i64) -> Result<IndicatorRecord, Error> {
+    async fn indicator(&mut self, id: IndicatorId) -> Result<IndicatorRecord, Error> {
         let row = sqlx::query(
             "SELECT id, item_id, clause, metric, op, target, target_max, measure, baseline, deadline, milestones FROM indicators WHERE id = $1",
         )
@@ -970,7 +978,7 @@ impl Tx {
         indicator_from_row(&row)
     }
 
-    pub(crate) async fn plan_of_item(&mut self, item_id: i64) -> Result<i64, Error> {
+    pub(crate) async fn plan_of_item(&mut self, item_id: ItemId) -> Result<PlanId, Error> {
         let row = sqlx::query("SELECT plan_id FROM items WHERE id = $1")
             .bind(item_id)
             .fetch_optional(self.conn())
@@ -980,7 +988,7 @@ impl Tx {
         get(&row, "plan_id")
     }
 
-    async fn item_fields(&mut self, item_id: i64) -> Result<serde_json::Value, Error> {
+    async fn item_fields(&mut self, item_id: ItemId) -> Result<serde_json::Value, Error> {
         let r = sqlx::query("SELECT path, title, body, deadline FROM items WHERE id = $1")
             .bind(item_id)
             .fetch_one(self.conn())
@@ -1035,7 +1043,7 @@ impl Tx {
     }
 
     /// Moves a published plan to its next version and keeps that version's ledger.
-    async fn new_version(&mut self, plan_id: i64, reason: &str) -> Result<(), Error> {
+    async fn new_version(&mut self, plan_id: PlanId, reason: &str) -> Result<(), Error> {
         let row = sqlx::query("UPDATE plans SET version = version + 1 WHERE id = $1 RETURNING version")
             .bind(plan_id)
             .fetch_one(self.conn())
@@ -1045,7 +1053,7 @@ impl Tx {
         self.record_version(plan_id, version, reason).await
     }
 
-    async fn record_version(&mut self, plan_id: i64, version: i64, reason: &str) -> Result<(), Error> {
+    async fn record_version(&mut self, plan_id: PlanId, version: i64, reason: &str) -> Result<(), Error> {
         let snapshot = self.snapshot(plan_id).await?;
         sqlx::query(
             "INSERT INTO plan_versions (plan_id, version, ledger_json, reason, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -1063,7 +1071,7 @@ impl Tx {
     }
 
     /// The ledger as it stands inside this transaction, flat: one entry per item, keyed by path.
-    async fn snapshot(&mut self, plan_id: i64) -> Result<serde_json::Value, Error> {
+    async fn snapshot(&mut self, plan_id: PlanId) -> Result<serde_json::Value, Error> {
         let items =
             sqlx::query("SELECT id, path, title, body, deadline FROM items WHERE plan_id = $1 ORDER BY position")
                 .bind(plan_id)
@@ -1086,14 +1094,14 @@ impl Tx {
         .fetch_all(self.conn())
         .await
         .db()?;
-        let mut units_of: HashMap<i64, Vec<serde_json::Value>> = HashMap::new();
+        let mut units_of: HashMap<ItemId, Vec<serde_json::Value>> = HashMap::new();
         for r in &units {
             units_of
                 .entry(get(r, "item_id")?)
                 .or_default()
                 .push(serde_json::json!({ "name": get::<String>(r, "name")?, "role": get::<String>(r, "role")? }));
         }
-        let mut targets_of: HashMap<i64, Vec<serde_json::Value>> = HashMap::new();
+        let mut targets_of: HashMap<ItemId, Vec<serde_json::Value>> = HashMap::new();
         for r in &targets {
             targets_of.entry(get(r, "item_id")?).or_default().push(serde_json::json!({
                 "metric": get::<String>(r, "metric")?,
@@ -1107,7 +1115,7 @@ impl Tx {
         }
         let mut out = Vec::with_capacity(items.len());
         for r in &items {
-            let id: i64 = get(r, "id")?;
+            let id: ItemId = get(r, "id")?;
             out.push(serde_json::json!({
                 "path": get::<String>(r, "path")?,
                 "title": get::<String>(r, "title")?,
@@ -1122,12 +1130,22 @@ impl Tx {
 
     /// Opens an edit of the plan that holds `item_id`: the plan is read, the caller's `row_version` checked
     /// against it, and the reason required when the plan is published (see [`Tx::check_editable`]).
-    async fn edit_of_item(&mut self, item_id: i64, row_version: i64, reason: Option<&str>) -> Result<PlanEdit, Error> {
+    async fn edit_of_item(
+        &mut self,
+        item_id: ItemId,
+        row_version: i64,
+        reason: Option<&str>,
+    ) -> Result<PlanEdit, Error> {
         let plan_id = self.plan_of_item(item_id).await?;
         self.edit_of_plan(plan_id, row_version, reason).await
     }
 
-    async fn edit_of_plan(&mut self, plan_id: i64, row_version: i64, reason: Option<&str>) -> Result<PlanEdit, Error> {
+    async fn edit_of_plan(
+        &mut self,
+        plan_id: PlanId,
+        row_version: i64,
+        reason: Option<&str>,
+    ) -> Result<PlanEdit, Error> {
         let plan = self.plan(plan_id).await?;
         let revision = self.check_editable(&plan, row_version, reason)?;
         Ok(PlanEdit { plan_id, year: plan.year, revision })
@@ -1141,7 +1159,7 @@ impl Tx {
 
     /// After an edit: the plan's row version moves, and a revision of a published plan (with its reason)
     /// becomes a new version.
-    async fn edited(&mut self, plan_id: i64, revision: Option<&str>) -> Result<(), Error> {
+    async fn edited(&mut self, plan_id: PlanId, revision: Option<&str>) -> Result<(), Error> {
         self.bump(plan_id).await?;
         match revision {
             Some(reason) => self.new_version(plan_id, reason).await,
@@ -1149,7 +1167,7 @@ impl Tx {
         }
     }
 
-    pub(crate) async fn bump(&mut self, plan_id: i64) -> Result<(), Error> {
+    pub(crate) async fn bump(&mut self, plan_id: PlanId) -> Result<(), Error> {
         sqlx::query("UPDATE plans SET row_version = row_version + 1 WHERE id = $1")
             .bind(plan_id)
             .execute(self.conn())
@@ -1164,13 +1182,13 @@ fn chinese_number(n: i64) -> String {
     u32::try_from(n).map(duban_plan::labels::cn_numeral).unwrap_or_else(|_| n.to_string())
 }
 
-fn build_tree(flat: Vec<(Option<i64>, LedgerItem)>) -> Vec<LedgerItem> {
+fn build_tree(flat: Vec<(Option<ItemId>, LedgerItem)>) -> Vec<LedgerItem> {
     // Attach children bottom-up: walking backwards, every child is complete before its parent takes it.
-    let mut index: HashMap<i64, usize> = HashMap::new();
+    let mut index: HashMap<ItemId, usize> = HashMap::new();
     for (i, (_, it)) in flat.iter().enumerate() {
         index.insert(it.id, i);
     }
-    let mut slots: Vec<Option<(Option<i64>, LedgerItem)>> = flat.into_iter().map(Some).collect();
+    let mut slots: Vec<Option<(Option<ItemId>, LedgerItem)>> = flat.into_iter().map(Some).collect();
     let mut roots = Vec::new();
     for i in (0..slots.len()).rev() {
         let Some((parent, item)) = slots.get_mut(i).and_then(Option::take) else { continue };
@@ -1222,7 +1240,7 @@ pub(crate) fn indicator_from_row(r: &sqlx::any::AnyRow) -> Result<IndicatorRecor
 /// An edit of a plan under way inside a transaction: which plan, and the reason when it revises a
 /// published plan.
 struct PlanEdit {
-    plan_id: i64,
+    plan_id: PlanId,
     /// The plan's year (the default deadline of what the edit adds).
     year: i64,
     revision: Option<String>,
@@ -1247,7 +1265,7 @@ impl Store {
         if pending.is_empty() {
             return Ok(());
         }
-        let mut names_of: HashMap<i64, Vec<String>> = HashMap::new();
+        let mut names_of: HashMap<UnitId, Vec<String>> = HashMap::new();
         for u in self.list_units().await? {
             names_of.entry(u.id).or_default().extend(std::iter::once(u.name).chain(u.aliases));
         }
@@ -1282,7 +1300,7 @@ impl Store {
                 .await
                 .db()?;
             for u in &units {
-                let unit_id: i64 = get(u, "unit_id")?;
+                let unit_id: UnitId = get(u, "unit_id")?;
                 let place = names_of
                     .get(&unit_id)
                     .into_iter()

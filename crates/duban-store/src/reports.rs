@@ -7,29 +7,31 @@ use serde::{Deserialize, Serialize};
 
 use crate::Ctx;
 use crate::db::{DbResult, Store, Tx, get};
-use duban_model::{ExtensionState, PeriodRecord};
+use duban_model::{
+    ExtensionId, ExtensionState, IndicatorId, ItemId, PeriodId, PeriodRecord, PlanId, ProjectProgress, ReminderId,
+    ReportId, UnitId,
+};
 
 /// Where a project or milestone of the task stands, as the unit reports it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MilestoneState {
     /// The project or milestone (西安外环高速公路南段 建成通车).
     pub name: String,
-    /// not_started, in_progress or done.
-    pub state: String,
+    pub state: ProjectProgress,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReportValue {
-    pub indicator_id: i64,
+    pub indicator_id: IndicatorId,
     pub value: f64,
 }
 
 /// What a unit writes: a new report (no `version`) or an edit of its draft (the version it was read at).
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct ReportDraft {
-    pub period_id: i64,
-    pub item_id: i64,
-    pub unit_id: i64,
+    pub period_id: PeriodId,
+    pub item_id: ItemId,
+    pub unit_id: UnitId,
     #[serde(default)]
     pub progress: String,
     #[serde(default)]
@@ -48,12 +50,31 @@ pub struct ReportDraft {
     pub version: Option<i64>,
 }
 
+impl ReportDraft {
+    /// An empty new report of `unit_id` on `item_id` for `period_id`.
+    pub fn new(period_id: PeriodId, item_id: ItemId, unit_id: UnitId) -> ReportDraft {
+        ReportDraft {
+            period_id,
+            item_id,
+            unit_id,
+            progress: String::new(),
+            problems: String::new(),
+            next_steps: String::new(),
+            percent: None,
+            finished: false,
+            values: Vec::new(),
+            milestones: Vec::new(),
+            version: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReportRecord {
-    pub id: i64,
-    pub period_id: i64,
-    pub item_id: i64,
-    pub unit_id: i64,
+    pub id: ReportId,
+    pub period_id: PeriodId,
+    pub item_id: ItemId,
+    pub unit_id: UnitId,
     pub state: ReportState,
     pub progress: String,
     pub problems: String,
@@ -70,32 +91,32 @@ pub struct ReportRecord {
     pub values: Vec<ReportValue>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
+/// Which reports to list; every part given must hold.
+#[derive(Debug, Clone, Default)]
 pub struct ReportFilter {
-    pub plan_id: Option<i64>,
-    pub period_id: Option<i64>,
-    pub unit_id: Option<i64>,
-    pub item_id: Option<i64>,
-    pub state: Option<String>,
+    pub plan_id: Option<PlanId>,
+    pub period_id: Option<PeriodId>,
+    pub unit_id: Option<UnitId>,
+    pub item_id: Option<ItemId>,
+    pub state: Option<ReportState>,
     /// At most this many (default 500, at most 5000)…
     pub limit: Option<i64>,
     /// …with ids above this one (to page through: pass the last id seen).
-    pub after_id: Option<i64>,
+    pub after_id: Option<ReportId>,
 }
 
 /// One line of a unit's to-do list: a task it holds and where its report for the period stands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TodoRow {
-    pub item_id: i64,
+    pub item_id: ItemId,
     pub path: String,
     pub title: String,
     pub role: duban_model::UnitRole,
-    pub unit_id: i64,
-    pub period_id: i64,
+    pub unit_id: UnitId,
+    pub period_id: PeriodId,
     pub due_on: String,
     pub locked: bool,
-    pub report_id: Option<i64>,
+    pub report_id: Option<ReportId>,
     /// `None`: not started.
     pub state: Option<ReportState>,
     pub return_reason: String,
@@ -104,19 +125,19 @@ pub struct TodoRow {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReminderRecord {
-    pub id: i64,
-    pub period_id: i64,
-    pub unit_id: i64,
-    pub item_id: Option<i64>,
+    pub id: ReminderId,
+    pub period_id: PeriodId,
+    pub unit_id: UnitId,
+    pub item_id: Option<ItemId>,
     pub note: String,
     pub sent_at: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ExtensionRecord {
-    pub id: i64,
-    pub item_id: i64,
-    pub unit_id: i64,
+    pub id: ExtensionId,
+    pub item_id: ItemId,
+    pub unit_id: UnitId,
     pub requested_on: String,
     pub reason: String,
     pub state: ExtensionState,
@@ -158,7 +179,7 @@ impl Store {
     }
 
     /// Sends the report to the office.
-    pub async fn submit_report(&self, ctx: &Ctx, id: i64, version: i64) -> Result<ReportRecord, Error> {
+    pub async fn submit_report(&self, ctx: &Ctx, id: ReportId, version: i64) -> Result<ReportRecord, Error> {
         self.write(ctx, async |tx| tx.submit(id, version).await).await
     }
 
@@ -166,7 +187,7 @@ impl Store {
     pub async fn review_report(
         &self,
         ctx: &Ctx,
-        id: i64,
+        id: ReportId,
         version: i64,
         approve: bool,
         reason: &str,
@@ -204,7 +225,7 @@ impl Store {
     }
 
     /// The office reopens a submitted or approved report as a draft for the unit to change.
-    pub async fn reopen_report(&self, ctx: &Ctx, id: i64, reason: &str) -> Result<ReportRecord, Error> {
+    pub async fn reopen_report(&self, ctx: &Ctx, id: ReportId, reason: &str) -> Result<ReportRecord, Error> {
         let reason = reason.trim().to_string();
         self.write(ctx, async |tx| {
             let before = tx.report(id).await?;
@@ -228,7 +249,7 @@ impl Store {
         .await
     }
 
-    pub async fn get_report(&self, actor: &Actor, id: i64) -> Result<ReportRecord, Error> {
+    pub async fn get_report(&self, actor: &Actor, id: ReportId) -> Result<ReportRecord, Error> {
         let row = sqlx::query(&format!("SELECT {REPORT_COLS} FROM reports WHERE id = $1"))
             .bind(id)
             .fetch_optional(&self.read)
@@ -248,11 +269,6 @@ impl Store {
             (true, _) => actor.unit_id,
             (false, u) => u,
         };
-        if let Some(s) = &f.state
-            && ReportState::parse(s).is_none()
-        {
-            return Err(Error::bad_input("report.state"));
-        }
         let limit = f.limit.unwrap_or(500).clamp(1, 5000);
         let rows = sqlx::query(&format!(
             "SELECT {REPORT_COLS} FROM reports r WHERE ($1 IS NULL OR period_id = $1) AND ($2 IS NULL OR unit_id = $2) \
@@ -262,15 +278,15 @@ impl Store {
         .bind(f.period_id)
         .bind(unit)
         .bind(f.item_id)
-        .bind(f.state.clone())
+        .bind(f.state.map(ReportState::as_str))
         .bind(f.plan_id)
         .bind(limit)
-        .bind(f.after_id.unwrap_or(0))
+        .bind(f.after_id.map_or(0, ReportId::get))
         .fetch_all(&self.read)
         .await
         .db()?;
         let mut out: Vec<ReportRecord> = rows.iter().map(report_from_row).collect::<Result<_, _>>()?;
-        let ids: Vec<i64> = out.iter().map(|r| r.id).collect();
+        let ids: Vec<ReportId> = out.iter().map(|r| r.id).collect();
         for (rid, v) in self.values_of(&ids).await? {
             if let Some(r) = out.iter_mut().find(|r| r.id == rid) {
                 r.values.push(v);
@@ -279,13 +295,13 @@ impl Store {
         Ok(out)
     }
 
-    async fn values_of(&self, ids: &[i64]) -> Result<Vec<(i64, ReportValue)>, Error> {
+    async fn values_of(&self, ids: &[ReportId]) -> Result<Vec<(ReportId, ReportValue)>, Error> {
         let mut out = Vec::new();
         for chunk in ids.chunks(500) {
             if chunk.is_empty() {
                 continue;
             }
-            let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            let list = chunk.iter().map(ReportId::to_string).collect::<Vec<_>>().join(",");
             let rows = sqlx::query(&format!(
                 "SELECT report_id, indicator_id, value FROM report_values WHERE report_id IN ({list}) ORDER BY report_id, indicator_id"
             ))
@@ -307,16 +323,16 @@ impl Store {
     /// that unit's alone (a unit's people read their own reports, not other units').
     pub async fn period_progress(
         &self,
-        period_id: i64,
-        only_unit: Option<i64>,
-    ) -> Result<Vec<(i64, i64, String, String)>, Error> {
+        period_id: PeriodId,
+        only_unit: Option<UnitId>,
+    ) -> Result<Vec<(ItemId, UnitId, String, String)>, Error> {
         let rows = sqlx::query(
             "SELECT r.item_id, u.id AS unit_id, u.name, r.progress FROM reports r JOIN units u ON u.id = r.unit_id \
              WHERE r.period_id = $1 AND r.state IN ('submitted', 'approved') AND ($2 < 0 OR r.unit_id = $2) \
              ORDER BY r.item_id, u.id",
         )
         .bind(period_id)
-        .bind(only_unit.unwrap_or(-1))
+        .bind(only_unit.map_or(-1, UnitId::get))
         .fetch_all(&self.read)
         .await
         .db()?;
@@ -326,7 +342,7 @@ impl Store {
     }
 
     /// What `unit_id` owes for the period: every task it holds, with its report's state.
-    pub async fn todo(&self, ctx: &Ctx, period_id: i64, unit_id: i64) -> Result<Vec<TodoRow>, Error> {
+    pub async fn todo(&self, ctx: &Ctx, period_id: PeriodId, unit_id: UnitId) -> Result<Vec<TodoRow>, Error> {
         ctx.actor.require_read_unit(unit_id)?;
         let prow = sqlx::query(
             "SELECT id, plan_id, key, label_zh, label_en, starts_on, ends_on, due_on, grace_days FROM periods WHERE id = $1",
@@ -375,9 +391,9 @@ impl Store {
     pub async fn remind(
         &self,
         ctx: &Ctx,
-        period_id: i64,
-        unit_id: i64,
-        item_id: Option<i64>,
+        period_id: PeriodId,
+        unit_id: UnitId,
+        item_id: Option<ItemId>,
         note: &str,
     ) -> Result<ReminderRecord, Error> {
         ctx.actor.require_admin()?;
@@ -404,7 +420,7 @@ impl Store {
         .await
     }
 
-    pub async fn reminders(&self, period_id: i64) -> Result<Vec<ReminderRecord>, Error> {
+    pub async fn reminders(&self, period_id: PeriodId) -> Result<Vec<ReminderRecord>, Error> {
         let rows = sqlx::query(
             "SELECT id, period_id, unit_id, item_id, note, sent_at FROM reminders WHERE period_id = $1 ORDER BY id",
         )
@@ -430,8 +446,8 @@ impl Store {
     pub async fn request_extension(
         &self,
         ctx: &Ctx,
-        item_id: i64,
-        unit_id: i64,
+        item_id: ItemId,
+        unit_id: UnitId,
         requested_on: &str,
         reason: &str,
     ) -> Result<ExtensionRecord, Error> {
@@ -485,7 +501,7 @@ impl Store {
     pub async fn decide_extension(
         &self,
         ctx: &Ctx,
-        id: i64,
+        id: ExtensionId,
         approve: bool,
         note: &str,
     ) -> Result<ExtensionRecord, Error> {
@@ -534,13 +550,12 @@ impl Store {
         .await
     }
 
-    pub async fn extensions(&self, actor: &Actor, state: Option<&str>) -> Result<Vec<ExtensionRecord>, Error> {
+    pub async fn extensions(
+        &self,
+        actor: &Actor,
+        state: Option<ExtensionState>,
+    ) -> Result<Vec<ExtensionRecord>, Error> {
         let unit = if actor.role.needs_unit() { actor.unit_id } else { None };
-        // The filter comes from a query string: a state we do not have is a mistake, not an empty list.
-        let state = match state {
-            Some(s) => Some(ExtensionState::parse(s).ok_or_else(|| Error::bad_input("extension.state"))?),
-            None => None,
-        };
         let rows = sqlx::query(
             "SELECT id, item_id, unit_id, requested_on, reason, state, decision_note FROM extensions \
              WHERE ($1 IS NULL OR state = $1) AND ($2 IS NULL OR unit_id = $2) ORDER BY id",
@@ -636,7 +651,7 @@ impl Tx {
     }
 
     /// Sends a report to the office.
-    pub(crate) async fn submit(&mut self, id: i64, version: i64) -> Result<ReportRecord, Error> {
+    pub(crate) async fn submit(&mut self, id: ReportId, version: i64) -> Result<ReportRecord, Error> {
         let before = self.report(id).await?;
         let state = next_state(Some(before.state), ReportAction::Submit, &self.actor, before.unit_id)?;
         let period = self.period(before.period_id).await?;
@@ -663,7 +678,7 @@ impl Tx {
     }
 
     /// A report of the period's plan changed: kept summaries of the plan are stale.
-    async fn touch_reports(&mut self, period_id: i64) -> Result<(), Error> {
+    async fn touch_reports(&mut self, period_id: PeriodId) -> Result<(), Error> {
         sqlx::query("UPDATE plans SET reports_version = reports_version + 1 WHERE id = (SELECT plan_id FROM periods WHERE id = $1)")
             .bind(period_id)
             .execute(self.conn())
@@ -672,7 +687,7 @@ impl Tx {
         Ok(())
     }
 
-    pub(crate) async fn report(&mut self, id: i64) -> Result<ReportRecord, Error> {
+    pub(crate) async fn report(&mut self, id: ReportId) -> Result<ReportRecord, Error> {
         let row = sqlx::query(&format!("SELECT {REPORT_COLS} FROM reports WHERE id = $1"))
             .bind(id)
             .fetch_optional(self.conn())
@@ -695,7 +710,12 @@ impl Tx {
         Ok(r)
     }
 
-    async fn report_at(&mut self, period_id: i64, item_id: i64, unit_id: i64) -> Result<Option<ReportRecord>, Error> {
+    async fn report_at(
+        &mut self,
+        period_id: PeriodId,
+        item_id: ItemId,
+        unit_id: UnitId,
+    ) -> Result<Option<ReportRecord>, Error> {
         let row = sqlx::query("SELECT id FROM reports WHERE period_id = $1 AND item_id = $2 AND unit_id = $3")
             .bind(period_id)
             .bind(item_id)
@@ -710,7 +730,7 @@ impl Tx {
     }
 
     /// The task belongs to the period's plan, the plan is published, and the unit holds the task.
-    async fn check_reportable(&mut self, period: &PeriodRecord, item_id: i64, unit_id: i64) -> Result<(), Error> {
+    async fn check_reportable(&mut self, period: &PeriodRecord, item_id: ItemId, unit_id: UnitId) -> Result<(), Error> {
         let row = sqlx::query(
             "SELECT i.plan_id, i.is_task, p.state FROM items i JOIN plans p ON p.id = i.plan_id WHERE i.id = $1",
         )
@@ -719,7 +739,7 @@ impl Tx {
         .await
         .db()?
         .ok_or_else(|| Error::not_found(duban_core::Thing::Task))?;
-        if get::<i64>(&row, "plan_id")? != period.plan_id || get::<i64>(&row, "is_task")? == 0 {
+        if get::<PlanId>(&row, "plan_id")? != period.plan_id || get::<i64>(&row, "is_task")? == 0 {
             return Err(Error::bad_input("report.item"));
         }
         if get::<String>(&row, "state")? != "published" {
@@ -740,7 +760,7 @@ impl Tx {
         Ok(())
     }
 
-    pub(crate) async fn check_open(&mut self, period: &PeriodRecord, unit_id: i64) -> Result<(), Error> {
+    pub(crate) async fn check_open(&mut self, period: &PeriodRecord, unit_id: UnitId) -> Result<(), Error> {
         let today = local_date(chrono::DateTime::from_timestamp(self.now, 0).unwrap_or_default());
         if !period.spec.is_open(today) {
             return Err(Error::new(ErrorKind::Conflict, "period.not_started").arg_formatted(
@@ -757,7 +777,7 @@ impl Tx {
         Ok(())
     }
 
-    async fn check_values(&mut self, item_id: i64, values: &[ReportValue]) -> Result<(), Error> {
+    async fn check_values(&mut self, item_id: ItemId, values: &[ReportValue]) -> Result<(), Error> {
         for v in values {
             let row = sqlx::query("SELECT item_id FROM indicators WHERE id = $1")
                 .bind(v.indicator_id)
@@ -765,7 +785,7 @@ impl Tx {
                 .await
                 .db()?;
             match row {
-                Some(r) if get::<i64>(&r, "item_id")? == item_id => {}
+                Some(r) if get::<ItemId>(&r, "item_id")? == item_id => {}
                 _ => {
                     return Err(Error::bad_input("report.indicator").arg("id", v.indicator_id));
                 }
@@ -787,10 +807,7 @@ fn check_draft_fields(d: &ReportDraft) -> Result<(), Error> {
         return Err(Error::bad_input("report.percent"));
     }
     for m in &d.milestones {
-        if m.name.trim().is_empty()
-            || m.name.chars().count() > 200
-            || !["not_started", "in_progress", "done"].contains(&m.state.as_str())
-        {
+        if m.name.trim().is_empty() || m.name.chars().count() > 200 {
             return Err(Error::bad_input("report.milestone"));
         }
     }

@@ -2,6 +2,7 @@
 //! target; the summary rolls the units' reported values up into the province figure.
 
 use duban_core::{Error, ErrorKind};
+use duban_core::{IndicatorId, ItemId, PlanId, UnitId};
 use serde::{Deserialize, Serialize};
 
 use crate::Ctx;
@@ -9,13 +10,13 @@ use crate::db::{DbResult, Store, get};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ShareInput {
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub target: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ShareRecord {
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub name: String,
     pub target: f64,
 }
@@ -25,7 +26,7 @@ impl Store {
     pub async fn set_shares(
         &self,
         ctx: &Ctx,
-        indicator_id: i64,
+        indicator_id: IndicatorId,
         shares: &[ShareInput],
     ) -> Result<Vec<ShareRecord>, Error> {
         ctx.actor.require_admin()?;
@@ -37,9 +38,9 @@ impl Store {
                 .await
                 .db()?
                 .ok_or_else(|| Error::not_found(duban_core::Thing::Indicator))?;
-            let item_id: i64 = get(&ind, "item_id")?;
+            let item_id: ItemId = get(&ind, "item_id")?;
             let target: f64 = get(&ind, "target")?;
-            let plan_id: i64 = get(&ind, "plan_id")?;
+            let plan_id: PlanId = get(&ind, "plan_id")?;
             let mut sum = 0.0;
             let mut seen = std::collections::HashSet::new();
             for s in &shares {
@@ -81,13 +82,13 @@ impl Store {
         .await
     }
 
-    pub async fn shares(&self, indicator_id: i64) -> Result<Vec<ShareRecord>, Error> {
+    pub async fn shares(&self, indicator_id: IndicatorId) -> Result<Vec<ShareRecord>, Error> {
         let mut conn = self.read.acquire().await.db()?;
         shares_in(&mut conn, indicator_id).await
     }
 }
 
-async fn shares_in(conn: &mut sqlx::AnyConnection, indicator_id: i64) -> Result<Vec<ShareRecord>, Error> {
+async fn shares_in(conn: &mut sqlx::AnyConnection, indicator_id: IndicatorId) -> Result<Vec<ShareRecord>, Error> {
     let rows = sqlx::query(
         "SELECT s.unit_id, u.name, s.target FROM indicator_shares s JOIN units u ON u.id = s.unit_id WHERE s.indicator_id = $1 ORDER BY u.id",
     )

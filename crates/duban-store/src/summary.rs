@@ -1,6 +1,7 @@
 //! The period summary: status of every indicator and task, completeness and on-time rates per unit and for
 //! the plan, lagging tasks, and forecasts. Computed from the records each time, so it is never stale.
 
+use duban_core::{IndicatorId, ItemId, PlanId, UnitId};
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
@@ -16,7 +17,7 @@ use duban_model::{
 
 impl Store {
     /// The summary of a plan for the period with key `period_key` (`2022-06`).
-    pub async fn summary(&self, plan_id: i64, period_key: &str, th: &Thresholds) -> Result<Summary, Error> {
+    pub async fn summary(&self, plan_id: PlanId, period_key: &str, th: &Thresholds) -> Result<Summary, Error> {
         let plan = self.plan(plan_id).await?;
         let period = self.period_by_key(plan_id, period_key).await?;
         // A summary is kept until the plan or any of its reports changes (both versions live in the
@@ -92,7 +93,7 @@ impl Store {
         .fetch_all(&self.read)
         .await
         .db()?;
-        let mut rates: BTreeMap<i64, UnitRate> = BTreeMap::new();
+        let mut rates: BTreeMap<UnitId, UnitRate> = BTreeMap::new();
         for (unit, name, owed) in &shape.owed {
             rates.insert(
                 *unit,
@@ -110,7 +111,7 @@ impl Store {
             );
         }
         for r in &per_unit {
-            if let Some(rate) = rates.get_mut(&get::<i64>(r, "unit_id")?) {
+            if let Some(rate) = rates.get_mut(&get::<UnitId>(r, "unit_id")?) {
                 rate.received = get(r, "received")?;
                 rate.on_time = get(r, "on_time")?;
             }
@@ -121,7 +122,7 @@ impl Store {
             finished_all: bool,
             received: i64,
         }
-        let mut sent: HashMap<i64, Sent> = HashMap::new();
+        let mut sent: HashMap<ItemId, Sent> = HashMap::new();
         for r in &per_item {
             sent.insert(
                 get(r, "item_id")?,
@@ -134,10 +135,10 @@ impl Store {
         }
 
         // Reported values per indicator: per period, the last one submitted; and per unit, for split targets.
-        let mut series: HashMap<i64, Vec<(NaiveDate, f64)>> = HashMap::new();
-        let mut by_unit: HashMap<(i64, i64), Vec<(NaiveDate, f64)>> = HashMap::new();
+        let mut series: HashMap<IndicatorId, Vec<(NaiveDate, f64)>> = HashMap::new();
+        let mut by_unit: HashMap<(IndicatorId, UnitId), Vec<(NaiveDate, f64)>> = HashMap::new();
         for r in &values {
-            let ind: i64 = get(r, "indicator_id")?;
+            let ind: IndicatorId = get(r, "indicator_id")?;
             let day = parse_date(&get::<String>(r, "ends_on")?)?;
             let v: f64 = get(r, "value")?;
             for s in [series.entry(ind).or_default(), by_unit.entry((ind, get(r, "unit_id")?)).or_default()] {
@@ -168,8 +169,8 @@ impl Store {
             series.insert(*ind, rolled);
         }
 
-        let path_of: HashMap<i64, &str> = tasks.iter().map(|t| (t.id, t.path.as_str())).collect();
-        let mut ind_by_item: HashMap<i64, Vec<Assessment>> = HashMap::new();
+        let path_of: HashMap<ItemId, &str> = tasks.iter().map(|t| (t.id, t.path.as_str())).collect();
+        let mut ind_by_item: HashMap<ItemId, Vec<Assessment>> = HashMap::new();
         let mut ind_out = Vec::with_capacity(indicators.len());
         for ind in indicators {
             let cmp = ind.op;
@@ -249,7 +250,7 @@ impl Store {
             });
         }
 
-        let status_of: HashMap<i64, Status> = task_out.iter().map(|t| (t.item_id, t.status)).collect();
+        let status_of: HashMap<ItemId, Status> = task_out.iter().map(|t| (t.item_id, t.status)).collect();
         let mut units: Vec<UnitRate> = rates.into_values().collect();
         for u in &mut units {
             u.completeness = ratio(u.received, u.owed);
@@ -374,21 +375,21 @@ impl Store {
         .fetch_all(&self.read)
         .await
         .db()?;
-        let mut names: HashMap<i64, String> = HashMap::new();
+        let mut names: HashMap<UnitId, String> = HashMap::new();
         for r in &unit_names {
             names.insert(get(r, "id")?, get(r, "name")?);
         }
         let mut owed_by = Vec::with_capacity(owed.len());
         for r in &owed {
-            let unit: i64 = get(r, "unit_id")?;
+            let unit: UnitId = get(r, "unit_id")?;
             owed_by.push((unit, names.remove(&unit).unwrap_or_default(), get(r, "owed")?));
         }
-        let mut holders_of: HashMap<i64, (i64, Option<String>)> = HashMap::new();
+        let mut holders_of: HashMap<ItemId, (i64, Option<String>)> = HashMap::new();
         for r in &holders {
             holders_of.insert(get(r, "item_id")?, (get(r, "n")?, None));
         }
         for r in &leads {
-            if let Some(h) = holders_of.get_mut(&get::<i64>(r, "item_id")?)
+            if let Some(h) = holders_of.get_mut(&get::<ItemId>(r, "item_id")?)
                 && h.1.is_none()
             {
                 h.1 = Some(get(r, "name")?);
@@ -402,7 +403,7 @@ impl Store {
         .fetch_all(&self.read)
         .await
         .db()?;
-        let mut shares: HashMap<i64, Vec<(i64, String, f64)>> = HashMap::new();
+        let mut shares: HashMap<IndicatorId, Vec<(UnitId, String, f64)>> = HashMap::new();
         for r in &share_rows {
             shares.entry(get(r, "indicator_id")?).or_default().push((
                 get(r, "unit_id")?,
@@ -417,7 +418,7 @@ impl Store {
         .fetch_all(&self.read)
         .await
         .db()?;
-        let mut tasks_of_unit: HashMap<i64, Vec<i64>> = HashMap::new();
+        let mut tasks_of_unit: HashMap<UnitId, Vec<ItemId>> = HashMap::new();
         for r in &pairs {
             tasks_of_unit.entry(get(r, "unit_id")?).or_default().push(get(r, "item_id")?);
         }

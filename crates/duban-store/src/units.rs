@@ -1,5 +1,6 @@
 //! The units directory: names, aliases, kinds, parents, contacts; and what generic names stand for.
 
+use duban_core::UnitId;
 use duban_core::names::normalize_unit_name;
 use duban_core::{Error, ErrorKind};
 use serde::{Deserialize, Serialize};
@@ -11,10 +12,10 @@ use duban_model::UnitKind;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UnitRecord {
-    pub id: i64,
+    pub id: UnitId,
     pub name: String,
     pub kind: UnitKind,
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<UnitId>,
     pub contact: String,
     pub aliases: Vec<String>,
 }
@@ -25,7 +26,7 @@ pub struct NewUnit {
     #[serde(default = "default_kind")]
     pub kind: UnitKind,
     #[serde(default)]
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<UnitId>,
     #[serde(default)]
     pub contact: String,
     #[serde(default)]
@@ -55,13 +56,14 @@ pub struct UnitPatch {
     pub kind: Option<UnitKind>,
     /// `Some(None)` clears the parent.
     #[serde(default, with = "double_option")]
-    pub parent_id: Option<Option<i64>>,
+    pub parent_id: Option<Option<UnitId>>,
     pub contact: Option<String>,
 }
 
 mod double_option {
+    use duban_core::UnitId;
     use serde::{Deserialize, Deserializer};
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<UnitId>>, D::Error> {
         Ok(Some(Option::deserialize(d)?))
     }
 }
@@ -69,8 +71,8 @@ mod double_option {
 /// What a name in a plan resolves to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Resolved {
-    Unit(i64),
-    Group(Vec<i64>),
+    Unit(UnitId),
+    Group(Vec<UnitId>),
     Nothing,
 }
 
@@ -87,7 +89,7 @@ impl Store {
             out.push(unit_from_row(r)?);
         }
         for a in &aliases {
-            let id: i64 = get(a, "unit_id")?;
+            let id: UnitId = get(a, "unit_id")?;
             if let Some(u) = out.iter_mut().find(|u| u.id == id) {
                 u.aliases.push(get(a, "alias")?);
             }
@@ -95,7 +97,7 @@ impl Store {
         Ok(out)
     }
 
-    pub async fn get_unit(&self, id: i64) -> Result<UnitRecord, Error> {
+    pub async fn get_unit(&self, id: UnitId) -> Result<UnitRecord, Error> {
         let row = sqlx::query("SELECT id, name, kind, parent_id, contact FROM units WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.read)
@@ -122,7 +124,7 @@ impl Store {
 
     /// Renames a unit (the old name stays as an alias, so documents that use it still resolve), or changes
     /// its kind, parent or contact.
-    pub async fn update_unit(&self, ctx: &Ctx, unit_id: i64, patch: &UnitPatch) -> Result<UnitRecord, Error> {
+    pub async fn update_unit(&self, ctx: &Ctx, unit_id: UnitId, patch: &UnitPatch) -> Result<UnitRecord, Error> {
         ctx.actor.require_admin()?;
         let patch = patch.clone();
         self.write(ctx, async |tx| {
@@ -189,7 +191,7 @@ impl Store {
     }
 
     /// Adds another name under which `unit_id` appears in documents.
-    pub async fn add_alias(&self, ctx: &Ctx, unit_id: i64, alias: &str) -> Result<UnitRecord, Error> {
+    pub async fn add_alias(&self, ctx: &Ctx, unit_id: UnitId, alias: &str) -> Result<UnitRecord, Error> {
         ctx.actor.require_admin()?;
         let alias = check_name(alias)?;
         self.write(ctx, async |tx| {
@@ -202,7 +204,7 @@ impl Store {
     }
 
     /// Says which units a generic name (相关市政府, 各设区市政府) stands for.
-    pub async fn set_group(&self, ctx: &Ctx, name: &str, unit_ids: &[i64]) -> Result<(), Error> {
+    pub async fn set_group(&self, ctx: &Ctx, name: &str, unit_ids: &[UnitId]) -> Result<(), Error> {
         ctx.actor.require_admin()?;
         let name = check_name(name)?;
         self.write(ctx, async |tx| {
@@ -238,7 +240,7 @@ impl Tx {
         .fetch_one(self.conn())
         .await
         .db()?;
-        let id: i64 = get(&row, "id")?;
+        let id: UnitId = get(&row, "id")?;
         let mut aliases = Vec::new();
         for a in &new.aliases {
             let a = check_name(a)?;
@@ -259,7 +261,7 @@ impl Tx {
         Ok(rec)
     }
 
-    async fn add_alias(&mut self, unit_id: i64, alias: &str) -> Result<(), Error> {
+    async fn add_alias(&mut self, unit_id: UnitId, alias: &str) -> Result<(), Error> {
         match self.resolve_name(alias).await? {
             Resolved::Nothing => {}
             Resolved::Unit(id) if id == unit_id => return Ok(()),

@@ -6,6 +6,7 @@
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use duban_core::{Actor, Error, ErrorKind, Role};
+use duban_core::{UnitId, UserId};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 
@@ -14,11 +15,11 @@ use crate::{Ctx, sha256_hex};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UserRecord {
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub display_name: String,
     pub role: Role,
-    pub unit_id: Option<i64>,
+    pub unit_id: Option<UnitId>,
     pub lang: duban_core::Lang,
     pub disabled: bool,
 }
@@ -31,7 +32,7 @@ pub struct NewUser {
     pub password: String,
     pub role: Role,
     #[serde(default)]
-    pub unit_id: Option<i64>,
+    pub unit_id: Option<UnitId>,
 }
 
 /// A signed-in session: who, its CSRF token, and whether it is a browser session or an API token.

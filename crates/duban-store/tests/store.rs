@@ -5,6 +5,7 @@
 //! in which case the suite fails.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+use duban_core::{IndicatorId, PlanId, UnitId, UserId};
 use duban_model::UnitKind;
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -75,8 +76,16 @@ fn admin(now: DateTime<Utc>) -> Ctx {
     Ctx::new(Actor::system(), now)
 }
 
-fn reporter(user_id: i64, unit: i64, now: DateTime<Utc>) -> Ctx {
-    Ctx::new(Actor { user_id, username: format!("rep{user_id}"), role: Role::Reporter, unit_id: Some(unit) }, now)
+fn reporter(user_id: i64, unit: UnitId, now: DateTime<Utc>) -> Ctx {
+    Ctx::new(
+        Actor {
+            user_id: UserId(user_id),
+            username: format!("rep{user_id}"),
+            role: Role::Reporter,
+            unit_id: Some(unit),
+        },
+        now,
+    )
 }
 
 const SEED: &str = include_str!("../../../fixtures/shaanxi-2022-urbanization.txt");
@@ -94,7 +103,7 @@ const CITIES: [&str; 10] = [
 ];
 
 /// Imports the Shaanxi plan, maps every name (cities for 相关市政府), publishes it with monthly periods.
-async fn published_plan(store: &Store) -> (i64, Vec<duban_store::PeriodRecord>) {
+async fn published_plan(store: &Store) -> (PlanId, Vec<duban_store::PeriodRecord>) {
     let now = at(2022, 2, 10);
     let plan = duban_plan::parse_text(SEED);
     let rec = store.import_plan(&admin(now), "shaanxi.txt", SEED, &plan).await.unwrap();
@@ -141,7 +150,7 @@ async fn published_plan(store: &Store) -> (i64, Vec<duban_store::PeriodRecord>) 
 /// by the order the units were created in.
 #[tokio::test]
 async fn a_tasks_units_keep_the_order_the_plan_prints_them_in() {
-    async fn check(db: &str, store: &Store, plan_id: i64) {
+    async fn check(db: &str, store: &Store, plan_id: PlanId) {
         let parsed = duban_plan::parse_text(SEED);
         let names: std::collections::HashMap<&[String], Vec<String>> = duban_plan::walk_items(&parsed.items)
             .into_iter()
@@ -184,7 +193,7 @@ async fn a_tasks_units_keep_the_order_the_plan_prints_them_in() {
     }
 }
 
-fn housing_task(ledger: &duban_store::Ledger) -> (&duban_store::LedgerItem, i64) {
+fn housing_task(ledger: &duban_store::Ledger) -> (&duban_store::LedgerItem, IndicatorId) {
     fn walk<'a>(items: &'a [duban_store::LedgerItem], out: &mut Vec<&'a duban_store::LedgerItem>) {
         for i in items {
             out.push(i);
@@ -217,23 +226,23 @@ async fn the_year_of_a_plan() {
         // A draft, then an edit with the version read, then submit.
         let rep = reporter(100, unit, at(2022, 6, 2));
         let draft = ReportDraft {
-            period_id: may.id,
-            item_id: task.id,
-            unit_id: unit,
             progress: "已开工3.1万套".into(),
             values: vec![ReportValue { indicator_id: housing, value: 31_000.0 }],
             percent: Some(35.0),
             milestones: vec![duban_store::MilestoneState {
                 name: "西安外环高速公路南段 建成通车".into(),
-                state: "in_progress".into(),
+                state: duban_model::ProjectProgress::InProgress,
             }],
-            ..Default::default()
+            ..ReportDraft::new(may.id, task.id, unit)
         };
         let r = store.save_report(&rep, &draft).await.unwrap();
         assert_eq!((r.state, r.version), (ReportState::Draft, 1));
-        assert_eq!(r.milestones[0].state, "in_progress");
+        assert_eq!(r.milestones[0].state, duban_model::ProjectProgress::InProgress);
         let bad = ReportDraft {
-            milestones: vec![duban_store::MilestoneState { name: "x".into(), state: "maybe".into() }],
+            milestones: vec![duban_store::MilestoneState {
+                name: " ".into(),
+                state: duban_model::ProjectProgress::Done,
+            }],
             ..draft.clone()
         };
         assert_eq!(store.save_report(&rep, &bad).await.unwrap_err().code, "report.milestone");
@@ -251,7 +260,7 @@ async fn the_year_of_a_plan() {
         assert_eq!(r.state, ReportState::Submitted);
 
         // Another unit's reporter can neither read nor change it.
-        let other = reporter(101, unit + 1, at(2022, 6, 2));
+        let other = reporter(101, UnitId(unit.get() + 1), at(2022, 6, 2));
         assert_eq!(store.get_report(&other.actor, r.id).await.unwrap_err().kind, ErrorKind::Forbidden);
         assert_eq!(store.submit_report(&other, r.id, r.version).await.unwrap_err().kind, ErrorKind::Forbidden);
         assert!(store.list_reports(&other.actor, &ReportFilter::default()).await.unwrap().is_empty());
@@ -295,13 +304,7 @@ async fn the_year_of_a_plan() {
             .clone();
         let other_unit = other_task.units[0].unit_id;
         let late_other = reporter(102, other_unit, at(2022, 6, 9));
-        let d2 = ReportDraft {
-            period_id: may.id,
-            item_id: other_task.id,
-            unit_id: other_unit,
-            progress: "推进中".into(),
-            ..Default::default()
-        };
+        let d2 = ReportDraft { progress: "推进中".into(), ..ReportDraft::new(may.id, other_task.id, other_unit) };
         let err = store.save_report(&late_other, &d2).await.unwrap_err();
         assert_eq!((err.kind, err.code), (ErrorKind::Locked, "period.locked"), "{name}");
         store.grant_exception(&admin(at(2022, 6, 9)), may.id, other_unit, "2022-06-12").await.unwrap();
@@ -344,7 +347,7 @@ async fn the_year_of_a_plan() {
         store.remind(&office, may.id, other_unit, None, "请尽快报送").await.unwrap();
         assert_eq!(store.reminders(may.id).await.unwrap().len(), 1);
         let ext = store.request_extension(&rep, task.id, unit, "2023-03-31", "土地手续滞后").await.unwrap();
-        assert_eq!(store.extensions(&office.actor, Some("pending")).await.unwrap().len(), 1);
+        assert_eq!(store.extensions(&office.actor, Some(duban_model::ExtensionState::Pending)).await.unwrap().len(), 1);
         let ext = store.decide_extension(&office, ext.id, true, "同意").await.unwrap();
         assert_eq!(ext.state, "approved");
         assert_eq!(store.decide_extension(&office, ext.id, false, "").await.unwrap_err().code, "extension.decided");
@@ -379,13 +382,7 @@ async fn idempotent_and_concurrent_writes() {
         let (task, _) = housing_task(&ledger);
         let unit = task.units[0].unit_id;
         let now = at(2022, 4, 2);
-        let draft = ReportDraft {
-            period_id: periods[2].id,
-            item_id: task.id,
-            unit_id: unit,
-            progress: "进展".into(),
-            ..Default::default()
-        };
+        let draft = ReportDraft { progress: "进展".into(), ..ReportDraft::new(periods[2].id, task.id, unit) };
 
         // The same key twice, at the same time: one write, one answer.
         let mut ctx = reporter(100, unit, now);
@@ -501,7 +498,7 @@ async fn users_and_sessions() {
         let clash = duban_store::UnitPatch { name: Some("省发展改革委".into()), ..Default::default() };
         assert_eq!(store.update_unit(&admin(now), other.id, &clash).await.unwrap_err().code, "unit.exists");
         // Reporters cannot create units or users.
-        let rep = reporter(u.id, unit.id, now);
+        let rep = reporter(u.id.get(), unit.id, now);
         assert_eq!(
             store.create_unit(&rep, &NewUnit { name: "x".into(), ..Default::default() }).await.unwrap_err().kind,
             ErrorKind::Forbidden
@@ -689,13 +686,7 @@ async fn a_published_plan_changes_by_versions() {
         // A task with reports cannot be removed (acknowledged data stays); one without can, as a new version.
         let unit = task.units[0].unit_id;
         let rep = reporter(100, unit, at(2022, 5, 12));
-        let draft = ReportDraft {
-            period_id: periods[4].id,
-            item_id: task.id,
-            unit_id: unit,
-            progress: "x".into(),
-            ..Default::default()
-        };
+        let draft = ReportDraft { progress: "x".into(), ..ReportDraft::new(periods[4].id, task.id, unit) };
         store.save_report(&rep, &draft).await.unwrap();
         let plan = store.plan(plan_id).await.unwrap();
         assert_eq!(
@@ -724,13 +715,7 @@ async fn evidence_files_and_split_targets() {
         let (task, housing) = housing_task(&ledger);
         let unit = task.units[0].unit_id;
         let rep = reporter(100, unit, at(2022, 6, 2));
-        let draft = ReportDraft {
-            period_id: periods[4].id,
-            item_id: task.id,
-            unit_id: unit,
-            progress: "进展".into(),
-            ..Default::default()
-        };
+        let draft = ReportDraft { progress: "进展".into(), ..ReportDraft::new(periods[4].id, task.id, unit) };
         let r = store.save_report(&rep, &draft).await.unwrap();
         let pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n".to_vec();
         let e = store.add_evidence(&rep, r.id, "开工照片说明.pdf", &pdf).await.unwrap();
@@ -738,7 +723,7 @@ async fn evidence_files_and_split_targets() {
         assert_eq!(store.add_evidence(&rep, r.id, "x.pdf", b"not a pdf").await.unwrap_err().code, "evidence.mismatch");
         let (meta, bytes) = store.get_evidence(&rep.actor, e.id).await.unwrap();
         assert_eq!((meta.file_name.as_str(), bytes), ("开工照片说明.pdf", pdf.clone()));
-        let other = reporter(101, unit + 1, at(2022, 6, 2));
+        let other = reporter(101, UnitId(unit.get() + 1), at(2022, 6, 2));
         assert_eq!(store.get_evidence(&other.actor, e.id).await.unwrap_err().kind, ErrorKind::Forbidden);
         assert_eq!(store.add_evidence(&other, r.id, "a.txt", b"hi").await.unwrap_err().kind, ErrorKind::Forbidden);
         // Once submitted, the files are frozen with the report.
@@ -747,7 +732,7 @@ async fn evidence_files_and_split_targets() {
         assert_eq!(store.list_evidence(&admin(at(2022, 6, 3)).actor, r.id).await.unwrap().len(), 1);
 
         // Split the housing target (8.8万) across the ten cities that hold the task.
-        let cities: Vec<i64> = task.units.iter().filter(|u| u.name.ends_with("市政府")).map(|u| u.unit_id).collect();
+        let cities: Vec<UnitId> = task.units.iter().filter(|u| u.name.ends_with("市政府")).map(|u| u.unit_id).collect();
         assert_eq!(cities.len(), 10);
         let office = admin(at(2022, 6, 3));
         let mut split: Vec<duban_store::ShareInput> =
@@ -764,12 +749,9 @@ async fn evidence_files_and_split_targets() {
         for (i, city) in cities.iter().take(2).enumerate() {
             let c = reporter(200 + i as i64, *city, at(2022, 7, 2));
             let d = ReportDraft {
-                period_id: periods[5].id,
-                item_id: task.id,
-                unit_id: *city,
                 progress: "城市进展".into(),
                 values: vec![ReportValue { indicator_id: housing, value: 5_000.0 * (i as f64 + 1.0) }],
-                ..Default::default()
+                ..ReportDraft::new(periods[5].id, task.id, *city)
             };
             let s = store.save_report(&c, &d).await.unwrap();
             store.submit_report(&c, s.id, s.version).await.unwrap();
@@ -841,7 +823,7 @@ async fn a_disk_that_fills_up_loses_no_acknowledged_write() {
     // Each import keeps its source: about 400 KB a write, so the disk fills within a few dozen.
     let padded = |i: usize| format!("{SEED}\n{}\n{i}", "附".repeat(130_000));
     // (plan id, the number its source ends with)
-    let mut acknowledged: Vec<(i64, usize)> = Vec::new();
+    let mut acknowledged: Vec<(PlanId, usize)> = Vec::new();
     let mut failed = 0;
     let mut i = 0;
     while failed < 3 {
@@ -911,7 +893,7 @@ async fn a_disk_that_fills_up_loses_no_acknowledged_write() {
         let n: usize = source.rsplit('\n').next().unwrap().parse().unwrap();
         stored.insert((p.id, n));
     }
-    let expected: BTreeSet<(i64, usize)> = acknowledged.iter().cloned().collect();
+    let expected: BTreeSet<(PlanId, usize)> = acknowledged.iter().cloned().collect();
     assert_eq!(stored, expected, "the database holds exactly the acknowledged writes");
     let audit = reopened.verify_audit().await.unwrap();
     assert!(audit.breaks.is_empty(), "{:?}", audit.breaks);
@@ -963,7 +945,7 @@ async fn a_postgres_connection_killed_mid_transaction_leaves_nothing() {
             .create_unit(&ctx, &NewUnit { name: "恢复后单位".into(), kind: UnitKind::Department, ..Default::default() })
             .await
             .unwrap();
-        assert!(unit.id > 0);
+        assert!(unit.id.get() > 0);
         let audit = store.verify_audit().await.unwrap();
         assert!(audit.breaks.is_empty(), "{:?}", audit.breaks);
         assert_eq!(audit.rows, before + 1, "only the unit's write is in the trail");

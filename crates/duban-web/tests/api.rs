@@ -486,6 +486,43 @@ async fn a_month_of_reporting_over_http() {
     s.store.close().await;
 }
 
+/// States and ids come in as text at the edge (query strings, JSON bodies) and are read into their types
+/// there: a state or id that is not one is a 400 naming what was wrong, never an empty list.
+#[tokio::test]
+async fn states_and_ids_in_requests_are_read_at_the_edge() {
+    let s = start().await;
+    s.set_time(Utc.with_ymd_and_hms(2022, 8, 2, 2, 0, 0).unwrap());
+    let admin = token(&s, "office").await;
+    let (st, e) = call(&s, Some(&admin), Method::GET, "/api/v1/reports?state=bogus", None).await;
+    assert_eq!((st, e["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("report.state")), "{e}");
+    let (st, e) = call(&s, Some(&admin), Method::GET, "/api/v1/extensions?state=maybe", None).await;
+    assert_eq!((st, e["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("extension.state")), "{e}");
+    let (st, e) = call(&s, Some(&admin), Method::GET, "/api/v1/reports?unit_id=abc", None).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{e}");
+    let (st, list) = call(&s, Some(&admin), Method::GET, "/api/v1/reports?state=approved&limit=3", None).await;
+    assert_eq!(st, StatusCode::OK, "{list}");
+    let list = list.as_array().unwrap();
+    assert!(!list.is_empty() && list.iter().all(|r| r["state"] == "approved"), "{list:?}");
+    let (st, e) = call(&s, Some(&admin), Method::GET, "/api/v1/plans/x1/summary?period=2022-07", None).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{e}");
+
+    // A project's state is one of three words.
+    let (_, users) = call(&s, Some(&admin), Method::GET, "/api/v1/users", None).await;
+    let rep_user = users.as_array().unwrap().iter().find(|u| u["role"] == "reporter").unwrap().clone();
+    let rep = token(&s, rep_user["username"].as_str().unwrap()).await;
+    let (_, todo) = call(&s, Some(&rep), Method::GET, "/api/v1/plans/1/todo?period=2022-07", None).await;
+    let row = todo.as_array().unwrap()[0].clone();
+    let draft = |state: &str| {
+        json!({ "period_id": row["period_id"], "item_id": row["item_id"], "unit_id": row["unit_id"],
+                "progress": "进展", "milestones": [{ "name": "某项目 开工建设", "state": state }] })
+    };
+    let (st, e) = call(&s, Some(&rep), Method::PUT, "/api/v1/reports", Some(draft("maybe"))).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{e}");
+    let (st, r) = call(&s, Some(&rep), Method::PUT, "/api/v1/reports", Some(draft("in_progress"))).await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    assert_eq!(r["milestones"][0]["state"], "in_progress");
+}
+
 #[tokio::test]
 async fn browser_sessions_need_the_csrf_token_and_logins_are_limited() {
     let s = start().await;

@@ -135,7 +135,7 @@ enum ExportWhat {
     /// The task ledger (任务分解台账), with the period's progress and status when --period is given.
     Ledger {
         #[arg(long)]
-        plan: i64,
+        plan: duban_core::PlanId,
         /// e.g. 2022-06
         #[arg(long)]
         period: Option<String>,
@@ -148,7 +148,7 @@ enum ExportWhat {
     /// The period's 调度通报 as a Word document in official layout.
     Bulletin {
         #[arg(long)]
-        plan: i64,
+        plan: duban_core::PlanId,
         /// e.g. 2022-06
         #[arg(long)]
         period: String,

@@ -322,7 +322,7 @@ pub fn synth(database: &str, spec: duban_store::synthetic::SyntheticSpec) -> Res
 /// `duban export ledger`: the ledger as .xlsx or .csv.
 pub fn export_ledger(
     database: &str,
-    plan: i64,
+    plan: duban_core::PlanId,
     period: Option<&str>,
     per_unit: bool,
     output: &Path,
@@ -350,7 +350,7 @@ pub fn export_ledger(
 /// `duban export bulletin`: the period's 调度通报 as .docx.
 pub fn export_bulletin(
     database: &str,
-    plan: i64,
+    plan: duban_core::PlanId,
     period: &str,
     issuer: Option<&str>,
     output: &Path,

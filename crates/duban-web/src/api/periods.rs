@@ -1,6 +1,7 @@
 //! Reporting periods, the period summary, a unit's to-do list, and exceptions to locks.
 
 use super::*;
+use duban_core::{PeriodId, PlanId, UnitId};
 
 #[utoipa::path(
     get,
@@ -14,7 +15,7 @@ use super::*;
 pub(super) async fn list_periods(
     State(s): State<AppState>,
     _auth: Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<PlanId>,
 ) -> ApiResult<Json<Vec<duban_store::PeriodRecord>>> {
     s.store.plan(id).await?;
     Ok(Json(s.store.periods(id).await?))
@@ -61,7 +62,7 @@ fn default_grace() -> u32 {
 )]
 pub(super) async fn create_periods(
     State(s): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<PlanId>,
     w: Write<PeriodsBody>,
 ) -> ApiResult<(StatusCode, Json<Vec<duban_store::PeriodRecord>>)> {
     let (ctx, b) = (w.ctx, w.body);
@@ -90,7 +91,7 @@ pub(super) async fn create_periods(
 pub(super) struct PeriodQuery {
     pub(super) period: String,
     #[serde(default)]
-    pub(super) unit: Option<i64>,
+    pub(super) unit: Option<UnitId>,
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -114,7 +115,7 @@ pub(super) struct SummaryQuery {
 pub(super) async fn summary(
     State(s): State<AppState>,
     _auth: Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<PlanId>,
     Query(q): Query<SummaryQuery>,
 ) -> ApiResult<Json<duban_store::Summary>> {
     if q.fresh {
@@ -137,7 +138,7 @@ pub(super) async fn summary(
 pub(super) async fn todo(
     State(s): State<AppState>,
     auth: Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<PlanId>,
     Query(q): Query<PeriodQuery>,
 ) -> ApiResult<Json<Vec<duban_store::TodoRow>>> {
     let unit = q.unit.or(auth.actor.unit_id).ok_or_else(|| ApiError(Error::bad_input("todo.unit")))?;
@@ -147,7 +148,7 @@ pub(super) async fn todo(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub(super) struct ExceptionBody {
-    unit_id: i64,
+    unit_id: UnitId,
     until: String,
 }
 
@@ -163,7 +164,7 @@ pub(super) struct ExceptionBody {
 )]
 pub(super) async fn grant_exception(
     State(s): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<PeriodId>,
     w: Write<ExceptionBody>,
 ) -> ApiResult<StatusCode> {
     let (ctx, b) = (w.ctx, w.body);

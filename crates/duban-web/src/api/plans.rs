@@ -1,6 +1,7 @@
 //! Plans: import, the ledger, corrections, publication, versions, shares, and the ledger and bulletin files.
 
 use super::*;
+use duban_core::{IndicatorId, ItemId, PlanId, UnitId};
 
 #[utoipa::path(
     get,
@@ -74,7 +75,7 @@ pub(super) struct Imported {
 pub(super) async fn ledger(
     State(s): State<AppState>,
     _auth: Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<PlanId>,
 ) -> ApiResult<Json<duban_store::Ledger>> {
     Ok(Json(s.store.ledger(id).await?))
 }
@@ -88,7 +89,7 @@ pub(super) async fn ledger(
     responses((status = 200, description = "The plan's source text", content_type = "text/plain; charset=utf-8", body = Vec<u8>), crate::openapi::Refusals),
     extensions(("x-access" = json!("SignedIn")))
 )]
-pub(super) async fn plan_source(State(s): State<AppState>, _auth: Auth, Path(id): Path<i64>) -> ApiResult<Response> {
+pub(super) async fn plan_source(State(s): State<AppState>, _auth: Auth, Path(id): Path<PlanId>) -> ApiResult<Response> {
     let text = s.store.plan_source(id).await?;
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
 }
@@ -105,7 +106,7 @@ pub(super) async fn plan_source(State(s): State<AppState>, _auth: Auth, Path(id)
 pub(super) async fn unresolved(
     State(s): State<AppState>,
     _auth: Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<PlanId>,
 ) -> ApiResult<Json<Vec<duban_store::UnresolvedName>>> {
     s.store.plan(id).await?;
     Ok(Json(s.store.unresolved_names(id).await?))
@@ -123,7 +124,7 @@ pub(super) async fn unresolved(
 pub(super) async fn resolve(
     State(s): State<AppState>,
     auth: Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<PlanId>,
     meta: Meta,
     body: Bytes,
 ) -> ApiResult<Json<Vec<duban_store::UnresolvedName>>> {
@@ -148,7 +149,7 @@ pub(super) struct RowVersion {
 )]
 pub(super) async fn publish(
     State(s): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<PlanId>,
     w: Write<RowVersion>,
 ) -> ApiResult<Json<duban_store::PlanRecord>> {
     let (ctx, b) = (w.ctx, w.body);
@@ -173,7 +174,7 @@ pub(super) struct ItemPatchBody {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub(super) struct UnitRole {
-    unit_id: i64,
+    unit_id: UnitId,
     role: String,
 }
 
@@ -189,7 +190,7 @@ pub(super) struct UnitRole {
 )]
 pub(super) async fn update_item(
     State(s): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<ItemId>,
     w: Write<PatchBody>,
 ) -> ApiResult<Json<duban_store::PlanRecord>> {
     let (ctx, b) = (w.ctx, w.body);
@@ -215,7 +216,7 @@ pub(super) async fn update_item(
 pub(super) async fn delete_item(
     State(s): State<AppState>,
     auth: Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<ItemId>,
     Query(q): Query<DeleteQuery>,
     meta: Meta,
 ) -> ApiResult<Json<duban_store::PlanRecord>> {
@@ -242,7 +243,7 @@ pub(super) struct IndicatorBody {
 )]
 pub(super) async fn add_indicator(
     State(s): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<ItemId>,
     w: Write<IndicatorBody>,
 ) -> ApiResult<(StatusCode, Json<duban_store::IndicatorRecord>)> {
     let (ctx, b) = (w.ctx, w.body);
@@ -269,7 +270,7 @@ pub(super) struct DeleteQuery {
 pub(super) async fn plan_versions(
     State(s): State<AppState>,
     _auth: Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<PlanId>,
 ) -> ApiResult<Json<Vec<duban_store::PlanVersion>>> {
     Ok(Json(s.store.plan_versions(id).await?))
 }
@@ -293,7 +294,7 @@ pub(super) struct DiffQuery {
 pub(super) async fn plan_diff(
     State(s): State<AppState>,
     _auth: Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<PlanId>,
     Query(q): Query<DiffQuery>,
 ) -> ApiResult<Json<duban_store::PlanDiff>> {
     Ok(Json(s.store.plan_diff(id, q.from, q.to).await?))
@@ -311,7 +312,7 @@ pub(super) async fn plan_diff(
 pub(super) async fn list_shares(
     State(s): State<AppState>,
     _auth: Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<IndicatorId>,
 ) -> ApiResult<Json<Vec<duban_store::ShareRecord>>> {
     Ok(Json(s.store.shares(id).await?))
 }
@@ -333,7 +334,7 @@ pub(super) struct SharesBody {
 )]
 pub(super) async fn set_shares(
     State(s): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<IndicatorId>,
     w: Write<SharesBody>,
 ) -> ApiResult<Json<Vec<duban_store::ShareRecord>>> {
     let (ctx, b) = (w.ctx, w.body);
@@ -359,7 +360,7 @@ pub(super) struct NewItemBody {
 )]
 pub(super) async fn add_item(
     State(s): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<PlanId>,
     w: Write<NewItemBody>,
 ) -> ApiResult<(StatusCode, Json<duban_store::LedgerItem>)> {
     let (ctx, b) = (w.ctx, w.body);
@@ -385,7 +386,7 @@ pub(super) struct IndicatorPatchBody {
 )]
 pub(super) async fn update_indicator(
     State(s): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<IndicatorId>,
     w: Write<IndicatorPatchBody>,
 ) -> ApiResult<Json<duban_store::IndicatorRecord>> {
     let (ctx, b) = (w.ctx, w.body);
@@ -404,7 +405,7 @@ pub(super) async fn update_indicator(
 pub(super) async fn delete_indicator(
     State(s): State<AppState>,
     auth: Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<IndicatorId>,
     Query(q): Query<DeleteQuery>,
     meta: Meta,
 ) -> ApiResult<Json<duban_store::PlanRecord>> {
@@ -433,7 +434,7 @@ pub(super) struct LedgerFileQuery {
 pub(super) async fn ledger_xlsx(
     State(s): State<AppState>,
     auth: Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<PlanId>,
     Query(q): Query<LedgerFileQuery>,
 ) -> ApiResult<Response> {
     let bytes = duban_app::exports::ledger_file(
@@ -465,7 +466,7 @@ pub(super) async fn ledger_xlsx(
 pub(super) async fn ledger_csv(
     State(s): State<AppState>,
     auth: Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<PlanId>,
     Query(q): Query<LedgerFileQuery>,
 ) -> ApiResult<Response> {
     let bytes =
@@ -495,7 +496,7 @@ pub(super) struct BulletinQuery {
 pub(super) async fn bulletin_docx(
     State(s): State<AppState>,
     auth: Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<PlanId>,
     q: Result<Query<BulletinQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Response> {
     // Who may ask is settled before what was asked is read (the rule is the use case's).

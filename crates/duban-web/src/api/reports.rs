@@ -1,6 +1,7 @@
 //! Reports, their evidence, the offline sheet, reminders and extension requests.
 
 use super::*;
+use duban_core::{EvidenceId, ExtensionId, ItemId, PeriodId, PlanId, ReportId, UnitId};
 
 #[utoipa::path(
     get,
@@ -14,7 +15,7 @@ use super::*;
 pub(super) async fn list_evidence(
     State(s): State<AppState>,
     auth: Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<ReportId>,
 ) -> ApiResult<Json<Vec<duban_store::EvidenceRecord>>> {
     Ok(Json(s.store.list_evidence(&auth.actor, id).await?))
 }
@@ -39,7 +40,7 @@ pub(super) struct EvidenceQuery {
 pub(super) async fn add_evidence(
     State(s): State<AppState>,
     auth: Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<ReportId>,
     Query(q): Query<EvidenceQuery>,
     meta: Meta,
     body: Bytes,
@@ -60,7 +61,7 @@ pub(super) async fn add_evidence(
 pub(super) async fn download_evidence(
     State(s): State<AppState>,
     auth: Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<EvidenceId>,
 ) -> ApiResult<Response> {
     let (meta, bytes) = s.store.get_evidence(&auth.actor, id).await?;
     let mut res = bytes.into_response();
@@ -96,7 +97,7 @@ pub(super) async fn download_evidence(
 pub(super) async fn delete_evidence(
     State(s): State<AppState>,
     auth: Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<EvidenceId>,
     meta: Meta,
 ) -> ApiResult<StatusCode> {
     let ctx = write_ctx(&s, &auth, &meta, b"")?;
@@ -116,7 +117,7 @@ pub(super) async fn delete_evidence(
 pub(super) async fn report_sheet(
     State(s): State<AppState>,
     auth: Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<PlanId>,
     Query(q): Query<PeriodQuery>,
 ) -> ApiResult<Response> {
     let unit = q.unit.or(auth.actor.unit_id).ok_or_else(|| ApiError(Error::bad_input("todo.unit")))?;
@@ -151,7 +152,7 @@ pub(super) struct SheetUploadQuery {
 pub(super) async fn upload_report_sheet(
     State(s): State<AppState>,
     auth: Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<PlanId>,
     Query(q): Query<SheetUploadQuery>,
     meta: Meta,
     body: Bytes,
@@ -171,16 +172,51 @@ pub(super) async fn upload_report_sheet(
     path = "/api/v1/reports",
     tag = "reports",
     summary = "Reports (?plan_id, period_id, unit_id, item_id, state); a unit's people see their own",
-    params(ReportFilter),
+    params(ReportQuery),
     responses((status = 200, description = "OK", body = Vec<duban_store::ReportRecord>), crate::openapi::Refusals),
     extensions(("x-access" = json!("SignedIn")))
 )]
 pub(super) async fn list_reports(
     State(s): State<AppState>,
     auth: Auth,
-    Query(f): Query<ReportFilter>,
+    Query(q): Query<ReportQuery>,
 ) -> ApiResult<Json<Vec<duban_store::ReportRecord>>> {
-    Ok(Json(s.store.list_reports(&auth.actor, &f).await?))
+    Ok(Json(s.store.list_reports(&auth.actor, &q.filter()?).await?))
+}
+
+/// The query string of `GET /reports`: the store's [`ReportFilter`], with the state as written.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct ReportQuery {
+    plan_id: Option<PlanId>,
+    period_id: Option<PeriodId>,
+    unit_id: Option<UnitId>,
+    item_id: Option<ItemId>,
+    /// draft, submitted, returned or approved.
+    state: Option<String>,
+    /// At most this many (default 500, at most 5000)…
+    limit: Option<i64>,
+    /// …with ids above this one (to page through: pass the last id seen).
+    after_id: Option<ReportId>,
+}
+
+impl ReportQuery {
+    fn filter(self) -> Result<ReportFilter, Error> {
+        // A state we do not have is a mistake, not an empty list.
+        let state = match self.state.as_deref() {
+            Some(s) => Some(duban_core::ReportState::parse(s).ok_or_else(|| Error::bad_input("report.state"))?),
+            None => None,
+        };
+        Ok(ReportFilter {
+            plan_id: self.plan_id,
+            period_id: self.period_id,
+            unit_id: self.unit_id,
+            item_id: self.item_id,
+            state,
+            limit: self.limit,
+            after_id: self.after_id,
+        })
+    }
 }
 
 #[utoipa::path(
@@ -195,7 +231,7 @@ pub(super) async fn list_reports(
 pub(super) async fn get_report(
     State(s): State<AppState>,
     auth: Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<ReportId>,
 ) -> ApiResult<Json<duban_store::ReportRecord>> {
     Ok(Json(s.store.get_report(&auth.actor, id).await?))
 }
@@ -236,7 +272,7 @@ pub(super) struct VersionBody {
 )]
 pub(super) async fn submit_report(
     State(s): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<ReportId>,
     w: Write<VersionBody>,
 ) -> ApiResult<Json<duban_store::ReportRecord>> {
     let (ctx, b) = (w.ctx, w.body);
@@ -255,7 +291,7 @@ pub(super) async fn submit_report(
 )]
 pub(super) async fn approve_report(
     State(s): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<ReportId>,
     w: Write<VersionBody>,
 ) -> ApiResult<Json<duban_store::ReportRecord>> {
     let (ctx, b) = (w.ctx, w.body);
@@ -274,7 +310,7 @@ pub(super) async fn approve_report(
 )]
 pub(super) async fn return_report(
     State(s): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<ReportId>,
     w: Write<VersionBody>,
 ) -> ApiResult<Json<duban_store::ReportRecord>> {
     let (ctx, b) = (w.ctx, w.body);
@@ -299,7 +335,7 @@ pub(super) struct ReasonBody {
 )]
 pub(super) async fn reopen_report(
     State(s): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<ReportId>,
     w: Write<ReasonBody>,
 ) -> ApiResult<Json<duban_store::ReportRecord>> {
     let (ctx, b) = (w.ctx, w.body);
@@ -308,10 +344,10 @@ pub(super) async fn reopen_report(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub(super) struct RemindBody {
-    period_id: i64,
-    unit_id: i64,
+    period_id: PeriodId,
+    unit_id: UnitId,
     #[serde(default)]
-    item_id: Option<i64>,
+    item_id: Option<ItemId>,
     #[serde(default)]
     note: String,
 }
@@ -336,6 +372,7 @@ pub(super) async fn remind(
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(super) struct ExtensionQuery {
+    /// pending, approved or refused.
     #[serde(default)]
     state: Option<String>,
 }
@@ -354,13 +391,18 @@ pub(super) async fn list_extensions(
     auth: Auth,
     Query(q): Query<ExtensionQuery>,
 ) -> ApiResult<Json<Vec<duban_store::ExtensionRecord>>> {
-    Ok(Json(s.store.extensions(&auth.actor, q.state.as_deref()).await?))
+    // A state we do not have is a mistake, not an empty list.
+    let state = match q.state.as_deref() {
+        Some(t) => Some(duban_model::ExtensionState::parse(t).ok_or_else(|| Error::bad_input("extension.state"))?),
+        None => None,
+    };
+    Ok(Json(s.store.extensions(&auth.actor, state).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub(super) struct ExtensionBody {
-    item_id: i64,
-    unit_id: i64,
+    item_id: ItemId,
+    unit_id: UnitId,
     requested_on: String,
     reason: String,
 }
@@ -404,7 +446,7 @@ pub(super) struct DecideBody {
 )]
 pub(super) async fn decide_extension(
     State(s): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<ExtensionId>,
     w: Write<DecideBody>,
 ) -> ApiResult<Json<duban_store::ExtensionRecord>> {
     let (ctx, b) = (w.ctx, w.body);

@@ -1,6 +1,7 @@
 //! The units directory and the accounts.
 
 use super::*;
+use duban_core::UnitId;
 
 #[utoipa::path(
     get,
@@ -51,7 +52,7 @@ pub(super) struct AliasBody {
 )]
 pub(super) async fn add_alias(
     State(s): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<UnitId>,
     w: Write<AliasBody>,
 ) -> ApiResult<Json<duban_store::UnitRecord>> {
     let (ctx, b) = (w.ctx, w.body);
@@ -60,7 +61,7 @@ pub(super) async fn add_alias(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub(super) struct GroupBody {
-    unit_ids: Vec<i64>,
+    unit_ids: Vec<UnitId>,
 }
 
 #[utoipa::path(
@@ -134,7 +135,7 @@ pub(super) async fn create_user(
 )]
 pub(super) async fn update_unit(
     State(s): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<UnitId>,
     w: Write<duban_store::UnitPatch>,
 ) -> ApiResult<Json<duban_store::UnitRecord>> {
     let (ctx, p) = (w.ctx, w.body);

@@ -19,6 +19,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
+use duban_core::PlanId;
 use duban_core::{Actor, Error, ErrorKind, Lang, Role};
 use duban_store::{Ctx, Idempotency, PeriodRecord, PlanRecord};
 use serde::Deserialize;
@@ -157,7 +158,7 @@ pub struct Nav {
     pub user: Option<PageUser>,
     /// The menu entry to mark as current.
     pub current: &'static str,
-    pub plan_id: Option<i64>,
+    pub plan_id: Option<PlanId>,
     pub period: Option<String>,
     /// A confirmation after a redirect (from a fixed list of keys, never from the URL's text).
     pub flash: Option<String>,
@@ -365,7 +366,7 @@ pub struct Scope {
 #[derive(Debug, Default, Deserialize)]
 pub struct ScopeQuery {
     #[serde(default)]
-    pub plan: Option<i64>,
+    pub plan: Option<PlanId>,
     #[serde(default)]
     pub period: Option<String>,
 }

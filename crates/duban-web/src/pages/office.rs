@@ -1,6 +1,10 @@
 //! The office's and leadership's pages: the review queue, the dashboard (with one-click 催报 and a 大屏
 //! mode), the ledger with status lights, the task page and the unit page.
 
+use duban_core::PlanId;
+use duban_core::ReportId;
+use duban_core::UnitId;
+use duban_core::{ExtensionId, ItemId};
 use std::collections::HashMap;
 
 use askama::Template;
@@ -50,7 +54,7 @@ fn status_legend(nav: &Nav) -> [String; 5] {
 #[derive(Debug, Default, Deserialize)]
 struct ReviewQuery {
     #[serde(default)]
-    plan: Option<i64>,
+    plan: Option<PlanId>,
     #[serde(default)]
     period: Option<String>,
     #[serde(default)]
@@ -68,7 +72,7 @@ pub struct ReviewRow {
 #[template(path = "review.html")]
 struct ReviewPage {
     nav: Nav,
-    plan_id: i64,
+    plan_id: PlanId,
     period_key: String,
     period_label: String,
     rows: Vec<ReviewRow>,
@@ -88,7 +92,7 @@ async fn review(State(state): State<AppState>, user: PageUser, Query(q): Query<R
             &ReportFilter {
                 plan_id: Some(sc.plan.id),
                 period_id: Some(period.id),
-                state: Some("submitted".into()),
+                state: Some(duban_core::ReportState::Submitted),
                 limit: Some(5000),
                 ..ReportFilter::default()
             },
@@ -97,7 +101,7 @@ async fn review(State(state): State<AppState>, user: PageUser, Query(q): Query<R
         .or_page(&user)?;
     let ledger = state.store.ledger(sc.plan.id).await.or_page(&user)?;
     let items = ledger.by_id();
-    let units: HashMap<i64, String> =
+    let units: HashMap<UnitId, String> =
         state.store.list_units().await.or_page(&user)?.into_iter().map(|u| (u.id, u.name)).collect();
     let rows = reports
         .into_iter()
@@ -110,7 +114,7 @@ async fn review(State(state): State<AppState>, user: PageUser, Query(q): Query<R
         .collect();
     let extensions = state
         .store
-        .extensions(&user.actor, Some("pending"))
+        .extensions(&user.actor, Some(duban_model::ExtensionState::Pending))
         .await
         .or_page(&user)?
         .into_iter()
@@ -143,7 +147,7 @@ async fn review_submit(
     if !approve && reason.trim().is_empty() {
         return Err(Error::bad_input("report.reason")).or_page(&user);
     }
-    let picked: Vec<(i64, i64)> = fields
+    let picked: Vec<(ReportId, i64)> = fields
         .iter()
         .filter(|(k, _)| k == "pick")
         .filter_map(|(_, v)| v.split_once(':'))
@@ -175,7 +179,7 @@ struct DecideForm {
 
 async fn decide_extension(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<ExtensionId>,
     PageForm { user, ctx, form: f }: PageForm<DecideForm>,
 ) -> PageResult {
     state.store.decide_extension(&ctx, id, f.decision == "approve", &f.note).await.or_page(&user)?;
@@ -187,7 +191,7 @@ async fn decide_extension(
 #[derive(Debug, Default, Deserialize)]
 struct DashboardQuery {
     #[serde(default)]
-    plan: Option<i64>,
+    plan: Option<PlanId>,
     #[serde(default)]
     period: Option<String>,
     #[serde(default)]
@@ -200,7 +204,7 @@ struct DashboardQuery {
 #[template(path = "dashboard.html")]
 struct DashboardPage {
     nav: Nav,
-    plan_id: i64,
+    plan_id: PlanId,
     plan_title: String,
     period_key: String,
     period_label: String,
@@ -248,7 +252,7 @@ async fn dashboard(State(state): State<AppState>, user: PageUser, Query(q): Quer
     // The heat map: every unit's completeness in every period up to this one.
     let upto: Vec<&duban_store::PeriodRecord> =
         sc.periods.iter().take_while(|p| p.spec.ends_on <= period.spec.ends_on).collect();
-    let mut per_period: Vec<HashMap<i64, f64>> = Vec::new();
+    let mut per_period: Vec<HashMap<UnitId, f64>> = Vec::new();
     for p in &upto {
         let ps = state.store.summary(sc.plan.id, &p.spec.key, &state.thresholds).await.or_page(&user)?;
         per_period.push(ps.units.iter().map(|u| (u.unit_id, u.completeness)).collect());
@@ -287,9 +291,9 @@ async fn dashboard(State(state): State<AppState>, user: PageUser, Query(q): Quer
 
 #[derive(Debug, Deserialize)]
 struct RemindForm {
-    plan: i64,
+    plan: PlanId,
     period: String,
-    unit: i64,
+    unit: UnitId,
 }
 
 /// One-click 催报: recorded, and shown on the unit's to-do page.
@@ -305,20 +309,20 @@ async fn remind(State(state): State<AppState>, PageForm { user, ctx, form: f }: 
 #[derive(Debug, Default, Deserialize)]
 struct LedgerQuery {
     #[serde(default)]
-    plan: Option<i64>,
+    plan: Option<PlanId>,
     #[serde(default)]
     period: Option<String>,
     #[serde(default)]
     part: Option<String>,
     #[serde(default)]
-    unit: Option<i64>,
+    unit: Option<UnitId>,
     #[serde(default)]
     status: Option<String>,
 }
 
 pub struct LedgerRow {
     pub part: bool,
-    pub id: i64,
+    pub id: ItemId,
     pub path: String,
     pub title: String,
     pub units: String,
@@ -332,14 +336,14 @@ pub struct LedgerRow {
 #[template(path = "ledger.html")]
 struct LedgerPage {
     nav: Nav,
-    plan_id: i64,
+    plan_id: PlanId,
     plan_title: String,
     period_key: String,
     periods: Vec<super::reporting::PeriodChoice>,
     parts: Vec<(String, String)>,
-    units: Vec<(i64, String)>,
+    units: Vec<(UnitId, String)>,
     part: String,
-    unit: i64,
+    unit: UnitId,
     status: String,
     statuses: Vec<(String, String)>,
     rows: Vec<LedgerRow>,
@@ -356,10 +360,10 @@ async fn ledger(State(state): State<AppState>, user: PageUser, Query(q): Query<L
         Some(p) => Some(state.store.summary(sc.plan.id, &p.spec.key, &state.thresholds).await.or_page(&user)?),
         None => None,
     };
-    let tasks: HashMap<i64, &TaskSummary> =
+    let tasks: HashMap<ItemId, &TaskSummary> =
         summary.iter().flat_map(|s| s.tasks.iter()).map(|t| (t.item_id, t)).collect();
     let mut rows = Vec::new();
-    let mut units: Vec<(i64, String)> = Vec::new();
+    let mut units: Vec<(UnitId, String)> = Vec::new();
     for part in &ledger.items {
         let in_part = q.part.as_deref().is_none_or(|p| p.is_empty() || p == part.path.join("."));
         let mut part_rows = Vec::new();
@@ -379,7 +383,7 @@ async fn ledger(State(state): State<AppState>, user: PageUser, Query(q): Query<L
                 None => "light-none",
             };
             let status_key = t.map(|t| t.status.as_str().to_string()).unwrap_or_default();
-            if q.unit.is_some_and(|u| u > 0 && !i.units.iter().any(|x| x.unit_id == u)) {
+            if q.unit.is_some_and(|u| u.get() > 0 && !i.units.iter().any(|x| x.unit_id == u)) {
                 continue;
             }
             if q.status.as_deref().is_some_and(|s| !s.is_empty() && s != status_key) {
@@ -434,7 +438,7 @@ async fn ledger(State(state): State<AppState>, user: PageUser, Query(q): Query<L
         parts: ledger.items.iter().map(|p| (p.path.join("."), format!("{}{}", p.label, p.title))).collect(),
         units,
         part: q.part.clone().unwrap_or_default(),
-        unit: q.unit.unwrap_or(0),
+        unit: q.unit.unwrap_or(UnitId(0)),
         status: q.status.clone().unwrap_or_default(),
         statuses,
         rows,
@@ -449,7 +453,7 @@ async fn ledger(State(state): State<AppState>, user: PageUser, Query(q): Query<L
 #[template(path = "task.html")]
 struct TaskPage {
     nav: Nav,
-    plan_id: i64,
+    plan_id: PlanId,
     item: LedgerItem,
     units: String,
     charts: Vec<(String, String)>,
@@ -460,7 +464,7 @@ struct TaskPage {
 async fn task_page(
     State(state): State<AppState>,
     user: PageUser,
-    Path(id): Path<i64>,
+    Path(id): Path<ItemId>,
     Query(q): Query<ScopeQuery>,
 ) -> PageResult {
     let tr = user.tr;
@@ -474,7 +478,7 @@ async fn task_page(
         .list_reports(&user.actor, &ReportFilter { item_id: Some(id), limit: Some(5000), ..ReportFilter::default() })
         .await
         .or_page(&user)?;
-    let unit_names: HashMap<i64, String> =
+    let unit_names: HashMap<UnitId, String> =
         state.store.list_units().await.or_page(&user)?.into_iter().map(|u| (u.id, u.name)).collect();
     let start = chrono::NaiveDate::from_ymd_opt(sc.plan.year as i32, 1, 1).unwrap_or_default();
     let summary = match &sc.period {
@@ -544,7 +548,7 @@ async fn task_page(
 #[template(path = "unit.html")]
 struct UnitPage {
     nav: Nav,
-    plan_id: i64,
+    plan_id: PlanId,
     period_key: String,
     unit: duban_store::UnitRecord,
     rates: Vec<(String, String, UnitRate)>,
@@ -561,7 +565,7 @@ impl UnitPage {
 async fn unit_page(
     State(state): State<AppState>,
     user: PageUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UnitId>,
     Query(q): Query<ScopeQuery>,
 ) -> PageResult {
     user.actor.require_read_unit(id).or_page(&user)?;
@@ -580,7 +584,7 @@ async fn unit_page(
         }
         if Some(p.spec.ends_on) == last {
             let ledger = state.store.ledger(sc.plan.id).await.or_page(&user)?;
-            let mine: Vec<i64> =
+            let mine: Vec<ItemId> =
                 ledger.all_items().iter().filter(|i| i.units.iter().any(|u| u.unit_id == id)).map(|i| i.id).collect();
             lagging = s.lagging.iter().filter(|t| mine.contains(&t.item_id)).cloned().collect();
         }

@@ -1,6 +1,9 @@
 //! The unit's pages: the to-do list of a period, the report form (pre-filled from the last period), evidence
 //! files, and the offline Excel sheet.
 
+use duban_core::IndicatorId;
+use duban_core::ItemId;
+use duban_core::{PlanId, ReportId, UnitId};
 use std::collections::HashMap;
 
 use askama::Template;
@@ -28,11 +31,11 @@ pub fn routes() -> Router<AppState> {
 #[derive(Debug, Default, Deserialize)]
 pub struct TodoQuery {
     #[serde(default)]
-    plan: Option<i64>,
+    plan: Option<PlanId>,
     #[serde(default)]
     period: Option<String>,
     #[serde(default)]
-    unit: Option<i64>,
+    unit: Option<UnitId>,
     #[serde(default)]
     ok: Option<String>,
 }
@@ -58,18 +61,18 @@ pub fn period_choices(tr: &Tr, periods: &[duban_store::PeriodRecord], current: O
 #[template(path = "todo.html")]
 struct TodoPage {
     nav: Nav,
-    plan_id: i64,
+    plan_id: PlanId,
     plan_title: String,
     period_key: String,
     period_label: String,
     due: String,
     locked: bool,
     periods: Vec<PeriodChoice>,
-    unit_id: i64,
+    unit_id: UnitId,
     unit_name: String,
     rows: Vec<TodoRow>,
     done: usize,
-    units: Vec<(i64, String)>,
+    units: Vec<(UnitId, String)>,
 }
 
 impl TodoPage {
@@ -102,7 +105,7 @@ async fn todo(State(state): State<AppState>, user: PageUser, Query(q): Query<Tod
     let unit_id = match (user.actor.unit_id, q.unit) {
         (Some(own), _) => own,
         (None, Some(u)) => u,
-        (None, None) => units.first().map(|u| u.id).unwrap_or(0),
+        (None, None) => units.first().map(|u| u.id).unwrap_or(UnitId(0)),
     };
     let ctx = duban_store::Ctx::new(user.actor.clone(), state.now());
     let rows = state.store.todo(&ctx, period.id, unit_id).await.or_page(&user)?;
@@ -135,19 +138,19 @@ async fn todo(State(state): State<AppState>, user: PageUser, Query(q): Query<Tod
 
 // ---- the report form -------------------------------------------------------------------------------------
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Deserialize)]
 struct ReportQuery {
-    plan: i64,
+    plan: PlanId,
     period: String,
-    item: i64,
+    item: ItemId,
     #[serde(default)]
-    unit: Option<i64>,
+    unit: Option<UnitId>,
     #[serde(default)]
     ok: Option<String>,
 }
 
 pub struct IndicatorField {
-    pub id: i64,
+    pub id: IndicatorId,
     pub metric: String,
     pub target: String,
     pub value: String,
@@ -158,10 +161,10 @@ pub struct IndicatorField {
 #[template(path = "report.html")]
 struct ReportPage {
     nav: Nav,
-    plan_id: i64,
+    plan_id: PlanId,
     period_key: String,
     period_label: String,
-    unit_id: i64,
+    unit_id: UnitId,
     unit_name: String,
     item: LedgerItem,
     report: Option<ReportRecord>,
@@ -221,7 +224,7 @@ struct FormValues {
     next_steps: String,
     percent: String,
     finished: bool,
-    values: HashMap<i64, String>,
+    values: HashMap<IndicatorId, String>,
 }
 
 async fn build_report_page(
@@ -232,7 +235,7 @@ async fn build_report_page(
     errors: HashMap<String, String>,
 ) -> Result<ReportPage, super::PageError> {
     let tr = user.tr;
-    let unit_id = user.actor.unit_id.or(q.unit).unwrap_or(0);
+    let unit_id = user.actor.unit_id.or(q.unit).unwrap_or(UnitId(0));
     let ledger = state.store.ledger(q.plan).await.or_page(user)?;
     let item = ledger.item(q.item).cloned().ok_or_else(|| Error::not_found(duban_core::Thing::Task)).or_page(user)?;
     let periods = state.store.periods(q.plan).await.or_page(user)?;
@@ -321,7 +324,7 @@ async fn build_report_page(
 }
 
 /// A stored value as typed in the form (plain digits, so it reads back the same).
-fn raw_value(r: Option<&ReportRecord>, id: i64) -> Option<String> {
+fn raw_value(r: Option<&ReportRecord>, id: IndicatorId) -> Option<String> {
     r.and_then(|r| r.values.iter().find(|v| v.indicator_id == id)).map(|v| {
         let s = format!("{:.4}", v.value);
         s.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -362,7 +365,7 @@ async fn report_submit(
     let mut values = Vec::new();
     let mut raw_values = HashMap::new();
     for (k, v) in &fields {
-        let Some(id) = k.strip_prefix("v_").and_then(|i| i.parse::<i64>().ok()) else { continue };
+        let Some(id) = k.strip_prefix("v_").and_then(|i| i.parse::<IndicatorId>().ok()) else { continue };
         raw_values.insert(id, v.clone());
         if v.trim().is_empty() {
             continue;
@@ -410,7 +413,7 @@ async fn report_submit(
     let draft = ReportDraft {
         period_id: period.id,
         item_id: q.item,
-        unit_id: user.actor.unit_id.unwrap_or(0),
+        unit_id: user.actor.unit_id.unwrap_or(UnitId(0)),
         progress,
         problems: entered.problems.clone(),
         next_steps: entered.next_steps.clone(),
@@ -439,9 +442,9 @@ async fn report_submit(
 
 #[derive(Debug, Deserialize)]
 struct ExtensionForm {
-    plan: i64,
+    plan: PlanId,
     period: String,
-    item: i64,
+    item: ItemId,
     requested_on: String,
     reason: String,
 }
@@ -451,7 +454,7 @@ async fn request_extension(
     State(state): State<AppState>,
     PageForm { user, ctx, form: f }: PageForm<ExtensionForm>,
 ) -> PageResult {
-    let unit = user.actor.unit_id.unwrap_or(0);
+    let unit = user.actor.unit_id.unwrap_or(UnitId(0));
     state.store.request_extension(&ctx, f.item, unit, f.requested_on.trim(), &f.reason).await.or_page(&user)?;
     Ok(see_other(&format!(
         "/report?plan={}&period={}&item={}&unit={unit}&ok=requested",
@@ -497,7 +500,7 @@ pub fn multipart_ctx(
 async fn upload_evidence(State(state): State<AppState>, user: PageUser, mp: Multipart) -> PageResult {
     let (fields, file) = read_multipart(&user, mp).await?;
     let ctx = multipart_ctx(&state, &user, &fields, "evidence")?;
-    let report_id: i64 = fields.get("report_id").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let report_id: ReportId = fields.get("report_id").and_then(|v| v.parse().ok()).unwrap_or(ReportId(0));
     let Some((name, bytes)) = file.filter(|(n, b)| !n.is_empty() && !b.is_empty()) else {
         return Err(Error::bad_input("evidence.none")).or_page(&user);
     };
@@ -509,7 +512,7 @@ async fn upload_evidence(State(state): State<AppState>, user: PageUser, mp: Mult
 async fn upload_sheet(State(state): State<AppState>, user: PageUser, mp: Multipart) -> PageResult {
     let (fields, file) = read_multipart(&user, mp).await?;
     let ctx = multipart_ctx(&state, &user, &fields, "sheet")?;
-    let plan: i64 = fields.get("plan").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let plan: PlanId = fields.get("plan").and_then(|v| v.parse().ok()).unwrap_or(PlanId(0));
     let Some((_, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return Err(Error::bad_input("file.empty").worded("sheet")).or_page(&user);
     };

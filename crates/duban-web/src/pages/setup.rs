@@ -2,6 +2,8 @@
 //! ledger beside its source with the parser's warnings, mapping unmapped unit names on the spot,
 //! correcting and publishing; and the administration of units, aliases, accounts, periods and locks.
 
+use duban_core::{IndicatorId, ItemId};
+use duban_core::{PeriodId, PlanId, UnitId};
 use std::collections::{BTreeSet, HashMap};
 
 use askama::Template;
@@ -92,7 +94,7 @@ struct CheckPage {
     source: Vec<SourceLine>,
     warnings: Vec<(u32, String)>,
     unresolved: Vec<(String, Vec<String>)>,
-    units: Vec<(i64, String)>,
+    units: Vec<(UnitId, String)>,
     has_periods: bool,
     ops: Vec<(duban_model::Comparator, &'static str)>,
 }
@@ -106,7 +108,7 @@ impl CheckPage {
 async fn check_page(
     State(state): State<AppState>,
     user: PageUser,
-    Path(id): Path<i64>,
+    Path(id): Path<PlanId>,
     Query(q): Query<OkQuery>,
 ) -> PageResult {
     user.actor.require_admin().or_page(&user)?;
@@ -170,13 +172,13 @@ async fn check_page(
 #[derive(Debug, Deserialize)]
 struct MapForm {
     name: String,
-    unit: i64,
+    unit: UnitId,
 }
 
 /// An unmapped name becomes an alias of the chosen unit, and the plan's names are resolved again.
 async fn map_name(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<PlanId>,
     PageForm { user, ctx, form: f }: PageForm<MapForm>,
 ) -> PageResult {
     state.store.add_alias(&ctx, f.unit, &f.name).await.or_page(&user)?;
@@ -195,7 +197,7 @@ struct VersionForm {
 
 async fn publish(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<PlanId>,
     PageForm { user, ctx, form: f }: PageForm<VersionForm>,
 ) -> PageResult {
     state.store.publish_plan(&ctx, id, f.row_version).await.or_page(&user)?;
@@ -210,7 +212,7 @@ struct PeriodsForm {
 
 async fn add_periods(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<PlanId>,
     PageForm { user, ctx, form: f }: PageForm<PeriodsForm>,
 ) -> PageResult {
     let plan = state.store.plan(id).await.or_page(&user)?;
@@ -221,7 +223,7 @@ async fn add_periods(
 
 #[derive(Debug, Deserialize)]
 struct EditForm {
-    plan: i64,
+    plan: PlanId,
     row_version: i64,
     title: String,
     deadline: String,
@@ -241,9 +243,9 @@ async fn units_from_text(
     state: &AppState,
     user: &PageUser,
     text: &str,
-) -> Result<Vec<(i64, String)>, super::PageError> {
+) -> Result<Vec<(UnitId, String)>, super::PageError> {
     let directory = state.store.list_units().await.or_page(user)?;
-    let mut out: Vec<(i64, String)> = Vec::new();
+    let mut out: Vec<(UnitId, String)> = Vec::new();
     let mut unknown = Vec::new();
     let names: Vec<(String, bool)> = text
         .split(['、', '，', ',', '；', ';', '\n'])
@@ -283,7 +285,7 @@ async fn units_from_text(
 
 async fn edit_item(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<ItemId>,
     PageForm { user, ctx, form: f }: PageForm<EditForm>,
 ) -> PageResult {
     let units = match f.units.as_deref().map(str::trim) {
@@ -305,7 +307,7 @@ async fn edit_item(
 
 #[derive(Debug, Deserialize)]
 struct IndicatorForm {
-    plan: i64,
+    plan: PlanId,
     row_version: i64,
     value: String,
     op: String,
@@ -317,7 +319,7 @@ struct IndicatorForm {
 /// Corrects what the parser read of a target: value, comparator, measure word.
 async fn edit_indicator(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<IndicatorId>,
     PageForm { user, ctx, form: f }: PageForm<IndicatorForm>,
 ) -> PageResult {
     let value = duban_office::report_sheet::parse_number(&f.value)
@@ -342,13 +344,13 @@ struct AdminPage {
     nav: Nav,
     units: Vec<UnitRecord>,
     users: Vec<UserRecord>,
-    unit_names: HashMap<i64, String>,
-    plans: Vec<(i64, String, Vec<duban_store::PeriodRecord>)>,
+    unit_names: HashMap<UnitId, String>,
+    plans: Vec<(PlanId, String, Vec<duban_store::PeriodRecord>)>,
     today: String,
 }
 
 impl AdminPage {
-    fn unit_of(&self, u: &Option<i64>) -> String {
+    fn unit_of(&self, u: &Option<UnitId>) -> String {
         u.and_then(|id| self.unit_names.get(&id).cloned()).unwrap_or_default()
     }
     fn role_label(&self, r: &Role) -> String {
@@ -395,7 +397,7 @@ async fn add_unit(State(state): State<AppState>, PageForm { user, ctx, form: f }
 
 #[derive(Debug, Deserialize)]
 struct AliasForm {
-    unit: i64,
+    unit: UnitId,
     alias: String,
 }
 
@@ -436,8 +438,8 @@ async fn add_user(State(state): State<AppState>, PageForm { user, ctx, form: f }
 
 #[derive(Debug, Deserialize)]
 struct ExceptionForm {
-    period: i64,
-    unit: i64,
+    period: PeriodId,
+    unit: UnitId,
     until: String,
 }
 

@@ -311,7 +311,7 @@ async fn forms_need_the_csrf_token_and_write_once() {
     let s = start().await;
     let office = Browser::login(&s, "office").await;
     let csrf = office.csrf().await;
-    let period = s.store.period_by_key(1, "2022-06").await.unwrap();
+    let period = s.store.period_by_key(duban_core::PlanId(1), "2022-06").await.unwrap();
     let before = s.store.reminders(period.id).await.unwrap().len();
     for bad in ["", "0000000000000000000000000000000000000000000000000000000000000000"] {
         let (st, body) =
