@@ -16,6 +16,7 @@ pub mod projects;
 pub mod render;
 pub mod scan;
 pub mod structure;
+pub mod table;
 pub mod targets;
 pub mod text;
 pub mod units;
@@ -34,11 +35,16 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Plan, DecodeError> {
 
 /// Parse decoded text.
 pub fn parse_text(text: &str) -> Plan {
-    let paras = text::paragraphs(text);
+    // Task tables are read apart from the narrative; their lines are blanked in it.
+    let (narrative, tables) = table::extract(text);
+    let paras = text::paragraphs(&narrative);
     let outline = structure::outline(&paras);
     let mut state =
         Walk { year: outline.year, ctx: UnitContext::default(), rules: Vec::new(), warnings: outline.warnings.clone() };
-    let items = state.items(&outline.items, &[]);
+    let mut items = state.items(&outline.items, &[]);
+    for t in &tables {
+        state.table(t, &mut items);
+    }
     let mut warnings = state.warnings;
     warnings.sort_by_key(|w| w.line);
     Plan {
@@ -75,6 +81,96 @@ impl Walk {
         }
         out.shrink_to_fit();
         out
+    }
+
+    /// A task table's groups and rows as items: a group whose heading is a part the body already has (same
+    /// number and title, as when the table repeats the plan's parts) takes the rows under that part;
+    /// otherwise it is a part of its own after the body's.
+    fn table(&mut self, t: &table::Table, items: &mut Vec<Item>) {
+        for g in &t.groups {
+            let Some(h) = &g.heading else {
+                for r in &g.rows {
+                    let item = self.table_row(r, &[]);
+                    items.push(item);
+                }
+                continue;
+            };
+            let same = |i: &Item| i.number == h.number && squeezed(&i.title) == squeezed(&h.title);
+            if let Some(part) = items.iter_mut().find(|i| same(i)) {
+                let path = part.path.clone();
+                let rows: Vec<Item> = g.rows.iter().map(|r| self.table_row(r, &path)).collect();
+                part.children.extend(rows);
+                continue;
+            }
+            let raw = RawItem {
+                label: labels::Label {
+                    kind: labels::LabelKind::ChineseComma,
+                    text: h.label.clone(),
+                    number: h.number.clone(),
+                    ordinal: h.ordinal,
+                    len: h.label.len(),
+                },
+                line: h.line,
+                paras: vec![h.title.clone()],
+                children: Vec::new(),
+            };
+            let mut part = self.item(&raw, &[]);
+            let path = part.path.clone();
+            part.children = g.rows.iter().map(|r| self.table_row(r, &path)).collect();
+            items.push(part);
+        }
+    }
+
+    /// A task row: read as a task whose text is its task and measure cells, with the units and deadline
+    /// its columns give before those its text names.
+    fn table_row(&mut self, r: &table::TableRow, parent: &[String]) -> Item {
+        let mut paras = vec![r.task.clone()];
+        paras.extend(r.measures.iter().cloned());
+        let raw = RawItem {
+            label: labels::Label {
+                kind: labels::LabelKind::ArabicDot,
+                text: r.label.clone(),
+                number: r.number.clone(),
+                ordinal: r.ordinal,
+                len: r.label.len(),
+            },
+            line: r.line,
+            paras,
+            children: Vec::new(),
+        };
+        let mut item = self.item(&raw, parent);
+        let from_text = std::mem::take(&mut item.units);
+        for (name, role) in &r.units {
+            if !item.units.iter().any(|u| u.name == *name) {
+                let duty = match role {
+                    Role::Lead => "牵头",
+                    Role::Co => "配合",
+                    Role::Responsible => "负责",
+                };
+                item.units.push(Unit {
+                    name: name.clone(),
+                    role: *role,
+                    kind: units::unit_kind(name),
+                    duty: Some(duty.to_string()),
+                });
+            }
+        }
+        for u in from_text {
+            if !item.units.iter().any(|x| x.name == u.name) {
+                item.units.push(u);
+            }
+        }
+        if !r.deadline.is_empty() {
+            let chars: Vec<char> = r.deadline.chars().collect();
+            let mut found: Vec<Deadline> = deadlines::find_deadlines(&chars, self.year)
+                .into_iter()
+                .map(|d| Deadline { text: d.text, date: d.date })
+                .collect();
+            found.retain(|d| !item.deadlines.iter().any(|x| x.text == d.text));
+            found.append(&mut item.deadlines);
+            item.deadlines = found;
+        }
+        item
     }
 
     fn warn(&mut self, line: u32, code: &str, message: String, args: &[(&str, &str)]) {
@@ -130,6 +226,10 @@ impl Walk {
             children,
         }
     }
+}
+
+fn squeezed(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// The lead phrase: words before the first 。 or ： (without a unit list that ends the line).

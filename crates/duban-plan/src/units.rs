@@ -262,6 +262,17 @@ fn split_names(list: &str) -> Vec<(String, Option<Role>)> {
         .collect()
 }
 
+/// The names of a table cell: a list as in text, or one name per paragraph (the paragraphs of a cell are
+/// joined by spaces when the table is read).
+pub(crate) fn split_cell(cell: &str) -> Vec<(String, Option<Role>)> {
+    let list: String = cell
+        .trim()
+        .chars()
+        .map(|c| if c.is_whitespace() || matches!(c, '\u{3000}' | '；' | ';') { '、' } else { c })
+        .collect();
+    split_names(&list)
+}
+
 /// A name that ends as an organisation's does (a suffix such as 局, 委, 政府, 区, or 单位, 部门), not only
 /// starts like one.
 fn ends_like_org(name: &str) -> bool {
