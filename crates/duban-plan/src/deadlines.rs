@@ -159,6 +159,13 @@ fn deadline_at(chars: &[char], i: usize, plan_year: Option<i32>) -> Option<Deadl
         {
             return Some(make(end, date));
         }
+        // 2024年底前, 2024年末, 2024年内: the year's end (the 年 of 年底 is the year's own).
+        for word in ["底", "末", "内"] {
+            if starts(chars, k, word) {
+                let (end, _) = before_suffix(chars, k + 1);
+                return Some(make(end, iso(year, 12, 31)));
+            }
+        }
         for (word, m, d) in RELATIVE.iter().skip(2) {
             if starts(chars, k, word) {
                 let end = k + word.chars().count();
@@ -199,6 +206,22 @@ fn deadline_at(chars: &[char], i: usize, plan_year: Option<i32>) -> Option<Deadl
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_years_end_written_after_its_number() {
+        for (text, phrase) in [
+            ("2024年底前完成", "2024年底前"),
+            ("于2024年底前建成", "于2024年底前"),
+            ("2025年末", "2025年末"),
+            ("2024年内", "2024年内"),
+        ] {
+            let chars: Vec<char> = text.chars().collect();
+            let found = find_deadlines(&chars, Some(2023));
+            assert_eq!(found.len(), 1, "{text}");
+            assert_eq!(found[0].text, phrase);
+            assert_eq!(found[0].date.as_deref().map(|d| &d[5..]), Some("12-31"), "{text}");
+        }
+    }
 
     fn find(s: &str, year: Option<i32>) -> Vec<(String, Option<String>)> {
         let chars: Vec<char> = s.chars().collect();

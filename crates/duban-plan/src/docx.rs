@@ -43,6 +43,9 @@ fn document_xml_text(xml: &[u8]) -> Result<String, DecodeError> {
     let mut para = String::new();
     let mut row: Vec<String> = Vec::new();
     let mut cell = String::new();
+    // The open cell's w:gridSpan (columns it covers) and whether w:vMerge continues the cell above.
+    let mut span = 1usize;
+    let mut merged_above = false;
     let mut table_depth = 0usize;
     let mut in_text = false;
     loop {
@@ -52,13 +55,22 @@ fn document_xml_text(xml: &[u8]) -> Result<String, DecodeError> {
                 "t" => in_text = true,
                 "tbl" => table_depth += 1,
                 "tr" if table_depth == 1 => row.clear(),
-                "tc" if table_depth == 1 => cell.clear(),
+                "tc" if table_depth == 1 => {
+                    cell.clear();
+                    span = 1;
+                    merged_above = false;
+                }
                 "p" => para.clear(),
                 _ => {}
             },
             Event::Empty(e) => match e.local_name().as_ref() {
                 "tab" => para.push('\t'),
                 "br" | "cr" => para.push('\n'),
+                "gridSpan" if table_depth == 1 => {
+                    span = attr_val(&e).and_then(|v| v.parse().ok()).unwrap_or(1).clamp(1, 64);
+                }
+                // <w:vMerge/> (or w:val="continue") continues the cell above; w:val="restart" starts one.
+                "vMerge" if table_depth == 1 => merged_above = attr_val(&e).is_none_or(|v| v == "continue"),
                 _ => {}
             },
             Event::Text(t) if in_text => {
@@ -88,11 +100,19 @@ fn document_xml_text(xml: &[u8]) -> Result<String, DecodeError> {
                         if !cell.is_empty() && !para.is_empty() {
                             cell.push(' ');
                         }
-                        cell.push_str(para.trim());
+                        // A cell is one field of its row: its own tabs and breaks are spaces.
+                        cell.push_str(para.trim().replace(['\t', '\n'], " ").as_str());
                     }
                     para.clear();
                 }
-                "tc" if table_depth == 1 => row.push(std::mem::take(&mut cell)),
+                "tc" if table_depth == 1 => {
+                    let text = std::mem::take(&mut cell);
+                    let merged = merged_above && text.trim().is_empty();
+                    row.push(if merged { crate::table::MERGED_ABOVE.to_string() } else { text });
+                    for _ in 1..span {
+                        row.push(String::new());
+                    }
+                }
                 "tr" if table_depth == 1 => {
                     out.push_str(&row.join("\t"));
                     out.push('\n');
@@ -108,6 +128,15 @@ fn document_xml_text(xml: &[u8]) -> Result<String, DecodeError> {
     Ok(out)
 }
 
+/// The `w:val` attribute of an element.
+fn attr_val(e: &quick_xml::events::BytesStart<'_>) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == "val")
+        // Numbers and keywords (3, restart): no entities to resolve.
+        .map(|a| a.value.into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,5 +149,28 @@ mod tests {
 <w:tbl><w:tr><w:tc><w:p><w:r><w:t>序号</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>任务</w:t></w:r></w:p><w:p><w:r><w:t>续</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
 <w:p><w:r><w:t>完</w:t></w:r></w:p></w:body></w:document>"#;
         assert_eq!(document_xml_text(xml.as_bytes()).unwrap(), "一、总体要求\nA & B\t一\n序号\t任务 续\n完\n");
+    }
+
+    #[test]
+    fn merged_cells_keep_their_columns() {
+        let cell = |attrs: &str, text: &str| {
+            format!("<w:tc><w:tcPr>{attrs}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>")
+        };
+        let rows = [
+            format!("<w:tr>{}</w:tr>", cell(r#"<w:gridSpan w:val="3"/>"#, "一、稳定增长")),
+            format!(
+                "<w:tr>{}{}{}</w:tr>",
+                cell(r#"<w:vMerge w:val="restart"/>"#, "1"),
+                cell("", "扩大投资"),
+                cell("", "市发展改革委")
+            ),
+            format!("<w:tr>{}{}{}</w:tr>", cell("<w:vMerge/>", ""), cell("", "落实资金"), cell("", "市财政局")),
+        ];
+        let xml = format!(r#"<w:document xmlns:w="x"><w:body><w:tbl>{}</w:tbl></w:body></w:document>"#, rows.concat());
+        let m = crate::table::MERGED_ABOVE;
+        assert_eq!(
+            document_xml_text(xml.as_bytes()).unwrap(),
+            format!("一、稳定增长\t\t\n1\t扩大投资\t市发展改革委\n{m}\t落实资金\t市财政局\n")
+        );
     }
 }

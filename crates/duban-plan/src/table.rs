@@ -14,6 +14,11 @@
 use crate::labels::{LabelKind, cn_number, parse_label};
 use crate::model::Role;
 
+/// A cell that Word merged with the one above (`w:vMerge`), as the .docx reader writes it: a unit or
+/// deadline column takes the cell above, a number column is empty (the row continues the task above),
+/// a task cell takes the task above. Private use, so that no document's own text is mistaken for it.
+pub const MERGED_ABOVE: char = '\u{E000}';
+
 /// What a column holds, from its header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Col {
@@ -159,8 +164,8 @@ fn number_cell(cell: &str) -> Option<(String, String, u32)> {
 }
 
 /// A row that is only a heading: 一、…, （一）…, 第一部分 ….
-fn heading_row(cells: &[&str], line: u32) -> Option<TableHeading> {
-    let mut filled = cells.iter().map(|c| c.trim()).filter(|c| !c.is_empty());
+fn heading_row<S: AsRef<str>>(cells: &[S], line: u32) -> Option<TableHeading> {
+    let mut filled = cells.iter().map(|c| c.as_ref().trim()).filter(|c| !c.is_empty() && !is_merged(c));
     let only = filled.next()?;
     if filled.next().is_some() {
         return None;
@@ -172,6 +177,10 @@ fn heading_row(cells: &[&str], line: u32) -> Option<TableHeading> {
         return Some(TableHeading { line, label: label.text, number: label.number, ordinal: label.ordinal, title });
     }
     None
+}
+
+fn is_merged(cell: &str) -> bool {
+    cell.trim() == MERGED_ABOVE.to_string()
 }
 
 /// Nothing printed: —, -, /, 无.
@@ -261,12 +270,12 @@ pub fn extract(text: &str) -> (String, Vec<Table>) {
         i = end.max(i + 1);
     }
     if tables.is_empty() {
-        return (text.to_string(), tables);
+        return (text.replace(MERGED_ABOVE, ""), tables);
     }
     let mut out = String::with_capacity(text.len());
     for (k, l) in lines.iter().enumerate() {
         if !blank.get(k).copied().unwrap_or(false) {
-            out.push_str(l);
+            out.push_str(&l.replace(MERGED_ABOVE, ""));
         }
         out.push('\n');
     }
@@ -278,6 +287,7 @@ pub fn extract(text: &str) -> (String, Vec<Table>) {
 fn read_table(lines: &[&str], at: usize, cols: &[Col]) -> (Table, usize) {
     let mut groups = vec![TableGroup { heading: None, rows: Vec::new() }];
     let mut last_task = String::new();
+    let mut above: Vec<String> = Vec::new();
     let mut i = at + 1;
     while let Some(line) = lines.get(i) {
         let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
@@ -285,7 +295,24 @@ fn read_table(lines: &[&str], at: usize, cols: &[Col]) -> (Table, usize) {
             i += 1;
             continue;
         }
-        let cells: Vec<&str> = line.split('\t').collect();
+        // Cells merged with those above take their text where the column's meaning carries down.
+        let cells: Vec<String> = line
+            .split('\t')
+            .enumerate()
+            .map(|(j, c)| {
+                if !is_merged(c) {
+                    return c.to_string();
+                }
+                match cols.get(j) {
+                    Some(Col::Lead | Col::Co | Col::Responsible | Col::Deadline) => {
+                        above.get(j).cloned().unwrap_or_default()
+                    }
+                    _ => String::new(),
+                }
+            })
+            .collect();
+        above.clone_from(&cells);
+        let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
         if let Some(h) = heading_row(&cells, line_no) {
             groups.push(TableGroup { heading: Some(h), rows: Vec::new() });
             last_task.clear();
@@ -467,6 +494,22 @@ mod tests {
         assert_eq!(number_cell("十一").map(|n| n.2), Some(11));
         assert_eq!(number_cell(""), None);
         assert_eq!(number_cell("合计"), None);
+    }
+
+    #[test]
+    fn cells_merged_down_carry_their_units_and_continue_their_task() {
+        let m = MERGED_ABOVE;
+        let text = format!(
+            "序号\t重点任务\t具体措施\t牵头单位\n1\t扩大投资\t新开工项目\t市发展改革委\n{m}\t{m}\t落实资金\t市财政局\n\
+             2\t优化服务\t压减时限\t市政务服务局\n3\t{m}\t推行一网通办\t{m}\n"
+        );
+        let (rest, tables) = extract(&text);
+        assert!(!rest.contains(m));
+        let rows = &tables[0].groups[0].rows;
+        assert_eq!(rows.len(), 3, "{rows:?}");
+        assert_eq!(rows[0].measures, vec!["新开工项目", "落实资金"]);
+        assert_eq!(rows[0].units.iter().map(|u| u.0.as_str()).collect::<Vec<_>>(), ["市发展改革委", "市财政局"]);
+        assert_eq!((rows[2].task.as_str(), rows[2].units[0].0.as_str()), ("优化服务", "市政务服务局"));
     }
 
     #[test]

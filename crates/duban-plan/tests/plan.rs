@@ -112,6 +112,123 @@ fn other_house_style() {
     assert!(plan.closing.contains("2023年2月1日"));
 }
 
+/// A .docx whose body is `body` (WordprocessingML).
+fn docx_of(body: &str) -> Vec<u8> {
+    let xml = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+    );
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut buf);
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("[Content_Types].xml", opts).unwrap();
+    zip.write_all(b"<?xml version=\"1.0\"?><Types/>").unwrap();
+    zip.start_file("word/document.xml", opts).unwrap();
+    zip.write_all(xml.as_bytes()).unwrap();
+    zip.finish().unwrap();
+    buf.into_inner()
+}
+
+/// A task-division table as Word holds it (a heading row merged across, a 序号 cell merged over two
+/// measure rows, a 牵头单位 cell merged over two tasks) reads to the same ledger as the table pasted as
+/// text, where merged cells arrive filled in the first row only.
+#[test]
+fn a_word_task_table_reads_as_its_text_form_does() {
+    let p = |t: &str| format!("<w:p><w:r><w:t>{t}</w:t></w:r></w:p>");
+    let cell = |pr: &str, t: &str| format!("<w:tc><w:tcPr>{pr}</w:tcPr>{}</w:tc>", p(t));
+    let row = |cells: &[String]| format!("<w:tr>{}</w:tr>", cells.concat());
+    let none = "";
+    let restart = r#"<w:vMerge w:val="restart"/>"#;
+    let cont = "<w:vMerge/>";
+    let table = [
+        row(&[
+            cell(none, "序号"),
+            cell(none, "重点任务"),
+            cell(none, "具体措施"),
+            cell(none, "牵头单位"),
+            cell(none, "配合单位"),
+            cell(none, "完成时限"),
+        ]),
+        row(&[cell(r#"<w:gridSpan w:val="6"/>"#, "一、扩大有效投资")]),
+        row(&[
+            cell(restart, "1"),
+            cell(restart, "加快项目建设"),
+            cell(none, "新开工重点项目120个"),
+            cell(restart, "市发展改革委"),
+            cell(none, "市财政局、市自然资源局"),
+            cell(none, "2024年底前"),
+        ]),
+        row(&[
+            cell(cont, ""),
+            cell(cont, ""),
+            cell(none, "完成投资不低于500亿元"),
+            cell(cont, ""),
+            cell(none, "各区政府"),
+            cell(none, "2024年底前"),
+        ]),
+        row(&[
+            cell(none, "2"),
+            cell(none, "用好专项债券"),
+            cell(none, "争取专项债券额度80亿元以上"),
+            cell(cont, ""),
+            cell(none, "—"),
+            cell(none, "2024年9月底前"),
+        ]),
+        row(&[cell(r#"<w:gridSpan w:val="6"/>"#, "二、优化营商环境")]),
+        row(&[
+            cell(none, "3"),
+            cell(none, "压减审批时限"),
+            cell(none, "工程建设项目审批时间控制在50个工作日以内"),
+            cell(none, "市政务服务局"),
+            cell(none, "市住房城乡建设局 市自然资源局"),
+            cell(none, "长期坚持"),
+        ]),
+    ]
+    .concat();
+    let body = format!(
+        "{}{}{}<w:tbl>{table}</w:tbl>",
+        p("某市2024年稳增长工作方案"),
+        p("为推动经济稳中向好，制定本方案。"),
+        p("重点任务分工表")
+    );
+    let text = "某市2024年稳增长工作方案\n为推动经济稳中向好，制定本方案。\n重点任务分工表\n\
+        序号\t重点任务\t具体措施\t牵头单位\t配合单位\t完成时限\n\
+        一、扩大有效投资\n\
+        1\t加快项目建设\t新开工重点项目120个\t市发展改革委\t市财政局、市自然资源局\t2024年底前\n\
+        \t\t完成投资不低于500亿元\t\t各区政府\t2024年底前\n\
+        2\t用好专项债券\t争取专项债券额度80亿元以上\t市发展改革委\t—\t2024年9月底前\n\
+        二、优化营商环境\n\
+        3\t压减审批时限\t工程建设项目审批时间控制在50个工作日以内\t市政务服务局\t市住房城乡建设局 市自然资源局\t长期坚持\n";
+    let from_text = parse_text(text);
+    let from_docx = parse_bytes(&docx_of(&body)).unwrap();
+    let a = tasks(&from_text);
+    let b = tasks(&from_docx);
+    assert_eq!(a.len(), 3, "{a:#?}");
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(b.iter()) {
+        assert_eq!((&x.path, &x.title, &x.units, &x.targets), (&y.path, &y.title, &y.units, &y.targets));
+    }
+    let first = task(&from_docx, &["一", "1"]);
+    assert_eq!(first.title, "加快项目建设");
+    let names: Vec<(&str, Role)> = first.units.iter().map(|u| (u.name.as_str(), u.role)).collect();
+    assert_eq!(
+        names,
+        [("市发展改革委", Role::Lead), ("市财政局", Role::Co), ("市自然资源局", Role::Co), ("各区政府", Role::Co)]
+    );
+    assert_eq!(first.targets.iter().map(|t| t.value).collect::<Vec<_>>(), [120.0, 5e10]);
+    assert!(first.deadlines.iter().any(|d| d.date.as_deref() == Some("2024-12-31")), "{:?}", first.deadlines);
+    // The merged 牵头单位 cell leads the second task too.
+    let second = task(&from_docx, &["一", "2"]);
+    assert_eq!(
+        second.units.iter().map(|u| (u.name.as_str(), u.role)).collect::<Vec<_>>(),
+        [("市发展改革委", Role::Lead)]
+    );
+    let third = task(&from_docx, &["二", "3"]);
+    assert_eq!((third.targets[0].value, third.targets[0].op), (50.0, Op::Le));
+    assert_eq!(third.units.len(), 3);
+    // The body is kept apart from the table: the caption and rows are not in the preamble.
+    assert!(!from_docx.preamble.contains("序号"), "{}", from_docx.preamble);
+}
+
 fn docx(paragraphs: &[&str]) -> Vec<u8> {
     let mut body = String::new();
     for p in paragraphs {
