@@ -1,4 +1,4 @@
-//! Bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, GB18030/GBK, and .docx.
+//! Bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, GB18030/GBK, .docx and web pages (.html).
 //! Refuses PDF, legacy .doc, other binaries, empty and oversized input with an error that says why.
 
 use std::borrow::Cow;
@@ -15,6 +15,8 @@ pub enum SourceFormat {
     Utf16,
     Gb18030,
     Docx,
+    /// A web page (.html/.htm), in whatever charset it declares.
+    Html,
 }
 
 /// Decoded text and what it was decoded from.
@@ -41,6 +43,10 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         let text = crate::docx::docx_text(bytes)?;
         return finish(text, SourceFormat::Docx);
+    }
+    if crate::html::looks_like_html(bytes) {
+        let text = crate::html::html_text(&crate::html::decode_html(bytes));
+        return finish(text, SourceFormat::Html);
     }
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return match std::str::from_utf8(rest) {

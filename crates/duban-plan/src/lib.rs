@@ -10,6 +10,7 @@ pub mod deadlines;
 pub mod decode;
 pub mod docx;
 pub mod error;
+pub mod html;
 pub mod labels;
 pub mod model;
 pub mod projects;

@@ -132,7 +132,7 @@ fn docx_of(body: &str) -> Vec<u8> {
 /// measure rows, a 牵头单位 cell merged over two tasks) reads to the same ledger as the table pasted as
 /// text, where merged cells arrive filled in the first row only.
 #[test]
-fn a_word_task_table_reads_as_its_text_form_does() {
+fn a_word_or_web_task_table_reads_as_its_text_form_does() {
     let p = |t: &str| format!("<w:p><w:r><w:t>{t}</w:t></w:r></w:p>");
     let cell = |pr: &str, t: &str| format!("<w:tc><w:tcPr>{pr}</w:tcPr>{}</w:tc>", p(t));
     let row = |cells: &[String]| format!("<w:tr>{}</w:tr>", cells.concat());
@@ -227,6 +227,28 @@ fn a_word_task_table_reads_as_its_text_form_does() {
     assert_eq!(third.units.len(), 3);
     // The body is kept apart from the table: the caption and rows are not in the preamble.
     assert!(!from_docx.preamble.contains("序号"), "{}", from_docx.preamble);
+
+    // The same table on a web page saved from a government site, in GBK, with rowspan and colspan.
+    let html = "<!DOCTYPE html><html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gbk\">\
+        <title>某市人民政府网站</title><script>document.write('<p>一、不是正文</p>')</script></head><body>\
+        <nav><a href=\"/\">首页</a> &gt; <a>政策文件</a></nav><div class=\"content\">\
+        <p>某市2024年稳增长工作方案</p><p>为推动经济稳中向好，制定本方案。</p><p>重点任务分工表</p>\
+        <table border=\"1\"><tbody><tr><td>序号</td><td>重点任务</td><td>具体措施</td><td>牵头单位</td><td>配合单位</td><td>完成时限</td></tr>\
+        <tr><td colspan=\"6\">一、扩大有效投资</td></tr>\
+        <tr><td rowspan=\"2\">1</td><td rowspan=\"2\">加快项目建设</td><td>新开工重点项目120个</td><td rowspan=\"3\">市发展改革委</td><td>市财政局、市自然资源局</td><td>2024年底前</td></tr>\
+        <tr><td>完成投资不低于500亿元</td><td>各区政府</td><td>2024年底前</td></tr>\
+        <tr><td>2</td><td>用好专项债券</td><td>争取专项债券额度80亿元以上</td><td>—</td><td>2024年9月底前</td></tr>\
+        <tr><td colspan=\"6\">二、优化营商环境</td></tr>\
+        <tr><td>3</td><td>压减审批时限</td><td>工程建设项目审批时间控制在50个工作日以内</td><td>市政务服务局</td><td><p>市住房城乡建设局</p><p>市自然资源局</p></td><td>长期坚持</td></tr>\
+        </tbody></table></div><footer>主办：某市人民政府办公室</footer></body></html>";
+    let (gbk, _, _) = encoding_rs::GBK.encode(html);
+    let from_html = parse_bytes(&gbk).unwrap();
+    let c = tasks(&from_html);
+    assert_eq!(a.len(), c.len(), "{c:#?}");
+    for (x, y) in a.iter().zip(c.iter()) {
+        assert_eq!((&x.path, &x.title, &x.units, &x.targets), (&y.path, &y.title, &y.units, &y.targets));
+    }
+    assert_eq!(from_html.title, from_text.title);
 }
 
 fn docx(paragraphs: &[&str]) -> Vec<u8> {
@@ -374,7 +396,47 @@ mod never_panics {
         "机场",
         "建成通车",
         "、",
+        "\t",
+        "序号\t重点任务\t牵头单位\t配合单位\t完成时限",
+        "\u{E000}",
+        "—",
     ];
+
+    /// Markup of saved web pages, tables above all.
+    const MARKUP: &[&str] = &[
+        "<table>",
+        "</table>",
+        "<tr>",
+        "</tr>",
+        "<td>",
+        "</td>",
+        "<th>",
+        "<td rowspan=\"3\">",
+        "<td colspan=\"4\">",
+        "<td rowspan=0 colspan=999>",
+        "<p>",
+        "</p>",
+        "<br>",
+        "<script>",
+        "</script>",
+        "<!--",
+        "-->",
+        "&nbsp;",
+        "&amp;",
+        "序号",
+        "重点任务",
+        "牵头单位",
+        "一、",
+        "1",
+        "市发展改革委",
+        "2024年底前",
+        "<meta charset=gbk>",
+    ];
+
+    fn page() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(MARKUP), 0..150)
+            .prop_map(|v| format!("<!DOCTYPE html>{}", v.concat()))
+    }
 
     fn doc() -> impl Strategy<Value = String> {
         prop::collection::vec(prop::sample::select(ALPHABET), 0..120).prop_map(|v| v.concat())
@@ -402,6 +464,16 @@ mod never_panics {
         #[test]
         fn arbitrary_bytes(b in prop::collection::vec(any::<u8>(), 0..600)) {
             let _ = duban_plan::parse_bytes(&b);
+        }
+
+        #[test]
+        fn any_web_page(s in page()) {
+            if let Ok(plan) = duban_plan::parse_bytes(s.as_bytes()) {
+                for item in duban_plan::walk_items(&plan.items) {
+                    prop_assert!(item.level as usize == item.path.len());
+                    prop_assert!(!item.text.contains(duban_plan::table::MERGED_ABOVE), "merged mark in text");
+                }
+            }
         }
     }
 }
