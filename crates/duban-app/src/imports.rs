@@ -1,4 +1,4 @@
-//! Reading an uploaded plan: a document (.txt, .docx, .html) through the parser, or a ledger kept in Excel
+//! Reading an uploaded plan: a document (.txt, .docx, .pdf, .html) through the parser, or a ledger kept in Excel
 //! (.xlsx) through `duban-office`. Both give a `duban.plan/1` draft for the same review step.
 
 use duban_core::Error;
@@ -30,7 +30,9 @@ fn unreadable(e: &duban_plan::DecodeError) -> Error {
     match e {
         D::Empty => worded("empty"),
         D::TooLarge { size, limit } => worded("too_large").arg("size", size).arg("limit", limit),
-        D::Pdf => worded("pdf"),
+        D::PdfNoText => worded("pdf_no_text"),
+        D::PdfNoUnicode => worded("pdf_no_unicode"),
+        D::BadPdf(why) => worded("bad_pdf").arg("reason", why),
         D::LegacyDoc => worded("legacy_doc"),
         D::NotDocx(why) => worded("not_docx").arg("reason", why),
         D::BadDocx(why) => worded("bad_docx").arg("reason", why),

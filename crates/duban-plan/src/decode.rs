@@ -1,5 +1,5 @@
 //! Bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, GB18030/GBK, .docx and web pages (.html).
-//! Refuses PDF, legacy .doc, other binaries, empty and oversized input with an error that says why.
+//! PDF through its text layer. Refuses legacy .doc, other binaries, empty and oversized input with an error that says why.
 
 use std::borrow::Cow;
 
@@ -17,6 +17,8 @@ pub enum SourceFormat {
     Docx,
     /// A web page (.html/.htm), in whatever charset it declares.
     Html,
+    /// A PDF's text layer.
+    Pdf,
 }
 
 /// Decoded text and what it was decoded from.
@@ -35,7 +37,8 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         return Err(DecodeError::TooLarge { size: bytes.len(), limit: MAX_INPUT_BYTES });
     }
     if bytes.starts_with(b"%PDF-") {
-        return Err(DecodeError::Pdf);
+        let text = crate::pdf::pdf_text(bytes)?;
+        return finish(text, SourceFormat::Pdf);
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         return Err(DecodeError::LegacyDoc);
@@ -143,7 +146,7 @@ mod tests {
     #[test]
     fn refusals_say_why() {
         assert_eq!(decode(b""), Err(DecodeError::Empty));
-        assert_eq!(decode(b"%PDF-1.7\n..."), Err(DecodeError::Pdf));
+        assert!(matches!(decode(b"%PDF-1.7\n..."), Err(DecodeError::BadPdf(_))));
         assert_eq!(decode(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0]), Err(DecodeError::LegacyDoc));
         assert!(matches!(decode(b"ab\0cd"), Err(DecodeError::Binary(_))));
         assert_eq!(decode(b"  \n\t \n"), Err(DecodeError::NoText));

@@ -7,8 +7,16 @@ pub enum DecodeError {
     Empty,
     #[error("the file is too large ({size} bytes; the limit is {limit} bytes)")]
     TooLarge { size: usize, limit: usize },
-    #[error("this is a PDF; copy its text into a .txt file or save it as .docx first")]
-    Pdf,
+    #[error(
+        "this PDF has no text layer (it is a scan or a picture of the pages): ask for the .docx or a PDF exported from Word or WPS"
+    )]
+    PdfNoText,
+    #[error(
+        "this PDF's fonts have no Unicode map, so its text cannot be read (common in typeset official PDFs): ask for the .docx, or copy the text into a .txt file"
+    )]
+    PdfNoUnicode,
+    #[error("the PDF file cannot be read: {0}")]
+    BadPdf(String),
     #[error("this is a legacy Word .doc (or other OLE) file; save it as .docx first")]
     LegacyDoc,
     #[error("this is a ZIP archive but not a Word .docx document ({0})")]

@@ -13,6 +13,7 @@ pub mod error;
 pub mod html;
 pub mod labels;
 pub mod model;
+pub mod pdf;
 pub mod projects;
 pub mod render;
 pub mod scan;

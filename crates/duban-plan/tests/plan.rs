@@ -251,6 +251,106 @@ fn a_word_or_web_task_table_reads_as_its_text_form_does() {
     assert_eq!(from_html.title, from_text.title);
 }
 
+/// A PDF as Word's export writes Chinese text: each page's lines in a Type0 font (Identity-H codes in the
+/// content) with a ToUnicode map, or (`unicode` false) without one, as typesetting systems often do.
+fn pdf_of(pages: &[Vec<String>], unicode: bool) -> Vec<u8> {
+    use std::fmt::Write as _;
+    let mut chars: Vec<char> = pages.iter().flatten().flat_map(|l| l.chars()).collect();
+    chars.sort_unstable();
+    chars.dedup();
+    let code = |c: char| chars.binary_search(&c).unwrap() + 1;
+    let mut cmap = String::from(
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Duban def\n\
+         1 begincodespacerange <0000> <FFFF> endcodespacerange\n",
+    );
+    for chunk in chars.chunks(100) {
+        writeln!(cmap, "{} beginbfchar", chunk.len()).unwrap();
+        for c in chunk {
+            writeln!(cmap, "<{:04X}> <{:04X}>", code(*c), *c as u32).unwrap();
+        }
+        cmap.push_str("endbfchar\n");
+    }
+    cmap.push_str("endcmap CMapName currentdict /CMap defineresource pop end end\n");
+    let to_unicode = if unicode { " /ToUnicode 5 0 R" } else { "" };
+    let mut objs: Vec<String> = vec![
+        "<< /Type /Catalog /Pages 2 0 R >>".into(),
+        String::new(), // the page tree, once the pages are numbered
+        format!("<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H /DescendantFonts [4 0 R]{to_unicode} >>"),
+        "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 /FontDescriptor 6 0 R >>".into(),
+        format!("<< /Length {} >>\nstream\n{cmap}endstream", cmap.len()),
+        "<< /Type /FontDescriptor /FontName /SimSun /Flags 6 /FontBBox [0 -141 1000 859] /ItalicAngle 0 /Ascent 859 /Descent -141 /CapHeight 859 /StemV 80 >>".into(),
+    ];
+    let mut kids = Vec::new();
+    for page in pages {
+        let mut content = String::from("BT /F1 16 Tf 22 TL 90 780 Td\n");
+        for line in page {
+            let hex: String = line.chars().map(|c| format!("{:04X}", code(c))).collect();
+            writeln!(content, "<{hex}> Tj T*").unwrap();
+        }
+        content.push_str("ET\n");
+        objs.push(format!("<< /Length {} >>\nstream\n{content}endstream", content.len()));
+        let contents = objs.len();
+        // A page without text (a scanned page's picture, here left out) names no font.
+        let fonts = if page.is_empty() { "" } else { "/Font << /F1 3 0 R >>" };
+        objs.push(format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << {fonts} >> /Contents {contents} 0 R >>"
+        ));
+        kids.push(format!("{} 0 R", objs.len()));
+    }
+    objs[1] = format!("<< /Type /Pages /Kids [{}] /Count {} >>", kids.join(" "), kids.len());
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objs.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    let mut x = format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1);
+    for off in offsets {
+        writeln!(x, "{off:010} 00000 n ").unwrap();
+    }
+    write!(x, "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objs.len() + 1).unwrap();
+    out.extend(x.as_bytes());
+    out
+}
+
+/// A PDF exported from the plan (lines wrapped at 28 characters, 30 lines to a page, page numbers at the
+/// foot) reads to the same ledger as the text; a scan and a PDF whose fonts have no Unicode map are refused
+/// with the reason.
+#[test]
+fn a_pdf_with_a_text_layer_gives_the_same_ledger_as_the_text() {
+    let reference = parse_text(SEED);
+    let mut lines: Vec<String> = Vec::new();
+    for para in SEED.lines().filter(|l| !l.trim().is_empty()) {
+        let chars: Vec<char> = para.trim().chars().collect();
+        for chunk in chars.chunks(28) {
+            lines.push(chunk.iter().collect());
+        }
+    }
+    let pages: Vec<Vec<String>> = lines
+        .chunks(30)
+        .enumerate()
+        .map(|(n, page)| page.iter().cloned().chain([format!("— {} —", n + 1)]).collect())
+        .collect();
+    assert!(pages.len() > 3);
+    let from_pdf = parse_bytes(&pdf_of(&pages, true)).unwrap();
+    let a = tasks(&reference);
+    let b = tasks(&from_pdf);
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(b.iter()) {
+        assert_eq!(x.path, y.path);
+        assert_eq!(x.title, y.title);
+        assert_eq!(x.units, y.units, "{:?}", x.path);
+        assert_eq!(x.targets, y.targets, "{:?}", x.path);
+    }
+    assert_eq!(from_pdf.title, reference.title);
+
+    let scan = pdf_of(&[vec![]], true);
+    assert_eq!(parse_bytes(&scan).unwrap_err(), duban_plan::DecodeError::PdfNoText);
+    let no_map = parse_bytes(&pdf_of(&pages, false)).unwrap_err();
+    assert_eq!(no_map, duban_plan::DecodeError::PdfNoUnicode);
+}
+
 fn docx(paragraphs: &[&str]) -> Vec<u8> {
     let mut body = String::new();
     for p in paragraphs {
