@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Score `duban parse` against the shared gold corpora, as given and in the other forms real plans
-arrive in: GBK-encoded .txt, .docx, and text copied out of a PDF (hard-wrapped lines, page numbers,
-running headers, lost indents).
+arrive in: GBK-encoded .txt, .docx (tables as Word tables), a web page saved from a government site
+(GBK, tables as HTML tables), a PDF exported page by page (its text layer), and text copied out of a PDF
+(hard-wrapped lines, page numbers, running headers, lost indents).
 
 `corpus` (the four documents the rules were written on) fails the run (exit 1) below the thresholds.
 `corpus2` (ten plans of other house styles, issue #12) is scored the same way and its figures printed,
@@ -37,10 +38,47 @@ def hard_wrap(text, width, headers=True):
     return "\n".join(out) + "\n"
 
 
+def blocks(text):
+    """The text's lines as ("p", line) and ("table", [cells per row]): a run of TAB-separated lines is a
+    table (the corpus writes tables so), its single-cell group rows included."""
+    out, rows = [], None
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if "\t" in line:
+            rows = rows if rows is not None else []
+            rows.append(line.split("\t"))
+            continue
+        nxt = next((l for l in lines[i + 1:] if l.strip()), "")
+        if rows is not None and line.strip() and "\t" in nxt:
+            rows.append([line])  # a group row inside the table
+            continue
+        if rows is not None:
+            out.append(("table", rows))
+            rows = None
+        out.append(("p", line))
+    if rows is not None:
+        out.append(("table", rows))
+    return out
+
+
 def docx_bytes(text):
-    paras = "".join(
-        f'<w:p><w:r><w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>' for line in text.split("\n")
-    )
+    """A .docx as Word holds it: paragraphs, and tables as w:tbl (a group row merged across)."""
+    def para(t):
+        return f'<w:p><w:r><w:t xml:space="preserve">{escape(t)}</w:t></w:r></w:p>'
+    parts = []
+    for kind, v in blocks(text):
+        if kind == "p":
+            parts.append(para(v))
+            continue
+        width = max(len(r) for r in v)
+        trs = []
+        for r in v:
+            if len(r) == 1 and width > 1:
+                trs.append(f'<w:tr><w:tc><w:tcPr><w:gridSpan w:val="{width}"/></w:tcPr>{para(r[0])}</w:tc></w:tr>')
+            else:
+                trs.append("<w:tr>" + "".join(f"<w:tc>{para(c)}</w:tc>" for c in r) + "</w:tr>")
+        parts.append("<w:tbl>" + "".join(trs) + "</w:tbl>")
+    paras = "".join(parts)
     doc = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
         '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
@@ -54,11 +92,90 @@ def docx_bytes(text):
     return buf.getvalue()
 
 
+def html_bytes(text):
+    """A page saved from a government site: GBK, a navigation bar, scripts, tables with colspan."""
+    body = []
+    for kind, v in blocks(text):
+        if kind == "p":
+            body.append(f"<p>{escape(v)}</p>")
+            continue
+        width = max(len(r) for r in v)
+        rows = []
+        for r in v:
+            if len(r) == 1 and width > 1:
+                rows.append(f'<tr><td colspan="{width}">{escape(r[0])}</td></tr>')
+            else:
+                rows.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>")
+        body.append('<table border="1">' + "".join(rows) + "</table>")
+    page = (
+        '<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset=gbk">'
+        "<title>政府网站</title><script>var nav = '<p>首页</p>';</script><style>p{margin:0}</style></head>"
+        '<body><nav><a href="/">首页</a> &gt; <a href="/zc">政策文件</a></nav><div class="article">'
+        + "\n".join(body)
+        + "</div><footer>主办：人民政府办公厅</footer></body></html>"
+    )
+    return page.encode("gb18030")
+
+
+def pdf_bytes(text, width=30, per_page=32):
+    """A PDF exported from Word: lines wrapped at `width` characters, `per_page` lines to a page with its
+    number at the foot, Chinese set in a Type0 font with a ToUnicode map. A table's cells come out one
+    after another, as a PDF's text layer gives them."""
+    lines = []
+    for para in text.split("\n"):
+        para = para.replace("\t", " ").strip()
+        lines.extend(para[i:i + width] for i in range(0, len(para), width))
+    pages = [lines[i:i + per_page] + [f"— {n + 1} —"] for n, i in enumerate(range(0, max(len(lines), 1), per_page))]
+    chars = sorted({c for p in pages for l in p for c in l})
+    code = {c: i + 1 for i, c in enumerate(chars)}
+    cmap = ["/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Duban def",
+            "1 begincodespacerange <0000> <FFFF> endcodespacerange"]
+    for i in range(0, len(chars), 100):
+        chunk = chars[i:i + 100]
+        cmap.append(f"{len(chunk)} beginbfchar")
+        for c in chunk:
+            u = c.encode("utf-16-be").hex().upper()
+            cmap.append(f"<{code[c]:04X}> <{u}>")
+        cmap.append("endbfchar")
+    cmap.append("endcmap CMapName currentdict /CMap defineresource pop end end")
+    cmap = "\n".join(cmap) + "\n"
+    objs = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "",
+        "<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H /DescendantFonts [4 0 R] /ToUnicode 5 0 R >>",
+        "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 /FontDescriptor 6 0 R >>",
+        f"<< /Length {len(cmap.encode())} >>\nstream\n{cmap}endstream",
+        "<< /Type /FontDescriptor /FontName /SimSun /Flags 6 /FontBBox [0 -141 1000 859] /ItalicAngle 0 /Ascent 859 /Descent -141 /CapHeight 859 /StemV 80 >>",
+    ]
+    kids = []
+    for page in pages:
+        content = "BT /F1 16 Tf 22 TL 90 780 Td\n" + "".join(
+            "<" + "".join(f"{code[c]:04X}" for c in l) + "> Tj T*\n" for l in page
+        ) + "ET\n"
+        objs.append(f"<< /Length {len(content.encode())} >>\nstream\n{content}endstream")
+        objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents {len(objs)} 0 R >>")
+        kids.append(f"{len(objs)} 0 R")
+    objs[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, o in enumerate(objs):
+        offsets.append(len(out))
+        out += f"{i + 1} 0 obj\n{o}\nendobj\n".encode()
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    for off in offsets:
+        out += f"{off:010d} 00000 n \n".encode()
+    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
 FORMS = {
     "as-given": lambda t: ("txt", t.encode("utf-8")),
     "gbk": lambda t: ("txt", t.encode("gb18030")),
     "utf8-bom-crlf": lambda t: ("txt", ("\ufeff" + t.replace("\n", "\r\n")).encode("utf-8")),
     "docx": lambda t: ("docx", docx_bytes(t)),
+    "html-gbk": lambda t: ("html", html_bytes(t)),
+    "pdf": lambda t: ("pdf", pdf_bytes(t)),
     "pdf-copy-34": lambda t: ("txt", hard_wrap(t, 34).encode("utf-8")),
     "pdf-copy-27-no-indent": lambda t: ("txt", hard_wrap(t, 27).encode("utf-8")),
 }
