@@ -1,5 +1,5 @@
 //! Bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, GB18030/GBK, .docx and web pages (.html).
-//! PDF through its text layer. Refuses legacy .doc, other binaries, empty and oversized input with an error that says why.
+//! PDF through its text layer, Word 97–2003 .doc. Refuses other OLE files, other binaries, empty and oversized input with an error that says why.
 
 use std::borrow::Cow;
 
@@ -19,6 +19,8 @@ pub enum SourceFormat {
     Html,
     /// A PDF's text layer.
     Pdf,
+    /// Word 97–2003 (.doc, and .wps saved as Word 97).
+    Doc,
 }
 
 /// Decoded text and what it was decoded from.
@@ -41,7 +43,8 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         return finish(text, SourceFormat::Pdf);
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        return Err(DecodeError::LegacyDoc);
+        let text = crate::doc::doc_text(bytes)?;
+        return finish(text, SourceFormat::Doc);
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         let text = crate::docx::docx_text(bytes)?;
@@ -147,7 +150,7 @@ mod tests {
     fn refusals_say_why() {
         assert_eq!(decode(b""), Err(DecodeError::Empty));
         assert!(matches!(decode(b"%PDF-1.7\n..."), Err(DecodeError::BadPdf(_))));
-        assert_eq!(decode(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0]), Err(DecodeError::LegacyDoc));
+        assert!(matches!(decode(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0]), Err(DecodeError::BadDoc(_))));
         assert!(matches!(decode(b"ab\0cd"), Err(DecodeError::Binary(_))));
         assert_eq!(decode(b"  \n\t \n"), Err(DecodeError::NoText));
         let big = vec![b'a'; MAX_INPUT_BYTES + 1];

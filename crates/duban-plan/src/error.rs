@@ -17,8 +17,14 @@ pub enum DecodeError {
     PdfNoUnicode,
     #[error("the PDF file cannot be read: {0}")]
     BadPdf(String),
-    #[error("this is a legacy Word .doc (or other OLE) file; save it as .docx first")]
+    #[error("this is an Office 97–2003 file that is not a Word document (an Excel or PowerPoint file?)")]
     LegacyDoc,
+    #[error("this .wps file is in WPS Office's own format, not Word's: open it in WPS and save it as .docx")]
+    WpsNative,
+    #[error("the Word document is password-protected: save a copy without the password")]
+    Encrypted,
+    #[error("the Word .doc file is damaged: {0}")]
+    BadDoc(String),
     #[error("this is a ZIP archive but not a Word .docx document ({0})")]
     NotDocx(String),
     #[error("the .docx file is damaged: {0}")]

@@ -8,6 +8,7 @@
 
 pub mod deadlines;
 pub mod decode;
+pub mod doc;
 pub mod docx;
 pub mod error;
 pub mod html;
@@ -44,9 +45,12 @@ pub fn parse_text(text: &str) -> Plan {
     let mut state =
         Walk { year: outline.year, ctx: UnitContext::default(), rules: Vec::new(), warnings: outline.warnings.clone() };
     let mut items = state.items(&outline.items, &[]);
-    for t in &tables {
-        state.table(t, &mut items);
+    for (k, t) in tables.iter().enumerate() {
+        state.table(t, k, &mut items);
     }
+    // The store keys items by path: siblings that share a number (a body and a table that both have
+    // a part 一, a numbering that starts again) get distinct ones.
+    distinct_paths(&mut items, &[]);
     let mut warnings = state.warnings;
     warnings.sort_by_key(|w| w.line);
     Plan {
@@ -88,11 +92,43 @@ impl Walk {
     /// A task table's groups and rows as items: a group whose heading is a part the body already has (same
     /// number and title, as when the table repeats the plan's parts) takes the rows under that part;
     /// otherwise it is a part of its own after the body's.
-    fn table(&mut self, t: &table::Table, items: &mut Vec<Item>) {
+    fn table(&mut self, t: &table::Table, index: usize, items: &mut Vec<Item>) {
+        // A table whose parts (or rows) are numbered as the body's parts but are not them stands under a
+        // part of its own, the attachment it is printed as.
+        let clash = t.groups.iter().any(|g| match &g.heading {
+            Some(h) => items.iter().any(|i| i.number == h.number && squeezed(&i.title) != squeezed(&h.title)),
+            None => g.rows.iter().any(|r| items.iter().any(|i| i.number == r.number)),
+        });
+        if clash {
+            let number = if index == 0 { "附件".to_string() } else { format!("附件{}", index + 1) };
+            let line = t.groups.first().and_then(|g| g.rows.first()).map_or(0, |r| r.line);
+            let raw = RawItem {
+                label: labels::Label {
+                    kind: labels::LabelKind::ChineseComma,
+                    text: number.clone(),
+                    number: number.clone(),
+                    ordinal: u32::try_from(index + 1).unwrap_or(u32::MAX),
+                    len: 0,
+                },
+                line,
+                paras: vec![t.caption.clone().unwrap_or_else(|| "任务分工表".to_string())],
+                children: Vec::new(),
+            };
+            let mut part = self.item(&raw, &[]);
+            let mut inner = Vec::new();
+            self.table_groups(t, &mut inner, &part.path.clone());
+            part.children = inner;
+            items.push(part);
+            return;
+        }
+        self.table_groups(t, items, &[]);
+    }
+
+    fn table_groups(&mut self, t: &table::Table, items: &mut Vec<Item>, parent: &[String]) {
         for g in &t.groups {
             let Some(h) = &g.heading else {
                 for r in &g.rows {
-                    let item = self.table_row(r, &[]);
+                    let item = self.table_row(r, parent);
                     items.push(item);
                 }
                 continue;
@@ -116,7 +152,7 @@ impl Walk {
                 paras: vec![h.title.clone()],
                 children: Vec::new(),
             };
-            let mut part = self.item(&raw, &[]);
+            let mut part = self.item(&raw, parent);
             let path = part.path.clone();
             part.children = g.rows.iter().map(|r| self.table_row(r, &path)).collect();
             items.push(part);
@@ -227,6 +263,23 @@ impl Walk {
             deadlines: item_deadlines,
             children,
         }
+    }
+}
+
+/// Gives siblings that share a number distinct ones (一, 一-2, …) and their subtrees the paths that follow.
+fn distinct_paths(items: &mut [Item], parent: &[String]) {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for item in items.iter_mut() {
+        let n = seen.entry(item.number.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            item.number = format!("{}-{}", item.number, n);
+        }
+        let mut path = parent.to_vec();
+        path.push(item.number.clone());
+        item.path = path;
+        let path = item.path.clone();
+        distinct_paths(&mut item.children, &path);
     }
 }
 

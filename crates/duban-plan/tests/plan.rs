@@ -351,6 +351,46 @@ fn a_pdf_with_a_text_layer_gives_the_same_ledger_as_the_text() {
     assert_eq!(no_map, duban_plan::DecodeError::PdfNoUnicode);
 }
 
+/// A Word 97 .doc (made from the .docx beside it by LibreOffice: `scripts/make_doc_fixture.py`) reads to
+/// the same ledger as the .docx: body, task table, merged cells (sprmTDefTable's vertical merges) and all.
+/// An OLE file that is not Word's is refused by name.
+#[test]
+fn a_word_97_document_reads_as_its_docx_does() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/");
+    let doc = parse_bytes(&std::fs::read(format!("{dir}task-table.doc")).unwrap()).unwrap();
+    let docx = parse_bytes(&std::fs::read(format!("{dir}task-table.docx")).unwrap()).unwrap();
+    let (a, b) = (tasks(&doc), tasks(&docx));
+    assert_eq!(a.len(), 4, "{a:#?}");
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(b.iter()) {
+        assert_eq!(
+            (&x.path, &x.title, &x.units, &x.targets, &x.deadlines),
+            (&y.path, &y.title, &y.units, &y.targets, &y.deadlines)
+        );
+    }
+    assert_eq!(doc.title, docx.title);
+    let second = task(&doc, &["附件", "一", "2"]);
+    assert_eq!(
+        second.units.iter().map(|u| (u.name.as_str(), u.role)).collect::<Vec<_>>(),
+        [("市发展改革委", Role::Lead)]
+    );
+
+    let mut ole = std::io::Cursor::new(Vec::new());
+    {
+        let mut cf = cfb::CompoundFile::create(&mut ole).unwrap();
+        cf.create_stream("WpsContent").unwrap().write_all(b"wps").unwrap();
+        cf.flush().unwrap();
+    }
+    assert_eq!(parse_bytes(&ole.into_inner()).unwrap_err(), duban_plan::DecodeError::WpsNative);
+    let mut xls = std::io::Cursor::new(Vec::new());
+    {
+        let mut cf = cfb::CompoundFile::create(&mut xls).unwrap();
+        cf.create_stream("Workbook").unwrap().write_all(b"biff").unwrap();
+        cf.flush().unwrap();
+    }
+    assert_eq!(parse_bytes(&xls.into_inner()).unwrap_err(), duban_plan::DecodeError::LegacyDoc);
+}
+
 fn docx(paragraphs: &[&str]) -> Vec<u8> {
     let mut body = String::new();
     for p in paragraphs {
