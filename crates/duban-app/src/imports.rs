@@ -1,4 +1,4 @@
-//! Reading an uploaded plan: a document (.txt, .docx, .pdf, .html) through the parser, or a ledger kept in Excel
+//! Reading an uploaded plan: a document (.txt, .docx, .doc, .pdf, .html) through the parser, or a ledger kept in Excel
 //! (.xlsx) through `duban-office`. Both give a `duban.plan/1` draft for the same review step.
 
 use duban_core::Error;
