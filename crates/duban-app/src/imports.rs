@@ -1,4 +1,4 @@
-//! Reading an uploaded plan: a document (.txt, .docx, .doc, .pdf, .html) through the parser, or a ledger kept in Excel
+//! Reading an uploaded plan: a document (.txt, .docx, .doc, .ofd, .pdf, .html) through the parser, or a ledger kept in Excel
 //! (.xlsx) through `duban-office`. Both give a `duban.plan/1` draft for the same review step.
 
 use duban_core::Error;
@@ -37,6 +37,8 @@ fn unreadable(e: &duban_plan::DecodeError) -> Error {
         D::WpsNative => worded("wps_native"),
         D::Encrypted => worded("encrypted"),
         D::BadDoc(why) => worded("bad_doc").arg("reason", why),
+        D::BadOfd(why) => worded("bad_ofd").arg("reason", why),
+        D::OfdNoText => worded("ofd_no_text"),
         D::NotDocx(why) => worded("not_docx").arg("reason", why),
         D::BadDocx(why) => worded("bad_docx").arg("reason", why),
         D::Binary(why) => worded("binary").arg("reason", why),

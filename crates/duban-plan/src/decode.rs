@@ -1,5 +1,5 @@
 //! Bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, GB18030/GBK, .docx and web pages (.html).
-//! PDF through its text layer, Word 97–2003 .doc. Refuses other OLE files, other binaries, empty and oversized input with an error that says why.
+//! PDF through its text layer, Word 97–2003 .doc, OFD. Refuses other OLE files, other binaries, empty and oversized input with an error that says why.
 
 use std::borrow::Cow;
 
@@ -21,6 +21,8 @@ pub enum SourceFormat {
     Pdf,
     /// Word 97–2003 (.doc, and .wps saved as Word 97).
     Doc,
+    /// OFD (GB/T 33190).
+    Ofd,
 }
 
 /// Decoded text and what it was decoded from.
@@ -45,6 +47,10 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         let text = crate::doc::doc_text(bytes)?;
         return finish(text, SourceFormat::Doc);
+    }
+    if (bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")) && crate::ofd::is_ofd(bytes) {
+        let text = crate::ofd::ofd_text(bytes)?;
+        return finish(text, SourceFormat::Ofd);
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         let text = crate::docx::docx_text(bytes)?;

@@ -25,6 +25,10 @@ pub enum DecodeError {
     Encrypted,
     #[error("the Word .doc file is damaged: {0}")]
     BadDoc(String),
+    #[error("the OFD file cannot be read: {0}")]
+    BadOfd(String),
+    #[error("this OFD sets its text as glyphs only, without the characters, so it cannot be read: ask for the .docx")]
+    OfdNoText,
     #[error("this is a ZIP archive but not a Word .docx document ({0})")]
     NotDocx(String),
     #[error("the .docx file is damaged: {0}")]

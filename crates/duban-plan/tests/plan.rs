@@ -391,6 +391,67 @@ fn a_word_97_document_reads_as_its_docx_does() {
     assert_eq!(parse_bytes(&xls.into_inner()).unwrap_err(), duban_plan::DecodeError::LegacyDoc);
 }
 
+/// An OFD package (GB/T 33190) of `pages`, each line a TextObject whose TextCodes are written in an order
+/// other than the reading one (the second half of a line first), as producers do.
+fn ofd_of(pages: &[Vec<String>]) -> Vec<u8> {
+    let esc = |t: &str| t.replace('&', "&amp;").replace('<', "&lt;");
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut buf);
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let ns = r#"xmlns:ofd="http://www.ofdspec.org/2016""#;
+    zip.start_file("OFD.xml", opts).unwrap();
+    zip.write_all(format!(r#"<?xml version="1.0" encoding="UTF-8"?><ofd:OFD {ns} DocType="OFD" Version="1.0"><ofd:DocBody><ofd:DocInfo><ofd:DocID>x</ofd:DocID></ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"#).as_bytes()).unwrap();
+    let list: String = (0..pages.len())
+        .map(|n| format!(r#"<ofd:Page ID="{}" BaseLoc="Pages/Page_{n}/Content.xml"/>"#, n + 10))
+        .collect();
+    zip.start_file("Doc_0/Document.xml", opts).unwrap();
+    zip.write_all(format!(r#"<?xml version="1.0" encoding="UTF-8"?><ofd:Document {ns}><ofd:CommonData><ofd:MaxUnitID>999</ofd:MaxUnitID></ofd:CommonData><ofd:Pages>{list}</ofd:Pages></ofd:Document>"#).as_bytes()).unwrap();
+    for (n, page) in pages.iter().enumerate() {
+        let mut objs = String::new();
+        for (k, line) in page.iter().enumerate() {
+            let chars: Vec<char> = line.chars().collect();
+            let (a, b) = chars.split_at(chars.len() / 2);
+            let (a, b): (String, String) = (a.iter().collect(), b.iter().collect());
+            let y = 30.0 + 7.5 * k as f64;
+            objs.push_str(&format!(
+                r#"<ofd:TextObject ID="{}" Boundary="25 {y} 160 7" Font="3" Size="5.6"><ofd:TextCode X="{}" Y="5.6">{}</ofd:TextCode><ofd:TextCode X="0" Y="5.6">{}</ofd:TextCode></ofd:TextObject>"#,
+                100 + k,
+                5.6 * a.chars().count() as f64,
+                esc(&b),
+                esc(&a)
+            ));
+        }
+        zip.start_file(format!("Doc_0/Pages/Page_{n}/Content.xml"), opts).unwrap();
+        zip.write_all(format!(r#"<?xml version="1.0" encoding="UTF-8"?><ofd:Page {ns}><ofd:Content><ofd:Layer ID="2">{objs}</ofd:Layer></ofd:Content></ofd:Page>"#).as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+    buf.into_inner()
+}
+
+/// An OFD of the plan (lines wrapped at 28 characters, 36 to a page) reads to the same ledger as the text.
+#[test]
+fn an_ofd_gives_the_same_ledger_as_the_text() {
+    let reference = parse_text(SEED);
+    let mut lines: Vec<String> = Vec::new();
+    for para in SEED.lines().filter(|l| !l.trim().is_empty()) {
+        let chars: Vec<char> = para.trim().chars().collect();
+        for chunk in chars.chunks(28) {
+            lines.push(chunk.iter().collect());
+        }
+    }
+    let pages: Vec<Vec<String>> = lines.chunks(36).map(<[String]>::to_vec).collect();
+    let from_ofd = parse_bytes(&ofd_of(&pages)).unwrap();
+    let (a, b) = (tasks(&reference), tasks(&from_ofd));
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(b.iter()) {
+        assert_eq!((&x.path, &x.title, &x.units, &x.targets), (&y.path, &y.title, &y.units, &y.targets));
+    }
+    assert_eq!(from_ofd.title, reference.title);
+    // Glyphs without characters.
+    let blank: Vec<Vec<String>> = vec![vec![" ".to_string()]];
+    assert_eq!(parse_bytes(&ofd_of(&blank)).unwrap_err(), duban_plan::DecodeError::OfdNoText);
+}
+
 fn docx(paragraphs: &[&str]) -> Vec<u8> {
     let mut body = String::new();
     for p in paragraphs {

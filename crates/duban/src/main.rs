@@ -24,7 +24,7 @@ enum Format {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Read work-plan documents (.txt in UTF-8 or GBK, .docx, .doc, PDF with a text layer, web pages saved as .html) into task ledgers.
+    /// Read work-plan documents (.txt in UTF-8 or GBK, .docx, .doc, .ofd, PDF with a text layer, web pages saved as .html) into task ledgers.
     Parse {
         /// Documents to read.
         #[arg(required = true)]

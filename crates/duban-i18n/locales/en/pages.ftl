@@ -183,7 +183,7 @@ audit-what = What
 unit-rates = Reporting by period
 
 import-title = Import a plan
-import-text = Upload the work plan (.txt, .docx, .doc, a PDF with a text layer, or a web page saved as .html) or a ledger the office keeps in Excel (.xlsx). It becomes a draft: check what was read, map unit names, correct, then publish.
+import-text = Upload the work plan (.txt, .docx, .doc, .ofd, a PDF with a text layer, or a web page saved as .html) or a ledger the office keeps in Excel (.xlsx). It becomes a draft: check what was read, map unit names, correct, then publish.
 import-file = Plan file
 import-submit = Import
 import-plans = Plans

@@ -183,7 +183,7 @@ audit-what = 操作
 unit-rates = 各期报送情况
 
 import-title = 导入计划
-import-text = 上传工作要点文件（.txt、.docx、.doc、带文字层的 PDF，或另存为 .html 的网页），或办公室已有的 Excel 台账（.xlsx）。导入后为草稿：在下一页核对解析结果、对应单位名称、修正后发布。
+import-text = 上传工作要点文件（.txt、.docx、.doc、.ofd、带文字层的 PDF，或另存为 .html 的网页），或办公室已有的 Excel 台账（.xlsx）。导入后为草稿：在下一页核对解析结果、对应单位名称、修正后发布。
 import-file = 计划文件
 import-submit = 导入
 import-plans = 已有计划
