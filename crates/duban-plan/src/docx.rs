@@ -6,6 +6,7 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 
 use crate::error::DecodeError;
+use crate::numbering::Numbering;
 
 /// Largest uncompressed document.xml read: guards against ZIP bombs.
 const MAX_XML_BYTES: u64 = 64 * 1024 * 1024;
@@ -32,11 +33,21 @@ pub fn docx_text(bytes: &[u8]) -> Result<String, DecodeError> {
     if xml.len() as u64 > MAX_XML_BYTES {
         return Err(DecodeError::BadDocx("document.xml is larger than 64 MiB".into()));
     }
-    document_xml_text(&xml)
+    // Automatic numbering, when the document has any (a part that cannot be read leaves the text as is).
+    let mut numbering = Numbering::default();
+    if let Ok(entry) = zip.by_name("word/numbering.xml") {
+        let mut raw = Vec::new();
+        if entry.take(MAX_XML_BYTES).read_to_end(&mut raw).is_ok()
+            && let Ok(text) = std::str::from_utf8(&raw)
+        {
+            numbering = Numbering::parse(text);
+        }
+    }
+    document_xml_text(&xml, &mut numbering)
 }
 
 /// Walk WordprocessingML and produce one line per paragraph (outside tables) or per table row.
-fn document_xml_text(xml: &[u8]) -> Result<String, DecodeError> {
+fn document_xml_text(xml: &[u8], numbering: &mut Numbering) -> Result<String, DecodeError> {
     let xml = std::str::from_utf8(xml).map_err(|e| DecodeError::BadDocx(format!("document.xml is not UTF-8: {e}")))?;
     let mut reader = Reader::from_str(xml);
     let mut out = String::new();
@@ -48,6 +59,8 @@ fn document_xml_text(xml: &[u8]) -> Result<String, DecodeError> {
     let mut merged_above = false;
     let mut table_depth = 0usize;
     let mut in_text = false;
+    // The open paragraph's list (w:numPr): its numId and level.
+    let mut list: (Option<String>, u8) = (None, 0);
     loop {
         let event = reader.read_event().map_err(|e| DecodeError::BadDocx(format!("XML: {e}")))?;
         match event {
@@ -60,10 +73,15 @@ fn document_xml_text(xml: &[u8]) -> Result<String, DecodeError> {
                     span = 1;
                     merged_above = false;
                 }
-                "p" => para.clear(),
+                "p" => {
+                    para.clear();
+                    list = (None, 0);
+                }
                 _ => {}
             },
             Event::Empty(e) => match e.local_name().as_ref() {
+                "numId" => list.0 = attr_val(&e),
+                "ilvl" => list.1 = attr_val(&e).and_then(|v| v.parse().ok()).unwrap_or(0),
                 "tab" => para.push('\t'),
                 "br" | "cr" => para.push('\n'),
                 "gridSpan" if table_depth == 1 => {
@@ -93,6 +111,13 @@ fn document_xml_text(xml: &[u8]) -> Result<String, DecodeError> {
             Event::End(e) => match e.local_name().as_ref() {
                 "t" => in_text = false,
                 "p" => {
+                    if let Some(id) = list.0.take()
+                        && !para.trim().is_empty()
+                        && let Some(label) = numbering.next_label(&id, list.1)
+                        && !para.trim_start().starts_with(&label)
+                    {
+                        para.insert_str(0, &label);
+                    }
                     if table_depth == 0 {
                         out.push_str(&para);
                         out.push('\n');
@@ -148,7 +173,10 @@ mod tests {
 <w:p><w:r><w:t xml:space="preserve">A &amp; B</w:t></w:r><w:r><w:tab/><w:t>&#x4E00;</w:t></w:r></w:p>
 <w:tbl><w:tr><w:tc><w:p><w:r><w:t>序号</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>任务</w:t></w:r></w:p><w:p><w:r><w:t>续</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
 <w:p><w:r><w:t>完</w:t></w:r></w:p></w:body></w:document>"#;
-        assert_eq!(document_xml_text(xml.as_bytes()).unwrap(), "一、总体要求\nA & B\t一\n序号\t任务 续\n完\n");
+        assert_eq!(
+            document_xml_text(xml.as_bytes(), &mut Numbering::default()).unwrap(),
+            "一、总体要求\nA & B\t一\n序号\t任务 续\n完\n"
+        );
     }
 
     #[test]
@@ -169,7 +197,7 @@ mod tests {
         let xml = format!(r#"<w:document xmlns:w="x"><w:body><w:tbl>{}</w:tbl></w:body></w:document>"#, rows.concat());
         let m = crate::table::MERGED_ABOVE;
         assert_eq!(
-            document_xml_text(xml.as_bytes()).unwrap(),
+            document_xml_text(xml.as_bytes(), &mut Numbering::default()).unwrap(),
             format!("一、稳定增长\t\t\n1\t扩大投资\t市发展改革委\n{m}\t落实资金\t市财政局\n")
         );
     }

@@ -14,6 +14,7 @@ pub mod error;
 pub mod html;
 pub mod labels;
 pub mod model;
+pub mod numbering;
 pub mod ofd;
 pub mod pdf;
 pub mod projects;

@@ -452,6 +452,51 @@ fn an_ofd_gives_the_same_ledger_as_the_text() {
     assert_eq!(parse_bytes(&ofd_of(&blank)).unwrap_err(), duban_plan::DecodeError::OfdNoText);
 }
 
+/// The plan as Word holds it when its parts and items are numbered by Word (w:numPr and numbering.xml,
+/// the labels not in the text): the same ledger as the text with printed labels. The items' list (（一）…)
+/// runs on across parts, as this plan numbers them, so it is a list of its own.
+#[test]
+fn word_automatic_numbering_keeps_the_structure() {
+    let reference = parse_text(SEED);
+    let mut body = String::new();
+    for line in SEED.lines() {
+        let esc = |t: &str| t.replace('&', "&amp;").replace('<', "&lt;");
+        let label = duban_plan::labels::parse_label(line);
+        let (num, text) = match &label {
+            Some(l) if l.kind == duban_plan::labels::LabelKind::ChineseComma => (Some(1), &line[l.len..]),
+            Some(l) if l.kind == duban_plan::labels::LabelKind::ChineseParen => (Some(2), &line[l.len..]),
+            _ => (None, line),
+        };
+        let ppr = num.map_or(String::new(), |n| {
+            format!(r#"<w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="{n}"/></w:numPr></w:pPr>"#)
+        });
+        body.push_str(&format!("<w:p>{ppr}<w:r><w:t>{}</w:t></w:r></w:p>", esc(text)));
+    }
+    let numbering = r#"<?xml version="1.0" encoding="UTF-8"?><w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
+<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl></w:abstractNum>
+<w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCountingThousand"/><w:lvlText w:val="（%1）"/></w:lvl></w:abstractNum>
+<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num><w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num></w:numbering>"#;
+    let xml = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+    );
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut buf);
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("[Content_Types].xml", opts).unwrap();
+    zip.write_all(b"<?xml version=\"1.0\"?><Types/>").unwrap();
+    zip.start_file("word/document.xml", opts).unwrap();
+    zip.write_all(xml.as_bytes()).unwrap();
+    zip.start_file("word/numbering.xml", opts).unwrap();
+    zip.write_all(numbering.as_bytes()).unwrap();
+    zip.finish().unwrap();
+    let from_docx = parse_bytes(&buf.into_inner()).unwrap();
+    let (a, b) = (tasks(&reference), tasks(&from_docx));
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(b.iter()) {
+        assert_eq!((&x.path, &x.title, &x.units, &x.targets), (&y.path, &y.title, &y.units, &y.targets));
+    }
+}
+
 fn docx(paragraphs: &[&str]) -> Vec<u8> {
     let mut body = String::new();
     for p in paragraphs {
