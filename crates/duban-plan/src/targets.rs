@@ -17,6 +17,8 @@ const MEASURES: &[&str] = &[
     "千瓦时",
     "千瓦",
     "兆瓦",
+    // Bandwidth as offices write it (20兆进牧户), after 兆瓦.
+    "兆",
     "千伏",
     "公里",
     "千米",
@@ -29,6 +31,8 @@ const MEASURES: &[&str] = &[
     "人次",
     "架次",
     "毫升",
+    "个基点",
+    "基点",
     "个工作日",
     "个小时",
     "个月",
@@ -101,6 +105,13 @@ const MEASURES: &[&str] = &[
     "班",
     "列",
     "趟",
+    "岁",
+    "泊",
+    // Basis points (不低于-30BP), read only where letters after a number are allowed (see find_targets).
+    "BP",
+    "bp",
+    // Only for a span of years within which something is done (15年内): see find_targets.
+    "年",
 ];
 
 /// Words after a number that make it a date, a year or an ordinal name, not a target.
@@ -321,14 +332,28 @@ pub fn find_targets(
                 i += 1;
                 continue;
             };
-            let glued_to_letters = prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == '.' || p == '-')
-                || chars.get(after_num).is_some_and(|n| n.is_ascii_alphabetic());
+            // A minus sign, not a range's dash: after a word, not after a number (不低于-30BP).
+            let before_prev = if i > 1 { chars.get(i - 2).copied() } else { None };
+            let signed = matches!(prev, Some('-' | '－'))
+                && !before_prev.is_some_and(|b| b.is_ascii_alphanumeric() || b == '.' || b == '%');
+            let basis_points = starts(chars, after_num, "BP") || starts(chars, after_num, "bp");
+            let glued_to_letters = (!signed && prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == '.' || p == '-'))
+                || (!basis_points && chars.get(after_num).is_some_and(|n| n.is_ascii_alphabetic()));
             let ordinal = prev == Some('第');
-            if glued_to_letters || ordinal || NOT_MEASURES.iter().any(|w| starts(chars, after_num, w)) {
+            // A span of years within which something is done is a limit (需在15年内完成); any other number
+            // before 年 is a year or an age of something (2025年, 3年来).
+            let years_within = value < 100.0
+                && mult == 1.0
+                && (starts(chars, after_num, "年内") || starts(chars, after_num, "年以内"));
+            if glued_to_letters
+                || ordinal
+                || (!years_within && NOT_MEASURES.iter().any(|w| starts(chars, after_num, w)))
+            {
                 i = after_num.max(i + 1);
                 continue;
             }
-            if let Some(t) = target_at(chars, i, value, after_num, mult, last_target_end, deadlines) {
+            let (start, value) = if signed { (i - 1, -value) } else { (i, value) };
+            if let Some(t) = target_at(chars, start, value, after_num, mult, last_target_end, deadlines) {
                 last_target_end = Some(t.1);
                 i = t.1;
                 targets.push(t.0);
@@ -409,7 +434,14 @@ fn target_at(
     };
     // A rate: 200元/平方米, 10000元/台 — the measure per another measure.
     let per = match chars.get(end) {
-        Some('/' | '／') if !unit.is_empty() => measure_at(chars, end + 1).map(|(m, e)| (format!("{unit}/{m}"), e)),
+        Some('/' | '／') if !unit.is_empty() => measure_at(chars, end + 1)
+            .map(|(m, e)| (format!("{unit}/{m}"), e))
+            // Per a counted measure: 1泊/100平方米.
+            .or_else(|| {
+                let digits = chars.get(end + 1..)?.iter().take_while(|c| c.is_ascii_digit()).count();
+                let (m, e) = measure_at(chars, end + 1 + digits).filter(|_| digits > 0)?;
+                Some((format!("{unit}/{}{m}", text(chars, end + 1, end + 1 + digits)), e))
+            }),
         _ => None,
     };
     let unit: std::borrow::Cow<'static, str> = match per {
@@ -775,6 +807,24 @@ mod tests {
         // Rates and months (萍乡 2024).
         one("按照200元/平方米给予一次性购房补贴", 200.0, "元/平方米", "=");
         one("对商品住宅去化周期超过36个月的", 36.0, "个月", ">");
+    }
+
+    /// Limits and rates in the measures real policies write: an age, a span of years, basis points with
+    /// their sign, bandwidth, parking per household or per floor area.
+    #[test]
+    fn ages_years_basis_points_and_rates_per_counted_measure() {
+        one("调整为贷款到期日不超过借款人65岁", 65.0, "岁", "<=");
+        one("需在15年内完成借款归还", 15.0, "年", "<=");
+        one("将其加点幅度调整为不低于-30BP", -30.0, "BP", ">=");
+        one("贷款利率下调25个基点", 25.0, "个基点", "=");
+        one("实现50兆进牧户", 50.0, "兆", "=");
+        one("公寓项目可按不少于1泊/300平方米进行配建", 1.0, "泊/300平方米", ">=");
+        one("商品住房项目可按1泊/户进行配建", 1.0, "泊/户", "=");
+        // A year, a time since, a range's dash and a model name stay what they are.
+        assert!(targets("到2025年内基本完成").iter().all(|t| t.1.is_none() && t.2 != "年"));
+        assert!(targets("近3年来持续推进").is_empty());
+        assert_eq!(targets("创建10-15个示范县")[0].0, 10.0);
+        assert!(targets("推广5G-A网络").is_empty());
     }
 
     #[test]
