@@ -94,20 +94,7 @@ fn document_xml_text(xml: &[u8], numbering: &mut Numbering) -> Result<String, De
             Event::Text(t) if in_text => {
                 para.push_str(&t.xml10_content());
             }
-            Event::GeneralRef(r) if in_text => {
-                if let Ok(Some(c)) = r.resolve_char_ref() {
-                    para.push(c);
-                } else {
-                    para.push_str(match r.into_inner().as_ref() {
-                        "amp" => "&",
-                        "lt" => "<",
-                        "gt" => ">",
-                        "quot" => "\"",
-                        "apos" => "'",
-                        _ => "",
-                    });
-                }
-            }
+            Event::GeneralRef(r) if in_text => push_reference(&mut para, &r),
             Event::End(e) => match e.local_name().as_ref() {
                 "t" => in_text = false,
                 "p" => {
@@ -155,11 +142,29 @@ fn document_xml_text(xml: &[u8], numbering: &mut Numbering) -> Result<String, De
 
 /// The `w:val` attribute of an element.
 fn attr_val(e: &quick_xml::events::BytesStart<'_>) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == "val")
-        // Numbers and keywords (3, restart): no entities to resolve.
-        .map(|a| a.value.into_owned())
+    attribute(e, "val")
+}
+
+/// An attribute by its local name (any prefix), as written: the values read (numbers, keywords, part
+/// names, coordinates) hold no entities. For the XML of .docx and OFD packages.
+pub(crate) fn attribute(e: &quick_xml::events::BytesStart<'_>, name: &str) -> Option<String> {
+    e.attributes().flatten().find(|a| a.key.local_name().as_ref() == name).map(|a| a.value.into_owned())
+}
+
+/// The character an entity or character reference in text stands for, pushed onto `out`.
+pub(crate) fn push_reference(out: &mut String, r: &quick_xml::events::BytesRef<'_>) {
+    if let Ok(Some(c)) = r.resolve_char_ref() {
+        out.push(c);
+        return;
+    }
+    out.push_str(match r.as_ref() {
+        "amp" => "&",
+        "lt" => "<",
+        "gt" => ">",
+        "quot" => "\"",
+        "apos" => "'",
+        _ => "",
+    });
 }
 
 #[cfg(test)]

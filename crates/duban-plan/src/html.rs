@@ -94,6 +94,30 @@ struct TableState {
     cell: Option<Cell>,
 }
 
+impl TableState {
+    /// Ends the open cell (if any) as part of its row.
+    fn close_cell(&mut self) {
+        if let Some(c) = self.cell.take() {
+            self.row.push(c);
+        }
+    }
+
+    /// Ends the open row (and its open cell).
+    fn close_row(&mut self) {
+        self.close_cell();
+        if !self.row.is_empty() {
+            let row = std::mem::take(&mut self.row);
+            self.rows.push(row);
+        }
+    }
+
+    /// The table's lines, once every row is closed.
+    fn into_lines(mut self) -> Vec<String> {
+        self.close_row();
+        grid_lines(self.rows)
+    }
+}
+
 fn span_attr(tag: &html5gum::StartTag<()>, name: &str) -> usize {
     tag.attributes
         .get(name.as_bytes())
@@ -184,20 +208,12 @@ pub fn html_text(html: &str) -> String {
                     "table" => tables.push(TableState::default()),
                     "tr" if tables.len() == 1 => {
                         if let Some(t) = tables.last_mut() {
-                            if let Some(c) = t.cell.take() {
-                                t.row.push(c);
-                            }
-                            if !t.row.is_empty() {
-                                let row = std::mem::take(&mut t.row);
-                                t.rows.push(row);
-                            }
+                            t.close_row();
                         }
                     }
                     "td" | "th" if tables.len() == 1 => {
                         if let Some(t) = tables.last_mut() {
-                            if let Some(c) = t.cell.take() {
-                                t.row.push(c);
-                            }
+                            t.close_cell();
                             t.cell = Some(Cell {
                                 text: String::new(),
                                 rowspan: span_attr(&tag, "rowspan"),
@@ -227,14 +243,8 @@ pub fn html_text(html: &str) -> String {
                 }
                 match name.as_str() {
                     "table" if tables.len() == 1 => {
-                        if let Some(mut t) = tables.pop() {
-                            if let Some(c) = t.cell.take() {
-                                t.row.push(c);
-                            }
-                            if !t.row.is_empty() {
-                                t.rows.push(std::mem::take(&mut t.row));
-                            }
-                            for l in grid_lines(t.rows) {
+                        if let Some(t) = tables.pop() {
+                            for l in t.into_lines() {
                                 if !l.trim().is_empty() {
                                     out.push_str(&l);
                                     out.push('\n');
@@ -246,21 +256,13 @@ pub fn html_text(html: &str) -> String {
                         tables.pop();
                     }
                     "td" | "th" if tables.len() == 1 => {
-                        if let Some(t) = tables.last_mut()
-                            && let Some(c) = t.cell.take()
-                        {
-                            t.row.push(c);
+                        if let Some(t) = tables.last_mut() {
+                            t.close_cell();
                         }
                     }
                     "tr" if tables.len() == 1 => {
                         if let Some(t) = tables.last_mut() {
-                            if let Some(c) = t.cell.take() {
-                                t.row.push(c);
-                            }
-                            if !t.row.is_empty() {
-                                let row = std::mem::take(&mut t.row);
-                                t.rows.push(row);
-                            }
+                            t.close_row();
                         }
                     }
                     n if BLOCKS.contains(&n) && tables.is_empty() => flush(&mut line, &mut out),
@@ -282,14 +284,8 @@ pub fn html_text(html: &str) -> String {
         }
     }
     // A table left open at the end of the page.
-    if let Some(mut t) = tables.into_iter().next() {
-        if let Some(c) = t.cell.take() {
-            t.row.push(c);
-        }
-        if !t.row.is_empty() {
-            t.rows.push(std::mem::take(&mut t.row));
-        }
-        for l in grid_lines(t.rows) {
+    if let Some(t) = tables.into_iter().next() {
+        for l in t.into_lines() {
             out.push_str(&l);
             out.push('\n');
         }

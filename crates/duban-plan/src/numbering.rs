@@ -27,12 +27,10 @@ pub struct Numbering {
     counters: HashMap<String, [u32; 9]>,
 }
 
-fn val(e: &BytesStart<'_>) -> Option<String> {
-    e.attributes().flatten().find(|a| a.key.local_name().as_ref() == "val").map(|a| a.value.into_owned())
-}
+use crate::docx::attribute as attr;
 
-fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
-    e.attributes().flatten().find(|a| a.key.local_name().as_ref() == name).map(|a| a.value.into_owned())
+fn val(e: &BytesStart<'_>) -> Option<String> {
+    attr(e, "val")
 }
 
 /// 1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 35 → 三十五 (to 99; larger in digits).

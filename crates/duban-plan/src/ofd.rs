@@ -10,7 +10,7 @@
 use std::io::{Cursor, Read};
 
 use quick_xml::Reader;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::Event;
 
 use crate::error::DecodeError;
 
@@ -39,9 +39,7 @@ fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<String, 
     String::from_utf8(out).map_err(|_| bad(format!("{name} is not UTF-8")))
 }
 
-fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
-    e.attributes().flatten().find(|a| a.key.local_name().as_ref() == name).map(|a| a.value.into_owned())
-}
+use crate::docx::attribute as attr;
 
 /// The text of every element named `name` (local name, any prefix).
 fn texts_of(xml: &str, name: &str) -> Result<Vec<String>, DecodeError> {
@@ -123,18 +121,7 @@ fn page_runs(xml: &str) -> Result<Vec<Run>, DecodeError> {
             }
             Event::GeneralRef(r) => {
                 if let Some(c) = code.as_mut() {
-                    if let Ok(Some(ch)) = r.resolve_char_ref() {
-                        c.text.push(ch);
-                    } else {
-                        c.text.push_str(match r.into_inner().as_ref() {
-                            "amp" => "&",
-                            "lt" => "<",
-                            "gt" => ">",
-                            "quot" => "\"",
-                            "apos" => "'",
-                            _ => "",
-                        });
-                    }
+                    crate::docx::push_reference(&mut c.text, &r);
                 }
             }
             Event::End(e) if e.local_name().as_ref() == "TextCode" => {

@@ -503,18 +503,8 @@ fn docx(paragraphs: &[&str]) -> Vec<u8> {
         let esc = p.replace('&', "&amp;").replace('<', "&lt;");
         body.push_str(&format!("<w:p><w:pPr><w:ind w:firstLine=\"640\"/></w:pPr><w:r><w:t>{esc}</w:t></w:r></w:p>"));
     }
-    let xml = format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}<w:tbl><w:tr><w:tc><w:p><w:r><w:t>附表</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>说明</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:body></w:document>"#
-    );
-    let mut buf = std::io::Cursor::new(Vec::new());
-    let mut zip = zip::ZipWriter::new(&mut buf);
-    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    zip.start_file("[Content_Types].xml", opts).unwrap();
-    zip.write_all(b"<?xml version=\"1.0\"?><Types/>").unwrap();
-    zip.start_file("word/document.xml", opts).unwrap();
-    zip.write_all(xml.as_bytes()).unwrap();
-    zip.finish().unwrap();
-    buf.into_inner()
+    body.push_str("<w:tbl><w:tr><w:tc><w:p><w:r><w:t>附表</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>说明</w:t></w:r></w:p></w:tc></w:tr></w:tbl>");
+    docx_of(&body)
 }
 
 #[test]
