@@ -10,23 +10,35 @@
 
 use crate::error::DecodeError;
 
-/// The text of a PDF, or why it has none to give.
+/// The text of a PDF, or why it has none to give. The file is parsed once, for the font check and the
+/// text alike.
 pub fn pdf_text(bytes: &[u8]) -> Result<String, DecodeError> {
     // lopdf and pdf-extract stop with a panic on some damaged or unusual files (an unsupported encoding, a
     // missing font dictionary): a refusal of that file, not of the process.
-    let unsupported = || DecodeError::BadPdf("a font or structure this reader does not support".into());
-    let fonts = std::panic::catch_unwind(|| {
-        let doc = pdf_extract::Document::load_mem(bytes).map_err(|e| DecodeError::BadPdf(e.to_string()))?;
-        Ok(doc.get_pages().values().any(|page| doc.get_page_fonts(*page).is_ok_and(|f| !f.is_empty())))
+    let pages = std::panic::catch_unwind(|| -> Result<Option<Vec<String>>, DecodeError> {
+        let mut doc = pdf_extract::Document::load_mem(bytes).map_err(|e| DecodeError::BadPdf(e.to_string()))?;
+        // As pdf-extract does: a file encrypted without a user password opens with the empty one.
+        if doc.is_encrypted() {
+            doc.decrypt("").map_err(|e| DecodeError::BadPdf(e.to_string()))?;
+        }
+        // No page sets text in a font: a scan (pictures of the pages).
+        if !doc.get_pages().values().any(|page| doc.get_page_fonts(*page).is_ok_and(|f| !f.is_empty())) {
+            return Ok(None);
+        }
+        let mut pages = Vec::new();
+        for n in 1..=u32::try_from(doc.get_pages().len()).unwrap_or(u32::MAX) {
+            let mut page = String::new();
+            let mut output = pdf_extract::PlainTextOutput::new(&mut page);
+            // As pdf-extract's own page loop: the text up to the first page it cannot lay out.
+            if pdf_extract::output_doc_page(&doc, &mut output, n).is_err() {
+                break;
+            }
+            pages.push(page);
+        }
+        Ok(Some(pages))
     })
-    .map_err(|_| unsupported())??;
-    // No page sets text in a font: a scan (pictures of the pages).
-    if !fonts {
-        return Err(DecodeError::PdfNoText);
-    }
-    let pages = std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem_by_pages(bytes))
-        .map_err(|_| unsupported())?
-        .map_err(|e| DecodeError::BadPdf(e.to_string()))?;
+    .map_err(|_| DecodeError::BadPdf("a font or structure this reader does not support".into()))??;
+    let Some(pages) = pages else { return Err(DecodeError::PdfNoText) };
     let text = pages.join("\n");
     match usable(&text) {
         // Text is set in fonts, yet nothing came out: their codes map to no characters.

@@ -114,6 +114,11 @@ fn other_house_style() {
 
 /// A .docx whose body is `body` (WordprocessingML).
 fn docx_of(body: &str) -> Vec<u8> {
+    docx_with_numbering(body, None)
+}
+
+/// A .docx whose body is `body`, with `word/numbering.xml` when given.
+fn docx_with_numbering(body: &str, numbering: Option<&str>) -> Vec<u8> {
     let xml = format!(
         r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
     );
@@ -124,6 +129,10 @@ fn docx_of(body: &str) -> Vec<u8> {
     zip.write_all(b"<?xml version=\"1.0\"?><Types/>").unwrap();
     zip.start_file("word/document.xml", opts).unwrap();
     zip.write_all(xml.as_bytes()).unwrap();
+    if let Some(numbering) = numbering {
+        zip.start_file("word/numbering.xml", opts).unwrap();
+        zip.write_all(numbering.as_bytes()).unwrap();
+    }
     zip.finish().unwrap();
     buf.into_inner()
 }
@@ -476,20 +485,7 @@ fn word_automatic_numbering_keeps_the_structure() {
 <w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl></w:abstractNum>
 <w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCountingThousand"/><w:lvlText w:val="（%1）"/></w:lvl></w:abstractNum>
 <w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num><w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num></w:numbering>"#;
-    let xml = format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
-    );
-    let mut buf = std::io::Cursor::new(Vec::new());
-    let mut zip = zip::ZipWriter::new(&mut buf);
-    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    zip.start_file("[Content_Types].xml", opts).unwrap();
-    zip.write_all(b"<?xml version=\"1.0\"?><Types/>").unwrap();
-    zip.start_file("word/document.xml", opts).unwrap();
-    zip.write_all(xml.as_bytes()).unwrap();
-    zip.start_file("word/numbering.xml", opts).unwrap();
-    zip.write_all(numbering.as_bytes()).unwrap();
-    zip.finish().unwrap();
-    let from_docx = parse_bytes(&buf.into_inner()).unwrap();
+    let from_docx = parse_bytes(&docx_with_numbering(&body, Some(numbering))).unwrap();
     let (a, b) = (tasks(&reference), tasks(&from_docx));
     assert_eq!(a.len(), b.len());
     for (x, y) in a.iter().zip(b.iter()) {
