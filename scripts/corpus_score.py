@@ -117,16 +117,81 @@ def html_bytes(text):
     return page.encode("gb18030")
 
 
-def pdf_bytes(text, width=30, per_page=32):
-    """A PDF exported from Word: lines wrapped at `width` characters, `per_page` lines to a page with its
-    number at the foot, Chinese set in a Type0 font with a ToUnicode map. A table's cells come out one
-    after another, as a PDF's text layer gives them."""
-    lines = []
-    for para in text.split("\n"):
-        para = para.replace("\t", " ").strip()
-        lines.extend(para[i:i + width] for i in range(0, len(para), width))
-    pages = [lines[i:i + per_page] + [f"— {n + 1} —"] for n, i in enumerate(range(0, max(len(lines), 1), per_page))]
-    chars = sorted({c for p in pages for l in p for c in l})
+def pdf_bytes(text, width=30):
+    """A PDF exported from Word: body lines wrapped at `width` characters, the page's number at its foot,
+    Chinese set in a Type0 font with a ToUnicode map; a table ruled as Word draws it (a cell's text wrapped
+    within its column, a group row merged across, an empty task cell merged with the one above), rows
+    running on over pages."""
+    top, bottom, left, right = 780.0, 98.0, 60.0, 560.0
+    pages, page = [], []
+    y = top
+
+    def new_page():
+        nonlocal page, y
+        page.append(("text", 16, 280, 60, f"— {len(pages) + 1} —"))
+        pages.append(page)
+        page, y = [], top
+
+    def text_at(size, x, at, s):
+        page.append(("text", size, x, at, s))
+
+    def rule(x0, y0, x1, y1):
+        page.append(("rule", x0, y0, x1, y1))
+
+    for kind, v in blocks(text):
+        if kind == "p":
+            para = v.replace("\t", " ").strip()
+            for i in range(0, len(para), width):
+                if y < bottom:
+                    new_page()
+                text_at(16, 90, y, para[i:i + width])
+                y -= 22
+            continue
+        ncols = max(len(r) for r in v)
+        longest = [max((len(r[c]) for r in v if len(r) == ncols and c < len(r)), default=2) for c in range(ncols)]
+        weights = [min(max(n, 2), 30) for n in longest]
+        # Every column wide enough for a few characters (序号, 备注), the rest shared by content.
+        least = 3 * 10.5 + 10
+        spare = (right - left) - least * ncols
+        widths = [least + spare * w / sum(weights) for w in weights]
+        xs = [left]
+        for w in widths:
+            xs.append(xs[-1] + w)
+        size, lead, pad = 10.5, 13.5, 5.0
+        y -= 6
+        above = None  # the previous row's cells, to merge an empty task cell with
+        for r in v:
+            group = len(r) == 1 and ncols > 1
+            spans = [(0, ncols, r[0])] if group else [(c, c + 1, r[c] if c < len(r) else "") for c in range(ncols)]
+            wrapped = []
+            for c0, c1, cell in spans:
+                per_line = max(1, int((xs[c1] - xs[c0] - 2 * pad) // size))
+                wrapped.append([cell[i:i + per_line] for i in range(0, len(cell), per_line)] or [""])
+            height = max(len(w) for w in wrapped) * lead + 2 * pad
+            if y - height < bottom:
+                rule(left, y, right, y)  # the table's foot on this page
+                new_page()
+                above = None
+                y -= 6
+            row_top, row_bottom = y, y - height
+            for (c0, c1, cell), lines in zip(spans, wrapped):
+                for k, line in enumerate(lines):
+                    if line:
+                        text_at(size, xs[c0] + pad, row_top - pad - size * 0.88 - k * lead, line)
+                merged = (not group and c0 == 1 and not cell.strip() and above is not None
+                          and len(above) == ncols)
+                if not merged:
+                    rule(xs[c0], row_top, xs[c1], row_top)
+            for c in sorted({c0 for c0, _, _ in spans} | {ncols}):
+                rule(xs[c], row_top, xs[c], row_bottom)
+            above = None if group else r
+            y = row_bottom
+        rule(left, y, right, y)
+        y -= 16
+    if page or not pages:
+        new_page()
+
+    chars = sorted({c for p in pages for item in p if item[0] == "text" for c in item[4]})
     code = {c: i + 1 for i, c in enumerate(chars)}
     cmap = ["/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Duban def",
             "1 begincodespacerange <0000> <FFFF> endcodespacerange"]
@@ -149,9 +214,15 @@ def pdf_bytes(text, width=30, per_page=32):
     ]
     kids = []
     for page in pages:
-        content = "BT /F1 16 Tf 22 TL 90 780 Td\n" + "".join(
-            "<" + "".join(f"{code[c]:04X}" for c in l) + "> Tj T*\n" for l in page
-        ) + "ET\n"
+        content = ""
+        for item in page:
+            if item[0] == "text":
+                _, size, x, at, line = item
+                hexed = "".join(f"{code[c]:04X}" for c in line)
+                content += f"BT /F1 {size} Tf {x:.2f} {at:.2f} Td <{hexed}> Tj ET\n"
+            else:
+                _, x0, y0, x1, y1 = item
+                content += f"0.5 w {x0:.2f} {y0:.2f} m {x1:.2f} {y1:.2f} l S\n"
         objs.append(f"<< /Length {len(content.encode())} >>\nstream\n{content}endstream")
         objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents {len(objs)} 0 R >>")
         kids.append(f"{len(objs)} 0 R")

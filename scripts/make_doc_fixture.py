@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Test data: writes a small plan as .docx (a body and a task table with merged cells) and converts it
-to Word 97 .doc with LibreOffice, for the .doc reader's test. Run by hand (LibreOffice is not needed in
+to Word 97 .doc and to PDF with LibreOffice, for the .doc and PDF readers' tests. Run by hand (LibreOffice is not needed in
 CI); the results are committed.
 
 usage: make_doc_fixture.py OUT_DIR
@@ -39,8 +39,12 @@ BODY = [
 
 
 def docx():
+    # Borders as Word's "Table Grid" style draws them: the PDF's reader finds the cells by these rules.
+    borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+                      for side in ["top", "left", "bottom", "right", "insideH", "insideV"])
+    props = f"<w:tblPr><w:tblW w:w=\"8400\" w:type=\"dxa\"/><w:tblBorders>{borders}</w:tblBorders></w:tblPr>"
     grid = "<w:tblGrid>" + "<w:gridCol w:w=\"1400\"/>" * 6 + "</w:tblGrid>"
-    table = "<w:tbl>" + grid + "".join("<w:tr>" + "".join(r) + "</w:tr>" for r in ROWS) + "</w:tbl>"
+    table = "<w:tbl>" + props + grid + "".join("<w:tr>" + "".join(r) + "</w:tr>" for r in ROWS) + "</w:tbl>"
     doc = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{W}"><w:body>'
            + "".join(p(t) for t in BODY) + table + p("此件公开发布。") + "</w:body></w:document>")
     types = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -62,6 +66,8 @@ def main():
         z.writestr("_rels/.rels", rels)
         z.writestr("word/document.xml", doc)
     subprocess.run(["soffice", "--headless", "--convert-to", "doc:MS Word 97", "--outdir", out, path], check=True)
+    # The PDF as LibreOffice exports it (Chinese set in a font with a Unicode map: fonts-noto-cjk).
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", out, path], check=True)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ pub mod model;
 pub mod numbering;
 pub mod ofd;
 pub mod pdf;
+pub mod pdf_layout;
 pub mod projects;
 pub mod render;
 pub mod scan;

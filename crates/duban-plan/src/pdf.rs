@@ -1,14 +1,147 @@
 //! Text of a PDF's text layer, page by page, through `pdf-extract` (pure Rust, over `lopdf`): it maps
-//! each font's codes to Unicode (ToUnicode maps, CID fonts, standard encodings) and writes the page's text
-//! in content order with a line break where the baseline moves, which for the documents offices export
-//! from Word or WPS is reading order. The hard-wrapped lines are then joined by `text`, as for text
-//! copied out of a PDF.
+//! each font's codes to Unicode (ToUnicode maps, CID fonts, standard encodings) and reports each
+//! character with its position, and the page's stroked and filled paths. `pdf_layout` writes the body
+//! in content order with a line break where the baseline moves (for the documents offices export from
+//! Word or WPS, reading order) and each ruled table as rows of cells. The hard-wrapped lines are then
+//! joined by `text`, as for text copied out of a PDF.
 //!
 //! A PDF without a usable text layer gets an error that says so: a scan (no text at all), or fonts
 //! without a Unicode map, which official typesetting systems often produce (the text would come out as
 //! replacement characters or unrelated symbols, never to be put in a ledger).
 
 use crate::error::DecodeError;
+use crate::pdf_layout::Page;
+use pdf_extract::{ColorSpace, MediaBox, OutputDev, OutputError, Path, PathOp, Transform};
+
+/// Collects a page's characters and ruling lines for `pdf_layout`.
+#[derive(Debug, Default)]
+struct Collector {
+    page: Page,
+    word_start: bool,
+}
+
+/// The lower-left and upper-right corners of what a path covers.
+type Extent = Option<((f64, f64), (f64, f64))>;
+
+/// A point of a path in the page's space.
+fn apply(ctm: &Transform, x: f64, y: f64) -> (f64, f64) {
+    (ctm.m11 * x + ctm.m21 * y + ctm.m31, ctm.m12 * x + ctm.m22 * y + ctm.m32)
+}
+
+impl Collector {
+    /// A path's straight pieces as rules; a filled path's subpaths by their extent (thin ones are rules).
+    fn path(&mut self, ctm: &Transform, path: &Path, filled: bool) {
+        let mut start = (0.0, 0.0);
+        let mut at = (0.0, 0.0);
+        let mut extent: Extent = None;
+        let grow = |e: &mut Extent, (x, y): (f64, f64)| {
+            *e = Some(match *e {
+                None => ((x, y), (x, y)),
+                Some(((x0, y0), (x1, y1))) => ((x0.min(x), y0.min(y)), (x1.max(x), y1.max(y))),
+            });
+        };
+        for op in &path.ops {
+            match *op {
+                PathOp::MoveTo(x, y) => {
+                    if filled && let Some((a, b)) = extent.take() {
+                        self.page.add_filled(a, b);
+                    }
+                    at = apply(ctm, x, y);
+                    start = at;
+                    grow(&mut extent, at);
+                }
+                PathOp::LineTo(x, y) => {
+                    let to = apply(ctm, x, y);
+                    if !filled {
+                        self.page.add_segment(at, to);
+                    }
+                    grow(&mut extent, to);
+                    at = to;
+                }
+                PathOp::CurveTo(_, _, _, _, x, y) => {
+                    at = apply(ctm, x, y);
+                    grow(&mut extent, at);
+                }
+                PathOp::Close => {
+                    if !filled {
+                        self.page.add_segment(at, start);
+                    }
+                    at = start;
+                }
+                PathOp::Rect(x, y, w, h) => {
+                    let corners =
+                        [apply(ctm, x, y), apply(ctm, x + w, y), apply(ctm, x + w, y + h), apply(ctm, x, y + h)];
+                    if filled {
+                        let xs = corners.iter().map(|c| c.0);
+                        let ys = corners.iter().map(|c| c.1);
+                        let lo = (xs.clone().fold(f64::MAX, f64::min), ys.clone().fold(f64::MAX, f64::min));
+                        let hi = (xs.fold(f64::MIN, f64::max), ys.fold(f64::MIN, f64::max));
+                        self.page.add_filled(lo, hi);
+                    } else {
+                        for (a, b) in corners.iter().zip(corners.iter().cycle().skip(1)) {
+                            self.page.add_segment(*a, *b);
+                        }
+                    }
+                }
+            }
+        }
+        if filled && let Some((a, b)) = extent {
+            self.page.add_filled(a, b);
+        }
+    }
+}
+
+impl OutputDev for Collector {
+    fn begin_page(&mut self, _: u32, _: &MediaBox, _: Option<(f64, f64, f64, f64)>) -> Result<(), OutputError> {
+        self.page = Page::default();
+        Ok(())
+    }
+    fn end_page(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+    fn output_character(
+        &mut self,
+        trm: &Transform,
+        width: f64,
+        _spacing: f64,
+        font_size: f64,
+        char: &str,
+    ) -> Result<(), OutputError> {
+        // The glyph's size on the page: the side of the square with the area the text matrix maps the
+        // font's em square to (as pdf-extract's own output measures it).
+        let (sx, sy) = (font_size * (trm.m11 + trm.m21), font_size * (trm.m12 + trm.m22));
+        let size = (sx * sy).abs().sqrt();
+        let (x, y) = (trm.m31, trm.m32);
+        let word_start = std::mem::take(&mut self.word_start);
+        self.page.glyphs.push(crate::pdf_layout::Glyph {
+            x,
+            y,
+            end: x + width * size,
+            size,
+            text: char.to_string(),
+            word_start,
+        });
+        Ok(())
+    }
+    fn begin_word(&mut self) -> Result<(), OutputError> {
+        self.word_start = true;
+        Ok(())
+    }
+    fn end_word(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+    fn end_line(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+    fn stroke(&mut self, ctm: &Transform, _: &ColorSpace, _: &[f64], path: &Path) -> Result<(), OutputError> {
+        self.path(ctm, path, false);
+        Ok(())
+    }
+    fn fill(&mut self, ctm: &Transform, _: &ColorSpace, _: &[f64], path: &Path) -> Result<(), OutputError> {
+        self.path(ctm, path, true);
+        Ok(())
+    }
+}
 
 /// The text of a PDF, or why it has none to give. The file is parsed once, for the font check and the
 /// text alike.
@@ -27,13 +160,12 @@ pub fn pdf_text(bytes: &[u8]) -> Result<String, DecodeError> {
         }
         let mut pages = Vec::new();
         for n in 1..=u32::try_from(doc.get_pages().len()).unwrap_or(u32::MAX) {
-            let mut page = String::new();
-            let mut output = pdf_extract::PlainTextOutput::new(&mut page);
+            let mut output = Collector::default();
             // As pdf-extract's own page loop: the text up to the first page it cannot lay out.
             if pdf_extract::output_doc_page(&doc, &mut output, n).is_err() {
                 break;
             }
-            pages.push(page);
+            pages.push(crate::pdf_layout::page_text(&output.page));
         }
         Ok(Some(pages))
     })

@@ -320,6 +320,12 @@ fn read_table(lines: &[&str], at: usize, cols: &[Col]) -> (Table, usize) {
             continue;
         }
         if !line.contains('\t') {
+            // A page number between two rows of a table printed over pages (a PDF's text layer).
+            let next = lines.iter().skip(i + 1).find(|l| !l.trim().is_empty());
+            if crate::text::is_page_number(line.trim()) && next.is_some_and(|l| l.contains('\t')) {
+                i += 1;
+                continue;
+            }
             break;
         }
         // The header again (a table split over pages).
@@ -510,6 +516,19 @@ mod tests {
         assert_eq!(rows[0].measures, vec!["新开工项目", "落实资金"]);
         assert_eq!(rows[0].units.iter().map(|u| u.0.as_str()).collect::<Vec<_>>(), ["市发展改革委", "市财政局"]);
         assert_eq!((rows[2].task.as_str(), rows[2].units[0].0.as_str()), ("优化服务", "市政务服务局"));
+    }
+
+    #[test]
+    fn a_table_printed_over_pages_is_one_table() {
+        let text = "序号\t任务\t牵头单位\n1\t扩大投资\t市发展改革委\n\n— 3 —\n\n序号\t任务\t牵头单位\n2\t优化服务\t市政务服务局\n— 4 —\n此件公开发布。";
+        let (rest, tables) = extract(text);
+        assert_eq!(tables.len(), 1);
+        assert_eq!(
+            tables[0].groups[0].rows.iter().map(|r| r.task.as_str()).collect::<Vec<_>>(),
+            ["扩大投资", "优化服务"]
+        );
+        // The last page number, after the table, stays with the narrative.
+        assert!(rest.contains("— 4 —\n此件公开发布。"), "{rest:?}");
     }
 
     #[test]

@@ -76,7 +76,7 @@ pub fn paragraphs(text: &str) -> Vec<Para> {
 }
 
 /// "— 3 —", "- 3 -", "3", "第3页", "第 3 页 共 10 页", "3/10".
-fn is_page_number(s: &str) -> bool {
+pub(crate) fn is_page_number(s: &str) -> bool {
     let core: String = s.chars().filter(|c| !is_space(*c)).collect();
     let core = core.trim_matches(|c| matches!(c, '-' | '—' | '–' | '－' | '─' | '·'));
     if core.is_empty() {

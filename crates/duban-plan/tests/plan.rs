@@ -400,6 +400,26 @@ fn a_word_97_document_reads_as_its_docx_does() {
     assert_eq!(parse_bytes(&xls.into_inner()).unwrap_err(), duban_plan::DecodeError::LegacyDoc);
 }
 
+/// The same plan exported to PDF by LibreOffice (`scripts/make_doc_fixture.py`): the task table's ruled
+/// cells, merged across and down, read to the same ledger as the .docx, body and all.
+#[test]
+fn a_pdf_with_a_ruled_task_table_reads_as_its_docx_does() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/");
+    let pdf = parse_bytes(&std::fs::read(format!("{dir}task-table.pdf")).unwrap()).unwrap();
+    let docx = parse_bytes(&std::fs::read(format!("{dir}task-table.docx")).unwrap()).unwrap();
+    let (a, b) = (tasks(&pdf), tasks(&docx));
+    assert_eq!(a.len(), 4, "{a:#?}");
+    for (x, y) in a.iter().zip(b.iter()) {
+        assert_eq!(
+            (&x.path, &x.title, &x.units, &x.targets, &x.deadlines),
+            (&y.path, &y.title, &y.units, &y.targets, &y.deadlines)
+        );
+    }
+    assert_eq!(pdf.title, docx.title);
+    let first = task(&pdf, &["附件", "一", "1"]);
+    assert_eq!(first.targets.len(), 2, "{first:#?}");
+}
+
 /// An OFD package (GB/T 33190) of `pages`, each line a TextObject whose TextCodes are written in an order
 /// other than the reading one (the second half of a line first), as producers do.
 fn ofd_of(pages: &[Vec<String>]) -> Vec<u8> {
