@@ -42,7 +42,8 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Plan, DecodeError> {
 /// Parse decoded text.
 pub fn parse_text(text: &str) -> Plan {
     // Task tables are read apart from the narrative; their lines are blanked in it.
-    let (narrative, tables) = table::extract(text);
+    let rejoined = text::rejoin_wrapped_rows(text);
+    let (narrative, tables) = table::extract(rejoined.as_deref().unwrap_or(text));
     let paras = text::paragraphs(&narrative);
     let outline = structure::outline(&paras);
     let mut state =

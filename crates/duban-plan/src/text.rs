@@ -21,8 +21,8 @@ fn is_space(c: char) -> bool {
     c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}'
 }
 
-/// Split text into paragraphs.
-pub fn paragraphs(text: &str) -> Vec<Para> {
+/// The text's non-blank lines, page numbers left out and running headers dropped.
+fn content_lines(text: &str) -> Vec<Line<'_>> {
     let mut lines: Vec<Line<'_>> = Vec::new();
     let mut page_marks = 0usize;
     let mut after_mark = false;
@@ -52,6 +52,91 @@ pub fn paragraphs(text: &str) -> Vec<Para> {
         }
         drop_running_headers(&mut lines);
     }
+    lines
+}
+
+/// In a hard-wrapped text (copied out of a PDF, or mailed with its lines broken), the rows of a table
+/// pasted with TABs are broken too, a row's cells over several lines: such a row is joined back into
+/// its first line (the others left blank, so that line numbers stay those of the source), across the page
+/// numbers and running headers between its pieces, before tables are read. None when nothing was joined.
+pub(crate) fn rejoin_wrapped_rows(text: &str) -> Option<String> {
+    if !text.contains('\t') {
+        return None;
+    }
+    let lines = content_lines(text);
+    let width = wrap_width(&lines)?;
+    let mut raw: Vec<String> = text.split('\n').map(str::to_string).collect();
+    // A piece as printed, its indent dropped but not its TABs (an empty cell at either end is one).
+    let piece = |l: &Line<'_>| -> String {
+        let n = usize::try_from(l.line).unwrap_or(usize::MAX).saturating_sub(1);
+        let s = raw.get(n).map_or("", String::as_str);
+        s.strip_suffix('\r').unwrap_or(s).trim_start_matches([' ', '\u{3000}', '\u{a0}']).to_string()
+    };
+    let full = |p: &str| p.chars().count() + 1 >= width;
+    let index = |l: &Line<'_>| usize::try_from(l.line).unwrap_or(usize::MAX).saturating_sub(1);
+    // Rows joined (first line, last line, text), and the page furniture between two rows, to blank.
+    let mut rows: Vec<(usize, usize, String)> = Vec::new();
+    let mut furniture: Vec<(usize, usize)> = Vec::new();
+    let mut prev_end: Option<usize> = None;
+    let mut k = 0usize;
+    while let Some(l) = lines.get(k) {
+        let first = piece(l);
+        if !first.contains('\t') {
+            prev_end = Some(index(l));
+            k += 1;
+            continue;
+        }
+        // What stands between a row and the line above it is a page's number and running header
+        // (`content_lines` keeps everything else): a table printed over pages runs on.
+        if let Some(end) = prev_end
+            && index(l) > end + 1
+        {
+            furniture.push((end + 1, index(l) - 1));
+        }
+        let mut row = first;
+        let mut end = k;
+        let mut last = row.clone();
+        while full(&last) {
+            // An indented line starts a paragraph; one that starts with a TAB is a row's next cell.
+            let indent = |n: &&Line<'_>| {
+                let i = index(n);
+                raw.get(i).is_some_and(|r| r.starts_with([' ', '\u{3000}', '\u{a0}']))
+            };
+            let Some(next) = lines.get(end + 1).filter(|n| !indent(n)) else { break };
+            last = piece(next);
+            row.push_str(&last);
+            end += 1;
+        }
+        let to = lines.get(end).map_or(index(l), index);
+        if end > k {
+            rows.push((index(l), to, row));
+        }
+        prev_end = Some(to);
+        k = end + 1;
+    }
+    if rows.is_empty() && furniture.is_empty() {
+        return None;
+    }
+    for (from, to) in furniture {
+        for slot in raw.iter_mut().take(to + 1).skip(from) {
+            slot.clear();
+        }
+    }
+    for (from, to, row) in rows {
+        for (n, slot) in raw.iter_mut().enumerate().take(to + 1).skip(from) {
+            if n == from {
+                *slot = row.clone();
+            } else {
+                slot.clear();
+            }
+        }
+    }
+    Some(raw.join("\n"))
+}
+
+/// Split text into paragraphs.
+pub fn paragraphs(text: &str) -> Vec<Para> {
+    let lines = content_lines(text);
     let width = wrap_width(&lines);
     let uses_indent = lines.iter().filter(|l| l.indented).count() * 5 >= lines.len();
     let mut out: Vec<Para> = Vec::new();
@@ -220,6 +305,33 @@ mod tests {
         assert!(!is_page_number("一、总体要求"));
         let t = "陕西省发展和改革委员会文件\n一、甲\n— 1 —\n陕西省发展和改革委员会文件\n（一）乙。\n— 2 —\n陕西省发展和改革委员会文件\n（二）丙。\n";
         assert_eq!(texts(t), vec!["一、甲", "（一）乙。", "（二）丙。"]);
+    }
+
+    #[test]
+    fn table_rows_broken_by_the_wrap_are_joined_across_pages() {
+        // Wrapped at 12: a row's cells run over lines (one piece starting with its TAB), a page's number
+        // and running header fall between two rows, the prose around is left to `paragraphs`.
+        let body =
+            "一二三四五六七八九十一二\n三四五六七八九十一二三四\n五六七八九十一二三四五六\n七八九十一二三四五六七八\n";
+        let t = format!(
+            "{body}序号\t任务\t牵头单位\t配合\n单位\n1\t扩大有效投资\t市发展\n改革委\t市财政局\n\n— 3 —\n方案印发稿\n2\t优化营商环境\t市政务\n服务局\n{body}— 4 —\n方案印发稿\n"
+        );
+        let out = rejoin_wrapped_rows(&t).unwrap();
+        let rows: Vec<&str> = out.lines().filter(|l| l.contains('\t')).collect();
+        assert_eq!(
+            rows,
+            [
+                "序号\t任务\t牵头单位\t配合单位",
+                "1\t扩大有效投资\t市发展改革委\t市财政局",
+                "2\t优化营商环境\t市政务服务局"
+            ]
+        );
+        assert_eq!(out.lines().count(), t.lines().count());
+        assert!(!out.contains("— 3 —") && out.contains("— 4 —"));
+        let (_, tables) = crate::table::extract(&out);
+        assert_eq!(tables[0].groups[0].rows.len(), 2);
+        // Text that is not wrapped is left alone.
+        assert_eq!(rejoin_wrapped_rows("序号\t任务\t牵头单位\n1\t扩大投资\t市发展改革委\n"), None);
     }
 
     #[test]
