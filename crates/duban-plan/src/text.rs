@@ -147,8 +147,11 @@ pub fn paragraphs(text: &str) -> Vec<Para> {
             Some(prev) if joining && !starts_new => push_joined(&mut prev.text, l.text),
             _ => out.push(Para { text: l.text.to_string(), line: l.line }),
         }
+        // A numbered line well short of the width is a heading standing on its own line (（八）允许合理
+        // 调整…条件), not the first line of a wrapped paragraph, which would have been full.
+        let heading = starts_new && crate::labels::parse_label(l.text).is_some();
         joining = match width {
-            Some(w) => continues(l, w),
+            Some(w) => continues(l, w) && !(heading && l.chars * 10 < w * 9),
             None => false,
         };
     }
@@ -305,6 +308,16 @@ mod tests {
         assert!(!is_page_number("一、总体要求"));
         let t = "陕西省发展和改革委员会文件\n一、甲\n— 1 —\n陕西省发展和改革委员会文件\n（一）乙。\n— 2 —\n陕西省发展和改革委员会文件\n（二）丙。\n";
         assert_eq!(texts(t), vec!["一、甲", "（一）乙。", "（二）丙。"]);
+    }
+
+    #[test]
+    fn a_numbered_heading_on_its_own_line_is_not_joined_to_the_wrapped_text_below() {
+        let t = "（八）允许合理调整存量房地产项目用地规划条件\n自该文件印发之日至2027年12月31日，对存量房地产\n项目用地，为提高公共服务设施水平和增加公共空间等\n正向优化，确需调整规划条件的，依据国土空间总体规\n划完成评估。\n（九）支持盘活存量用地\n对因规划调整等原因导致开发条件发生变化的项目，允\n许依法依规调整土地用途、规划条件和建设时序，加快\n推进存量用地盘活利用。\n";
+        let p = texts(t);
+        assert_eq!(p.len(), 4, "{p:?}");
+        assert_eq!(p[0], "（八）允许合理调整存量房地产项目用地规划条件");
+        assert!(p[1].starts_with("自该文件印发之日") && p[1].ends_with("划完成评估。"), "{}", p[1]);
+        assert_eq!(p[2], "（九）支持盘活存量用地");
     }
 
     #[test]
