@@ -33,6 +33,7 @@ fn unreadable(e: &duban_plan::DecodeError) -> Error {
         D::PdfNoText => worded("pdf_no_text"),
         D::PdfNoUnicode => worded("pdf_no_unicode"),
         D::BadPdf(why) => worded("bad_pdf").arg("reason", why),
+        D::PdfInflated { limit_mb } => worded("pdf_inflated").arg("limit_mb", limit_mb),
         D::LegacyDoc => worded("legacy_doc"),
         D::WpsNative => worded("wps_native"),
         D::Encrypted => worded("encrypted"),

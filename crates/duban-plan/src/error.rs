@@ -17,6 +17,8 @@ pub enum DecodeError {
     PdfNoUnicode,
     #[error("the PDF file cannot be read: {0}")]
     BadPdf(String),
+    #[error("the PDF's compressed contents expand to more than {limit_mb} MB: it is not a plan's text")]
+    PdfInflated { limit_mb: u64 },
     #[error("this is an Office 97–2003 file that is not a Word document (an Excel or PowerPoint file?)")]
     LegacyDoc,
     #[error("this .wps file is in WPS Office's own format, not Word's: open it in WPS and save it as .docx")]

@@ -143,9 +143,51 @@ impl OutputDev for Collector {
     }
 }
 
+/// Most that a PDF's compressed streams may expand to, all together. `lopdf` inflates streams (object
+/// streams as it loads the file, page contents as they are read) without a bound of its own; a plan's
+/// text and fonts come to a few MiB, so more than this is a damaged or crafted file.
+pub const MAX_INFLATED_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Refuses a PDF whose Flate streams expand to more than [`MAX_INFLATED_BYTES`], measured by inflating
+/// each into a fixed buffer before `lopdf` sees the file: memory stays bounded whatever the file holds.
+/// A zlib stream ends itself, so each stream is found by its `stream` keyword alone; data that is not
+/// zlib (pictures, other filters) stops at its first bytes.
+fn check_inflated(bytes: &[u8]) -> Result<(), DecodeError> {
+    use std::io::Read;
+    let mut total: u64 = 0;
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut from = 0usize;
+    while let Some(pos) = bytes.get(from..).and_then(|rest| rest.windows(6).position(|w| w == b"stream")) {
+        let keyword_end = from + pos + 6;
+        from = keyword_end;
+        let mut start = keyword_end;
+        if bytes.get(start) == Some(&b'\r') {
+            start += 1;
+        }
+        if bytes.get(start) != Some(&b'\n') {
+            continue;
+        }
+        let Some(data) = bytes.get(start + 1..) else { break };
+        let mut inflater = flate2::read::ZlibDecoder::new(data);
+        loop {
+            match inflater.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    total = total.saturating_add(n as u64);
+                    if total > MAX_INFLATED_BYTES {
+                        return Err(DecodeError::PdfInflated { limit_mb: MAX_INFLATED_BYTES / (1024 * 1024) });
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The text of a PDF, or why it has none to give. The file is parsed once, for the font check and the
 /// text alike.
 pub fn pdf_text(bytes: &[u8]) -> Result<String, DecodeError> {
+    check_inflated(bytes)?;
     // lopdf and pdf-extract stop with a panic on some damaged or unusual files (an unsupported encoding, a
     // missing font dictionary): a refusal of that file, not of the process.
     let pages = std::panic::catch_unwind(|| -> Result<Option<Vec<String>>, DecodeError> {
@@ -213,5 +255,30 @@ mod tests {
         assert_eq!(usable("\u{FFFD}\u{FFFD}\u{FFFD}一\u{FFFD}\u{FFFD}"), Err(DecodeError::PdfNoUnicode));
         assert_eq!(usable("ÃÄÅÆÇÈÉÊËÌÍÎÏÐÑ"), Err(DecodeError::PdfNoUnicode));
         assert!(matches!(pdf_text(b"%PDF-1.4\n"), Err(DecodeError::BadPdf(_))));
+    }
+
+    /// A stream of 300 MiB of zeros compresses to about 300 KiB: refused before lopdf inflates it, and
+    /// without holding it.
+    #[test]
+    fn a_stream_that_inflates_beyond_the_bound_is_refused() {
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        let zeros = vec![0u8; 1024 * 1024];
+        for _ in 0..300 {
+            z.write_all(&zeros).unwrap();
+        }
+        let packed = z.finish().unwrap();
+        assert!(packed.len() < 2 * 1024 * 1024);
+        let mut pdf =
+            format!("%PDF-1.4\n1 0 obj\n<< /Length {} /Filter /FlateDecode >>\nstream\n", packed.len()).into_bytes();
+        pdf.extend_from_slice(&packed);
+        pdf.extend_from_slice(b"\nendstream\nendobj\n");
+        assert_eq!(pdf_text(&pdf), Err(DecodeError::PdfInflated { limit_mb: 256 }));
+        // A small one passes the check (and is then refused for what it is).
+        let mut small = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        small.write_all(b"BT ET").unwrap();
+        let mut ok = b"%PDF-1.4\n1 0 obj\n<< /Filter /FlateDecode >>\nstream\r\n".to_vec();
+        ok.extend_from_slice(&small.finish().unwrap());
+        assert_eq!(check_inflated(&ok), Ok(()));
     }
 }

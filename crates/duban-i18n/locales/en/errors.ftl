@@ -189,6 +189,7 @@ error-plan-unreadable-too_large = Cannot read the document: the file is too larg
 error-plan-unreadable-pdf_no_text = Cannot read the document: this PDF has no text layer (it is a scan or a picture of the pages); ask for the .docx, or a PDF exported from Word or WPS
 error-plan-unreadable-pdf_no_unicode = Cannot read the document: the fonts of this PDF have no Unicode map, so its text cannot be read (common in typeset official PDFs); ask for the .docx, or copy the text into a .txt file
 error-plan-unreadable-bad_pdf = Cannot read the document: the PDF file cannot be read ({ $reason })
+error-plan-unreadable-pdf_inflated = Cannot read the document: the PDF's compressed contents expand to more than { $limit_mb } MB, which no plan needs (a damaged or crafted file)
 error-plan-unreadable-legacy_doc = Cannot read the document: this is an Office 97–2003 file that is not a Word document (an Excel or PowerPoint file?)
 error-plan-unreadable-wps_native = Cannot read the document: this .wps file is in WPS Office's own format, not Word's; open it in WPS and save it as .docx
 error-plan-unreadable-encrypted = Cannot read the document: the Word document is password-protected; save a copy without the password

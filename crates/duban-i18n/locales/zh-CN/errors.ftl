@@ -189,6 +189,7 @@ error-plan-unreadable-too_large = 无法读取文件：文件过大（{ $size } 
 error-plan-unreadable-pdf_no_text = 无法读取文件：该 PDF 没有文字层（是扫描件或页面图片），请索取 .docx 原件，或由 Word、WPS 导出的 PDF
 error-plan-unreadable-pdf_no_unicode = 无法读取文件：该 PDF 的字体没有 Unicode 对照表，文字无法识别（排版系统生成的公文 PDF 常见），请索取 .docx 原件，或将文字复制到 .txt 文件
 error-plan-unreadable-bad_pdf = 无法读取文件：PDF 文件无法解析（{ $reason }）
+error-plan-unreadable-pdf_inflated = 无法读取文件：该 PDF 的压缩内容解压后超过 { $limit_mb } MB，正常的方案文件不会如此（文件已损坏或为恶意构造）
 error-plan-unreadable-legacy_doc = 无法读取文件：这是 Office 97–2003 文件，但不是 Word 文档（可能是 Excel 或 PowerPoint 文件）
 error-plan-unreadable-wps_native = 无法读取文件：该 .wps 文件是 WPS 自有格式，不是 Word 格式，请在 WPS 中打开并另存为 .docx
 error-plan-unreadable-encrypted = 无法读取文件：该 Word 文档设有密码，请另存一份不带密码的副本
