@@ -114,8 +114,14 @@ fn is_cjk(c: char) -> bool {
 const LIST_TAILS: [&str; 9] =
     ["等有关部门", "等相关部门", "等有关单位", "等相关单位", "等部门", "等单位", "等有关方面", "及有关部门", "等"];
 
-const ORG_SUFFIXES: [&str; 44] = [
+/// How organisation names end. 部门, 单位, 专班 and 小组 end the names of groups of units (区直各部门,
+/// 市直各单位, 全区经济运行各专班, 领导小组), which plans assign tasks to as they do to one body.
+const ORG_SUFFIXES: [&str; 48] = [
     "政府",
+    "部门",
+    "单位",
+    "专班",
+    "小组",
     "管委会",
     "委员会",
     "集团",
@@ -528,6 +534,27 @@ mod tests {
             names(&s),
             vec![("市发展改革局", Role::Lead), ("各有关单位", Role::Co), ("各区", Role::Co), ("光明新区", Role::Co)]
         );
+    }
+
+    #[test]
+    fn groups_of_units_named_by_their_level_or_their_task_force_are_units() {
+        // A district plan's label lines: 区直各部门 and 全区经济运行各专班 are assigned as one body is.
+        let s = scan(
+            "（牵头单位:区发改局；责任单位:立山经济开发区,全区经济运行各专班,各街道、区直各部门）",
+            &mut UnitContext::default(),
+        );
+        assert_eq!(
+            names(&s),
+            vec![
+                ("区发改局", Role::Lead),
+                ("立山经济开发区", Role::Responsible),
+                ("全区经济运行各专班", Role::Responsible),
+                ("各街道", Role::Responsible),
+                ("区直各部门", Role::Responsible)
+            ]
+        );
+        assert!(looks_like_org("市直有关单位") && looks_like_org("稳增长工作领导小组"));
+        assert!(!looks_like_org("全年新增就业岗位"));
     }
 
     #[test]
