@@ -488,6 +488,8 @@ fn target_at(
                         .filter(|c| matches!(c, '余' | '多'))
                         .map(|_| Op::Gt)
                 })
+                // 力争…10场以上，引进…项目100个: an aspiration holds for the whole sentence, a 达到 for its list.
+                .or_else(|| if suffix_op.is_some() { None } else { distributed_op(chars, start) })
                 .unwrap_or(Op::Eq),
         }
     };
@@ -549,6 +551,26 @@ fn prefix_op(chars: &[char], clause_start: usize, start: usize, last_target_end:
         return None;
     }
     Some((op, at))
+}
+
+/// Words whose comparator holds for every number after them in their sentence that has none of its own:
+/// an aspiration (力争全年举办经贸活动10场以上，引进亿元以上项目100个，新注册外资企业3家) — all floors.
+const SENTENCE_OPS: [&str; 2] = ["力争", "争取"];
+
+/// A comparator carried to a number from further back than its clause: an aspiration anywhere before it
+/// in its sentence, or a 达到 that opens the 、-list the number stands in (达到万兆到旗县区、千兆到苏木乡镇
+/// （街道）、20兆进牧户).
+fn distributed_op(chars: &[char], start: usize) -> Option<Op> {
+    let sentence_start =
+        (0..start).rev().find(|&j| chars.get(j).is_some_and(|&c| is_sentence_break(c))).map_or(0, |j| j + 1);
+    let floor = sentence_start.max(start.saturating_sub(120));
+    if SENTENCE_OPS.iter().any(|w| (floor..start).any(|at| starts(chars, at, w))) {
+        return Some(Op::Ge);
+    }
+    let list_floor = floor.max(start.saturating_sub(60));
+    let opener = (list_floor..start).rev().find(|&at| starts(chars, at, "达到"))?;
+    let between = chars.get(opener + 2..start)?;
+    (between.contains(&'、') && !between.iter().any(|c| matches!(c, '，' | ',' | '：' | ':'))).then_some(Op::Ge)
 }
 
 /// The words that negate a relation right before it, longest first.
@@ -759,6 +781,25 @@ mod tests {
         one("完成22万座农村卫生户厕改造任务", 220000.0, "座", "=");
         one("安排资金100亿元", 1e10, "元", "=");
         one("新增装机300万千瓦", 3e6, "千瓦", "=");
+    }
+
+    #[test]
+    fn an_aspiration_holds_for_its_sentence_and_a_floor_for_its_list() {
+        // 济源 2023: every count after 力争 is a floor, each but the one that says 左右.
+        let t = targets(
+            "力争全年举办经贸活动10场以上，引进亿元以上项目100个，新注册外资企业3家，实际利用外资2100万美元左右",
+        );
+        assert_eq!(t.iter().map(|t| t.3).collect::<Vec<_>>(), [">=", ">=", ">=", "="], "{t:?}");
+        let t = targets("力争新增50亿元工业企业1家、国家级专精特新小巨人企业2家");
+        assert_eq!(t.iter().map(|t| (t.0, t.3)).collect::<Vec<_>>(), [(5e9, ">="), (1.0, ">="), (2.0, ">=")]);
+        // 包头 2022: 达到 opens a list of bandwidths.
+        let t = targets(
+            "对主干链路进行扩容，达到万兆到旗县区、千兆到苏木乡镇（街道）、百兆到嘎查村（社区）、20兆进牧户的带宽要求",
+        );
+        assert_eq!(t.iter().map(|t| t.3).collect::<Vec<_>>(), [">="], "{t:?}");
+        // Without an aspiration or a list the number is as stated; the next sentence is not carried.
+        assert_eq!(targets("力争早日建成。新增企业3家").iter().map(|t| t.3).collect::<Vec<_>>(), ["="]);
+        assert_eq!(targets("达到国内先进水平，新增企业3家").iter().map(|t| t.3).collect::<Vec<_>>(), ["="]);
     }
 
     #[test]
