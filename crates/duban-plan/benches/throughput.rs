@@ -1,6 +1,10 @@
 //! Parse throughput over the corpus, beside the floor of reading and UTF-8-validating the same
 //! bytes. Run with `cargo bench -p duban-plan --bench throughput`; set DUBAN_CORPUS to a directory
 //! of .txt plans (default: ../shared/corpus/docs if present, else the bundled fixtures).
+//!
+//! Per format: set DUBAN_FORMS to the directory `scripts/corpus_score.py --keep DIR` wrote, and each
+//! form's files (`DIR/corpus/FORM/in`, `DIR/corpus2/FORM/in`: GBK, .docx, web page, PDF …) are read,
+//! decoded and parsed, the rate given in bytes of the files as they come.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
@@ -59,5 +63,22 @@ fn main() {
         let text = vec![one.as_str(); k].join("\n");
         let r = rate(text.len(), budget, || duban_plan::parse_text(&text).items.len());
         println!("parse_text on {:>8} bytes:   {:>10.1} MB/s", text.len(), mb(r));
+    }
+    if let Some(forms) = std::env::var_os("DUBAN_FORMS").map(PathBuf::from) {
+        for corpus in ["corpus", "corpus2"] {
+            let Ok(entries) = std::fs::read_dir(forms.join(corpus)) else { continue };
+            let mut names: Vec<String> = entries.filter_map(|e| e.ok()?.file_name().into_string().ok()).collect();
+            names.sort();
+            for form in names {
+                let dir = forms.join(corpus).join(&form).join("in");
+                let Ok(files) = std::fs::read_dir(&dir) else { continue };
+                let data: Vec<Vec<u8>> = files.filter_map(|e| std::fs::read(e.ok()?.path()).ok()).collect();
+                let bytes: usize = data.iter().map(Vec::len).sum();
+                let r = rate(bytes, budget, || {
+                    data.iter().map(|d| duban_plan::parse_bytes(d).map(|p| p.items.len()).unwrap_or(0)).sum()
+                });
+                println!("{corpus:>8} {form:>22}: {:>3} files {:>9} bytes {:>8.1} MB/s", data.len(), bytes, mb(r));
+            }
+        }
     }
 }
