@@ -269,6 +269,10 @@ fn due_soon(deadline: NaiveDate, day: NaiveDate, th: &Thresholds) -> bool {
 pub struct TaskFacts {
     pub start: NaiveDate,
     pub deadline: NaiveDate,
+    /// Kept up without an end (长期坚持): `deadline` is only the year's horizon, and the task is never
+    /// overdue by it.
+    #[serde(default)]
+    pub ongoing: bool,
     /// Did any assigned unit send (submit) a report for the period?
     pub reported: bool,
     /// Percentage complete as reported (the lowest of the units that reported), 0–100.
@@ -287,13 +291,20 @@ pub fn assess_task(facts: &TaskFacts, indicators: &[Assessment], day: NaiveDate,
         deadline: facts.deadline,
         milestones: Vec::new(),
     };
-    let by_percent = if facts.finished {
+    let mut by_percent = if facts.finished {
         assess_indicator(&line, Some(100.0), day, th)
     } else {
         assess_indicator(&line, facts.percent, day, th)
     };
+    // Past the horizon an ongoing task that is behind is lagging, not overdue: nothing was due.
+    if facts.ongoing {
+        by_percent.due_soon = false;
+        if by_percent.status == Status::Overdue {
+            by_percent.status = Status::Lagging;
+        }
+    }
     if !facts.reported && !facts.finished {
-        let status = if day > facts.deadline { Status::Overdue } else { Status::NotReported };
+        let status = if day > facts.deadline && !facts.ongoing { Status::Overdue } else { Status::NotReported };
         return Assessment { status, actual: None, ratio: None, at_risk: false, ..by_percent };
     }
     // An indicator without a value in a report that was sent is unknown, not "not reported".
@@ -313,7 +324,7 @@ pub fn assess_task(facts: &TaskFacts, indicators: &[Assessment], day: NaiveDate,
     }
     out.status = status;
     out.at_risk = known.iter().any(|a| a.at_risk);
-    out.due_soon = status != Status::Completed && due_soon(facts.deadline, day, th);
+    out.due_soon = status != Status::Completed && !facts.ongoing && due_soon(facts.deadline, day, th);
     out.ratio = known.iter().filter_map(|a| a.ratio).reduce(f64::min);
     out
 }
@@ -477,6 +488,7 @@ mod tests {
         let facts = TaskFacts {
             start: d("2022-01-01"),
             deadline: d("2022-12-31"),
+            ongoing: false,
             reported: true,
             percent: Some(50.0),
             finished: false,
@@ -487,6 +499,15 @@ mod tests {
         assert_eq!(assess_task(&silent, &[], d("2022-06-30"), &th).status, Status::NotReported);
         let done = TaskFacts { finished: true, ..facts.clone() };
         assert_eq!(assess_task(&done, &[], d("2022-06-30"), &th).status, Status::Completed);
+        // Past the year's end an unfinished task is overdue, unless it is kept up without an end (长期坚持):
+        // then it is lagging when behind, and a silence is only a silence.
+        assert_eq!(assess_task(&facts, &[], d("2023-01-15"), &th).status, Status::Overdue);
+        assert_eq!(assess_task(&silent, &[], d("2023-01-15"), &th).status, Status::Overdue);
+        let kept_up = TaskFacts { ongoing: true, ..facts.clone() };
+        assert_eq!(assess_task(&kept_up, &[], d("2023-01-15"), &th).status, Status::Lagging);
+        assert!(!assess_task(&kept_up, &[], d("2022-12-25"), &th).due_soon);
+        let kept_silent = TaskFacts { ongoing: true, reported: false, ..facts.clone() };
+        assert_eq!(assess_task(&kept_silent, &[], d("2023-01-15"), &th).status, Status::NotReported);
         let h = housing();
         let lag = assess_indicator(&h, Some(10_000.0), d("2022-06-30"), &th);
         assert_eq!(assess_task(&facts, std::slice::from_ref(&lag), d("2022-06-30"), &th).status, Status::Lagging);

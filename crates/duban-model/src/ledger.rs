@@ -120,7 +120,13 @@ pub struct LedgerItem {
     pub text: String,
     pub line: i64,
     pub is_task: bool,
+    /// The day the task is judged by: the latest date its deadlines name, else the plan year's end (for
+    /// an ongoing task only the horizon of the year's reporting, never a due date).
     pub deadline: NaiveDate,
+    /// The plan's deadline phrases for the item as written (2024年9月底前；长期坚持), empty when it gave none.
+    pub deadline_text: String,
+    /// Kept up without an end (长期坚持, 持续推进): no date is due, so it is never overdue.
+    pub ongoing: bool,
     pub units: Vec<AssignedUnit>,
     pub unresolved_units: Vec<String>,
     pub targets: Vec<IndicatorRecord>,
@@ -137,6 +143,16 @@ pub struct Ledger {
     pub doc_number: Option<String>,
     pub warnings: serde_json::Value,
     pub items: Vec<LedgerItem>,
+}
+
+/// The phrases of a `duban.plan/1` deadline list (`[{text, date, ongoing}]`) joined as printed, and
+/// whether they make the item ongoing: some phrase is, and none names a date.
+pub fn deadline_phrases(deadlines: &serde_json::Value) -> (String, bool) {
+    let list = deadlines.as_array().map(Vec::as_slice).unwrap_or_default();
+    let text = list.iter().filter_map(|d| d.get("text")?.as_str()).collect::<Vec<_>>().join("；");
+    let ongoing = list.iter().any(|d| d.get("ongoing").and_then(serde_json::Value::as_bool) == Some(true))
+        && !list.iter().any(|d| d.get("date").is_some_and(|v| !v.is_null()));
+    (text, ongoing)
 }
 
 impl LedgerItem {

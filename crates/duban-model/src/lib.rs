@@ -15,7 +15,7 @@ pub use duban_core::{
 pub use extension::ExtensionState;
 pub use ledger::{
     AssignedUnit, IndicatorRecord, Ledger, LedgerItem, Milestone, PlanRecord, PlanState, UnitKind, UnitRole,
-    UnresolvedName,
+    UnresolvedName, deadline_phrases,
 };
 pub use period::PeriodRecord;
 pub use progress::ProjectProgress;

@@ -207,7 +207,10 @@ pub fn bulletin_docx(input: &BulletinInput) -> Result<Vec<u8>, Error> {
                     task_label(t),
                     t.status.zh().to_string(),
                     t.ratio.map(percent).unwrap_or_else(|| "—".into()),
-                    date_zh(t.deadline),
+                    items
+                        .get(&t.item_id)
+                        .filter(|i| !i.deadline_text.is_empty())
+                        .map_or_else(|| date_zh(t.deadline), |i| i.deadline_text.clone()),
                     responsible(items.get(&t.item_id)),
                 ]
             })

@@ -84,7 +84,8 @@ fn task_row(
             item.text.clone(),
             units,
             targets,
-            item.deadline.to_string(),
+            // The plan's own phrase (年底前, 长期坚持) where it gave one, as an office writes it.
+            if item.deadline_text.is_empty() { item.deadline.to_string() } else { item.deadline_text.clone() },
             progress_text,
             status.get(&item.id).map(|s| s.to_string()).unwrap_or_default(),
         ],

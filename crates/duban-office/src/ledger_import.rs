@@ -266,10 +266,16 @@ fn deadlines_of(cell: &str, year: i32) -> Vec<Deadline> {
         return Vec::new();
     }
     if chrono::NaiveDate::parse_from_str(cell, "%Y-%m-%d").is_ok() {
-        return vec![Deadline { text: cell.to_string(), date: Some(cell.to_string()) }];
+        return vec![Deadline::dated(cell.to_string(), Some(cell.to_string()))];
     }
     let chars: Vec<char> = cell.chars().collect();
-    find_deadlines(&chars, Some(year)).into_iter().map(|d| Deadline { text: d.text, date: d.date }).collect()
+    let found: Vec<Deadline> =
+        find_deadlines(&chars, Some(year)).into_iter().map(|d| Deadline::dated(d.text, d.date)).collect();
+    if found.is_empty() {
+        // 长期坚持 and any phrase without a date are kept as written.
+        return vec![Deadline { text: cell.to_string(), date: None, ongoing: duban_plan::deadlines::is_ongoing(cell) }];
+    }
+    found
 }
 
 /// Reads a ledger grid into a plan.

@@ -94,6 +94,15 @@ const RELATIVE: [(&str, u32, u32); 14] = [
     ("四季度", 12, 31),
 ];
 
+/// A deadline that names no end: the work is kept up (长期坚持, 持续推进, 常态化开展, 每年).
+pub fn is_ongoing(phrase: &str) -> bool {
+    let p: String = phrase.chars().filter(|c| !c.is_whitespace() && !matches!(c, '。' | '；' | '\u{3000}')).collect();
+    let n = p.chars().count();
+    (1..=8).contains(&n)
+        && (["长期", "持续", "常态", "常年", "每年", "逐年"].iter().any(|w| p.starts_with(w))
+            || ["长期坚持", "持续推进", "持续开展", "长期推进"].iter().any(|w| p.contains(w)))
+}
+
 /// Find every deadline phrase in `chars`, resolving years against `plan_year`.
 pub fn find_deadlines(chars: &[char], plan_year: Option<i32>) -> Vec<DeadlineSpan> {
     let mut out = Vec::new();
@@ -240,6 +249,16 @@ mod tests {
         one("2023年3月1日至2023年5月31日集中整治", "2023年3月1日至2023年5月31日", "2023-05-31");
         // A range whose end is no date stays its start.
         one("6月底前至少完成一次", "6月底前", "2022-06-30");
+    }
+
+    #[test]
+    fn phrases_that_name_no_end_are_ongoing() {
+        for p in ["长期坚持", "持续推进", "长期", "常态化开展", "每年", "持续推进。"] {
+            assert!(is_ongoing(p), "{p}");
+        }
+        for p in ["2024年底前", "年内完成", "", "持续推进城市更新行动并完成改造任务"] {
+            assert!(!is_ongoing(p), "{p}");
+        }
     }
 
     #[test]

@@ -206,8 +206,13 @@ impl Walk {
             let chars: Vec<char> = r.deadline.chars().collect();
             let mut found: Vec<Deadline> = deadlines::find_deadlines(&chars, self.year)
                 .into_iter()
-                .map(|d| Deadline { text: d.text, date: d.date })
+                .map(|d| Deadline::dated(d.text, d.date))
                 .collect();
+            // A cell without a date keeps its phrase: 长期坚持 is ongoing, anything else is shown as written.
+            let cell = r.deadline.trim();
+            if found.is_empty() && !cell.is_empty() {
+                found.push(Deadline { text: cell.to_string(), date: None, ongoing: deadlines::is_ongoing(cell) });
+            }
             found.retain(|d| !item.deadlines.iter().any(|x| x.text == d.text));
             found.append(&mut item.deadlines);
             item.deadlines = found;
@@ -248,7 +253,7 @@ impl Walk {
         let mut item_deadlines: Vec<Deadline> = Vec::new();
         for d in deadline_spans {
             if !item_deadlines.iter().any(|x| x.text == d.text) {
-                item_deadlines.push(Deadline { text: d.text, date: d.date });
+                item_deadlines.push(Deadline::dated(d.text, d.date));
             }
         }
         let children = self.items(&raw.children, &path);

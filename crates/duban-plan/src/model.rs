@@ -201,8 +201,18 @@ impl Op {
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Deadline {
     pub text: String,
-    /// ISO date (YYYY-MM-DD); absent when the plan year is unknown.
+    /// ISO date (YYYY-MM-DD); absent when the plan year is unknown, or the phrase names no date.
     pub date: Option<String>,
+    /// Kept up without an end (长期坚持, 持续推进): no date is due, and none is made up.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ongoing: bool,
+}
+
+impl Deadline {
+    /// A phrase and the date it means.
+    pub fn dated(text: String, date: Option<String>) -> Self {
+        Self { text, date, ongoing: false }
+    }
 }
 
 /// A named project with its milestone (西安外环高速公路南段 — 建成通车).

@@ -564,7 +564,14 @@ fn distributed_op(chars: &[char], start: usize) -> Option<Op> {
     let sentence_start =
         (0..start).rev().find(|&j| chars.get(j).is_some_and(|&c| is_sentence_break(c))).map_or(0, |j| j + 1);
     let floor = sentence_start.max(start.saturating_sub(120));
-    if SENTENCE_OPS.iter().any(|w| (floor..start).any(|at| starts(chars, at, w))) {
+    // The aspiration must govern a number in its own clause (力争新增…1家): 通过争取中央预算内投资 is a
+    // means, not a commitment over what follows.
+    let governs_number = |at: usize| {
+        chars
+            .get(at..start)
+            .is_some_and(|rest| rest.iter().take_while(|&&c| !is_clause_break(c)).any(|c| c.is_ascii_digit()))
+    };
+    if SENTENCE_OPS.iter().any(|w| (floor..start).any(|at| starts(chars, at, w) && governs_number(at))) {
         return Some(Op::Ge);
     }
     let list_floor = floor.max(start.saturating_sub(60));
@@ -799,6 +806,9 @@ mod tests {
         assert_eq!(t.iter().map(|t| t.3).collect::<Vec<_>>(), [">="], "{t:?}");
         // Without an aspiration or a list the number is as stated; the next sentence is not carried.
         assert_eq!(targets("力争早日建成。新增企业3家").iter().map(|t| t.3).collect::<Vec<_>>(), ["="]);
+        // 陕西 2022: 通过争取投资 is a means; the count after it is as stated.
+        let t = targets("通过争取中央预算内投资、发行专项债券等多渠道筹措资金，加快补齐县城等17个领域短板弱项");
+        assert_eq!(t.iter().map(|t| t.3).collect::<Vec<_>>(), ["="]);
         assert_eq!(targets("达到国内先进水平，新增企业3家").iter().map(|t| t.3).collect::<Vec<_>>(), ["="]);
     }
 

@@ -418,6 +418,13 @@ fn a_pdf_with_a_ruled_task_table_reads_as_its_docx_does() {
     assert_eq!(pdf.title, docx.title);
     let first = task(&pdf, &["附件", "一", "1"]);
     assert_eq!(first.targets.len(), 2, "{first:#?}");
+    // A 完成时限 of 长期坚持 is ongoing: its phrase kept, no date made up.
+    let third = task(&pdf, &["附件", "二", "3"]);
+    assert_eq!(
+        third.deadlines,
+        [duban_plan::Deadline { text: "长期坚持".into(), date: None, ongoing: true }],
+        "{third:#?}"
+    );
 }
 
 /// An OFD package (GB/T 33190) of `pages`, each line a TextObject whose TextCodes are written in an order

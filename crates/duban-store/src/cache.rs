@@ -13,6 +13,8 @@ pub(crate) struct TaskRow {
     pub(crate) path: String,
     pub(crate) title: String,
     pub(crate) deadline: NaiveDate,
+    /// Kept up without an end (长期坚持): never overdue.
+    pub(crate) ongoing: bool,
 }
 
 /// What the summary needs of a plan that changes only when the plan is edited: its tasks, parts, how many

@@ -225,6 +225,7 @@ impl Store {
             let facts = TaskFacts {
                 start,
                 deadline: t.deadline,
+                ongoing: t.ongoing,
                 reported: s.is_some(),
                 percent: s.and_then(|s| s.percent),
                 finished: s.is_some_and(|s| s.finished_all),
@@ -317,7 +318,7 @@ impl Store {
         }
         let plan_id = plan.id;
         let item_rows = sqlx::query(
-            "SELECT id, path, title, deadline, is_task, level FROM items WHERE plan_id = $1 ORDER BY position",
+            "SELECT id, path, title, deadline, is_task, level, extra_json FROM items WHERE plan_id = $1 ORDER BY position",
         )
         .bind(plan_id)
         .fetch_all(&self.read)
@@ -331,11 +332,16 @@ impl Store {
                 part_titles.insert(path.clone(), get(r, "title")?);
             }
             if get::<i64>(r, "is_task")? != 0 {
+                let extra: serde_json::Value =
+                    serde_json::from_str(&get::<String>(r, "extra_json")?).map_err(Error::internal)?;
+                let (_, ongoing) =
+                    duban_model::deadline_phrases(extra.get("deadlines").unwrap_or(&serde_json::Value::Null));
                 tasks.push(TaskRow {
                     id: get(r, "id")?,
                     path,
                     title: get(r, "title")?,
                     deadline: parse_date(&get::<String>(r, "deadline")?)?,
+                    ongoing,
                 });
             }
         }

@@ -193,6 +193,34 @@ async fn a_tasks_units_keep_the_order_the_plan_prints_them_in() {
     }
 }
 
+/// A deadline keeps the plan's phrase, and 长期坚持 is ongoing rather than a made-up date, on both stores.
+#[tokio::test]
+async fn deadlines_keep_their_phrase_and_ongoing_work_has_no_due_date() {
+    let text = "某市2024年工作方案\n重点任务分工表\n序号\t重点任务\t牵头单位\t完成时限\n\
+                1\t用好专项债券\t市财政局\t2024年9月底前\n2\t压减审批时限\t市政务服务局\t长期坚持\n\
+                3\t优化营商环境\t市发展改革委\t按国家部署推进\n";
+    let plan = duban_plan::parse_text(text);
+    for (db, store) in stores().await {
+        let rec = store.import_plan(&admin(at(2024, 2, 1)), "t.txt", text, &plan).await.unwrap();
+        let ledger = store.ledger(rec.id).await.unwrap();
+        let tasks: Vec<&duban_store::LedgerItem> = ledger.all_items().into_iter().filter(|t| t.is_task).collect();
+        let seen: Vec<(&str, &str, bool, String)> = tasks
+            .iter()
+            .map(|t| (t.title.as_str(), t.deadline_text.as_str(), t.ongoing, t.deadline.to_string()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("用好专项债券", "2024年9月底前", false, "2024-09-30".to_string()),
+                // The year's end is only the horizon the ongoing task is reported against.
+                ("压减审批时限", "长期坚持", true, "2024-12-31".to_string()),
+                ("优化营商环境", "按国家部署推进", false, "2024-12-31".to_string()),
+            ],
+            "{db}"
+        );
+    }
+}
+
 fn housing_task(ledger: &duban_store::Ledger) -> (&duban_store::LedgerItem, IndicatorId) {
     fn walk<'a>(items: &'a [duban_store::LedgerItem], out: &mut Vec<&'a duban_store::LedgerItem>) {
         for i in items {

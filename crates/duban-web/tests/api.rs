@@ -643,6 +643,13 @@ async fn the_excel_ledger_reads_back() {
     assert!(cell(*housing, 4).contains("8.8万"), "{}", cell(*housing, 4));
     assert!(cell(*housing, 6).contains("（模拟数据）"), "progress of June: {}", cell(*housing, 6));
     assert!(cell(*housing, 3).contains("省住房城乡建设厅"));
+    // 完成时限 as the plan writes it (年内, 年底前) where it says, else the date the task is judged by.
+    let deadlines: Vec<String> = tasks.iter().map(|r| cell(*r, 5)).collect();
+    assert!(deadlines.iter().any(|d| d == "年底前" || d == "年内"), "{deadlines:?}");
+    assert!(
+        deadlines.iter().all(|d| d.contains('年') || chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok()),
+        "{deadlines:?}"
+    );
     // The same data gives the same bytes.
     let again = Client::new()
         .get(s.url("/api/v1/plans/1/ledger.xlsx?period=2022-06&per_unit=true"))

@@ -184,6 +184,8 @@ impl Store {
             let extra: serde_json::Value =
                 serde_json::from_str(&get::<String>(r, "extra_json")?).map_err(Error::internal)?;
             let path: String = get(r, "path")?;
+            let deadlines = extra.get("deadlines").cloned().unwrap_or_default();
+            let (deadline_text, ongoing) = duban_model::deadline_phrases(&deadlines);
             flat.push((
                 get(r, "parent_id")?,
                 LedgerItem {
@@ -198,10 +200,12 @@ impl Store {
                     line: get(r, "line")?,
                     is_task: get::<i64>(r, "is_task")? != 0,
                     deadline: crate::db::date(&get::<String>(r, "deadline")?)?,
+                    deadline_text,
+                    ongoing,
                     units: units_of.remove(&id).unwrap_or_default(),
                     unresolved_units: unresolved_of.remove(&id).unwrap_or_default(),
                     targets: targets_of.remove(&id).unwrap_or_default(),
-                    deadlines: extra.get("deadlines").cloned().unwrap_or_default(),
+                    deadlines,
                     projects: extra.get("projects").cloned().unwrap_or_default(),
                     children: Vec::new(),
                 },

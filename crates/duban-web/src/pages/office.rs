@@ -401,7 +401,7 @@ async fn ledger(State(state): State<AppState>, user: PageUser, Query(q): Query<L
                     .map(|x| format!("{}{}", x.metric, target_text(x, &tr)))
                     .collect::<Vec<_>>()
                     .join("；"),
-                deadline: tr.date(&i.deadline),
+                deadline: if i.deadline_text.is_empty() { tr.date(&i.deadline) } else { i.deadline_text.clone() },
                 light,
                 status: t.map(|t| tr.status(&t.status)).unwrap_or_default(),
             });
