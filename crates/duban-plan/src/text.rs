@@ -50,7 +50,7 @@ fn content_lines(text: &str) -> Vec<Line<'_>> {
         if let Some(first) = lines.first_mut() {
             first.at_page_break = true;
         }
-        drop_running_headers(&mut lines);
+        drop_running_headers(&mut lines, page_marks);
     }
     lines
 }
@@ -191,15 +191,17 @@ pub(crate) fn is_page_number(s: &str) -> bool {
     false
 }
 
-/// In a paginated copy, a short line that stands next to page numbers on two or more pages is a
-/// running header or footer; only those occurrences are dropped.
-fn drop_running_headers(lines: &mut Vec<Line<'_>>) {
+/// In a paginated copy, a short line that stands next to page numbers on many pages (two at least, a
+/// third of them in a longer document) is a running header or footer; only those occurrences are
+/// dropped. The tail of a paragraph that happens to end two pages alike (（市编办牵头）) is not one.
+fn drop_running_headers(lines: &mut Vec<Line<'_>>, pages: usize) {
+    let least = (pages / 3).max(2);
     let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for l in lines.iter().filter(|l| l.at_page_break && l.chars <= 40) {
         *counts.entry(l.text).or_default() += 1;
     }
     lines.retain(|l| {
-        let header = l.at_page_break && counts.get(l.text).copied().unwrap_or(0) >= 2;
+        let header = l.at_page_break && counts.get(l.text).copied().unwrap_or(0) >= least;
         !(header && !l.text.contains(['：', ':', '。']) && crate::labels::parse_label(l.text).is_none())
     });
 }
@@ -308,6 +310,13 @@ mod tests {
         assert!(!is_page_number("一、总体要求"));
         let t = "陕西省发展和改革委员会文件\n一、甲\n— 1 —\n陕西省发展和改革委员会文件\n（一）乙。\n— 2 —\n陕西省发展和改革委员会文件\n（二）丙。\n";
         assert_eq!(texts(t), vec!["一、甲", "（一）乙。", "（二）丙。"]);
+        // Over twelve pages, a line that ends two of them alike is the end of a paragraph, not a footer.
+        let mut long = String::new();
+        for n in 1..=12 {
+            let tail = if n == 4 || n == 9 { "办牵头）" } else { "推进。" };
+            long.push_str(&format!("（{}）任务{n}。由市有关部门\n{tail}\n— {n} —\n", crate::labels::cn_numeral(n)));
+        }
+        assert_eq!(texts(&long).iter().filter(|p| p.ends_with("办牵头）")).count(), 2, "{:?}", texts(&long));
     }
 
     #[test]
