@@ -467,6 +467,8 @@ fn target_at(
             break;
         }
     }
+    let sentence_start =
+        (0..start).rev().find(|&j| chars.get(j).is_some_and(|&c| is_sentence_break(c))).map_or(0, |j| j + 1);
     let clause_start =
         (0..start).rev().find(|&j| chars.get(j).is_some_and(|&c| is_clause_break(c))).map_or(0, |j| j + 1);
     // 超30% binds tighter than a 力争 further back.
@@ -489,7 +491,7 @@ fn target_at(
                         .map(|_| Op::Gt)
                 })
                 // 力争…10场以上，引进…项目100个: an aspiration holds for the whole sentence, a 达到 for its list.
-                .or_else(|| if suffix_op.is_some() { None } else { distributed_op(chars, start) })
+                .or_else(|| if suffix_op.is_some() { None } else { distributed_op(chars, sentence_start, start) })
                 .unwrap_or(Op::Eq),
         }
     };
@@ -499,8 +501,6 @@ fn target_at(
         None => metric_before(chars, clause_start, prefix.map_or(start, |(_, at)| at)),
     };
     let span_end = metric_after.as_ref().map_or(end, |(_, e)| *e);
-    let sentence_start =
-        (0..start).rev().find(|&j| chars.get(j).is_some_and(|&c| is_sentence_break(c))).map_or(0, |j| j + 1);
     let sentence_end =
         (start..chars.len()).find(|&j| chars.get(j).is_some_and(|&c| is_sentence_break(c))).unwrap_or(chars.len());
     // Deadlines are in text order: the last one before the number in its sentence, else the next.
@@ -560,9 +560,7 @@ const SENTENCE_OPS: [&str; 2] = ["力争", "争取"];
 /// A comparator carried to a number from further back than its clause: an aspiration anywhere before it
 /// in its sentence, or a 达到 that opens the 、-list the number stands in (达到万兆到旗县区、千兆到苏木乡镇
 /// （街道）、20兆进牧户).
-fn distributed_op(chars: &[char], start: usize) -> Option<Op> {
-    let sentence_start =
-        (0..start).rev().find(|&j| chars.get(j).is_some_and(|&c| is_sentence_break(c))).map_or(0, |j| j + 1);
+fn distributed_op(chars: &[char], sentence_start: usize, start: usize) -> Option<Op> {
     let floor = sentence_start.max(start.saturating_sub(120));
     // The aspiration must govern a number in its own clause (力争新增…1家): 通过争取中央预算内投资 is a
     // means, not a commitment over what follows.
