@@ -12,7 +12,7 @@
 use duban_plan::deadlines::find_deadlines;
 use duban_plan::targets::find_targets;
 use duban_plan::units::unit_kind;
-use duban_plan::{Deadline, Item, Op, Plan, Role, Target, Unit, Warning};
+use duban_plan::{Deadline, Item, Op, Plan, Role, Target, TargetBasis, Unit, UnitBasis, Warning};
 
 use crate::Error;
 use crate::workbook::{Grid, read_grid};
@@ -237,6 +237,9 @@ fn targets_of(
                 unit,
                 op,
                 deadline: deadline.map(str::to_string),
+                // The ledger's own column: a comparator written as a sign (≥), or the number as written.
+                basis: if op == Op::Eq { TargetBasis::Bare } else { TargetBasis::Word },
+                cue: (op != Op::Eq).then(|| op.as_str().to_string()),
             });
             continue;
         }
@@ -375,10 +378,16 @@ pub fn plan_from_grid(grid: &Grid, file_name: &str) -> Result<ImportedLedger, Er
                 Role::Responsible
             };
             let duty = (role == Role::Lead).then(|| "牵头".to_string());
-            units.push(Unit { kind: unit_kind(&name), name, role, duty });
+            units.push(Unit { kind: unit_kind(&name), name, role, duty, basis: UnitBasis::Column });
         }
         for (name, _) in split_units(get(r, Column::CoUnits)) {
-            units.push(Unit { kind: unit_kind(&name), name, role: Role::Co, duty: Some("配合".into()) });
+            units.push(Unit {
+                kind: unit_kind(&name),
+                name,
+                role: Role::Co,
+                duty: Some("配合".into()),
+                basis: UnitBasis::Column,
+            });
         }
         if units.is_empty() {
             plan.warnings.push(Warning::new(

@@ -57,6 +57,7 @@ pub fn parse_text(text: &str) -> Plan {
     distinct_paths(&mut items, &[]);
     let mut warnings = state.warnings;
     warnings.sort_by_key(|w| w.line);
+    attach_paths(&mut warnings, &items);
     Plan {
         schema: SCHEMA.to_string(),
         title: outline.title,
@@ -194,6 +195,7 @@ impl Walk {
                     role: *role,
                     kind: units::unit_kind(name),
                     duty: Some(duty.to_string()),
+                    basis: model::UnitBasis::Column,
                 });
             }
         }
@@ -237,6 +239,11 @@ impl Walk {
         for name in &scan.odd_names {
             self.warn(raw.line, "odd_unit_name", format!("“{name}” does not look like a unit name"), &[("name", name)]);
         }
+        if !scan.bare_names.is_empty() {
+            let names = scan.bare_names.join("、");
+            let message = format!("units read from a list with no duty word: {names}");
+            self.warn(raw.line, "units_without_duty", message, &[("names", &names)]);
+        }
         for rule in &scan.rules {
             let (kind, text, units) = match rule {
                 FoundRule::FirstListedLeads(t) => ("first_listed_leads", t.clone(), Vec::new()),
@@ -249,6 +256,17 @@ impl Walk {
         for u in unclassified {
             let message = format!("number not read as a target: …{}…", u.text);
             self.warn(raw.line, "unclassified_number", message, &[("text", &u.text)]);
+        }
+        for t in &targets {
+            if t.basis == TargetBasis::Sentence {
+                let cue = t.cue.as_deref().unwrap_or("");
+                let message = format!("comparator of “{}” carried from “{cue}” earlier in the sentence", t.text);
+                self.warn(raw.line, "op_from_sentence", message, &[("text", &t.text), ("cue", cue)]);
+            }
+            if t.metric.is_empty() {
+                let message = format!("no metric found for the target “{}”", t.text);
+                self.warn(raw.line, "no_metric", message, &[("text", &t.text)]);
+            }
         }
         let mut item_deadlines: Vec<Deadline> = Vec::new();
         for d in deadline_spans {
@@ -271,6 +289,21 @@ impl Walk {
             targets,
             deadlines: item_deadlines,
             children,
+        }
+    }
+}
+
+/// Ties each warning to the item it is about: the last item, in document order, that starts at or
+/// before the warning's line (a table's rows stand where the table is printed, after the body's items in
+/// the tree but not in the text, so the items are ordered by line first).
+fn attach_paths(warnings: &mut [Warning], items: &[Item]) {
+    let mut starts: Vec<(u32, &Vec<String>)> = walk_items(items).into_iter().map(|i| (i.line, &i.path)).collect();
+    // Stable: of items on one line, the one later in the tree (the deeper, the table row) stays last.
+    starts.sort_by_key(|(line, _)| *line);
+    for w in warnings.iter_mut().filter(|w| w.path.is_empty()) {
+        let at = starts.partition_point(|(line, _)| *line <= w.line);
+        if let Some((_, path)) = at.checked_sub(1).and_then(|k| starts.get(k)) {
+            w.path = (*path).clone();
         }
     }
 }

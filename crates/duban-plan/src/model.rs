@@ -78,6 +78,60 @@ pub struct Unit {
     /// The duty word as printed: 牵头, 参与, 配合, 指导, 负责, 负责落实 …
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duty: Option<String>,
+    /// Why the parser read the name as a unit with this role, for the review step.
+    #[serde(default)]
+    pub basis: UnitBasis,
+}
+
+/// What a unit and its role were read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum UnitBasis {
+    /// A role label before the list: 牵头单位：…, 配合单位：…
+    Label,
+    /// A duty word closing the list: （…按职责分工负责）, （…牵头）.
+    #[default]
+    Duty,
+    /// A marker after the one name: 省发展改革委（牵头）.
+    Marker,
+    /// A会同B: A leads, B supports.
+    Joint,
+    /// The plan's convention that the first listed unit leads (列第一位者为牵头单位).
+    FirstListed,
+    /// A column of a task table (牵头单位, 配合单位, 责任单位).
+    Column,
+    /// A bracket of names that reads as a unit list but closes with no duty word: a guess.
+    Bare,
+}
+
+impl UnitBasis {
+    pub const ALL: [UnitBasis; 7] = [
+        UnitBasis::Label,
+        UnitBasis::Duty,
+        UnitBasis::Marker,
+        UnitBasis::Joint,
+        UnitBasis::FirstListed,
+        UnitBasis::Column,
+        UnitBasis::Bare,
+    ];
+
+    /// As in `duban.plan/1` and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnitBasis::Label => "label",
+            UnitBasis::Duty => "duty",
+            UnitBasis::Marker => "marker",
+            UnitBasis::Joint => "joint",
+            UnitBasis::FirstListed => "first_listed",
+            UnitBasis::Column => "column",
+            UnitBasis::Bare => "bare",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<UnitBasis> {
+        UnitBasis::ALL.into_iter().find(|b| b.as_str() == s)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -153,6 +207,63 @@ pub struct Target {
     pub op: Op,
     /// Deadline phrase of the sentence, as an ISO date.
     pub deadline: Option<String>,
+    /// Why the comparator was read so, for the review step.
+    #[serde(default)]
+    pub basis: TargetBasis,
+    /// The words that gave the comparator (不少于, 以上, 力争, 最高 …), where some did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cue: Option<String>,
+}
+
+/// What a target's comparator was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TargetBasis {
+    /// A comparator word in the number's clause: 不少于, 达到, 控制在, 超过 …, or right after it: 以上, 以内.
+    Word,
+    /// A limit word before the number: 最高, 最多, 上限 (≤), 最低, 下限 (≥).
+    Limit,
+    /// A duration followed by the act it bounds: 3个工作日办结 (≤).
+    TimeLimit,
+    /// 余 / 多 after the number: 240余座 (>).
+    About,
+    /// Two numbers joined as a range: 10—15个.
+    Range,
+    /// A word further back in the sentence (力争…, 达到 opening a list): a guess that it reaches this far.
+    Sentence,
+    /// No comparator word at all: the number as written (=).
+    #[default]
+    Bare,
+}
+
+impl TargetBasis {
+    pub const ALL: [TargetBasis; 7] = [
+        TargetBasis::Word,
+        TargetBasis::Limit,
+        TargetBasis::TimeLimit,
+        TargetBasis::About,
+        TargetBasis::Range,
+        TargetBasis::Sentence,
+        TargetBasis::Bare,
+    ];
+
+    /// As in `duban.plan/1` and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetBasis::Word => "word",
+            TargetBasis::Limit => "limit",
+            TargetBasis::TimeLimit => "time_limit",
+            TargetBasis::About => "about",
+            TargetBasis::Range => "range",
+            TargetBasis::Sentence => "sentence",
+            TargetBasis::Bare => "bare",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TargetBasis> {
+        TargetBasis::ALL.into_iter().find(|b| b.as_str() == s)
+    }
 }
 
 /// Comparator of a target.
@@ -244,6 +355,10 @@ pub struct Rule {
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Warning {
     pub line: u32,
+    /// The path of the item the warning is about (the last item that starts at or before `line`);
+    /// empty before the first item.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub path: Vec<String>,
     /// Stable code, one of [`WARNING_CODES`]; a reader shows the text its catalog has for it, filled with
     /// `args`.
     pub code: String,
@@ -266,6 +381,9 @@ pub const WARNING_CODES: &[(&str, &[&str])] = &[
     ("unread_target", &["row", "text"]),
     ("no_task_text", &["row"]),
     ("empty_part", &["row", "label", "title"]),
+    ("units_without_duty", &["names"]),
+    ("op_from_sentence", &["text", "cue"]),
+    ("no_metric", &["text"]),
 ];
 
 impl Warning {
@@ -273,6 +391,7 @@ impl Warning {
     pub fn new(line: u32, code: &str, message: String, args: &[(&str, &str)]) -> Warning {
         Warning {
             line,
+            path: Vec::new(),
             code: code.to_string(),
             message,
             args: args.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),

@@ -3,7 +3,7 @@
 
 use crate::deadlines::DeadlineSpan;
 use crate::labels::{cn_number, is_cn_numeral_char};
-use crate::model::{Op, Target};
+use crate::model::{Op, Target, TargetBasis};
 use crate::scan::{ends_at, starts, text};
 
 /// Measure words, longest first where one is a prefix of another.
@@ -460,9 +460,11 @@ fn target_at(
         end += 3;
     }
     let mut suffix_op: Option<Option<Op>> = None;
+    let mut suffix_word = "";
     for (word, op) in SUFFIX_OPS {
         if starts(chars, end, word) {
             suffix_op = Some(op);
+            suffix_word = word;
             end += word.chars().count();
             break;
         }
@@ -473,32 +475,42 @@ fn target_at(
         (0..start).rev().find(|&j| chars.get(j).is_some_and(|&c| is_clause_break(c))).map_or(0, |j| j + 1);
     // 超30% binds tighter than a 力争 further back.
     let prefix = adjacent_op(chars, start).or_else(|| prefix_op(chars, clause_start, start, last_target_end));
-    let op = if value_max.is_some() {
-        Op::Range
+    let (op, basis, cue) = if value_max.is_some() {
+        (Op::Range, TargetBasis::Range, None)
     } else {
         match (suffix_op, prefix) {
-            (Some(Some(op)), _) => op,
-            (_, Some((op, _))) => op,
+            (Some(Some(op)), _) => (op, TargetBasis::Word, Some(suffix_word.to_string())),
+            (_, Some((op, at, word_end))) => (op, TargetBasis::Word, Some(text(chars, at, word_end))),
             // 最高额度为80万元 (≤), 最低首付款比例为15% (≥).
             _ => limit_word_before(chars, clause_start.max(start.saturating_sub(40)), start)
-                .or_else(|| time_limit_after(chars, end, unit))
+                .map(|(op, cue)| (op, TargetBasis::Limit, Some(cue)))
+                .or_else(|| {
+                    time_limit_after(chars, end, unit)
+                        .map(|(op, act)| (op, TargetBasis::TimeLimit, Some(act.to_string())))
+                })
                 // 240余座, 100多个: more than the number.
                 .or_else(|| {
                     after_num
                         .checked_sub(1)
                         .and_then(|j| chars.get(j))
                         .filter(|c| matches!(c, '余' | '多'))
-                        .map(|_| Op::Gt)
+                        .map(|c| (Op::Gt, TargetBasis::About, Some(c.to_string())))
                 })
                 // 力争…10场以上，引进…项目100个: an aspiration holds for the whole sentence, a 达到 for its list.
-                .or_else(|| if suffix_op.is_some() { None } else { distributed_op(chars, sentence_start, start) })
-                .unwrap_or(Op::Eq),
+                .or_else(|| {
+                    if suffix_op.is_some() {
+                        return None;
+                    }
+                    distributed_op(chars, sentence_start, start)
+                        .map(|(op, word)| (op, TargetBasis::Sentence, Some(word.to_string())))
+                })
+                .unwrap_or((Op::Eq, TargetBasis::Bare, None)),
         }
     };
     let metric_after = metric_after(chars, end, unit);
     let metric = match &metric_after {
         Some((m, _)) => m.clone(),
-        None => metric_before(chars, clause_start, prefix.map_or(start, |(_, at)| at)),
+        None => metric_before(chars, clause_start, prefix.map_or(start, |(_, at, _)| at)),
     };
     let span_end = metric_after.as_ref().map_or(end, |(_, e)| *e);
     let sentence_end =
@@ -516,13 +528,20 @@ fn target_at(
         unit: unit.to_string(),
         op,
         deadline,
+        basis,
+        cue,
     };
     Some((target, end))
 }
 
 /// The nearest comparator before the number within its clause. Another quantity between the
 /// comparator and this number breaks the link unless joined by 和/、/及/或 ("分别达到65%和55%").
-fn prefix_op(chars: &[char], clause_start: usize, start: usize, last_target_end: Option<usize>) -> Option<(Op, usize)> {
+fn prefix_op(
+    chars: &[char],
+    clause_start: usize,
+    start: usize,
+    last_target_end: Option<usize>,
+) -> Option<(Op, usize, usize)> {
     let floor = clause_start.max(start.saturating_sub(40));
     // The comparator that ends nearest the number; at the same end the longest (不低于 over 低于).
     let mut best: Option<(usize, usize, usize, Op)> = None; // (end, len, at, op)
@@ -536,7 +555,7 @@ fn prefix_op(chars: &[char], clause_start: usize, start: usize, last_target_end:
             }
         }
     }
-    let (_, _, mut at, mut op) = best?;
+    let (word_end, _, mut at, mut op) = best?;
     // A negated relation is its opposite: 不应大于/不宜超过/不得高于 → ≤, 不得低于/不应小于 → ≥,
     // 未达到/未满 → <. (不超过, 不低于 … are in the table already and are not negated again.)
     if let Some((negated, neg_at)) = negated(chars, at, op) {
@@ -550,7 +569,7 @@ fn prefix_op(chars: &[char], clause_start: usize, start: usize, last_target_end:
     {
         return None;
     }
-    Some((op, at))
+    Some((op, at, word_end))
 }
 
 /// Words whose comparator holds for every number after them in their sentence that has none of its own:
@@ -560,7 +579,7 @@ const SENTENCE_OPS: [&str; 2] = ["力争", "争取"];
 /// A comparator carried to a number from further back than its clause: an aspiration anywhere before it
 /// in its sentence, or a 达到 that opens the 、-list the number stands in (达到万兆到旗县区、千兆到苏木乡镇
 /// （街道）、20兆进牧户).
-fn distributed_op(chars: &[char], sentence_start: usize, start: usize) -> Option<Op> {
+fn distributed_op(chars: &[char], sentence_start: usize, start: usize) -> Option<(Op, &'static str)> {
     let floor = sentence_start.max(start.saturating_sub(120));
     // The aspiration must govern a number in its own clause (力争新增…1家): 通过争取中央预算内投资 is a
     // means, not a commitment over what follows.
@@ -569,13 +588,14 @@ fn distributed_op(chars: &[char], sentence_start: usize, start: usize) -> Option
             .get(at..start)
             .is_some_and(|rest| rest.iter().take_while(|&&c| !is_clause_break(c)).any(|c| c.is_ascii_digit()))
     };
-    if SENTENCE_OPS.iter().any(|w| (floor..start).any(|at| starts(chars, at, w) && governs_number(at))) {
-        return Some(Op::Ge);
+    if let Some(w) = SENTENCE_OPS.iter().find(|w| (floor..start).any(|at| starts(chars, at, w) && governs_number(at))) {
+        return Some((Op::Ge, w));
     }
     let list_floor = floor.max(start.saturating_sub(60));
     let opener = (list_floor..start).rev().find(|&at| starts(chars, at, "达到"))?;
     let between = chars.get(opener + 2..start)?;
-    (between.contains(&'、') && !between.iter().any(|c| matches!(c, '，' | ',' | '：' | ':'))).then_some(Op::Ge)
+    (between.contains(&'、') && !between.iter().any(|c| matches!(c, '，' | ',' | '：' | ':')))
+        .then_some((Op::Ge, "达到"))
 }
 
 /// The words that negate a relation right before it, longest first.
@@ -602,7 +622,7 @@ fn negated(chars: &[char], at: usize, op: Op) -> Option<(Op, usize)> {
 
 /// A limit word before the number with no other number between them (so that 最高额度在100万元基础上上浮20%
 /// makes 100万元 a ceiling, not 20%): 最高/最多/上限 make it a ceiling, 最低/最少/下限 a floor.
-fn limit_word_before(chars: &[char], floor: usize, start: usize) -> Option<Op> {
+fn limit_word_before(chars: &[char], floor: usize, start: usize) -> Option<(Op, String)> {
     // Walk back from the number to the nearest limit word; another number on the way ends the search.
     for at in (floor..start.saturating_sub(1)).rev() {
         let (a, b) = (*chars.get(at)?, *chars.get(at + 1)?);
@@ -610,8 +630,8 @@ fn limit_word_before(chars: &[char], floor: usize, start: usize) -> Option<Op> {
             return None;
         }
         match (a, b) {
-            ('最', '高' | '多') | ('上', '限') => return Some(Op::Le),
-            ('最', '低' | '少') | ('下', '限') => return Some(Op::Ge),
+            ('最', '高' | '多') | ('上', '限') => return Some((Op::Le, [a, b].iter().collect())),
+            ('最', '低' | '少') | ('下', '限') => return Some((Op::Ge, [a, b].iter().collect())),
             _ => {}
         }
     }
@@ -622,7 +642,7 @@ fn limit_word_before(chars: &[char], floor: usize, start: usize) -> Option<Op> {
 /// common (达标, 超前) to look for further back.
 /// A duration followed by the act it bounds (3个工作日办结, 5日内完成, 7个工作日（不含补正时间）办结) is
 /// a time limit: at most that long.
-fn time_limit_after(chars: &[char], end: usize, unit: &str) -> Option<Op> {
+fn time_limit_after(chars: &[char], end: usize, unit: &str) -> Option<(Op, &'static str)> {
     const DURATIONS: [&str; 9] = ["个工作日", "工作日", "天", "日", "个小时", "小时", "个月", "周", "分钟"];
     const ACTS: [&str; 8] = ["办结", "完成", "办理", "答复", "反馈", "出具", "审结", "办毕"];
     if !DURATIONS.contains(&unit) {
@@ -634,14 +654,14 @@ fn time_limit_after(chars: &[char], end: usize, unit: &str) -> Option<Op> {
         let close = (k..chars.len().min(k + 30)).find(|&j| matches!(chars.get(j), Some('）' | ')')))?;
         k = close + 1;
     }
-    ACTS.iter().any(|a| starts(chars, k, a)).then_some(Op::Le)
+    ACTS.iter().find(|a| starts(chars, k, a)).map(|a| (Op::Le, *a))
 }
 
-fn adjacent_op(chars: &[char], start: usize) -> Option<(Op, usize)> {
+fn adjacent_op(chars: &[char], start: usize) -> Option<(Op, usize, usize)> {
     let at = start.checked_sub(1)?;
     match chars.get(at)? {
-        '达' => Some((Op::Ge, at)),
-        '超' => Some((Op::Gt, at)),
+        '达' => Some((Op::Ge, at, start)),
+        '超' => Some((Op::Gt, at, start)),
         _ => None,
     }
 }
@@ -786,6 +806,29 @@ mod tests {
         one("完成22万座农村卫生户厕改造任务", 220000.0, "座", "=");
         one("安排资金100亿元", 1e10, "元", "=");
         one("新增装机300万千瓦", 3e6, "千瓦", "=");
+    }
+
+    #[test]
+    fn each_comparator_says_what_it_was_read_from() {
+        let read = |s: &str| -> Vec<(&'static str, TargetBasis, Option<String>)> {
+            let chars: Vec<char> = s.chars().collect();
+            find_targets(&chars, &[], &[]).0.into_iter().map(|t| (t.op.as_str(), t.basis, t.cue)).collect()
+        };
+        let word = |w: &str| Some(w.to_string());
+        assert_eq!(read("筹集保障性租赁住房不少于8.8万套"), [(">=", TargetBasis::Word, word("不少于"))]);
+        assert_eq!(read("新建充电桩500个以上"), [(">=", TargetBasis::Word, word("以上"))]);
+        assert_eq!(read("覆盖率达95%"), [(">=", TargetBasis::Word, word("达"))]);
+        assert_eq!(read("不应大于20%"), [("<=", TargetBasis::Word, word("不应大于"))]);
+        assert_eq!(read("最高额度为80万元"), [("<=", TargetBasis::Limit, word("最高"))]);
+        assert_eq!(read("3个工作日办结"), [("<=", TargetBasis::TimeLimit, word("办结"))]);
+        assert_eq!(read("建成240余座"), [(">", TargetBasis::About, word("余"))]);
+        assert_eq!(read("新增10—15个"), [("range", TargetBasis::Range, None)]);
+        assert_eq!(read("建设保障性租赁住房8.8万套"), [("=", TargetBasis::Bare, None)]);
+        // The guess the review step shows first: a word further back in the sentence.
+        assert_eq!(
+            read("力争全年举办经贸活动10场以上，引进亿元以上项目100个"),
+            [(">=", TargetBasis::Word, word("以上")), (">=", TargetBasis::Sentence, word("力争"))]
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! （省发展改革委、省交通运输厅，相关市政府等按职责分工负责）, 牵头单位：…/配合单位：… forms,
 //! roles, and the conventions that say who leads.
 
-use crate::model::{Role, Unit, UnitKind};
+use crate::model::{Role, Unit, UnitBasis, UnitKind};
 
 /// Conventions in force while walking the document in order.
 #[derive(Debug, Clone, Default)]
@@ -27,6 +27,8 @@ pub struct UnitScan {
     pub spans: Vec<(usize, usize)>,
     pub unclosed_bracket: bool,
     pub odd_names: Vec<String>,
+    /// Names read from a list that closes with no duty word (a guess the office should check).
+    pub bare_names: Vec<String>,
 }
 
 /// Duty words at the end of a clause, longest first, and the role they give.
@@ -114,14 +116,16 @@ fn is_cjk(c: char) -> bool {
 const LIST_TAILS: [&str; 9] =
     ["等有关部门", "等相关部门", "等有关单位", "等相关单位", "等部门", "等单位", "等有关方面", "及有关部门", "等"];
 
-/// How organisation names end. 部门, 单位, 专班 and 小组 end the names of groups of units (区直各部门,
-/// 市直各单位, 全区经济运行各专班, 领导小组), which plans assign tasks to as they do to one body.
-const ORG_SUFFIXES: [&str; 48] = [
+/// How organisation names end. 部门, 单位, 专班, 小组 and 工作组 end the names of groups of units (区直各部门,
+/// 市直各单位, 全区经济运行各专班, 领导小组, 省推进工业互联网创新发展专项工作组), which plans assign tasks to as
+/// they do to one body.
+const ORG_SUFFIXES: [&str; 49] = [
     "政府",
     "部门",
     "单位",
     "专班",
     "小组",
+    "工作组",
     "管委会",
     "委员会",
     "集团",
@@ -327,8 +331,8 @@ fn split_outside_brackets<'a>(list: &'a str, seps: &[char]) -> Vec<&'a str> {
     out
 }
 
-/// Units named by one clause, with their role and duty word.
-type Named = Vec<(String, Role, String)>;
+/// Units named by one clause, with their role, duty word and what they were read from.
+type Named = Vec<(String, Role, String, UnitBasis)>;
 
 /// Parse the content of one bracket group, or a 牵头单位：… passage. None when it is not a unit list.
 fn parse_group(content: &str, rules: &mut Vec<FoundRule>) -> Option<Named> {
@@ -350,6 +354,9 @@ fn parse_group(content: &str, rules: &mut Vec<FoundRule>) -> Option<Named> {
     };
     for sentence in content.split(['。', '；', ';']) {
         let mut pending: Vec<(String, Option<Role>)> = Vec::new();
+        // A role label holds to the end of its sentence: （牵头单位：市委组织部，市财政局）, （责任单位：省通信管理局，
+        // 省铁塔公司、各基础电信企业，各市人民政府） — the comma only groups the names.
+        let mut label_in_force: Option<(Role, String)> = None;
         for clause in sentence.split(['，', ',']) {
             let clause = clause.trim();
             if clause.is_empty() || clause == "下同" || clause.contains("不再列出") {
@@ -372,39 +379,56 @@ fn parse_group(content: &str, rules: &mut Vec<FoundRule>) -> Option<Named> {
                 saw_duty = true;
                 continue;
             }
-            let (list, role, duty) = if let Some(found) = strip_label(clause) {
-                found
-            } else if let Some(found) = strip_duty(clause) {
-                found
+            let (list, role, duty, basis) = if let Some((list, role, duty)) = strip_label(clause) {
+                (list, role, duty, UnitBasis::Label)
+            } else if let Some((list, role, duty)) = strip_duty(clause) {
+                (list, role, duty, UnitBasis::Duty)
+            } else if let Some((role, duty)) = &label_in_force {
+                for (name, own) in split_names(clause) {
+                    named.push(match own {
+                        Some(own) => (name, own, "牵头".into(), UnitBasis::Marker),
+                        None => (name, *role, duty.clone(), UnitBasis::Label),
+                    });
+                }
+                continue;
             } else {
                 pending.extend(split_names(clause));
                 continue;
             };
             saw_duty = true;
+            if basis == UnitBasis::Label {
+                label_in_force = Some((role, duty.to_string()));
+            }
             // "A会同B负责": A leads, B supports.
             if let Some((lead, co)) = list.split_once("会同") {
                 for (name, _) in split_names(lead) {
-                    named.push((name, Role::Lead, "牵头".to_string()));
+                    named.push((name, Role::Lead, "牵头".to_string(), UnitBasis::Joint));
                 }
                 for (name, _) in pending.drain(..).chain(split_names(co)) {
-                    named.push((name, Role::Co, "配合".to_string()));
+                    named.push((name, Role::Co, "配合".to_string(), UnitBasis::Joint));
                 }
                 continue;
             }
             for (name, own) in pending.drain(..).chain(split_names(list)) {
-                named.push((name, own.unwrap_or(role), if own.is_some() { "牵头".into() } else { duty.into() }));
+                named.push(match own {
+                    Some(own) => (name, own, "牵头".into(), UnitBasis::Marker),
+                    None => (name, role, duty.into(), basis),
+                });
             }
         }
         // Names with no duty word after them: the list closed without one (rare); keep those that
         // read as organisations, as responsible.
         for (name, own) in pending.into_iter().filter(|(n, _)| looks_like_org(n)) {
-            named.push((name, own.unwrap_or(Role::Responsible), "负责".into()));
+            named.push(match own {
+                Some(own) => (name, own, "牵头".into(), UnitBasis::Marker),
+                None => (name, Role::Responsible, "负责".into(), UnitBasis::Bare),
+            });
         }
     }
     if !saw_duty || named.is_empty() && rules.is_empty() {
         return None;
     }
-    let orgish = named.iter().filter(|(n, _, _)| looks_like_org(n)).count();
+    let orgish = named.iter().filter(|(n, ..)| looks_like_org(n)).count();
     (orgish * 10 >= named.len() * 6).then_some(named)
 }
 
@@ -470,23 +494,28 @@ pub fn scan_units(chars: &[char], ctx: &mut UnitContext) -> UnitScan {
     if scan.rules.iter().any(|r| matches!(r, FoundRule::FirstListedLeads(_))) {
         ctx.first_listed_leads = true;
     }
-    for (name, role, duty) in named {
+    for (name, role, duty, basis) in named {
         if let Some(existing) = scan.units.iter_mut().find(|u| u.name == name) {
             if role == Role::Lead {
                 existing.role = Role::Lead;
+                existing.basis = basis;
             }
             continue;
         }
         if !looks_like_org(&name) {
             scan.odd_names.push(name.clone());
         }
+        if basis == UnitBasis::Bare {
+            scan.bare_names.push(name.clone());
+        }
         let kind = unit_kind(&name);
-        scan.units.push(Unit { name, role, kind, duty: Some(duty) });
+        scan.units.push(Unit { name, role, kind, duty: Some(duty), basis });
     }
     if ctx.first_listed_leads && !scan.units.iter().any(|u| u.role == Role::Lead) {
         let mut first = true;
         for u in scan.units.iter_mut().filter(|u| u.role == Role::Responsible) {
             u.role = if first { Role::Lead } else { Role::Co };
+            u.basis = UnitBasis::FirstListed;
             first = false;
         }
     }
@@ -555,6 +584,47 @@ mod tests {
         );
         assert!(looks_like_org("市直有关单位") && looks_like_org("稳增长工作领导小组"));
         assert!(!looks_like_org("全年新增就业岗位"));
+    }
+
+    #[test]
+    fn a_label_holds_to_the_end_of_its_sentence_and_each_unit_says_what_it_was_read_from() {
+        let bases = |s: &UnitScan| s.units.iter().map(|u| (u.name.clone(), u.role, u.basis)).collect::<Vec<_>>();
+        let n = |s: &str| s.to_string();
+        // 运城 2024: the comma groups names under one label; it does not end it.
+        let s = scan("（牵头单位:市委组织部,市财政局）", &mut UnitContext::default());
+        assert_eq!(
+            bases(&s),
+            [(n("市委组织部"), Role::Lead, UnitBasis::Label), (n("市财政局"), Role::Lead, UnitBasis::Label)]
+        );
+        assert!(s.bare_names.is_empty());
+        // 安徽 2021: a group's name ending in 工作组 is a unit.
+        let s = scan(
+            "（责任单位：省通信管理局，省铁塔公司、各基础电信企业，省推进工业互联网创新发展专项工作组）",
+            &mut UnitContext::default(),
+        );
+        assert_eq!(s.units.len(), 4, "{:?}", bases(&s));
+        assert!(s.units.iter().all(|u| u.role == Role::Responsible && u.basis == UnitBasis::Label));
+        // A new sentence needs its own label: 配合 after the ；.
+        let s = scan("（牵头单位：省发展改革委；省财政厅、省税务局配合）", &mut UnitContext::default());
+        assert_eq!(
+            bases(&s),
+            [
+                (n("省发展改革委"), Role::Lead, UnitBasis::Label),
+                (n("省财政厅"), Role::Co, UnitBasis::Duty),
+                (n("省税务局"), Role::Co, UnitBasis::Duty)
+            ]
+        );
+        let s = scan("（省交通运输厅会同省发展改革委负责）", &mut UnitContext::default());
+        assert_eq!(s.units.iter().map(|u| u.basis).collect::<Vec<_>>(), [UnitBasis::Joint, UnitBasis::Joint]);
+        let s = scan("（省发展改革委（牵头）、省财政厅按职责分工负责）", &mut UnitContext::default());
+        assert_eq!(s.units.iter().map(|u| u.basis).collect::<Vec<_>>(), [UnitBasis::Marker, UnitBasis::Duty]);
+        // The first-listed convention says so; a list with no duty word is the guess flagged for review.
+        let mut ctx = UnitContext { first_listed_leads: true };
+        let s = scan("（工业和信息化部、发展改革委负责）", &mut ctx);
+        assert_eq!(s.units.iter().map(|u| u.basis).collect::<Vec<_>>(), [UnitBasis::FirstListed; 2]);
+        let s = scan("（牵头单位：省发展改革委；省财政厅、省税务局）", &mut UnitContext::default());
+        assert_eq!(s.bare_names, [n("省财政厅"), n("省税务局")]);
+        assert_eq!(s.units.iter().filter(|u| u.basis == UnitBasis::Bare).count(), 2);
     }
 
     #[test]
