@@ -46,6 +46,10 @@ impl std::fmt::Display for PlanState {
 pub use duban_plan::model::Role as UnitRole;
 /// What kind of body a unit is (a department, a government, an enterprise, other).
 pub use duban_plan::model::UnitKind;
+/// Something the parser was unsure of, coded, with its arguments.
+pub use duban_plan::model::Warning as ParseDoubt;
+/// What the parser read a unit, or a target's comparator, from (for the review step).
+pub use duban_plan::model::{TargetBasis, UnitBasis};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PlanRecord {
@@ -73,6 +77,8 @@ pub struct AssignedUnit {
     pub role: UnitRole,
     pub kind: UnitKind,
     pub duty: String,
+    /// What the parser read the unit and its role from; none where the office set it.
+    pub basis: Option<UnitBasis>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -88,6 +94,10 @@ pub struct IndicatorRecord {
     pub baseline: f64,
     pub deadline: NaiveDate,
     pub milestones: Vec<Milestone>,
+    /// What the parser read the comparator from; none where the office set it.
+    pub basis: Option<TargetBasis>,
+    /// The words that gave the comparator (不少于, 以上, 力争), empty where none did.
+    pub cue: String,
 }
 
 /// A value planned for a day (阶段性目标).
@@ -105,6 +115,9 @@ pub struct UnresolvedName {
     pub role: UnitRole,
     /// Its place in the task's printed list of units (kept for the units it comes to stand for).
     pub position: i64,
+    /// The duty word as printed, and what the parser read the name from: kept for the units it maps to.
+    pub duty: String,
+    pub basis: Option<UnitBasis>,
 }
 
 /// An item of the ledger, shaped as in `duban.plan/1` plus ids, assignments and indicators.
@@ -132,6 +145,10 @@ pub struct LedgerItem {
     pub targets: Vec<IndicatorRecord>,
     pub deadlines: serde_json::Value,
     pub projects: serde_json::Value,
+    /// What the parser guessed or was unsure of about this item, for the review step (its warnings).
+    pub doubts: Vec<ParseDoubt>,
+    /// When the office confirmed the item as read or corrected it (seconds since the epoch).
+    pub checked_at: Option<i64>,
     #[schema(no_recursion)]
     pub children: Vec<LedgerItem>,
 }
@@ -156,6 +173,12 @@ pub fn deadline_phrases(deadlines: &serde_json::Value) -> (String, bool) {
 }
 
 impl LedgerItem {
+    /// Whether the office should look at this item first: the parser was unsure of it, or a name in it
+    /// is not mapped yet, and nobody has checked it since.
+    pub fn doubtful(&self) -> bool {
+        self.checked_at.is_none() && (!self.doubts.is_empty() || !self.unresolved_units.is_empty())
+    }
+
     /// This item and everything under it, in document order.
     pub fn walk(&self) -> Vec<&LedgerItem> {
         let mut out = Vec::new();

@@ -14,8 +14,8 @@ pub use duban_core::{
 };
 pub use extension::ExtensionState;
 pub use ledger::{
-    AssignedUnit, IndicatorRecord, Ledger, LedgerItem, Milestone, PlanRecord, PlanState, UnitKind, UnitRole,
-    UnresolvedName, deadline_phrases,
+    AssignedUnit, IndicatorRecord, Ledger, LedgerItem, Milestone, ParseDoubt, PlanRecord, PlanState, TargetBasis,
+    UnitBasis, UnitKind, UnitRole, UnresolvedName, deadline_phrases,
 };
 pub use period::PeriodRecord;
 pub use progress::ProjectProgress;

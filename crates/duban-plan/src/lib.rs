@@ -263,6 +263,13 @@ impl Walk {
                 let message = format!("comparator of “{}” carried from “{cue}” earlier in the sentence", t.text);
                 self.warn(raw.line, "op_from_sentence", message, &[("text", &t.text), ("cue", cue)]);
             }
+            // A count of things to deliver (建设8.8万套) is a commitment as written; an area, a span, a share or
+            // an amount with no comparator word (面积在90平方米, 连续3天, 的10%) is more often a threshold of a
+            // measure whose direction the sentence implies.
+            if t.basis == TargetBasis::Bare && !targets::is_classifier(&t.unit) {
+                let message = format!("“{}” has no comparator word; read as exactly the number", t.text);
+                self.warn(raw.line, "op_assumed", message, &[("text", &t.text)]);
+            }
             if t.metric.is_empty() {
                 let message = format!("no metric found for the target “{}”", t.text);
                 self.warn(raw.line, "no_metric", message, &[("text", &t.text)]);

@@ -383,6 +383,7 @@ pub const WARNING_CODES: &[(&str, &[&str])] = &[
     ("empty_part", &["row", "label", "title"]),
     ("units_without_duty", &["names"]),
     ("op_from_sentence", &["text", "cue"]),
+    ("op_assumed", &["text"]),
     ("no_metric", &["text"]),
 ];
 

@@ -248,7 +248,9 @@ fn quantity(chars: &[char], i: usize) -> Option<(f64, usize, f64)> {
     if matches!(chars.get(k), Some('多' | '余')) {
         k += 1;
     }
-    Some((v * m, k, m))
+    // 2.3亿 is 230000000, not the 229999999.99999997 that binary floating point makes of 2.3 × 1e8.
+    let scaled = if m == 1.0 { v } else { (v * m * 1e6).round() / 1e6 };
+    Some((scaled, k, m))
 }
 
 fn measure_at(chars: &[char], i: usize) -> Option<(&'static str, usize)> {
@@ -339,7 +341,13 @@ pub fn find_targets(
             let basis_points = starts(chars, after_num, "BP") || starts(chars, after_num, "bp");
             let glued_to_letters = (!signed && prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == '.' || p == '-'))
                 || (!basis_points && chars.get(after_num).is_some_and(|n| n.is_ascii_alphabetic()));
-            let ordinal = prev == Some('第');
+            // 第3项, 专栏1, 附件2, 表4: a number that names a thing's place, not a quantity.
+            let ordinal =
+                prev == Some('第') || ["专栏", "附件", "附表", "表", "图"].iter().any(|w| ends_at(chars, i, w));
+            // （25分）: the weight an assessment gives a duty, not a commitment.
+            let weight = matches!(prev, Some('（' | '('))
+                && starts(chars, after_num, "分")
+                && matches!(chars.get(after_num + 1), Some('）' | ')'));
             // A span of years within which something is done is a limit (需在15年内完成); any other number
             // before 年 is a year or an age of something (2025年, 3年来).
             let years_within = value < 100.0
@@ -347,6 +355,7 @@ pub fn find_targets(
                 && (starts(chars, after_num, "年内") || starts(chars, after_num, "年以内"));
             if glued_to_letters
                 || ordinal
+                || weight
                 || (!years_within && NOT_MEASURES.iter().any(|w| starts(chars, after_num, w)))
             {
                 i = after_num.max(i + 1);
@@ -366,11 +375,14 @@ pub fn find_targets(
         }
         // Looked at only before a Chinese numeral, so the scan stays one pass over the other characters.
         let after_limit = is_cn_numeral_char(c) && STRICT_LIMITS.iter().any(|w| ends_at(chars, i, w));
-        if is_cn_numeral_char(c)
-            && !is(&quoted, i)
-            && !is(&blocked, i)
-            && (after_limit || COMMIT_VERBS.iter().any(|v| ends_at(chars, i, v)))
-        {
+        let verb = if is_cn_numeral_char(c) { COMMIT_VERBS.iter().find(|v| ends_at(chars, i, v)) } else { None };
+        // 至少形成一篇: a floor before the verb makes even 一 a commitment.
+        let after_limit = after_limit
+            || verb.is_some_and(|v| {
+                let at = i.saturating_sub(v.chars().count());
+                STRICT_LIMITS.iter().any(|w| ends_at(chars, at, w))
+            });
+        if is_cn_numeral_char(c) && !is(&quoted, i) && !is(&blocked, i) && (after_limit || verb.is_some()) {
             {
                 let mut k = i;
                 while chars.get(k).is_some_and(|&c| is_cn_numeral_char(c)) {
@@ -382,7 +394,22 @@ pub fn find_targets(
                 if let Some(v) = cn_number(&numeral).filter(|v| (least..10_000).contains(v))
                     && matches!(
                         chars.get(k),
-                        Some('个' | '座' | '家' | '所' | '条' | '项' | '处' | '套' | '次' | '场' | '批' | '支' | '名')
+                        Some(
+                            '个' | '座'
+                                | '家'
+                                | '所'
+                                | '条'
+                                | '项'
+                                | '处'
+                                | '套'
+                                | '次'
+                                | '场'
+                                | '批'
+                                | '支'
+                                | '名'
+                                | '篇'
+                                | '份'
+                        )
                     )
                     && let Some(t) = target_at(chars, i, f64::from(v), k, 1.0, last_target_end, deadlines)
                 {
@@ -510,7 +537,13 @@ fn target_at(
     let metric_after = metric_after(chars, end, unit);
     let metric = match &metric_after {
         Some((m, _)) => m.clone(),
-        None => metric_before(chars, clause_start, prefix.map_or(start, |(_, at, _)| at)),
+        None => match prefix {
+            // 力争全年引进项目10个以上: the comparator opens the clause, and what it counts stands after it.
+            Some((_, at, word_end)) => Some(metric_before(chars, clause_start, at))
+                .filter(|m| !m.is_empty())
+                .unwrap_or_else(|| metric_before(chars, word_end, start)),
+            None => metric_before(chars, clause_start, start),
+        },
     };
     let span_end = metric_after.as_ref().map_or(end, |(_, e)| *e);
     let sentence_end =
@@ -667,7 +700,7 @@ fn adjacent_op(chars: &[char], start: usize) -> Option<(Op, usize, usize)> {
 }
 
 /// Classifiers after which the counted noun follows the number (100个乡村振兴示范镇).
-fn is_classifier(unit: &str) -> bool {
+pub(crate) fn is_classifier(unit: &str) -> bool {
     matches!(
         unit,
         "个" | "座"
@@ -799,6 +832,9 @@ mod tests {
 
     #[test]
     fn counts_with_wan_and_yi() {
+        // Exactly, not as binary floating point multiplies.
+        assert_eq!(targets("粮食总产达到2.3亿公斤")[0].0, 230_000_000.0);
+        assert_eq!(targets("新增1.1万个")[0].0, 11_000.0);
         one("坚持租购并举，建设保障性租赁住房8.8万套（间）", 88000.0, "套", "=");
         one("全省新建5G基站1.85万个", 18500.0, "个", "=");
         one("全国农机总动力超过10亿千瓦", 1e9, "千瓦", ">");
@@ -934,6 +970,9 @@ mod tests {
 
     #[test]
     fn chinese_numerals_after_commitment_verbs() {
+        // 上海 2024: a report counted in 篇.
+        let t = targets("每年年底至少形成一篇反应工作特色亮点的专题材料");
+        assert_eq!(t.iter().map(|t| (t.0, t.2.as_str(), t.3)).collect::<Vec<_>>(), [(1.0, "篇", ">=")]);
         one("在全省打造两个国家级示范区", 2.0, "个", "=");
         one("建设十五个物流枢纽", 15.0, "个", "=");
         assert!(targets("统筹两个市场、两种资源").is_empty());
@@ -947,6 +986,11 @@ mod tests {
 
     #[test]
     fn not_targets() {
+        // 包头 2022: an assessment's weights; 安徽 2021: a box's number. Neither is a target nor a number to
+        // warn of.
+        let chars: Vec<char> = "推进“一网通办”（25分）。专栏1 工业互联网平台（1.5分）".chars().collect();
+        let (found, unclassified) = find_targets(&chars, &[], &[]);
+        assert!(found.is_empty() && unclassified.is_empty(), "{found:?} {unclassified:?}");
         for s in [
             "整改2013年以来各级财政支持改造过的问题",
             "6号线二期年内建成通车",
@@ -969,6 +1013,9 @@ mod tests {
         assert_eq!(targets("全力推进100个乡村振兴示范镇建设")[0].4, "乡村振兴示范镇");
         assert_eq!(targets("在全省打造200个“美丽宜居示范村”")[0].4, "美丽宜居示范村");
         assert_eq!(targets("社区日间照料机构覆盖率超过90%")[0].4, "社区日间照料机构覆盖率");
+        // A comparator that opens the clause: what it counts stands between it and the number.
+        assert_eq!(targets("力争全年引进项目10个以上")[0].4, "全年引进项目");
+        assert_eq!(targets("确保不少于5个")[0].4, "");
     }
 
     #[test]

@@ -105,6 +105,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0007_printed_order.sql"),
         include_str!("../migrations/postgres/0007_printed_order.sql"),
     ),
+    (
+        8,
+        "reading_basis",
+        include_str!("../migrations/sqlite/0008_reading_basis.sql"),
+        include_str!("../migrations/postgres/0008_reading_basis.sql"),
+    ),
 ];
 
 pub(crate) trait DbResult<T> {
@@ -703,6 +709,22 @@ pub(crate) fn date(text: &str) -> Result<chrono::NaiveDate, Error> {
 /// A unit's role in a task (`lead`, `co`, `responsible`).
 pub(crate) fn unit_role(text: &str) -> Result<duban_model::UnitRole, Error> {
     stored(text, "unit role", duban_model::UnitRole::parse)
+}
+
+/// What a unit was read from (`label`, `duty` …); '' (set by the office, or older than the column) is none.
+pub(crate) fn unit_basis(text: &str) -> Result<Option<duban_model::UnitBasis>, Error> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    stored(text, "unit basis", duban_model::UnitBasis::parse).map(Some)
+}
+
+/// What a target's comparator was read from (`word`, `sentence` …); '' is none.
+pub(crate) fn target_basis(text: &str) -> Result<Option<duban_model::TargetBasis>, Error> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    stored(text, "target basis", duban_model::TargetBasis::parse).map(Some)
 }
 
 pub(crate) fn get<'r, T>(row: &'r AnyRow, col: &str) -> Result<T, Error>

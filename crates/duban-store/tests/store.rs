@@ -221,6 +221,85 @@ async fn deadlines_keep_their_phrase_and_ongoing_work_has_no_due_date() {
     }
 }
 
+/// What the parser read each unit and target from, and what it guessed, reach the ledger on both stores;
+/// a name mapped later keeps its duty word and basis; the office's check closes an item's doubts, and its
+/// own comparator is no longer the parser's.
+#[tokio::test]
+async fn the_parsers_readings_and_doubts_reach_the_ledger_and_a_check_closes_them() {
+    use duban_model::{TargetBasis, UnitBasis};
+    let text = "某省2024年工作方案\n一、重点任务\n\
+                1．扩大有效投资。力争全年引进项目10个以上，新注册企业3家。（牵头单位：省发展改革委；省财政厅、省税务局）\n\
+                2．稳定就业。城镇新增就业不少于5万人。（省人力资源社会保障厅负责）\n";
+    let plan = duban_plan::parse_text(text);
+    for (db, store) in stores().await {
+        let now = at(2024, 2, 1);
+        for name in ["省发展改革委", "省财政厅", "省人力资源社会保障厅"] {
+            store.create_unit(&admin(now), &NewUnit { name: name.into(), ..Default::default() }).await.unwrap();
+        }
+        let rec = store.import_plan(&admin(now), "t.txt", text, &plan).await.unwrap();
+        let pending = store.unresolved_names(rec.id).await.unwrap();
+        assert_eq!(
+            pending.iter().map(|u| (u.name.as_str(), u.basis)).collect::<Vec<_>>(),
+            [("省税务局", Some(UnitBasis::Bare))],
+            "{db}"
+        );
+        let tax =
+            store.create_unit(&admin(now), &NewUnit { name: "省税务局".into(), ..Default::default() }).await.unwrap();
+        store.resolve_plan_names(&admin(now), rec.id).await.unwrap();
+        let ledger = store.ledger(rec.id).await.unwrap();
+        let tasks: Vec<&duban_store::LedgerItem> = ledger.all_items().into_iter().filter(|t| t.is_task).collect();
+        let (invest, jobs) = (tasks[0], tasks[1]);
+        assert_eq!(
+            invest.units.iter().map(|u| (u.name.as_str(), u.basis)).collect::<Vec<_>>(),
+            [
+                ("省发展改革委", Some(UnitBasis::Label)),
+                ("省财政厅", Some(UnitBasis::Bare)),
+                ("省税务局", Some(UnitBasis::Bare))
+            ],
+            "{db}"
+        );
+        // The mapped name kept its duty word (the list had none: 负责).
+        assert_eq!(invest.units.iter().find(|u| u.unit_id == tax.id).unwrap().duty, "负责", "{db}");
+        assert_eq!(
+            invest.targets.iter().map(|t| (t.basis, t.cue.as_str())).collect::<Vec<_>>(),
+            [(Some(TargetBasis::Word), "以上"), (Some(TargetBasis::Sentence), "力争")],
+            "{db}"
+        );
+        let mut codes: Vec<&str> = invest.doubts.iter().map(|d| d.code.as_str()).collect();
+        codes.sort();
+        assert_eq!(codes, ["op_from_sentence", "units_without_duty"], "{db}");
+        assert!(invest.doubtful() && !jobs.doubtful(), "{db}");
+        assert_eq!(jobs.units.first().map(|u| u.basis), Some(Some(UnitBasis::Duty)), "{db}");
+        assert_eq!(jobs.targets.first().map(|t| t.cue.as_str()), Some("不少于"), "{db}");
+
+        // A check on a stale version is refused; on the current one it closes the doubts, and says who.
+        let stale = store.check_item(&admin(now), invest.id, rec.row_version - 1).await.unwrap_err();
+        assert_eq!(stale.code, "stale_version", "{db}");
+        let plan_now = store.plan(rec.id).await.unwrap();
+        let after = store.check_item(&admin(now), invest.id, plan_now.row_version).await.unwrap();
+        assert!(after.row_version > plan_now.row_version, "{db}");
+        let ledger = store.ledger(rec.id).await.unwrap();
+        let invest = ledger.item(invest.id).unwrap();
+        assert_eq!(invest.checked_at, Some(now.timestamp()), "{db}");
+        assert!(!invest.doubtful() && invest.doubts.len() == 2, "{db}: the doubts stay on record");
+        let audit = store.audit_of("item", &invest.id.to_string()).await.unwrap();
+        assert!(audit.iter().any(|e| e.record.action == "item.check"), "{db}");
+
+        // The office's own comparator is no longer what the parser read.
+        let sentence = invest.targets[1].id;
+        let patch = duban_store::IndicatorPatch { op: Some(">".into()), ..Default::default() };
+        let ind = store.update_indicator(&admin(now), sentence, after.row_version, &patch).await.unwrap();
+        assert_eq!((ind.basis, ind.cue.as_str()), (None, ""), "{db}");
+        let patch = duban_store::IndicatorPatch { baseline: Some(1.0), ..Default::default() };
+        let plan_now = store.plan(rec.id).await.unwrap();
+        let kept = jobs.targets[0].id;
+        let ind = store.update_indicator(&admin(now), kept, plan_now.row_version, &patch).await.unwrap();
+        assert_eq!(ind.basis, Some(TargetBasis::Word), "{db}: a baseline is not the comparator");
+        let ledger = store.ledger(rec.id).await.unwrap();
+        assert!(ledger.item(jobs.id).unwrap().checked_at.is_some(), "{db}: a correction is a check");
+    }
+}
+
 fn housing_task(ledger: &duban_store::Ledger) -> (&duban_store::LedgerItem, IndicatorId) {
     fn walk<'a>(items: &'a [duban_store::LedgerItem], out: &mut Vec<&'a duban_store::LedgerItem>) {
         for i in items {

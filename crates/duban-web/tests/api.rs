@@ -214,6 +214,7 @@ fn body_for(method: &str, path: &str, ids: &Ids) -> Option<Value> {
             json!({ "kind": "custom", "key": format!("K{}", rand_suffix()), "starts_on": "2022-07-01", "ends_on": "2022-07-31", "due_on": "2022-08-05" })
         }
         "/api/v1/items/{id}" => json!({ "row_version": 1, "title": "改" }),
+        "/api/v1/items/{id}/check" => json!({ "row_version": 1 }),
         "/api/v1/items/{id}/indicators" => {
             json!({ "row_version": 1, "text": "t", "metric": "m", "value": 1.0, "unit": "个", "op": ">=" })
         }

@@ -69,6 +69,7 @@ flash-created = Created.
 flash-granted = Unlocked for the unit.
 flash-decided = Extension request decided.
 flash-imported = Imported as a draft; check it, then publish.
+flash-checked = Checked; it is no longer listed to check first.
 
 col-number = No.
 col-task = Task
@@ -190,6 +191,12 @@ import-plans = Plans
 import-check = Check
 
 check-title = Check the plan
+check-doubtful = { $n } to check first (the parser guessed or was unsure)
+check-doubtful-none = Nothing needs checking first.
+check-rest = The other { $n }
+check-confirm = Looks right
+check-confirmed = Checked
+check-why = Read from
 check-warnings = { $n } notes from the parser
 check-line = line { $n }
 check-unmapped = { $n } unit names not mapped (all must be before publishing)
@@ -231,3 +238,25 @@ warning-label_out_of_sequence = { $label } does not continue any numbering; read
 warning-unread_target = row { $row }: the target “{ $text }” was not read; add it in the review
 warning-no_task_text = row { $row } has no task text and was skipped
 warning-empty_part = row { $row }: “{ $label }{ $title }” has no tasks
+warning-units_without_duty = { $names }: no duty word such as 负责 or 牵头 after the list; read as responsible
+warning-op_from_sentence = the comparator of “{ $text }” was carried from “{ $cue }” earlier in the sentence
+warning-op_assumed = “{ $text }” has no comparator word; read as exactly the number
+warning-no_metric = no metric found for “{ $text }”
+
+# What a unit or target was read from
+basis-unit-label = by the label “{ $duty }”
+basis-unit-duty = by “{ $duty }” after the list
+basis-unit-marker = by “（牵头）” after the name
+basis-unit-joint = by “会同”
+basis-unit-first_listed = by the rule that the first listed unit leads
+basis-unit-column = by the table's “{ $duty }” column
+basis-unit-bare = no duty word after the list (a guess)
+basis-unit-office = set by the office
+basis-target-word = by “{ $cue }”
+basis-target-limit = by the limit word “{ $cue }”
+basis-target-time_limit = a time limit before “{ $cue }”
+basis-target-about = by “{ $cue }” after the number
+basis-target-range = a range of values
+basis-target-sentence = by “{ $cue }” earlier in the sentence (a guess)
+basis-target-bare = no comparator word; the number as written
+basis-target-office = set by the office

@@ -69,6 +69,7 @@ flash-created = 已创建。
 flash-granted = 已为该单位解锁。
 flash-decided = 已处理延期申请。
 flash-imported = 文件已导入为草稿，请核对后发布。
+flash-checked = 已核对，该项不再列在待核对中。
 
 col-number = 序号
 col-task = 任务
@@ -191,6 +192,12 @@ import-check = 核对
 
 check-title = 核对计划
 check-warnings = 解析提示 { $n } 条
+check-doubtful = 待核对 { $n } 项（解析时有推断或疑问，请先核对）
+check-doubtful-none = 没有需要优先核对的事项。
+check-rest = 其余 { $n } 项
+check-confirm = 核对无误
+check-confirmed = 已核对
+check-why = 读取依据
 check-line = 第 { $n } 行
 check-unmapped = 未对应的单位名称 { $n } 个（发布前须全部对应）
 check-map-to = 对应到
@@ -231,3 +238,25 @@ warning-label_out_of_sequence = { $label }不接续任何编号，按正文处�
 warning-unread_target = 第 { $row } 行的量化指标“{ $text }”未能识别，请在审核时补录
 warning-no_task_text = 第 { $row } 行没有任务内容，已跳过
 warning-empty_part = 第 { $row } 行的“{ $label }{ $title }”下没有任务
+warning-units_without_duty = { $names }：名单后没有“负责”“牵头”等字样，按“负责”读取
+warning-op_from_sentence = “{ $text }”的比较方式取自句中前面的“{ $cue }”
+warning-op_assumed = “{ $text }”没有比较词，按“等于所写数值”读取
+warning-no_metric = “{ $text }”未找到指标名称
+
+# 读取依据（单位与指标为何这样读）
+basis-unit-label = 按“{ $duty }”标签
+basis-unit-duty = 按名单后的“{ $duty }”
+basis-unit-marker = 按名称后的“（牵头）”
+basis-unit-joint = 按“会同”
+basis-unit-first_listed = 按“列第一位者为牵头单位”
+basis-unit-column = 按表格的“{ $duty }”栏
+basis-unit-bare = 名单后无职责字样（推断）
+basis-unit-office = 办公室核定
+basis-target-word = 按“{ $cue }”
+basis-target-limit = 按“{ $cue }”（上下限）
+basis-target-time_limit = 按“{ $cue }”前的时限
+basis-target-about = 按数字后的“{ $cue }”
+basis-target-range = 按数值区间
+basis-target-sentence = 按句中前面的“{ $cue }”（推断）
+basis-target-bare = 原文未写比较词，按所写数值
+basis-target-office = 办公室核定

@@ -142,9 +142,32 @@ impl Store {
                     .db()?;
                 }
             }
+            tx.mark_checked(item_id).await?;
             let after = tx.item_fields(item_id).await?;
             tx.finish_edit(edit).await?;
             tx.audit("item.update", "item", item_id, &before, &after).await?;
+            tx.plan(plan_id).await
+        })
+        .await
+    }
+
+    /// The office confirms an item as the parser read it (核对无误): its doubts stop counting as open. Not a
+    /// change of the plan, so a published plan takes it without a reason or a new version; the row
+    /// version is checked and moves, as for an edit, so that a page shown before a correction cannot
+    /// confirm what it did not show.
+    pub async fn check_item(&self, ctx: &Ctx, item_id: ItemId, row_version: i64) -> Result<PlanRecord, Error> {
+        ctx.actor.require_admin()?;
+        self.write(ctx, async |tx| {
+            let plan_id = tx.plan_of_item(item_id).await?;
+            let plan = tx.plan(plan_id).await?;
+            if plan.row_version != row_version {
+                return Err(Error::stale(duban_core::Thing::Plan));
+            }
+            let before = tx.item_fields(item_id).await?;
+            tx.mark_checked(item_id).await?;
+            tx.bump(plan_id).await?;
+            let after = tx.item_fields(item_id).await?;
+            tx.audit("item.check", "item", item_id, &before, &after).await?;
             tx.plan(plan_id).await
         })
         .await
@@ -234,6 +257,8 @@ impl Store {
                 baseline: new.baseline,
                 deadline,
                 milestones: Vec::new(),
+                basis: None,
+                cue: String::new(),
             };
             tx.finish_edit(edit).await?;
             tx.audit("indicator.create", "indicator", rec.id, &(), &rec).await?;
@@ -302,6 +327,17 @@ impl Store {
             .execute(tx.conn())
             .await
             .db()?;
+            // The office's own comparator or value is no longer what the parser read.
+            let office_set = patch.op.as_deref().is_some_and(|op| Comparator::parse(op) != Some(before.op))
+                || patch.value.is_some_and(|v| v != before.value);
+            if office_set {
+                sqlx::query("UPDATE indicators SET basis = '', cue = '' WHERE id = $1")
+                    .bind(indicator_id)
+                    .execute(tx.conn())
+                    .await
+                    .db()?;
+            }
+            tx.mark_checked(item_id).await?;
             let after = tx.indicator(indicator_id).await?;
             tx.finish_edit(edit).await?;
             tx.audit("indicator.update", "indicator", indicator_id, &before, &after).await?;
@@ -508,6 +544,17 @@ impl Tx {
         let plan = self.plan(plan_id).await?;
         let revision = self.check_editable(&plan, row_version, reason)?;
         Ok(PlanEdit { plan_id, year: plan.year, revision })
+    }
+
+    /// The office has looked at the item (confirmed or corrected it).
+    async fn mark_checked(&mut self, item_id: ItemId) -> Result<(), Error> {
+        sqlx::query("UPDATE items SET checked_at = $1 WHERE id = $2 AND checked_at IS NULL")
+            .bind(self.now)
+            .bind(item_id)
+            .execute(self.conn())
+            .await
+            .db()?;
+        Ok(())
     }
 
     /// Closes an edit: the plan's row version moves, and a revision of a published plan becomes its

@@ -5,7 +5,7 @@ use duban_core::{IndicatorId, ItemId, PlanId};
 use std::collections::HashMap;
 
 use duban_core::{Error, ErrorKind};
-use duban_plan::model::{Item, Plan};
+use duban_plan::model::{Item, Plan, Warning};
 
 use crate::db::{DbResult, Store, Tx, get};
 use crate::units::{Resolved, check_name};
@@ -60,8 +60,13 @@ impl Store {
             .db()?;
             let plan_id: PlanId = get(&row, "id")?;
             let mut position = 0;
+            // Each item keeps the parser's doubts about it, for the check page to show first.
+            let mut doubts_by_path: HashMap<&[String], Vec<&Warning>> = HashMap::new();
+            for w in &plan.warnings {
+                doubts_by_path.entry(w.path.as_slice()).or_default().push(w);
+            }
             for item in &plan.items {
-                tx.insert_item(plan_id, None, item, year, &mut position).await?;
+                tx.insert_item(plan_id, None, item, year, &mut position, &doubts_by_path).await?;
             }
             let rec = tx.plan(plan_id).await?;
             tx.audit(
@@ -111,8 +116,8 @@ impl Store {
         let parsed: serde_json::Value =
             serde_json::from_str(&get::<String>(&meta, "parsed_json")?).map_err(Error::internal)?;
         let items = sqlx::query(
-            "SELECT id, parent_id, label, number, ordinal, level, path, title, body, is_task, deadline, line, extra_json \
-             FROM items WHERE plan_id = $1 ORDER BY position",
+            "SELECT id, parent_id, label, number, ordinal, level, path, title, body, is_task, deadline, line, extra_json, \
+             checked_at FROM items WHERE plan_id = $1 ORDER BY position",
         )
         .bind(id)
         .fetch_all(&self.read)
@@ -122,10 +127,10 @@ impl Store {
         // tens of thousands of assignments, and rows are what costs here.
         let packed = match self.backend {
             crate::Backend::Sqlite => {
-                "group_concat(a.unit_id || char(31) || a.role || char(31) || a.duty || char(31) || u.name || char(31) || u.kind || char(31) || a.position, char(30))"
+                "group_concat(a.unit_id || char(31) || a.role || char(31) || a.duty || char(31) || u.name || char(31) || u.kind || char(31) || a.position || char(31) || a.basis, char(30))"
             }
             crate::Backend::Postgres => {
-                "string_agg(a.unit_id::text || chr(31) || a.role || chr(31) || a.duty || chr(31) || u.name || chr(31) || u.kind || chr(31) || a.position::text, chr(30))"
+                "string_agg(a.unit_id::text || chr(31) || a.role || chr(31) || a.duty || chr(31) || u.name || chr(31) || u.kind || chr(31) || a.position::text || chr(31) || a.basis, chr(30))"
             }
         };
         let assigned = sqlx::query(&format!(
@@ -151,7 +156,7 @@ impl Store {
             let mut units = Vec::new();
             for one in packed.split('\u{1e}') {
                 let f: Vec<&str> = one.split('\u{1f}').collect();
-                if let [unit_id, role, duty, name, kind, position] = f.as_slice() {
+                if let [unit_id, role, duty, name, kind, position, basis] = f.as_slice() {
                     let position: i64 = position.parse().map_err(|_| Error::internal("packed unit position"))?;
                     units.push((
                         position,
@@ -161,6 +166,7 @@ impl Store {
                             role: crate::db::unit_role(role)?,
                             kind: crate::db::unit_kind(kind)?,
                             duty: (*duty).to_string(),
+                            basis: crate::db::unit_basis(basis)?,
                         },
                     ));
                 }
@@ -207,6 +213,11 @@ impl Store {
                     targets: targets_of.remove(&id).unwrap_or_default(),
                     deadlines,
                     projects: extra.get("projects").cloned().unwrap_or_default(),
+                    doubts: match extra.get("doubts") {
+                        Some(d) => serde_json::from_value(d.clone()).map_err(Error::internal)?,
+                        None => Vec::new(),
+                    },
+                    checked_at: get(r, "checked_at")?,
                     children: Vec::new(),
                 },
             ));
@@ -222,7 +233,8 @@ impl Store {
 
     pub(crate) async fn indicators_of_plan(&self, plan_id: PlanId) -> Result<Vec<IndicatorRecord>, Error> {
         let rows = sqlx::query(
-            "SELECT n.id, n.item_id, n.clause, n.metric, n.op, n.target, n.target_max, n.measure, n.baseline, n.deadline, n.milestones \
+            "SELECT n.id, n.item_id, n.clause, n.metric, n.op, n.target, n.target_max, n.measure, n.baseline, n.deadline, n.milestones, \
+             n.basis, n.cue \
              FROM indicators n JOIN items i ON i.id = n.item_id WHERE i.plan_id = $1 ORDER BY i.position, n.position",
         )
         .bind(plan_id)
@@ -235,7 +247,7 @@ impl Store {
     /// Names of the plan that resolve to no unit.
     pub async fn unresolved_names(&self, plan_id: PlanId) -> Result<Vec<UnresolvedName>, Error> {
         let rows = sqlx::query(
-            "SELECT r.item_id, i.path, r.name, r.role, r.position FROM unresolved_names r JOIN items i ON i.id = r.item_id \
+            "SELECT r.item_id, i.path, r.name, r.role, r.position, r.duty, r.basis FROM unresolved_names r JOIN items i ON i.id = r.item_id \
              WHERE i.plan_id = $1 ORDER BY r.name, i.position",
         )
         .bind(plan_id)
@@ -250,6 +262,8 @@ impl Store {
                     name: get(r, "name")?,
                     role: crate::db::unit_role(&get::<String>(r, "role")?)?,
                     position: get(r, "position")?,
+                    duty: get(r, "duty")?,
+                    basis: crate::db::unit_basis(&get::<String>(r, "basis")?)?,
                 })
             })
             .collect()
@@ -262,7 +276,8 @@ impl Store {
         self.write(ctx, async |tx| {
             let mut mapped = 0;
             for u in &pending {
-                if tx.assign(u.item_id, &u.name, u.role.as_str(), "", u.position).await? {
+                let basis = u.basis.map_or("", |b| b.as_str());
+                if tx.assign(u.item_id, &u.name, u.role.as_str(), &u.duty, u.position, basis).await? {
                     sqlx::query("DELETE FROM unresolved_names WHERE item_id = $1 AND name = $2")
                         .bind(u.item_id)
                         .bind(&u.name)
@@ -321,11 +336,13 @@ impl Tx {
         item: &Item,
         year: i32,
         position: &mut i64,
+        doubts_by_path: &HashMap<&[String], Vec<&Warning>>,
     ) -> Result<(), Error> {
         *position += 1;
         let deadline =
             item.deadlines.iter().filter_map(|d| d.date.clone()).max().unwrap_or_else(|| format!("{year}-12-31"));
-        let extra = serde_json::json!({ "deadlines": item.deadlines, "projects": item.projects });
+        let doubts: &[&Warning] = doubts_by_path.get(item.path.as_slice()).map_or(&[], Vec::as_slice);
+        let extra = serde_json::json!({ "deadlines": item.deadlines, "projects": item.projects, "doubts": doubts });
         let row = sqlx::query(
             "INSERT INTO items (plan_id, parent_id, position, path, label, number, ordinal, level, title, body, is_task, \
              deadline, line, extra_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
@@ -351,9 +368,9 @@ impl Tx {
         for (position, u) in (0_i64..).zip(&item.units) {
             let role = u.role.as_str();
             let duty = u.duty.clone().unwrap_or_default();
-            if !self.assign(id, &u.name, role, &duty, position).await? {
+            if !self.assign(id, &u.name, role, &duty, position, u.basis.as_str()).await? {
                 sqlx::query(
-                    "INSERT INTO unresolved_names (item_id, name, role, duty, position) VALUES ($1, $2, $3, $4, $5) \
+                    "INSERT INTO unresolved_names (item_id, name, role, duty, position, basis) VALUES ($1, $2, $3, $4, $5, $6) \
                      ON CONFLICT DO NOTHING",
                 )
                 .bind(id)
@@ -361,6 +378,7 @@ impl Tx {
                 .bind(role)
                 .bind(&duty)
                 .bind(position)
+                .bind(u.basis.as_str())
                 .execute(self.conn())
                 .await
                 .db()?;
@@ -368,8 +386,8 @@ impl Tx {
         }
         for (i, t) in item.targets.iter().enumerate() {
             sqlx::query(
-                "INSERT INTO indicators (item_id, position, clause, metric, op, target, target_max, measure, baseline, deadline) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9)",
+                "INSERT INTO indicators (item_id, position, clause, metric, op, target, target_max, measure, baseline, deadline, \
+                 basis, cue) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11)",
             )
                 // sqlx's Any driver prepares a NULL f64 with a non-float type; do not cache the statement.
                 .persistent(false)
@@ -382,12 +400,14 @@ impl Tx {
             .bind(t.value_max)
             .bind(&t.unit)
             .bind(t.deadline.clone().unwrap_or_else(|| deadline.clone()))
+            .bind(t.basis.as_str())
+            .bind(t.cue.as_deref().unwrap_or(""))
             .execute(self.conn())
             .await
             .db()?;
         }
         for child in &item.children {
-            Box::pin(self.insert_item(plan_id, Some(id), child, year, position)).await?;
+            Box::pin(self.insert_item(plan_id, Some(id), child, year, position, doubts_by_path)).await?;
         }
         Ok(())
     }
@@ -401,6 +421,7 @@ impl Tx {
         role: &str,
         duty: &str,
         position: i64,
+        basis: &str,
     ) -> Result<bool, Error> {
         let ids = match self.resolve_name(name).await? {
             Resolved::Unit(id) => vec![id],
@@ -409,7 +430,7 @@ impl Tx {
         };
         for unit_id in ids {
             sqlx::query(
-                "INSERT INTO assignments (item_id, unit_id, role, duty, position) VALUES ($1, $2, $3, $4, $5) \
+                "INSERT INTO assignments (item_id, unit_id, role, duty, position, basis) VALUES ($1, $2, $3, $4, $5, $6) \
                  ON CONFLICT DO NOTHING",
             )
             .bind(item_id)
@@ -417,6 +438,7 @@ impl Tx {
             .bind(role)
             .bind(duty)
             .bind(position)
+            .bind(basis)
             .execute(self.conn())
             .await
             .db()?;
@@ -436,7 +458,8 @@ impl Tx {
 
     pub(super) async fn indicator(&mut self, id: IndicatorId) -> Result<IndicatorRecord, Error> {
         let row = sqlx::query(
-            "SELECT id, item_id, clause, metric, op, target, target_max, measure, baseline, deadline, milestones FROM indicators WHERE id = $1",
+            "SELECT id, item_id, clause, metric, op, target, target_max, measure, baseline, deadline, milestones, basis, cue \
+             FROM indicators WHERE id = $1",
         )
         .bind(id)
         .fetch_one(self.conn())
@@ -456,7 +479,7 @@ impl Tx {
     }
 
     pub(super) async fn item_fields(&mut self, item_id: ItemId) -> Result<serde_json::Value, Error> {
-        let r = sqlx::query("SELECT path, title, body, deadline FROM items WHERE id = $1")
+        let r = sqlx::query("SELECT path, title, body, deadline, checked_at FROM items WHERE id = $1")
             .bind(item_id)
             .fetch_one(self.conn())
             .await
@@ -476,6 +499,7 @@ impl Tx {
             "text": get::<String>(&r, "body")?,
             "deadline": get::<String>(&r, "deadline")?,
             "units": us,
+            "checked_at": get::<Option<i64>>(&r, "checked_at")?,
         }))
     }
 
@@ -546,5 +570,7 @@ pub(crate) fn indicator_from_row(r: &sqlx::any::AnyRow) -> Result<IndicatorRecor
         baseline: get(r, "baseline")?,
         deadline: crate::db::date(&get::<String>(r, "deadline")?)?,
         milestones: serde_json::from_str(&get::<String>(r, "milestones")?).map_err(Error::internal)?,
+        basis: crate::db::target_basis(&get::<String>(r, "basis")?)?,
+        cue: get(r, "cue")?,
     })
 }

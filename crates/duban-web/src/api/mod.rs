@@ -70,6 +70,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(plan_versions))
         .routes(routes!(plan_diff))
         .routes(routes!(update_item, delete_item))
+        .routes(routes!(check_item))
         .routes(routes!(add_item))
         .routes(routes!(update_indicator, delete_indicator))
         .routes(routes!(list_shares, set_shares))

@@ -205,6 +205,25 @@ pub(super) async fn update_item(
 }
 
 #[utoipa::path(
+    post,
+    path = "/api/v1/items/{id}/check",
+    tag = "plans",
+    summary = "Confirm an item as the parser read it (核对无误) {row_version}: its doubts no longer count as open; not a change of the plan",
+    params(("id" = i64, Path)),
+    request_body = RowVersion,
+    responses((status = 200, description = "OK", body = duban_store::PlanRecord), crate::openapi::Refusals),
+    extensions(("x-access" = json!("Admin")))
+)]
+pub(super) async fn check_item(
+    State(s): State<AppState>,
+    Path(id): Path<ItemId>,
+    w: Write<RowVersion>,
+) -> ApiResult<Json<duban_store::PlanRecord>> {
+    let (ctx, b) = (w.ctx, w.body);
+    Ok(Json(s.store.check_item(&ctx, id, b.row_version).await?))
+}
+
+#[utoipa::path(
     delete,
     path = "/api/v1/items/{id}",
     tag = "plans",

@@ -199,7 +199,7 @@ impl Nav {
         duban_store::random_token()
     }
     pub fn with_flash(mut self, key: Option<&str>) -> Nav {
-        const KNOWN: [&str; 13] = [
+        const KNOWN: [&str; 14] = [
             "requested",
             "saved",
             "submitted",
@@ -213,6 +213,7 @@ impl Nav {
             "granted",
             "decided",
             "imported",
+            "checked",
         ];
         self.flash = key.filter(|k| KNOWN.contains(k)).map(|k| self.tr.t(&format!("flash-{k}")));
         self

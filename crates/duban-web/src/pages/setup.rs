@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/{id}/publish", post(publish))
         .route("/plans/{id}/periods", post(add_periods))
         .route("/items/{id}/edit", post(edit_item))
+        .route("/items/{id}/check", post(check_item))
         .route("/indicators/{id}/edit", post(edit_indicator))
         .route("/admin", get(admin_page))
         .route("/admin/units", post(add_unit))
@@ -83,6 +84,34 @@ pub struct CheckRow {
     pub depth: usize,
     pub units: String,
     pub warning: bool,
+    /// The parser's doubts about the item, in the reader's language.
+    pub doubts: Vec<String>,
+    /// Each unit with what it was read from (省发展改革委 — 按“牵头单位”标签).
+    pub readings: Vec<(String, String)>,
+    /// Each indicator's id with what its comparator was read from.
+    pub target_readings: HashMap<IndicatorId, String>,
+}
+
+impl CheckRow {
+    fn target_reading(&self, id: &IndicatorId) -> String {
+        self.target_readings.get(id).cloned().unwrap_or_default()
+    }
+}
+
+/// What a unit was read from, in the reader's language.
+fn unit_reading(tr: &crate::i18n::Tr, basis: Option<duban_model::UnitBasis>, duty: &str) -> String {
+    match basis {
+        Some(b) => tr.t1(&format!("basis-unit-{}", b.as_str()), "duty", duty),
+        None => tr.t("basis-unit-office"),
+    }
+}
+
+/// What a target's comparator was read from, in the reader's language.
+fn target_reading(tr: &crate::i18n::Tr, basis: Option<duban_model::TargetBasis>, cue: &str) -> String {
+    match basis {
+        Some(b) => tr.t1(&format!("basis-target-{}", b.as_str()), "cue", cue),
+        None => tr.t("basis-target-office"),
+    }
 }
 
 #[derive(Template)]
@@ -90,6 +119,8 @@ pub struct CheckRow {
 struct CheckPage {
     nav: Nav,
     plan: duban_store::PlanRecord,
+    /// The items to check first (the parser guessed or a name is unmapped), then the rest of the tree.
+    doubtful: Vec<CheckRow>,
     rows: Vec<CheckRow>,
     source: Vec<SourceLine>,
     warnings: Vec<(u32, String)>,
@@ -136,15 +167,29 @@ async fn check_page(
         .map(|(i, l)| SourceLine { n: i + 1, text: l.to_string(), warning: by_line.get(&((i + 1) as u32)).cloned() })
         .collect();
     let warn_lines: BTreeSet<u32> = warnings.iter().map(|w| w.0).collect();
-    let mut rows = Vec::new();
+    let (mut doubtful, mut rows) = (Vec::new(), Vec::new());
     let mut stack: Vec<(usize, &LedgerItem)> = ledger.items.iter().rev().map(|i| (0, i)).collect();
     while let Some((depth, i)) = stack.pop() {
-        rows.push(CheckRow {
+        let doubts = i
+            .doubts
+            .iter()
+            .filter(|_| i.checked_at.is_none())
+            .map(|d| user.tr.warning(&d.code, &d.args, &d.message))
+            .collect();
+        let row = CheckRow {
             item: i.clone(),
             depth,
             units: units_text(i, &user.tr),
-            warning: warn_lines.contains(&(i.line as u32)) || !i.unresolved_units.is_empty(),
-        });
+            warning: warn_lines.contains(&(i.line as u32)) || i.doubtful(),
+            doubts,
+            readings: i.units.iter().map(|u| (u.name.clone(), unit_reading(&user.tr, u.basis, &u.duty))).collect(),
+            target_readings: i.targets.iter().map(|t| (t.id, target_reading(&user.tr, t.basis, &t.cue))).collect(),
+        };
+        if i.doubtful() {
+            doubtful.push(row)
+        } else {
+            rows.push(row)
+        }
         stack.extend(i.children.iter().rev().map(|c| (depth + 1, c)));
     }
     let unresolved_rows: Vec<UnresolvedName> = state.store.unresolved_names(id).await.or_page(&user)?;
@@ -166,7 +211,18 @@ async fn check_page(
         c => c.symbol(),
     };
     let ops = Comparator::ALL.into_iter().map(|c| (c, label(c))).collect();
-    Ok(render(&CheckPage { nav, plan: ledger.plan, rows, source, warnings, unresolved, units, has_periods, ops }))
+    Ok(render(&CheckPage {
+        nav,
+        plan: ledger.plan,
+        doubtful,
+        rows,
+        source,
+        warnings,
+        unresolved,
+        units,
+        has_periods,
+        ops,
+    }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -219,6 +275,22 @@ async fn add_periods(
     let specs = duban_core::periods::monthly(plan.year as i32, f.due_day, f.grace_days).or_page(&user)?;
     state.store.create_periods(&ctx, id, &specs).await.or_page(&user)?;
     Ok(see_other(&format!("/plans/{id}/check?ok=created")))
+}
+
+#[derive(Debug, Deserialize)]
+struct CheckForm {
+    plan: PlanId,
+    row_version: i64,
+}
+
+/// 核对无误: the office confirms an item as read.
+async fn check_item(
+    State(state): State<AppState>,
+    Path(id): Path<ItemId>,
+    PageForm { user, ctx, form: f }: PageForm<CheckForm>,
+) -> PageResult {
+    state.store.check_item(&ctx, id, f.row_version).await.or_page(&user)?;
+    Ok(see_other(&format!("/plans/{}/check?ok=checked#doubtful", f.plan)))
 }
 
 #[derive(Debug, Deserialize)]

@@ -583,6 +583,63 @@ async fn parser_warnings_are_in_the_readers_language() {
     s.store.close().await;
 }
 
+/// The check page lists first the items the parser guessed at, each with its doubts in the reader's
+/// language and what every unit and target was read from; 核对无误 takes an item off that list.
+#[tokio::test]
+async fn the_check_page_shows_the_doubtful_items_first_and_why_each_was_read() {
+    let s = start().await;
+    let office = Browser::login(&s, "office").await;
+    let csrf = office.csrf().await;
+    let doc = "2023年某市城镇化工作要点\n一、住房保障\n（一）建设保障性住房不少于100套。（西安市政府负责）\n\
+               （二）扩大有效投资。力争引进项目10个以上，新注册企业3家。（牵头单位：西安市政府；西安市政府、省发展改革委）\n\
+               （三）推进老旧小区改造。（西安市政府负责）\n";
+    let (st, body) = office.post_file("/import", &[("csrf", &csrf)], ("要点.txt", doc.as_bytes().to_vec())).await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    let admin = token(&s, "office").await;
+    let (_, plans) = super::call(&s, Some(&admin), reqwest::Method::GET, "/api/v1/plans", None).await;
+    let id = plans.as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).max().unwrap();
+    let sections = |page: &str| -> (String, String) {
+        let at = page.find("id=\"doubtful\"").expect("the list of doubtful items");
+        let rest = page[at..].find("<section class=\"card\">").map(|k| at + k).expect("the rest of the ledger");
+        let source = page.find("<section class=\"card source\">").expect("the source text");
+        (page[at..rest].to_string(), page[rest..source].to_string())
+    };
+    let page = office.page(&format!("/plans/{id}/check")).await;
+    let (first, rest) = sections(&page);
+    assert!(first.contains("扩大有效投资") && !first.contains("建设保障性住房"), "{first}");
+    assert!(rest.contains("建设保障性住房") && rest.contains("推进老旧小区改造") && !rest.contains("扩大有效投资"));
+    // The doubts, in Chinese: the list with no duty word, the comparator carried from 力争.
+    assert!(first.contains("名单后没有“负责”“牵头”等字样"), "{first}");
+    assert!(first.contains("的比较方式取自句中前面的“力争”"), "{first}");
+    // Why each unit and target was read so.
+    assert!(first.contains("按“牵头单位”标签") && first.contains("按“以上”"), "{first}");
+    assert!(rest.contains("按名单后的“负责”") && rest.contains("按“不少于”"), "{rest}");
+    assert!(page.contains("待核对 1 项"), "the count of items to check first");
+
+    let (_, l) = super::call(&s, Some(&admin), reqwest::Method::GET, &format!("/api/v1/plans/{id}"), None).await;
+    let doubtful = l["items"][0]["children"][1].clone();
+    assert_eq!(doubtful["title"], "扩大有效投资");
+    let codes: Vec<&str> = doubtful["doubts"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"units_without_duty") && codes.contains(&"op_from_sentence"), "{codes:?}");
+    let version = l["plan"]["row_version"].to_string();
+    let (st, body) = office
+        .post(
+            &format!("/items/{}/check", doubtful["id"]),
+            &[("csrf", &csrf), ("plan", &id.to_string()), ("row_version", &version)],
+        )
+        .await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    let page = office.page(&format!("/plans/{id}/check")).await;
+    let (first, rest) = sections(&page);
+    assert!(!first.contains("扩大有效投资") && first.contains("没有需要优先核对的事项"), "{first}");
+    assert!(rest.contains("扩大有效投资") && rest.contains("已核对"), "{rest}");
+    let (st, _) = office.post("/lang", &[("csrf", &csrf), ("lang", "en"), ("back", "/")]).await;
+    assert_eq!(st, StatusCode::SEE_OTHER);
+    let en = office.page(&format!("/plans/{id}/check")).await;
+    assert!(en.contains("Nothing needs checking first") && en.contains("by “不少于”"), "{en}");
+    s.store.close().await;
+}
+
 /// A page asked for without what it needs (here the report form without `plan`) gets an error page in the
 /// person's language, with the pages' headers, not axum's English text; the detail is for the log.
 #[tokio::test]
