@@ -135,12 +135,10 @@ async fn load_year_unsynced(
         {
             continue;
         }
-        let kind = if n.ends_with("公司") || n.ends_with("集团") {
-            UnitKind::Enterprise
-        } else if n.ends_with("政府") || n.ends_with("管委会") || n.ends_with('市') {
-            UnitKind::Government
-        } else {
-            UnitKind::Department
+        // As the check page guesses a new unit's kind (…管委会 a zone, …集团 an enterprise).
+        let kind = match duban_plan::units::unit_kind(&n) {
+            UnitKind::Other => UnitKind::Department,
+            kind => kind,
         };
         store.create_unit(&office, &NewUnit { name: n, kind, ..NewUnit::default() }).await?;
     }

@@ -2,12 +2,14 @@
 //! Each takes the store, who is asking and (where it matters) the time, and returns records or file bytes;
 //! none knows about HTTP.
 //!
+//! - [`directory`]: the check page's proposals for a plan's unmapped names (map, create, group);
 //! - [`exports`]: the Excel/CSV ledger and the Word bulletin, with what a reader may see in them;
 //! - [`imports`]: an uploaded plan (document or Excel ledger) read into a draft;
 //! - [`offline`]: a unit's offline report sheet, made and applied;
 //! - [`demo`]: the bundled plan with simulated reports.
 
 pub mod demo;
+pub mod directory;
 pub mod exports;
 pub mod imports;
 pub mod offline;

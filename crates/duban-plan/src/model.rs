@@ -169,18 +169,22 @@ impl Role {
 pub enum UnitKind {
     Department,
     Government,
+    /// A development zone or new area run by its 管委会 (杨凌示范区管委会, 西咸新区管委会).
+    Zone,
     Enterprise,
     Other,
 }
 
 impl UnitKind {
-    pub const ALL: [UnitKind; 4] = [UnitKind::Department, UnitKind::Government, UnitKind::Enterprise, UnitKind::Other];
+    pub const ALL: [UnitKind; 5] =
+        [UnitKind::Department, UnitKind::Government, UnitKind::Zone, UnitKind::Enterprise, UnitKind::Other];
 
-    /// As in `duban.plan/1` and the database: `department`, `government`, `enterprise`, `other`.
+    /// As in `duban.plan/1` and the database: `department`, `government`, `zone`, `enterprise`, `other`.
     pub fn as_str(self) -> &'static str {
         match self {
             UnitKind::Department => "department",
             UnitKind::Government => "government",
+            UnitKind::Zone => "zone",
             UnitKind::Enterprise => "enterprise",
             UnitKind::Other => "other",
         }

@@ -205,7 +205,10 @@ pub fn unit_kind(name: &str) -> UnitKind {
     if name.ends_with("公司") || name.ends_with("集团") || name.ends_with("企业") {
         return UnitKind::Enterprise;
     }
-    if name.ends_with("政府") || name.ends_with("管委会") || name.ends_with("管理委员会") {
+    if name.ends_with("管委会") || name.ends_with("管理委员会") {
+        return UnitKind::Zone;
+    }
+    if name.ends_with("政府") {
         return UnitKind::Government;
     }
     let n = name.chars().count();

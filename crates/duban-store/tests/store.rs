@@ -300,6 +300,42 @@ async fn the_parsers_readings_and_doubts_reach_the_ledger_and_a_check_closes_the
     }
 }
 
+/// Units created from a plan's unmapped names are created all or none, and the names resolve through them
+/// in the same transaction, on both stores.
+#[tokio::test]
+async fn units_created_for_a_plan_are_all_or_none() {
+    let text = "某省2024年工作方案\n一、重点任务\n1．扩大有效投资。（省发改委、省数据局、西咸新区管委会负责）\n";
+    let plan = duban_plan::parse_text(text);
+    for (db, store) in stores().await {
+        let now = at(2024, 2, 1);
+        store.create_unit(&admin(now), &NewUnit { name: "省发改委".into(), ..Default::default() }).await.unwrap();
+        let rec = store.import_plan(&admin(now), "t.txt", text, &plan).await.unwrap();
+        let batch = |names: &[&str]| -> Vec<NewUnit> {
+            names.iter().map(|n| NewUnit { name: n.to_string(), kind: UnitKind::Zone, ..Default::default() }).collect()
+        };
+        // One name of the batch exists already: nothing is created.
+        let err = store
+            .create_units_for_plan(&admin(now), rec.id, &batch(&["西咸新区管委会", "省发改委"]))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, "unit.exists", "{db}");
+        assert!(store.list_units().await.unwrap().iter().all(|u| u.name != "西咸新区管委会"), "{db}: half-created");
+        let left = store.create_units_for_plan(&admin(now), rec.id, &batch(&["西咸新区管委会"])).await.unwrap();
+        assert_eq!(left.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(), ["省数据局"], "{db}");
+        let zone = store.list_units().await.unwrap().into_iter().find(|u| u.name == "西咸新区管委会").unwrap();
+        assert_eq!(zone.kind, UnitKind::Zone, "{db}");
+        let ledger = store.ledger(rec.id).await.unwrap();
+        let task = ledger.all_items().into_iter().find(|t| t.is_task).unwrap();
+        assert_eq!(
+            task.units.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(),
+            ["省发改委", "西咸新区管委会"],
+            "{db}"
+        );
+        let err = store.create_units_for_plan(&admin(now), rec.id, &[]).await.unwrap_err();
+        assert_eq!(err.code, "unit.batch", "{db}");
+    }
+}
+
 fn housing_task(ledger: &duban_store::Ledger) -> (&duban_store::LedgerItem, IndicatorId) {
     fn walk<'a>(items: &'a [duban_store::LedgerItem], out: &mut Vec<&'a duban_store::LedgerItem>) {
         for i in items {

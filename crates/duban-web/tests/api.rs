@@ -215,6 +215,7 @@ fn body_for(method: &str, path: &str, ids: &Ids) -> Option<Value> {
         }
         "/api/v1/items/{id}" => json!({ "row_version": 1, "title": "改" }),
         "/api/v1/items/{id}/check" => json!({ "row_version": 1 }),
+        "/api/v1/plans/{id}/units" => json!({ "units": [{ "name": "无此名称", "kind": "department" }] }),
         "/api/v1/items/{id}/indicators" => {
             json!({ "row_version": 1, "text": "t", "metric": "m", "value": 1.0, "unit": "个", "op": ">=" })
         }

@@ -94,9 +94,10 @@ error-synthetic-not_empty = The database already holds plans
 error-synthetic-spec = units_per_task ≤ units_per_plan and filled ≤ periods ≤ 12
 
 # duban-store/src/units.rs
-error-unit-kind = A unit kind is department, government, enterprise or other
+error-unit-kind = A unit kind is department, government, zone, enterprise or other
 error-unit-name = A unit name is 1 to 100 characters
 error-unit-parent = A unit cannot be its own parent
+error-unit-batch = Create between 1 and 2000 units at a time
 
 # duban-store/src/users.rs
 error-user-password = A password is 8 to 512 characters
@@ -229,3 +230,8 @@ error-method_not_allowed = Method not allowed
 error-too_large = The request body is too large
 error-bad_request = Bad request: a parameter is missing or malformed; go back and try again
 error-extension-state = An extension state is pending, approved or refused
+
+# duban-app/src/directory.rs
+error-unit-generic = “{ $name }” stands for several units: map it to a group of units rather than create it as one
+error-unit-not_unmapped = “{ $name }” is not one of this plan's unmapped names
+error-unit-group = Choose at least one unit

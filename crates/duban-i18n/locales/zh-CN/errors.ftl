@@ -94,9 +94,10 @@ error-synthetic-not_empty = 数据库非空
 error-synthetic-spec = 参数不一致
 
 # duban-store/src/units.rs
-error-unit-kind = 单位类型应为 department、government、enterprise 或 other
+error-unit-kind = 单位类型应为 department、government、zone、enterprise 或 other
 error-unit-name = 单位名称不能为空且不超过100字
 error-unit-parent = 单位不能是自己的上级
+error-unit-batch = 一次新建的单位须在 1 至 2000 个之间
 
 # duban-store/src/users.rs
 error-user-password = 密码长度应为8至512个字符
@@ -229,3 +230,8 @@ error-method_not_allowed = 不支持该请求方法
 error-too_large = 上传内容过大
 error-bad_request = 请求无效：缺少参数或参数格式不对，请返回上一页重试
 error-extension-state = 延期申请状态应为 pending、approved 或 refused
+
+# duban-app/src/directory.rs
+error-unit-generic = “{ $name }”指代多个单位，请对应为一组单位，而不是新建为一个单位
+error-unit-not_unmapped = “{ $name }”不是本计划中尚未对应的单位名称
+error-unit-group = 请至少选择一个单位

@@ -273,25 +273,30 @@ impl Store {
     pub async fn resolve_plan_names(&self, ctx: &Ctx, plan_id: PlanId) -> Result<Vec<UnresolvedName>, Error> {
         ctx.actor.require_admin()?;
         let pending = self.unresolved_names(plan_id).await?;
+        self.write(ctx, async |tx| tx.resolve_pending(plan_id, &pending).await).await?;
+        self.unresolved_names(plan_id).await
+    }
+
+    /// Creates units for names of the plan that the directory lacks (the check page's "create" and
+    /// "create all") and resolves the plan's names through them, in one transaction: a name that already
+    /// exists refuses the whole batch, so nothing is half-created. Returns the names still unmapped.
+    pub async fn create_units_for_plan(
+        &self,
+        ctx: &Ctx,
+        plan_id: PlanId,
+        units: &[crate::NewUnit],
+    ) -> Result<Vec<UnresolvedName>, Error> {
+        ctx.actor.require_admin()?;
+        if units.is_empty() || units.len() > 2000 {
+            return Err(Error::bad_input("unit.batch"));
+        }
+        let pending = self.unresolved_names(plan_id).await?;
+        let units = units.to_vec();
         self.write(ctx, async |tx| {
-            let mut mapped = 0;
-            for u in &pending {
-                let basis = u.basis.map_or("", |b| b.as_str());
-                if tx.assign(u.item_id, &u.name, u.role.as_str(), &u.duty, u.position, basis).await? {
-                    sqlx::query("DELETE FROM unresolved_names WHERE item_id = $1 AND name = $2")
-                        .bind(u.item_id)
-                        .bind(&u.name)
-                        .execute(tx.conn())
-                        .await
-                        .db()?;
-                    mapped += 1;
-                }
+            for u in &units {
+                tx.create_unit(u).await?;
             }
-            if mapped > 0 {
-                tx.bump(plan_id).await?;
-                tx.audit("plan.resolve_names", "plan", plan_id, &(), &serde_json::json!({ "mapped": mapped })).await?;
-            }
-            Ok(())
+            tx.resolve_pending(plan_id, &pending).await
         })
         .await?;
         self.unresolved_names(plan_id).await
@@ -329,6 +334,28 @@ impl Store {
 }
 
 impl Tx {
+    /// Assigns the names in `pending` that now resolve (keeping their place, duty word and basis).
+    async fn resolve_pending(&mut self, plan_id: PlanId, pending: &[UnresolvedName]) -> Result<(), Error> {
+        let mut mapped = 0;
+        for u in pending {
+            let basis = u.basis.map_or("", |b| b.as_str());
+            if self.assign(u.item_id, &u.name, u.role.as_str(), &u.duty, u.position, basis).await? {
+                sqlx::query("DELETE FROM unresolved_names WHERE item_id = $1 AND name = $2")
+                    .bind(u.item_id)
+                    .bind(&u.name)
+                    .execute(self.conn())
+                    .await
+                    .db()?;
+                mapped += 1;
+            }
+        }
+        if mapped > 0 {
+            self.bump(plan_id).await?;
+            self.audit("plan.resolve_names", "plan", plan_id, &(), &serde_json::json!({ "mapped": mapped })).await?;
+        }
+        Ok(())
+    }
+
     async fn insert_item(
         &mut self,
         plan_id: PlanId,

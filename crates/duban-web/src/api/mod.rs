@@ -71,6 +71,8 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(plan_diff))
         .routes(routes!(update_item, delete_item))
         .routes(routes!(check_item))
+        .routes(routes!(name_proposals))
+        .routes(routes!(create_plan_units))
         .routes(routes!(add_item))
         .routes(routes!(update_indicator, delete_indicator))
         .routes(routes!(list_shares, set_shares))

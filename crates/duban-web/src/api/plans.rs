@@ -132,6 +132,61 @@ pub(super) async fn resolve(
     Ok(Json(s.store.resolve_plan_names(&ctx, id).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/plans/{id}/proposals",
+    tag = "plans",
+    summary = "For each unmapped name: directory units it may mean (by abbreviation and full name), and the kind and parent a new unit of that name would get",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "OK", body = Vec<duban_app::directory::NameProposal>), crate::openapi::Refusals),
+    extensions(("x-access" = json!("Admin")))
+)]
+pub(super) async fn name_proposals(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<PlanId>,
+) -> ApiResult<Json<Vec<duban_app::directory::NameProposal>>> {
+    auth.actor.require_admin()?;
+    s.store.plan(id).await?;
+    Ok(Json(duban_app::directory::proposals(&s.store, id).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct NewPlanUnits {
+    units: Vec<NewPlanUnit>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct NewPlanUnit {
+    name: String,
+    kind: duban_model::UnitKind,
+    #[serde(default)]
+    parent_id: Option<UnitId>,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/plans/{id}/units",
+    tag = "plans",
+    summary = "Create units for unmapped names of the plan {units: [{name, kind[, parent_id]}]}, all or none, and resolve the plan's names through them",
+    params(("id" = i64, Path)),
+    request_body = NewPlanUnits,
+    responses((status = 200, description = "The names still unmapped", body = Vec<duban_store::UnresolvedName>), crate::openapi::Refusals),
+    extensions(("x-access" = json!("Admin")))
+)]
+pub(super) async fn create_plan_units(
+    State(s): State<AppState>,
+    Path(id): Path<PlanId>,
+    w: Write<NewPlanUnits>,
+) -> ApiResult<Json<Vec<duban_store::UnresolvedName>>> {
+    let (ctx, b) = (w.ctx, w.body);
+    ctx.actor.require_admin()?;
+    let proposals = duban_app::directory::proposals(&s.store, id).await?;
+    let chosen: Vec<_> = b.units.into_iter().map(|u| (u.name, u.kind, u.parent_id)).collect();
+    let units = duban_app::directory::units_to_create(&proposals, &chosen)?;
+    Ok(Json(s.store.create_units_for_plan(&ctx, id, &units).await?))
+}
+
 #[derive(Deserialize, utoipa::ToSchema)]
 pub(super) struct RowVersion {
     row_version: i64,

@@ -199,7 +199,7 @@ impl Nav {
         duban_store::random_token()
     }
     pub fn with_flash(mut self, key: Option<&str>) -> Nav {
-        const KNOWN: [&str; 14] = [
+        const KNOWN: [&str; 15] = [
             "requested",
             "saved",
             "submitted",
@@ -214,6 +214,7 @@ impl Nav {
             "decided",
             "imported",
             "checked",
+            "created_units",
         ];
         self.flash = key.filter(|k| KNOWN.contains(k)).map(|k| self.tr.t(&format!("flash-{k}")));
         self

@@ -11,7 +11,7 @@ use axum::Router;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::routing::{get, post};
 use duban_core::{Error, Role};
-use duban_store::{IndicatorPatch, ItemPatch, LedgerItem, NewUnit, NewUser, UnitRecord, UnresolvedName, UserRecord};
+use duban_store::{IndicatorPatch, ItemPatch, LedgerItem, NewUnit, NewUser, UnitRecord, UserRecord};
 use serde::Deserialize;
 
 use super::reporting::{read_multipart, units_text};
@@ -23,6 +23,8 @@ pub fn routes() -> Router<AppState> {
         .route("/import", get(import_page).post(import_submit))
         .route("/plans/{id}/check", get(check_page))
         .route("/plans/{id}/map", post(map_name))
+        .route("/plans/{id}/create-units", post(create_units))
+        .route("/plans/{id}/group", post(map_group))
         .route("/plans/{id}/publish", post(publish))
         .route("/plans/{id}/periods", post(add_periods))
         .route("/items/{id}/edit", post(edit_item))
@@ -124,8 +126,12 @@ struct CheckPage {
     rows: Vec<CheckRow>,
     source: Vec<SourceLine>,
     warnings: Vec<(u32, String)>,
-    unresolved: Vec<(String, Vec<String>)>,
+    /// Each unmapped name with the directory's suggestions and the new unit it would make.
+    proposals: Vec<duban_app::directory::NameProposal>,
     units: Vec<(UnitId, String)>,
+    /// The governments a new unit may belong to.
+    parents: Vec<(UnitId, String)>,
+    kinds: Vec<duban_model::UnitKind>,
     has_periods: bool,
     ops: Vec<(duban_model::Comparator, &'static str)>,
 }
@@ -133,6 +139,19 @@ struct CheckPage {
 impl CheckPage {
     fn plan_state(&self) -> String {
         self.nav.tr.t(&format!("plan-{}", self.plan.state.as_str()))
+    }
+
+    fn is_parent(&self, p: &duban_app::directory::NameProposal, id: &UnitId) -> bool {
+        p.parent_id == Some(*id)
+    }
+
+    fn is_member(&self, p: &duban_app::directory::NameProposal, id: &UnitId) -> bool {
+        p.members.contains(id)
+    }
+
+    /// The names "create all" offers: those with no unit of the same name and not generic.
+    fn creatable(&self) -> Vec<&duban_app::directory::NameProposal> {
+        self.proposals.iter().filter(|p| !p.generic && !p.candidates.iter().any(|c| c.how == "same")).collect()
     }
 }
 
@@ -192,15 +211,14 @@ async fn check_page(
         }
         stack.extend(i.children.iter().rev().map(|c| (depth + 1, c)));
     }
-    let unresolved_rows: Vec<UnresolvedName> = state.store.unresolved_names(id).await.or_page(&user)?;
-    let mut unresolved: Vec<(String, Vec<String>)> = Vec::new();
-    for u in unresolved_rows {
-        match unresolved.iter_mut().find(|(n, _)| *n == u.name) {
-            Some((_, paths)) => paths.push(u.path),
-            None => unresolved.push((u.name, vec![u.path])),
-        }
-    }
-    let units = state.store.list_units().await.or_page(&user)?.into_iter().map(|u| (u.id, u.name)).collect();
+    let proposals = duban_app::directory::proposals(&state.store, id).await.or_page(&user)?;
+    let directory = state.store.list_units().await.or_page(&user)?;
+    let parents = directory
+        .iter()
+        .filter(|u| u.kind == duban_model::UnitKind::Government)
+        .map(|u| (u.id, u.name.clone()))
+        .collect();
+    let units = directory.into_iter().map(|u| (u.id, u.name)).collect();
     let has_periods = !state.store.periods(id).await.or_page(&user)?.is_empty();
     let mut nav = Nav::new(&user, "import").with_flash(q.ok.as_deref());
     nav.plan_id = Some(id);
@@ -218,8 +236,10 @@ async fn check_page(
         rows,
         source,
         warnings,
-        unresolved,
+        proposals,
         units,
+        parents,
+        kinds: duban_model::UnitKind::ALL.to_vec(),
         has_periods,
         ops,
     }))
@@ -238,6 +258,57 @@ async fn map_name(
     PageForm { user, ctx, form: f }: PageForm<MapForm>,
 ) -> PageResult {
     state.store.add_alias(&ctx, f.unit, &f.name).await.or_page(&user)?;
+    let mut again = ctx.clone();
+    if let Some(i) = &mut again.idempotency {
+        i.key.push_str(":resolve");
+    }
+    state.store.resolve_plan_names(&again, id).await.or_page(&user)?;
+    Ok(see_other(&format!("/plans/{id}/check?ok=mapped")))
+}
+
+/// Creates the chosen names as units (one, from its row, or all from the "create all" table: fields
+/// `take_N`, `name_N`, `kind_N`, `parent_N`) and resolves the plan's names through them, all at once.
+async fn create_units(
+    State(state): State<AppState>,
+    Path(id): Path<PlanId>,
+    PageForm { user, ctx, form }: PageForm<Vec<(String, String)>>,
+) -> PageResult {
+    let field = |key: &str| form.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim());
+    let mut chosen = Vec::new();
+    for (k, _) in form.iter().filter(|(k, _)| k.starts_with("take_")) {
+        let n = k.trim_start_matches("take_");
+        let Some(name) = field(&format!("name_{n}")).filter(|v| !v.is_empty()) else { continue };
+        let kind = field(&format!("kind_{n}")).and_then(duban_model::UnitKind::parse);
+        let Some(kind) = kind else {
+            return Err(Error::bad_input("unit.kind")).or_page(&user);
+        };
+        let parent = match field(&format!("parent_{n}")).filter(|v| !v.is_empty()) {
+            Some(v) => Some(v.parse::<UnitId>().map_err(|_| Error::bad_input("unit.parent")).or_page(&user)?),
+            None => None,
+        };
+        chosen.push((name.to_string(), kind, parent));
+    }
+    let proposals = duban_app::directory::proposals(&state.store, id).await.or_page(&user)?;
+    let units = duban_app::directory::units_to_create(&proposals, &chosen).or_page(&user)?;
+    state.store.create_units_for_plan(&ctx, id, &units).await.or_page(&user)?;
+    Ok(see_other(&format!("/plans/{id}/check?ok=created_units")))
+}
+
+/// A generic name (相关市政府) stands for the units ticked (fields `unit` repeated).
+async fn map_group(
+    State(state): State<AppState>,
+    Path(id): Path<PlanId>,
+    PageForm { user, ctx, form }: PageForm<Vec<(String, String)>>,
+) -> PageResult {
+    let name = form.iter().find(|(k, _)| k == "name").map(|(_, v)| v.trim().to_string()).unwrap_or_default();
+    let mut members = Vec::new();
+    for (_, v) in form.iter().filter(|(k, _)| k == "unit") {
+        members.push(v.parse::<UnitId>().map_err(|_| Error::bad_input("unit.group")).or_page(&user)?);
+    }
+    if members.is_empty() {
+        return Err(Error::bad_input("unit.group")).or_page(&user);
+    }
+    state.store.set_group(&ctx, &name, &members).await.or_page(&user)?;
     let mut again = ctx.clone();
     if let Some(i) = &mut again.idempotency {
         i.key.push_str(":resolve");

@@ -97,6 +97,20 @@ async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
     }
 }
 
+/// Waits until the page after a form shows a flash with `needle` (the page before may show another).
+async fn flash_says(c: &Client, needle: &str) {
+    for _ in 0..100 {
+        if let Ok(e) = c.find(Locator::Css("p.flash")).await
+            && e.text().await.is_ok_and(|t| t.contains(needle))
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let body = c.source().await.unwrap_or_default();
+    panic!("no flash saying {needle}: {body}");
+}
+
 async fn login(c: &Client, s: &Server, user: &str) {
     c.goto(&s.url("/login")).await.unwrap();
     c.find(Locator::Id("username")).await.unwrap().send_keys(user).await.unwrap();
@@ -241,4 +255,58 @@ async fn report_return_fix_approve_in_a_real_browser() {
     assert_eq!(text(&c, "h1").await.split_whitespace().next(), Some("Task"), "the language is remembered");
     shot(&c, "login-after").await;
     c.close().await.unwrap();
+}
+
+/// An office's first plan in the browser: imported from the import page, every unmapped name mapped to a
+/// suggested unit, created from the "create all" table or mapped as a group on the check page, and the
+/// plan published, without opening the administration page.
+#[tokio::test]
+async fn a_first_plan_is_mapped_and_published_from_the_check_page_in_a_real_browser() {
+    let Some((_driver, c)) = browser().await else { return };
+    let s = start().await;
+    let dir = std::env::temp_dir().join(format!("duban_first_week_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("2023年工作要点.txt");
+    std::fs::write(
+        &file,
+        "2023年某省新型城镇化工作要点\n一、重点任务\n（一）推进农业转移人口市民化。（省发改委、省公安厅负责）\n\
+         （二）建设数字政府。（省数据局、沣东新城管委会负责）\n（三）推进县城建设。（各县（市、区）政府负责）\n",
+    )
+    .unwrap();
+    login(&c, &s, "office").await;
+    c.goto(&s.url("/import")).await.unwrap();
+    c.find(Locator::Id("file")).await.unwrap().send_keys(file.to_str().unwrap()).await.unwrap();
+    c.find(Locator::Css("form[action='/import'] button[type=submit]")).await.unwrap().click().await.unwrap();
+    wait_for(&c, "#unmapped").await;
+    assert!(c.find(Locator::Id("publish")).await.unwrap().attr("disabled").await.unwrap().is_some());
+    shot(&c, "check-unmapped").await;
+    // The suggestion for the abbreviation.
+    let suggestion = "//form[contains(@class,'suggestion')]//button[contains(., '省发展改革委')]";
+    c.find(Locator::XPath(suggestion)).await.unwrap().click().await.unwrap();
+    flash_says(&c, "已对应到单位").await;
+    // "Create all": the zone's kind is guessed; the office corrects nothing and sends it.
+    let zone_kind = c
+        .execute(
+            "const row = [...document.querySelectorAll('#create-all tbody tr')].find(r => r.textContent.includes('沣东新城管委会'));\
+             return row.querySelector('select').value;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(zone_kind.as_str(), Some("zone"));
+    c.find(Locator::Css("#create-all button[type=submit]")).await.unwrap().click().await.unwrap();
+    flash_says(&c, "已新建单位").await;
+    // The generic name: the governments come ticked.
+    c.find(Locator::Css("form.group button[type=submit]")).await.unwrap().click().await.unwrap();
+    flash_says(&c, "已对应到单位").await;
+    assert!(c.find_all(Locator::Id("unmapped")).await.unwrap().is_empty(), "every name is mapped");
+    c.find(Locator::Id("publish")).await.unwrap().click().await.unwrap();
+    flash_says(&c, "计划已发布").await;
+    shot(&c, "check-published").await;
+    let units = s.store.list_units().await.unwrap();
+    let zone = units.iter().find(|u| u.name == "沣东新城管委会").expect("created");
+    assert_eq!(zone.kind, duban_model::UnitKind::Zone);
+    assert!(units.iter().any(|u| u.name == "省发展改革委" && u.aliases.contains(&"省发改委".to_string())));
+    c.close().await.unwrap();
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -583,6 +583,136 @@ async fn parser_warnings_are_in_the_readers_language() {
     s.store.close().await;
 }
 
+/// What a browser would send for the form of `page` that holds `marker`: its hidden and text inputs, the
+/// ticked boxes and the selected option of each select (the first where none is selected).
+fn form_fields(page: &str, marker: &str) -> Vec<(String, String)> {
+    let start = page.find(marker).unwrap_or_else(|| panic!("a form with {marker} on the page"));
+    let start = page[..start].rfind("<form").unwrap();
+    let end = start + page[start..].find("</form>").unwrap();
+    let form = &page[start..end];
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(tag[at..at + tag[at..].find('"')?].replace("&#34;", "\"").replace("&amp;", "&"))
+    };
+    let mut out = Vec::new();
+    let mut rest = form;
+    while let Some(k) = rest.find('<') {
+        rest = &rest[k..];
+        let tag_end = rest.find('>').unwrap();
+        let tag = &rest[..tag_end];
+        if tag.starts_with("<input") {
+            let kind = attr(tag, "type").unwrap_or_default();
+            if let (Some(name), Some(value)) = (attr(tag, "name"), attr(tag, "value"))
+                && (kind != "checkbox" || tag.contains(" checked"))
+            {
+                out.push((name, value));
+            }
+        } else if tag.starts_with("<select") {
+            let name = attr(tag, "name").unwrap();
+            let close = rest.find("</select>").unwrap();
+            let options: Vec<&str> = rest[..close].split("<option").skip(1).collect();
+            let chosen = options.iter().find(|o| o.contains(" selected")).or(options.first()).unwrap();
+            out.push((name, attr(chosen, "value").unwrap_or_default()));
+            rest = &rest[close..];
+            continue;
+        }
+        rest = &rest[tag_end..];
+    }
+    out
+}
+
+/// An office's first plan: every unmapped name is mapped to a suggested unit, created as a new one (kind and
+/// parent as guessed, from the "create all" table) or mapped as a group, all on the check page; the plan is
+/// published without a visit to the administration, and next year's plan resolves through the directory.
+#[tokio::test]
+async fn every_name_is_mapped_or_created_from_the_check_page() {
+    let s = start().await;
+    let office = Browser::login(&s, "office").await;
+    let csrf = office.csrf().await;
+    let doc = "2023年某省新型城镇化工作要点\n一、重点任务\n\
+               （一）推进农业转移人口市民化。（省发改委、省人社厅、省公安厅负责）\n\
+               （二）建设数字政府。（省数据局、西安市数据局、沣东新城管委会、陕西数字产业集团负责）\n\
+               （三）推进县城建设。（各县（市、区）政府负责）\n";
+    async fn import(office: &Browser, csrf: &str, doc: &str) {
+        let (st, body) = office.post_file("/import", &[("csrf", csrf)], ("要点.txt", doc.as_bytes().to_vec())).await;
+        assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    }
+    import(&office, &csrf, doc).await;
+    let admin = token(&s, "office").await;
+    let latest = || async {
+        let (_, plans) = super::call(&s, Some(&admin), reqwest::Method::GET, "/api/v1/plans", None).await;
+        plans.as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).max().unwrap()
+    };
+    let id = latest().await;
+    let (_, proposals) =
+        super::call(&s, Some(&admin), reqwest::Method::GET, &format!("/api/v1/plans/{id}/proposals"), None).await;
+    let names: Vec<&str> = proposals.as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 7, "省公安厅 is in the directory already: {names:?}");
+    let check = office.page(&format!("/plans/{id}/check")).await;
+    // Suggestions by abbreviation: one click maps the name.
+    assert!(check.contains("对应到“省发展改革委”") && check.contains("对应到“省人力资源社会保障厅”"), "{check}");
+    for short in ["省发改委", "省人社厅"] {
+        let p = proposals.as_array().unwrap().iter().find(|p| p["name"] == short).unwrap();
+        assert_eq!(p["candidates"][0]["how"], "abbreviation", "{p}");
+        let unit = p["candidates"][0]["unit_id"].to_string();
+        let (st, body) =
+            office.post(&format!("/plans/{id}/map"), &[("csrf", &csrf), ("name", short), ("unit", &unit)]).await;
+        assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    }
+    // "Create all", as the page fills it in: kinds and the parent guessed from the names.
+    let check = office.page(&format!("/plans/{id}/check")).await;
+    let fields = form_fields(&check, "id=\"create-all\"");
+    let taken: Vec<&str> = fields.iter().filter(|(k, _)| k.starts_with("name_")).map(|(_, v)| v.as_str()).collect();
+    assert_eq!(taken, ["省数据局", "西安市数据局", "沣东新城管委会", "陕西数字产业集团"], "{fields:?}");
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (st, body) = office.post(&format!("/plans/{id}/create-units"), &pairs).await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    let (_, units) = super::call(&s, Some(&admin), reqwest::Method::GET, "/api/v1/units", None).await;
+    let unit =
+        |n: &str| units.as_array().unwrap().iter().find(|u| u["name"] == n).unwrap_or_else(|| panic!("{n}")).clone();
+    assert_eq!(unit("沣东新城管委会")["kind"], "zone");
+    assert_eq!(unit("陕西数字产业集团")["kind"], "enterprise");
+    assert_eq!(unit("省数据局")["kind"], "department");
+    assert_eq!(unit("西安市数据局")["parent_id"], unit("西安市政府")["id"]);
+    // The generic name: the governments are ticked; saving maps it as a group.
+    let check = office.page(&format!("/plans/{id}/check")).await;
+    assert!(check.contains("这一名称指代哪些单位"), "{check}");
+    let pairs = form_fields(&check, "name=\"name\" value=\"各县（市、区）政府\"");
+    assert!(pairs.iter().filter(|(k, _)| k == "unit").count() > 5, "the directory's governments are ticked: {pairs:?}");
+    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (st, body) = office.post(&format!("/plans/{id}/group"), &pairs).await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    // Every name mapped: the plan publishes.
+    let check = office.page(&format!("/plans/{id}/check")).await;
+    assert!(!check.contains("id=\"unmapped\""), "{check}");
+    let (_, l) = super::call(&s, Some(&admin), reqwest::Method::GET, &format!("/api/v1/plans/{id}"), None).await;
+    let version = l["plan"]["row_version"].to_string();
+    let (st, body) = office.post(&format!("/plans/{id}/publish"), &[("csrf", &csrf), ("row_version", &version)]).await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    let (_, l) = super::call(&s, Some(&admin), reqwest::Method::GET, &format!("/api/v1/plans/{id}"), None).await;
+    assert_eq!(l["plan"]["state"], "published");
+    let first = &l["items"][0]["children"][0]["units"];
+    assert_eq!(first.as_array().unwrap().len(), 3, "{first}");
+    // Next year's plan resolves through the directory: nothing is left to map.
+    import(&office, &csrf, doc).await;
+    let next = latest().await;
+    assert_ne!(next, id);
+    let (_, left) =
+        super::call(&s, Some(&admin), reqwest::Method::GET, &format!("/api/v1/plans/{next}/unresolved"), None).await;
+    assert_eq!(left, json!([]));
+    // A name that is not one of the plan's unmapped ones, or a generic one, is refused by name.
+    let (st, body) = super::call(
+        &s,
+        Some(&admin),
+        reqwest::Method::POST,
+        &format!("/api/v1/plans/{next}/units"),
+        Some(json!({ "units": [{ "name": "无此名称", "kind": "department" }] })),
+    )
+    .await;
+    assert_eq!((st, body["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("unit.not_unmapped")), "{body}");
+    s.store.close().await;
+}
+
 /// The check page lists first the items the parser guessed at, each with its doubts in the reader's
 /// language and what every unit and target was read from; 核对无误 takes an item off that list.
 #[tokio::test]
