@@ -167,6 +167,7 @@ async fn load_year_unsynced(
             password: String::new(),
             role,
             unit_id: None,
+            must_change_password: false,
         };
         store.create_user(&office, &new, password_hash).await?;
         accounts.push((username.to_string(), display.to_string()));
@@ -181,6 +182,7 @@ async fn load_year_unsynced(
             password: String::new(),
             role: Role::Reporter,
             unit_id: Some(u.id),
+            must_change_password: false,
         };
         let user = store.create_user(&office, &new, password_hash).await?;
         accounts.push((username, display));

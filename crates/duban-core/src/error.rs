@@ -58,6 +58,8 @@ pub enum Thing {
     Evidence,
     Unit,
     User,
+    /// A signed-in session of an account.
+    Session,
     Period,
     /// A period by its key (`2022-07`).
     PeriodKey(String),
@@ -77,6 +79,7 @@ impl Thing {
             Thing::Evidence => Message::new("thing-evidence"),
             Thing::Unit => Message::new("thing-unit"),
             Thing::User => Message::new("thing-user"),
+            Thing::Session => Message::new("thing-session"),
             Thing::Period => Message::new("thing-period"),
             Thing::PeriodKey(k) => Message::new("thing-period_key").arg("key", k),
         }

@@ -16,6 +16,7 @@ pub mod evidence;
 pub mod ids;
 pub mod lifecycle;
 pub mod names;
+pub mod password;
 pub mod periods;
 pub mod secret;
 pub mod signin;

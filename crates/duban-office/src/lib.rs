@@ -8,6 +8,7 @@
 //!   and refuses bad files with a clear message);
 //! - [`report_sheet`]: offline reporting, the sheet a unit downloads pre-filled and uploads back.
 
+pub mod accounts;
 pub mod bulletin;
 pub mod chart;
 pub mod docx;

@@ -111,6 +111,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0008_reading_basis.sql"),
         include_str!("../migrations/postgres/0008_reading_basis.sql"),
     ),
+    (
+        9,
+        "account_rules",
+        include_str!("../migrations/sqlite/0009_account_rules.sql"),
+        include_str!("../migrations/postgres/0009_account_rules.sql"),
+    ),
 ];
 
 pub(crate) trait DbResult<T> {

@@ -41,7 +41,8 @@ pub use reports::{
 pub use shares::{ShareInput, ShareRecord};
 pub use units::{NewUnit, UnitPatch, UnitRecord};
 pub use users::{
-    ApiSession, NewUser, UserRecord, check_password, hash_password, random_token, verify_password, verify_password_in,
+    ApiSession, NewUser, SessionInfo, UserRecord, check_password, generate_initial_password, hash_password,
+    random_token, verify_password, verify_password_in,
 };
 
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {

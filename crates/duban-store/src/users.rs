@@ -22,6 +22,8 @@ pub struct UserRecord {
     pub unit_id: Option<UnitId>,
     pub lang: duban_core::Lang,
     pub disabled: bool,
+    /// The password was given by the office (initial or reset): the next sign-in must change it.
+    pub must_change_password: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -29,10 +31,16 @@ pub struct NewUser {
     pub username: String,
     #[serde(default)]
     pub display_name: String,
+    /// Empty for a generated initial password (the office is given it once).
+    #[serde(default)]
     pub password: String,
     pub role: Role,
     #[serde(default)]
     pub unit_id: Option<UnitId>,
+    /// Set by the caller, not the client: an account the office makes must change its password at the
+    /// first sign-in; one made on the command line by the person who runs the server need not.
+    #[serde(skip)]
+    pub must_change_password: bool,
 }
 
 /// A signed-in session: who, its CSRF token, and whether it is a browser session or an API token.
@@ -44,6 +52,24 @@ pub struct ApiSession {
     pub csrf: String,
     pub kind: String,
     pub lang: duban_core::Lang,
+    /// The account must change its password before it does anything else.
+    pub must_change_password: bool,
+    /// The stored session's key (the SHA-256 of its token), to tell it from the account's others.
+    pub key: String,
+}
+
+/// One of an account's open sessions, as its owner sees them.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct SessionInfo {
+    /// A short handle of the session (the start of its stored key), to end it by.
+    pub id: String,
+    /// `browser` or `api`.
+    pub kind: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub expires_at: i64,
+    /// The session this request came with.
+    pub current: bool,
 }
 
 /// argon2id with the crate's default (OWASP) parameters and a random salt.
@@ -101,12 +127,32 @@ pub fn random_token() -> String {
     hex::encode(b)
 }
 
-/// The password rule for accounts people choose: 8 to 512 characters.
-pub fn check_password(pw: &str) -> Result<(), Error> {
-    if pw.chars().count() < 8 || pw.len() > 512 {
-        return Err(Error::bad_input("user.password"));
+/// The password rules (`duban_core::password`) for a password set for `username`.
+pub fn check_password(pw: &str, username: &str) -> Result<(), Error> {
+    duban_core::password::check(pw, username)
+}
+
+/// An initial password the office hands over once: 12 characters without look-alikes (0/O, 1/l/I), with
+/// all four character classes, so that it passes the rules it must then be changed under.
+pub fn generate_initial_password() -> String {
+    use rand::Rng;
+    const LOWER: &[u8] = b"abcdefghijkmnpqrstuvwxyz";
+    const UPPER: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
+    const DIGIT: &[u8] = b"23456789";
+    const OTHER: &[u8] = b"#%+=@";
+    let mut rng = rand::rngs::OsRng;
+    let mut pick = |set: &[u8]| set.get(rng.gen_range(0..set.len())).copied().unwrap_or(b'x');
+    let mut chars: Vec<u8> = vec![pick(LOWER), pick(UPPER), pick(DIGIT), pick(OTHER)];
+    let all: Vec<u8> = [LOWER, UPPER, DIGIT].concat();
+    while chars.len() < 12 {
+        chars.push(pick(&all));
     }
-    Ok(())
+    // Fisher–Yates, so the classes do not stand in a fixed order.
+    for i in (1..chars.len()).rev() {
+        let j = rng.gen_range(0..=i);
+        chars.swap(i, j);
+    }
+    chars.into_iter().map(char::from).collect()
 }
 
 impl Store {
@@ -141,8 +187,8 @@ impl Store {
                 return Err(Error::new(ErrorKind::Conflict, "user.exists").arg("username", username));
             }
             let row = sqlx::query(
-                "INSERT INTO users (username, display_name, password_hash, role, unit_id, lang, disabled, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, 'zh-CN', 0, $6) RETURNING id",
+                "INSERT INTO users (username, display_name, password_hash, role, unit_id, lang, disabled, created_at, \
+                 must_change_password, password_changed_at) VALUES ($1, $2, $3, $4, $5, 'zh-CN', 0, $6, $7, $6) RETURNING id",
             )
             .bind(&username)
             .bind(&display)
@@ -150,6 +196,7 @@ impl Store {
             .bind(new.role.as_str())
             .bind(new.unit_id)
             .bind(tx.now)
+            .bind(i64::from(new.must_change_password))
             .fetch_one(tx.conn())
             .await
             .db()?;
@@ -161,6 +208,7 @@ impl Store {
                 unit_id: new.unit_id,
                 lang: duban_core::Lang::Zh,
                 disabled: false,
+                must_change_password: new.must_change_password,
             };
             tx.audit("user.create", "user", rec.id, &(), &rec).await?;
             Ok(rec)
@@ -200,7 +248,7 @@ impl Store {
         password_hash: &str,
     ) -> Result<(), Error> {
         ctx.actor.require_admin()?;
-        check_password(password)?;
+        check_password(password, username)?;
         let username = username.to_string();
         let hash = password_hash.to_string();
         self.write(ctx, async |tx| {
@@ -227,7 +275,7 @@ impl Store {
 
     pub async fn list_users(&self) -> Result<Vec<UserRecord>, Error> {
         let rows =
-            sqlx::query("SELECT id, username, display_name, role, unit_id, lang, disabled FROM users ORDER BY id")
+            sqlx::query("SELECT id, username, display_name, role, unit_id, lang, disabled, must_change_password FROM users ORDER BY id")
                 .fetch_all(&self.read)
                 .await
                 .db()?;
@@ -242,7 +290,8 @@ impl Store {
     /// The account and its password hash, for signing in.
     pub async fn user_for_login(&self, username: &str) -> Result<Option<(UserRecord, String)>, Error> {
         let row = sqlx::query(
-            "SELECT id, username, display_name, role, unit_id, lang, disabled, password_hash FROM users WHERE username = $1",
+            "SELECT id, username, display_name, role, unit_id, lang, disabled, must_change_password, password_hash \
+             FROM users WHERE username = $1",
         )
         .bind(username.trim())
         .fetch_optional(&self.read)
@@ -272,8 +321,8 @@ impl Store {
             .await
             .db()?;
         sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, kind, csrf, label, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, '', $5, $6)",
+            "INSERT INTO sessions (token_hash, user_id, kind, csrf, label, created_at, expires_at, last_seen_at) \
+             VALUES ($1, $2, $3, $4, '', $5, $6, $5)",
         )
         .bind(sha256_hex(token.as_bytes()))
         .bind(user.id)
@@ -288,12 +337,22 @@ impl Store {
         Ok((token, csrf))
     }
 
-    pub async fn session(&self, token: &str, now: chrono::DateTime<chrono::Utc>) -> Result<Option<ApiSession>, Error> {
+    /// The session of `token` at `now`: none when it expired, or when a browser session has been idle for
+    /// more than `idle_secs` (API tokens, used by integrations, only expire). A session in use is marked
+    /// as seen, at most once a minute, so that the idle clock starts again.
+    pub async fn session(
+        &self,
+        token: &str,
+        now: chrono::DateTime<chrono::Utc>,
+        idle_secs: i64,
+    ) -> Result<Option<ApiSession>, Error> {
+        let key = sha256_hex(token.as_bytes());
         let row = sqlx::query(
-            "SELECT u.id, u.username, u.display_name, u.role, u.unit_id, u.lang, u.disabled, s.csrf, s.kind FROM sessions s \
+            "SELECT u.id, u.username, u.display_name, u.role, u.unit_id, u.lang, u.disabled, u.must_change_password, \
+             s.csrf, s.kind, s.last_seen_at FROM sessions s \
              JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at >= $2",
         )
-        .bind(sha256_hex(token.as_bytes()))
+        .bind(&key)
         .bind(now.timestamp())
         .fetch_optional(&self.read)
         .await
@@ -301,6 +360,23 @@ impl Store {
         let Some(r) = row else { return Ok(None) };
         if get::<i64>(&r, "disabled")? != 0 {
             return Ok(None);
+        }
+        let kind: String = get(&r, "kind")?;
+        let last_seen: i64 = get(&r, "last_seen_at")?;
+        let now = now.timestamp();
+        if kind == "browser" && now - last_seen > idle_secs {
+            return Ok(None);
+        }
+        if now - last_seen >= 60 {
+            // Not a change to the record: unaudited, like the session itself.
+            let mut tx = self.begin_unaudited().await?;
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                .bind(now)
+                .bind(&key)
+                .execute(&mut *tx.inner)
+                .await
+                .db()?;
+            tx.commit().await?;
         }
         let role: String = get(&r, "role")?;
         Ok(Some(ApiSession {
@@ -312,9 +388,230 @@ impl Store {
             },
             display_name: get(&r, "display_name")?,
             csrf: get(&r, "csrf")?,
-            kind: get(&r, "kind")?,
+            kind,
             lang: crate::db::lang(&get::<String>(&r, "lang")?)?,
+            must_change_password: get::<i64>(&r, "must_change_password")? != 0,
+            key,
         }))
+    }
+
+    /// The account's open sessions, newest first; `current` is the key of the one asking.
+    pub async fn sessions_of(&self, user_id: UserId, current: &str, now: i64) -> Result<Vec<SessionInfo>, Error> {
+        let rows = sqlx::query(
+            "SELECT token_hash, kind, created_at, last_seen_at, expires_at FROM sessions \
+             WHERE user_id = $1 AND expires_at >= $2 ORDER BY created_at DESC",
+        )
+        .bind(user_id)
+        .bind(now)
+        .fetch_all(&self.read)
+        .await
+        .db()?;
+        rows.iter()
+            .map(|r| {
+                let key: String = get(r, "token_hash")?;
+                Ok(SessionInfo {
+                    id: key.get(..16).unwrap_or(&key).to_string(),
+                    current: key == current,
+                    kind: get(r, "kind")?,
+                    created_at: get(r, "created_at")?,
+                    last_seen_at: get(r, "last_seen_at")?,
+                    expires_at: get(r, "expires_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Ends one of the account's own sessions by its handle (see [`SessionInfo::id`]).
+    pub async fn end_own_session(&self, ctx: &Ctx, handle: &str) -> Result<(), Error> {
+        if handle.len() != 16 || !handle.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(Error::not_found(duban_core::Thing::Session));
+        }
+        let user_id = ctx.actor.user_id;
+        let pattern = format!("{handle}%");
+        self.write(ctx, async |tx| {
+            let n = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash LIKE $2")
+                .bind(user_id)
+                .bind(&pattern)
+                .execute(tx.conn())
+                .await
+                .db()?
+                .rows_affected();
+            if n == 0 {
+                return Err(Error::not_found(duban_core::Thing::Session));
+            }
+            tx.audit("session.end", "user", user_id, &(), &handle).await
+        })
+        .await
+    }
+
+    /// The account's current password hash and those it had before, newest first (at most
+    /// `duban_core::password::HISTORY` in all): a new password may repeat none of them.
+    pub async fn recent_password_hashes(&self, user_id: UserId) -> Result<Vec<String>, Error> {
+        let current = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&self.read)
+            .await
+            .db()?
+            .ok_or_else(|| Error::not_found(duban_core::Thing::User))?;
+        let mut out: Vec<String> = vec![get(&current, "password_hash")?];
+        let older = sqlx::query(
+            "SELECT password_hash FROM password_history WHERE user_id = $1 ORDER BY changed_at DESC LIMIT $2",
+        )
+        .bind(user_id)
+        .bind(i64::try_from(duban_core::password::HISTORY.saturating_sub(1)).unwrap_or(2))
+        .fetch_all(&self.read)
+        .await
+        .db()?;
+        for r in &older {
+            out.push(get(r, "password_hash")?);
+        }
+        Ok(out)
+    }
+
+    /// A person's own new password (checked by the caller against the rules and the history): the old
+    /// hash goes into the history, the must-change mark is cleared, and every other session of the account
+    /// ends.
+    pub async fn change_own_password(&self, ctx: &Ctx, new_hash: &str, keep_session: &str) -> Result<(), Error> {
+        let user_id = ctx.actor.user_id;
+        let hash = new_hash.to_string();
+        let keep = keep_session.to_string();
+        self.write(ctx, async |tx| {
+            let old = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_optional(tx.conn())
+                .await
+                .db()?
+                .ok_or_else(|| Error::not_found(duban_core::Thing::User))?;
+            sqlx::query("INSERT INTO password_history (user_id, password_hash, changed_at) VALUES ($1, $2, $3)")
+                .bind(user_id)
+                .bind(get::<String>(&old, "password_hash")?)
+                .bind(tx.now)
+                .execute(tx.conn())
+                .await
+                .db()?;
+            // Only as many as the rule looks at are kept.
+            let keep_history = i64::try_from(duban_core::password::HISTORY).unwrap_or(3);
+            sqlx::query(
+                "DELETE FROM password_history WHERE user_id = $1 AND changed_at NOT IN \
+                 (SELECT changed_at FROM password_history WHERE user_id = $1 ORDER BY changed_at DESC LIMIT $2)",
+            )
+            .bind(user_id)
+            .bind(keep_history)
+            .execute(tx.conn())
+            .await
+            .db()?;
+            sqlx::query(
+                "UPDATE users SET password_hash = $1, must_change_password = 0, password_changed_at = $2 WHERE id = $3",
+            )
+            .bind(&hash)
+            .bind(tx.now)
+            .bind(user_id)
+            .execute(tx.conn())
+            .await
+            .db()?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+                .bind(user_id)
+                .bind(&keep)
+                .execute(tx.conn())
+                .await
+                .db()?;
+            tx.audit("user.password_change", "user", user_id, &(), &"changed by the account").await
+        })
+        .await
+    }
+
+    /// The office gives accounts new initial passwords (hashed by the caller), all in one transaction: each
+    /// must be changed at the next sign-in, and the accounts' sessions end.
+    pub async fn reset_passwords(&self, ctx: &Ctx, resets: &[(UserId, String)]) -> Result<Vec<UserRecord>, Error> {
+        ctx.actor.require_admin()?;
+        let resets = resets.to_vec();
+        self.write(ctx, async |tx| {
+            for (user_id, hash) in &resets {
+                let n = sqlx::query(
+                    "UPDATE users SET password_hash = $1, must_change_password = 1, password_changed_at = $2 WHERE id = $3",
+                )
+                .bind(hash)
+                .bind(tx.now)
+                .bind(*user_id)
+                .execute(tx.conn())
+                .await
+                .db()?
+                .rows_affected();
+                if n == 0 {
+                    return Err(Error::not_found(duban_core::Thing::User));
+                }
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(*user_id).execute(tx.conn()).await.db()?;
+                tx.audit("user.password_reset", "user", *user_id, &(), &"initial password issued").await?;
+            }
+            Ok(())
+        })
+        .await?;
+        let mut out = Vec::with_capacity(resets.len());
+        for (id, _) in &resets {
+            out.push(self.get_user(*id).await?);
+        }
+        Ok(out)
+    }
+
+    /// Disables or re-enables an account; disabling ends its sessions.
+    pub async fn set_user_disabled(&self, ctx: &Ctx, user_id: UserId, disabled: bool) -> Result<UserRecord, Error> {
+        ctx.actor.require_admin()?;
+        if disabled && user_id == ctx.actor.user_id {
+            return Err(Error::new(ErrorKind::Conflict, "user.disable_self"));
+        }
+        self.write(ctx, async |tx| {
+            let n = sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+                .bind(i64::from(disabled))
+                .bind(user_id)
+                .execute(tx.conn())
+                .await
+                .db()?
+                .rows_affected();
+            if n == 0 {
+                return Err(Error::not_found(duban_core::Thing::User));
+            }
+            if disabled {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(tx.conn()).await.db()?;
+            }
+            let action = if disabled { "user.disable" } else { "user.enable" };
+            tx.audit(action, "user", user_id, &!disabled, &disabled).await
+        })
+        .await?;
+        self.get_user(user_id).await
+    }
+
+    /// Lifts the sign-in limits of an account (its failures from every address are forgotten).
+    pub async fn unlock_user(&self, ctx: &Ctx, user_id: UserId) -> Result<UserRecord, Error> {
+        ctx.actor.require_admin()?;
+        let user = self.get_user(user_id).await?;
+        let name = user.username.clone();
+        self.write(ctx, async |tx| {
+            sqlx::query("DELETE FROM login_failures WHERE username = $1").bind(&name).execute(tx.conn()).await.db()?;
+            tx.audit("user.unlock", "user", user_id, &(), &name).await
+        })
+        .await?;
+        Ok(user)
+    }
+
+    pub async fn get_user(&self, user_id: UserId) -> Result<UserRecord, Error> {
+        let row = sqlx::query(
+            "SELECT id, username, display_name, role, unit_id, lang, disabled, must_change_password FROM users WHERE id = $1",
+        )
+        .bind(user_id)
+        .fetch_optional(&self.read)
+        .await
+        .db()?
+        .ok_or_else(|| Error::not_found(duban_core::Thing::User))?;
+        user_from_row(&row)
+    }
+
+    /// Records a sign-in, its failure or a lock-out in the audit log (等级保护 asks for a record of
+    /// sign-ins). `actor` is the account when the name is one, else a stand-in carrying the name tried.
+    pub async fn record_signin(&self, ctx: &Ctx, action: &str, client: &str) -> Result<(), Error> {
+        let name = ctx.actor.username.clone();
+        let client = client.to_string();
+        let action = action.to_string();
+        self.write(ctx, async |tx| tx.audit(&action, "signin", &name, &(), &client).await).await
     }
 
     pub async fn end_session(&self, token: &str) -> Result<(), Error> {
@@ -338,6 +635,7 @@ fn user_from_row(r: &sqlx::any::AnyRow) -> Result<UserRecord, Error> {
         unit_id: get(r, "unit_id")?,
         lang: crate::db::lang(&get::<String>(r, "lang")?)?,
         disabled: get::<i64>(r, "disabled")? != 0,
+        must_change_password: get::<i64>(r, "must_change_password")? != 0,
     })
 }
 

@@ -300,6 +300,87 @@ async fn the_parsers_readings_and_doubts_reach_the_ledger_and_a_check_closes_the
     }
 }
 
+/// Accounts as 等级保护 asks, on both stores: an issued password must be changed, a change keeps the
+/// last three hashes and ends the other sessions, disabling ends them all, unlocking forgets the failures,
+/// and each of these is in the audit log.
+#[tokio::test]
+async fn passwords_sessions_and_account_states_follow_the_rules() {
+    for (db, store) in stores().await {
+        let now = at(2022, 3, 1);
+        let hash = duban_store::hash_password("Initial-Pw1").unwrap();
+        let new = NewUser {
+            username: "lly".into(),
+            display_name: "联络员".into(),
+            password: String::new(),
+            role: Role::Viewer,
+            unit_id: None,
+            must_change_password: true,
+        };
+        let u = store.create_user(&admin(now), &new, &hash).await.unwrap();
+        assert!(u.must_change_password, "{db}");
+        let (first, _) = store.create_session(&u, "browser", now, 3600).await.unwrap();
+        assert!(store.session(&first, now, 1800).await.unwrap().unwrap().must_change_password, "{db}");
+        let (second, _) = store.create_session(&u, "browser", now, 3600).await.unwrap();
+        let me = Ctx::new(
+            duban_core::Actor { user_id: u.id, username: "lly".into(), role: Role::Viewer, unit_id: None },
+            now,
+        );
+        let keep = store.session(&first, now, 1800).await.unwrap().unwrap().key;
+        assert_eq!(store.sessions_of(u.id, &keep, now.timestamp()).await.unwrap().len(), 2, "{db}");
+        // Three changes: the history keeps what the rule looks at, the must-change mark goes, the other
+        // session ends.
+        for pw in ["Second-Pw2", "Third-Pw3", "Fourth-Pw4"] {
+            store.change_own_password(&me, &duban_store::hash_password(pw).unwrap(), &keep).await.unwrap();
+        }
+        let recent = store.recent_password_hashes(u.id).await.unwrap();
+        assert_eq!(recent.len(), duban_core::password::HISTORY, "{db}");
+        assert!(
+            duban_store::verify_password("Fourth-Pw4", &recent[0])
+                && duban_store::verify_password("Third-Pw3", &recent[1])
+        );
+        assert!(duban_store::verify_password("Second-Pw2", &recent[2]), "{db}: the oldest kept");
+        assert!(!store.get_user(u.id).await.unwrap().must_change_password, "{db}");
+        assert!(store.session(&second, now, 1800).await.unwrap().is_none(), "{db}: the other session ended");
+        let sessions = store.sessions_of(u.id, &keep, now.timestamp()).await.unwrap();
+        assert_eq!((sessions.len(), sessions[0].current), (1, true), "{db}");
+        // The office resets it: to be changed again, and no session survives.
+        let reset = store.reset_passwords(&admin(now), &[(u.id, hash.clone())]).await.unwrap();
+        assert!(reset[0].must_change_password, "{db}");
+        assert!(store.session(&first, now, 1800).await.unwrap().is_none(), "{db}");
+        // Disabled: its sessions end and it has none until enabled.
+        let (third, _) = store.create_session(&u, "browser", now, 3600).await.unwrap();
+        assert!(store.set_user_disabled(&admin(now), u.id, true).await.unwrap().disabled, "{db}");
+        assert!(store.session(&third, now, 1800).await.unwrap().is_none(), "{db}");
+        assert!(!store.set_user_disabled(&admin(now), u.id, false).await.unwrap().disabled, "{db}");
+        // Unlocked: the failures of the name are forgotten, from every address.
+        for client in ["10.0.0.1", "10.0.0.2", "10.0.0.1", "10.0.0.1", "10.0.0.1", "10.0.0.1"] {
+            store.signin_failed("lly", client, now.timestamp()).await.unwrap();
+        }
+        assert!(store.signin_wait("lly", "10.0.0.1", now.timestamp()).await.unwrap() > 0, "{db}");
+        store.unlock_user(&admin(now), u.id).await.unwrap();
+        assert_eq!(store.signin_wait("lly", "10.0.0.1", now.timestamp()).await.unwrap(), 0, "{db}");
+        // Ending one's own session by its handle; a handle that is not one is not found.
+        let (fourth, _) = store.create_session(&u, "api", now, 3600).await.unwrap();
+        let handle = store.sessions_of(u.id, "", now.timestamp()).await.unwrap()[0].id.clone();
+        store.end_own_session(&me, &handle).await.unwrap();
+        assert!(store.session(&fourth, now, 1800).await.unwrap().is_none(), "{db}");
+        assert_eq!(store.end_own_session(&me, "zz").await.unwrap_err().code, "not_found", "{db}");
+        let actions: Vec<String> =
+            store.audit_of("user", &u.id.to_string()).await.unwrap().into_iter().map(|e| e.record.action).collect();
+        for a in [
+            "user.create",
+            "user.password_change",
+            "user.password_reset",
+            "user.disable",
+            "user.enable",
+            "user.unlock",
+            "session.end",
+        ] {
+            assert!(actions.iter().any(|x| x == a), "{db}: {a} in {actions:?}");
+        }
+    }
+}
+
 /// Units created from a plan's unmapped names are created all or none, and the names resolve through them
 /// in the same transaction, on both stores.
 #[tokio::test]
@@ -599,6 +680,7 @@ async fn users_and_sessions() {
             password: "correct horse".into(),
             role: Role::Reporter,
             unit_id: Some(unit.id),
+            must_change_password: false,
         };
         let u = store.create_user(&admin(now), &new, &hash).await.unwrap();
         assert_eq!(store.create_user(&admin(now), &new, &hash).await.unwrap_err().code, "user.exists");
@@ -607,20 +689,32 @@ async fn users_and_sessions() {
         let (_, stored) = store.user_for_login("fgw").await.unwrap().unwrap();
         assert!(duban_store::verify_password("correct horse", &stored));
         assert!(!duban_store::verify_password("wrong", &stored));
-        let (token, csrf) = store.create_session(&u, "browser", now, 3600).await.unwrap();
-        let s = store.session(&token, now).await.unwrap().unwrap();
+        const IDLE: i64 = 1800;
+        let secs = |n: i64| now + chrono::Duration::seconds(n);
+        let (token, csrf) = store.create_session(&u, "browser", now, 3 * 3600).await.unwrap();
+        let s = store.session(&token, now, IDLE).await.unwrap().unwrap();
         assert_eq!((s.actor.unit_id, s.csrf.as_str()), (Some(unit.id), csrf.as_str()));
-        assert!(
-            store.session(&token, now + chrono::Duration::seconds(3601)).await.unwrap().is_none(),
-            "{name}: expired"
-        );
-        assert!(store.session("nope", now).await.unwrap().is_none());
+        // Used within the idle time, the session lives on; unused for longer, it ends.
+        assert!(store.session(&token, secs(1799), IDLE).await.unwrap().is_some(), "{name}: in use");
+        assert!(store.session(&token, secs(1799 + 1790), IDLE).await.unwrap().is_some(), "{name}: seen again");
+        assert!(store.session(&token, secs(1799 + 1790 + 1801), IDLE).await.unwrap().is_none(), "{name}: idle");
+        // An API token only expires.
+        let (api, _) = store.create_session(&u, "api", now, 3600).await.unwrap();
+        assert!(store.session(&api, secs(3000), IDLE).await.unwrap().is_some(), "{name}: tokens do not idle");
+        assert!(store.session(&api, secs(3601), IDLE).await.unwrap().is_none(), "{name}: expired");
+        assert!(store.session("nope", now, IDLE).await.unwrap().is_none());
         // A new password ends the sessions.
+        let (token, _) = store.create_session(&u, "browser", now, 3600).await.unwrap();
         store
-            .set_password(&admin(now), "fgw", "another pass", &duban_store::hash_password("another pass").unwrap())
+            .set_password(&admin(now), "fgw", "Another pass1", &duban_store::hash_password("Another pass1").unwrap())
             .await
             .unwrap();
-        assert!(store.session(&token, now).await.unwrap().is_none());
+        assert!(store.session(&token, now, IDLE).await.unwrap().is_none());
+        assert_eq!(
+            store.set_password(&admin(now), "fgw", "weakpass", "h").await.unwrap_err().code,
+            "password.classes",
+            "{name}: the rules hold on the command line too"
+        );
         // A renamed unit keeps its old name as an alias, so documents that use it still resolve.
         let renamed = store
             .update_unit(
@@ -1010,6 +1104,7 @@ async fn a_disk_that_fills_up_loses_no_acknowledged_write() {
                 password: String::new(),
                 role: Role::Viewer,
                 unit_id: None,
+                must_change_password: false,
             },
             "x",
         )

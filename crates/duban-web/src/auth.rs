@@ -5,7 +5,7 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{Method, header};
-use duban_core::{Actor, Error, ErrorKind, Lang};
+use duban_core::{Actor, Error, ErrorKind, Lang, Role};
 
 use crate::AppState;
 use crate::error::{ApiError, lang_of};
@@ -13,8 +13,11 @@ use crate::serve::ClientAddr;
 
 pub const SESSION_COOKIE: &str = "duban_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
-/// Sessions last a working day and a night; API tokens 30 days.
+/// Browser sessions last at most a working day and a night (their absolute lifetime), and end sooner when
+/// unused for [`IDLE_SECS`]; API tokens 30 days.
 pub const BROWSER_TTL_SECS: i64 = 12 * 3600;
+/// The default idle time after which a browser session ends (`duban serve --idle-minutes`).
+pub const IDLE_SECS: i64 = 30 * 60;
 pub const API_TTL_SECS: i64 = 30 * 24 * 3600;
 
 /// The signed-in caller.
@@ -22,7 +25,12 @@ pub const API_TTL_SECS: i64 = 30 * 24 * 3600;
 pub struct Auth {
     pub actor: Actor,
     pub lang: Lang,
+    /// The stored key of the session this request came with.
+    pub session_key: String,
 }
+
+/// What an account that must change its password may still do: change it, see who it is, sign out.
+const WHILE_MUST_CHANGE: [&str; 3] = ["/api/v1/me/password", "/api/v1/me", "/api/v1/logout"];
 
 impl FromRequestParts<AppState> for Auth {
     type Rejection = ApiError;
@@ -36,7 +44,10 @@ impl FromRequestParts<AppState> for Auth {
                 None => return Err(unauthenticated()),
             },
         };
-        let session = state.store.session(&token, state.now()).await?.ok_or_else(unauthenticated)?;
+        let session = state.store.session(&token, state.now(), state.idle_secs).await?.ok_or_else(unauthenticated)?;
+        if session.must_change_password && !WHILE_MUST_CHANGE.contains(&parts.uri.path()) {
+            return Err(ApiError(Error::new(ErrorKind::Forbidden, "password.must_change")));
+        }
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if from_cookie && !safe {
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -45,7 +56,7 @@ impl FromRequestParts<AppState> for Auth {
             }
         }
         crate::trace::record_user(&session.actor.username);
-        Ok(Auth { actor: session.actor, lang })
+        Ok(Auth { actor: session.actor, lang, session_key: session.key })
     }
 }
 
@@ -81,9 +92,19 @@ pub async fn authenticate(
     let ok = state.passwords.verify(password, hash).await?;
     let Some(user) = user.filter(|_| ok) else {
         state.store.signin_failed(name, &client, now).await?;
+        // The record of sign-ins (等级保护): each failure, and the one that locks the name out.
+        let tried =
+            Actor { user_id: duban_core::UserId(0), username: name.to_string(), role: Role::Viewer, unit_id: None };
+        let ctx = duban_store::Ctx::new(tried, state.now());
+        state.store.record_signin(&ctx, "signin.failed", &client).await?;
+        if state.store.signin_wait(name, &client, now).await? > 0 {
+            state.store.record_signin(&ctx, "signin.locked", &client).await?;
+        }
         return Err(ApiError(Error::new(ErrorKind::Unauthenticated, "login.failed")));
     };
     state.store.signin_succeeded(name, &client).await?;
+    let who = Actor { user_id: user.id, username: user.username.clone(), role: user.role, unit_id: user.unit_id };
+    state.store.record_signin(&duban_store::Ctx::new(who, state.now()), "signin.ok", &client).await?;
     Ok(user)
 }
 

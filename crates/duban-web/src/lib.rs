@@ -5,6 +5,7 @@
 //! call one store function; the rules live in `duban-core` and the store. The clock is part of the state so
 //! that tests can move it.
 
+pub mod account;
 mod api;
 pub mod auth;
 pub mod error;
@@ -39,6 +40,8 @@ pub struct AppState {
     pub passwords: gate::PasswordChecks,
     /// Set cookies with `Secure` (behind HTTPS).
     pub secure_cookies: bool,
+    /// A browser session unused this long ends (等级保护: session time-out); 30 minutes by default.
+    pub idle_secs: i64,
 }
 
 impl std::fmt::Debug for AppState {
@@ -58,6 +61,7 @@ impl AppState {
             uploads: gate::Gate::uploads(),
             passwords: gate::PasswordChecks::per_core(),
             secure_cookies: false,
+            idle_secs: auth::IDLE_SECS,
         }
     }
     pub fn now(&self) -> DateTime<Utc> {

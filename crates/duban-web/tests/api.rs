@@ -120,6 +120,22 @@ async fn token(s: &Server, user: &str) -> String {
     r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_string()
 }
 
+/// An account the office makes (its initial password generated), signed in once by its holder to change
+/// that password, as the first sign-in must: the holder's API token, which stays valid.
+async fn new_account(s: &Server, admin: &str, body: Value) -> String {
+    let (st, made) = call(s, Some(admin), Method::POST, "/api/v1/users", Some(body)).await;
+    assert_eq!(st, StatusCode::CREATED, "{made}");
+    let initial = made["initial_password"].as_str().expect("a generated initial password").to_string();
+    let login = json!({ "username": made["username"], "password": initial, "kind": "api" });
+    let r = Client::new().post(s.url("/api/v1/login")).json(&login).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let tok = r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_string();
+    let change = json!({ "current": initial, "new": "Changed-pass1" });
+    let (st, body) = call(s, Some(&tok), Method::POST, "/api/v1/me/password", Some(change)).await;
+    assert_eq!(st, StatusCode::NO_CONTENT, "{body}");
+    tok
+}
+
 /// The body of a GET, as bytes.
 async fn download(s: &Server, tok: &str, path: &str) -> Vec<u8> {
     Client::new().get(s.url(path)).bearer_auth(tok).send().await.unwrap().bytes().await.unwrap().to_vec()
@@ -147,6 +163,8 @@ struct Ids {
     unit: i64,
     report: i64,
     evidence: i64,
+    /// An account made for the table, which it may disable, enable and unlock.
+    user: i64,
 }
 
 async fn ids(s: &Server, admin: &str, unit: i64) -> Ids {
@@ -160,7 +178,10 @@ async fn ids(s: &Server, admin: &str, unit: i64) -> Ids {
     )
     .await;
     let report = &reports.as_array().unwrap()[0];
+    let spare = json!({ "username": format!("spare{}", rand_suffix()), "role": "viewer" });
+    let (_, user) = call(s, Some(admin), Method::POST, "/api/v1/users", Some(spare)).await;
     Ids {
+        user: user["id"].as_i64().unwrap(),
         plan: 1,
         period: periods[5]["id"].as_i64().unwrap(),
         item: report["item_id"].as_i64().unwrap(),
@@ -180,6 +201,7 @@ fn fill(path: &str, ids: &Ids) -> String {
     let p = p.replace("/indicators/{id}", "/indicators/1");
     let p = p.replace("/plans/{id}/items", "/plans/1/items");
     let p = p.replace("/evidence/{id}", &format!("/evidence/{}", ids.evidence));
+    let p = p.replace("/users/{id}", &format!("/users/{}", ids.user));
     let p = p.replace("{name}", "%E7%9B%B8%E5%85%B3%E5%B8%82%E6%94%BF%E5%BA%9C");
     let todo = format!("?period=2022-06&unit={}", ids.unit);
     let query = match p.as_str() {
@@ -207,7 +229,7 @@ fn body_for(method: &str, path: &str, ids: &Ids) -> Option<Value> {
         "/api/v1/units/{id}/aliases" => json!({ "alias": format!("别名{}", rand_suffix()) }),
         "/api/v1/unit-groups/{name}" => json!({ "unit_ids": [ids.unit] }),
         "/api/v1/users" => {
-            json!({ "username": format!("u{}", rand_suffix()), "password": "long enough", "role": "viewer" })
+            json!({ "username": format!("u{}", rand_suffix()), "password": "Long-enough1", "role": "viewer" })
         }
         "/api/v1/plans/{id}/publish" => json!({ "row_version": 1 }),
         "/api/v1/plans/{id}/periods" => {
@@ -216,6 +238,8 @@ fn body_for(method: &str, path: &str, ids: &Ids) -> Option<Value> {
         "/api/v1/items/{id}" => json!({ "row_version": 1, "title": "改" }),
         "/api/v1/items/{id}/check" => json!({ "row_version": 1 }),
         "/api/v1/plans/{id}/units" => json!({ "units": [{ "name": "无此名称", "kind": "department" }] }),
+        "/api/v1/users/activation-sheet" => json!({ "user_ids": [ids.user] }),
+        "/api/v1/me/password" => json!({ "current": "wrong", "new": "Never-applied1" }),
         "/api/v1/items/{id}/indicators" => {
             json!({ "row_version": 1, "text": "t", "metric": "m", "value": 1.0, "unit": "个", "op": ">=" })
         }
@@ -280,18 +304,10 @@ async fn every_endpoint_for_every_role() {
     assert_eq!(r.headers()["x-content-type-options"], "nosniff");
     assert_eq!(r.text().await.unwrap(), "佐证说明");
     // A leader of the same unit.
-    let (st, _) = call(
-        &s,
-        Some(&admin),
-        Method::POST,
-        "/api/v1/users",
-        Some(json!({ "username": "lead1", "password": "demo-password", "role": "leader", "unit_id": unit })),
-    )
-    .await;
-    assert_eq!(st, StatusCode::CREATED);
+    let leader = new_account(&s, &admin, json!({ "username": "lead1", "role": "leader", "unit_id": unit })).await;
     let tokens = [
         ("admin", Some(admin.clone())),
-        ("leader", Some(token(&s, "lead1").await)),
+        ("leader", Some(leader)),
         ("reporter", Some(token(&s, rep["username"].as_str().unwrap()).await)),
         ("viewer", Some(token(&s, "leader").await)),
         ("anonymous", None),

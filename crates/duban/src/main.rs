@@ -61,6 +61,9 @@ enum Command {
         /// The most evidence files one unit may keep, in MB.
         #[arg(long, env = "DUBAN_EVIDENCE_QUOTA_MB", default_value_t = 512)]
         evidence_quota_mb: u32,
+        /// A browser session unused this many minutes ends (等级保护: session time-out).
+        #[arg(long, env = "DUBAN_IDLE_MINUTES", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=720))]
+        idle_minutes: u32,
         /// Log as JSON lines instead of text.
         #[arg(long)]
         log_json: bool,
@@ -195,6 +198,7 @@ fn main() -> ExitCode {
             due_soon_days,
             secure_cookies,
             evidence_quota_mb,
+            idle_minutes,
             log_json,
         } => {
             let thresholds = duban_core::Thresholds { on_track, at_risk, due_soon_days };
@@ -203,6 +207,7 @@ fn main() -> ExitCode {
                 thresholds,
                 secure_cookies,
                 evidence_quota_bytes: i64::from(evidence_quota_mb) * 1024 * 1024,
+                idle_secs: i64::from(idle_minutes) * 60,
                 log_json,
             };
             server_cmd::serve(&bind, &database, options)

@@ -6,7 +6,6 @@ use std::path::Path;
 use chrono::{Datelike, Utc};
 use duban_core::{Actor, Role};
 use duban_store::{Ctx, NewUser, Store};
-use rand::Rng;
 
 use crate::CliError;
 
@@ -90,6 +89,8 @@ pub struct ServeOptions {
     pub thresholds: duban_core::Thresholds,
     pub secure_cookies: bool,
     pub evidence_quota_bytes: i64,
+    /// A browser session unused this long ends.
+    pub idle_secs: i64,
     pub log_json: bool,
 }
 
@@ -104,7 +105,7 @@ fn system() -> Ctx {
 }
 
 pub fn serve(bind: &str, database: &str, options: ServeOptions) -> Result<(), CliError> {
-    let ServeOptions { demo, thresholds, secure_cookies, evidence_quota_bytes, log_json } = options;
+    let ServeOptions { demo, thresholds, secure_cookies, evidence_quota_bytes, idle_secs, log_json } = options;
     if !(0.0 < thresholds.at_risk && thresholds.at_risk <= thresholds.on_track && thresholds.on_track <= 1.5) {
         return Err(CliError { code: 2, message: "thresholds: need 0 < --at-risk ≤ --on-track ≤ 1.5".into() });
     }
@@ -114,11 +115,11 @@ pub fn serve(bind: &str, database: &str, options: ServeOptions) -> Result<(), Cl
         if store.user_count().await.map_err(store_error)? == 0 {
             let (password, generated) = match std::env::var("DUBAN_ADMIN_PASSWORD") {
                 Ok(p) if !p.is_empty() => (p, false),
-                _ => (random_password(), true),
+                _ => (duban_store::generate_initial_password(), true),
             };
-            duban_store::check_password(&password).map_err(store_error)?;
+            duban_store::check_password(&password, "admin").map_err(store_error)?;
             let hash = duban_store::hash_password(&password).map_err(store_error)?;
-            let new = NewUser { username: "admin".into(), display_name: "管理员".into(), password: String::new(), role: Role::Admin, unit_id: None };
+            let new = NewUser { username: "admin".into(), display_name: "管理员".into(), password: String::new(), role: Role::Admin, unit_id: None, must_change_password: false };
             store.create_user(&system(), &new, &hash).await.map_err(store_error)?;
             if generated {
                 println!("初始管理员账号 admin 的密码（仅显示这一次）/ initial password of account admin (shown once): {password}");
@@ -155,6 +156,7 @@ pub fn serve(bind: &str, database: &str, options: ServeOptions) -> Result<(), Cl
         let mut state = duban_web::AppState::new(store.clone());
         state.thresholds = thresholds;
         state.secure_cookies = secure_cookies;
+        state.idle_secs = idle_secs;
         let app = duban_web::router(state);
         duban_web::serve::serve(listener, app, async {
             let _ = tokio::signal::ctrl_c().await;
@@ -173,12 +175,6 @@ fn init_logs(json: bool) {
         std::env::var("DUBAN_LOG").ok().and_then(|l| l.parse::<tracing::Level>().ok()).unwrap_or(tracing::Level::INFO);
     let logs = tracing_subscriber::fmt().with_max_level(level).with_writer(std::io::stderr);
     let _ = if json { logs.json().try_init() } else { logs.try_init() };
-}
-
-fn random_password() -> String {
-    const CHARS: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-    let mut rng = rand::rngs::OsRng;
-    (0..16).filter_map(|_| CHARS.get(rng.gen_range(0..CHARS.len())).map(|&b| char::from(b))).collect()
 }
 
 pub fn import(file: &Path, database: &str) -> Result<(), CliError> {
@@ -229,7 +225,7 @@ pub fn user_add(
         message: format!("unknown role '{role}': admin, leader, reporter or viewer"),
     })?;
     let password = read_password()?;
-    duban_store::check_password(&password).map_err(store_error)?;
+    duban_store::check_password(&password, username).map_err(store_error)?;
     let hash = duban_store::hash_password(&password).map_err(store_error)?;
     runtime()?.block_on(async {
         let store = open(database).await?;
@@ -252,6 +248,7 @@ pub fn user_add(
             password: String::new(),
             role,
             unit_id,
+            must_change_password: false,
         };
         let u = store.create_user(&system(), &new, &hash).await.map_err(store_error)?;
         println!("created {} ({}) id {}", u.username, u.role.as_str(), u.id);
@@ -262,7 +259,7 @@ pub fn user_add(
 
 pub fn user_passwd(database: &str, username: &str) -> Result<(), CliError> {
     let password = read_password()?;
-    duban_store::check_password(&password).map_err(store_error)?;
+    duban_store::check_password(&password, username).map_err(store_error)?;
     let hash = duban_store::hash_password(&password).map_err(store_error)?;
     runtime()?.block_on(async {
         let store = open(database).await?;

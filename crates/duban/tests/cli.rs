@@ -140,21 +140,21 @@ fn import_users_and_audit_on_a_database_file() {
 
     let out = duban_env(
         &["user", "add", "lingdao", "--role", "viewer", "--database", db],
-        &[("DUBAN_PASSWORD", "a long password")],
+        &[("DUBAN_PASSWORD", "A long password1")],
     );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let out =
-        duban_env(&["user", "add", "x", "--role", "boss", "--database", db], &[("DUBAN_PASSWORD", "a long password")]);
+        duban_env(&["user", "add", "x", "--role", "boss", "--database", db], &[("DUBAN_PASSWORD", "A long password1")]);
     assert_eq!(out.status.code(), Some(2));
     let out =
         duban_env(&["user", "add", "short", "--role", "viewer", "--database", db], &[("DUBAN_PASSWORD", "short")]);
     assert_eq!(out.status.code(), Some(2), "a short password is refused");
     let out = duban_env(
         &["user", "add", "rep", "--role", "reporter", "--unit", "无此单位", "--database", db],
-        &[("DUBAN_PASSWORD", "a long password")],
+        &[("DUBAN_PASSWORD", "A long password1")],
     );
     assert_eq!(out.status.code(), Some(2));
-    let out = duban_env(&["user", "passwd", "lingdao", "--database", db], &[("DUBAN_PASSWORD", "another long one")]);
+    let out = duban_env(&["user", "passwd", "lingdao", "--database", db], &[("DUBAN_PASSWORD", "Another long one2")]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let out = duban_env(&["user", "list", "--database", db], &[]);
     let list = String::from_utf8_lossy(&out.stdout);
@@ -201,7 +201,7 @@ fn serve_creates_the_database_and_an_admin() {
     let bind = format!("127.0.0.1:{port}");
     let mut child = Command::new(env!("CARGO_BIN_EXE_duban"))
         .args(["serve", "--bind", &bind, "--database", db.to_str().unwrap()])
-        .env("DUBAN_ADMIN_PASSWORD", "admin password 1")
+        .env("DUBAN_ADMIN_PASSWORD", "Office-pass 1")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -215,7 +215,7 @@ fn serve_creates_the_database_and_an_admin() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     let login = if up {
-        http_post(&bind, "/api/v1/login", r#"{"username":"admin","password":"admin password 1"}"#)
+        http_post(&bind, "/api/v1/login", r#"{"username":"admin","password":"Office-pass 1"}"#)
     } else {
         String::new()
     };

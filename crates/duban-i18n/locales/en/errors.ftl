@@ -11,6 +11,7 @@ thing-extension = extension request
 thing-evidence = evidence file
 thing-unit = unit
 thing-user = user
+thing-session = session
 thing-period = period
 thing-period_key = period '{ $key }'
 error-not_found = { $what } not found
@@ -100,7 +101,6 @@ error-unit-parent = A unit cannot be its own parent
 error-unit-batch = Create between 1 and 2000 units at a time
 
 # duban-store/src/users.rs
-error-user-password = A password is 8 to 512 characters
 error-user-unit = Leaders and reporters belong to one unit; admins and viewers to none
 error-user-username = A username is 1 to 64 letters, digits or . _ - @
 
@@ -235,3 +235,15 @@ error-extension-state = An extension state is pending, approved or refused
 error-unit-generic = “{ $name }” stands for several units: map it to a group of units rather than create it as one
 error-unit-not_unmapped = “{ $name }” is not one of this plan's unmapped names
 error-unit-group = Choose at least one unit
+
+# duban-core/src/password.rs, duban-store/src/users.rs (password rules)
+error-password-length = A password has at least { $min } characters
+error-password-classes = A password has three of: lower case, upper case, digits, other characters
+error-password-username = A password may not contain the account name
+error-password-common = That is a common password; choose one that is hard to guess
+error-password-reused = The new password may not be one of the last three
+error-password-must_change = Change your password first (first sign-in or after a reset)
+error-password-wrong = The current password is wrong
+error-user-disable_self = You cannot disable the account you are signed in with
+error-password-mismatch = The two new passwords differ
+error-user-batch = Between 1 and 2000 accounts at a time

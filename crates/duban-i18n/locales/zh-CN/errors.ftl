@@ -11,6 +11,7 @@ thing-extension = 延期申请
 thing-evidence = 佐证材料
 thing-unit = 单位
 thing-user = 用户
+thing-session = 登录会话
 thing-period = 期次
 thing-period_key = 期次“{ $key }”
 error-not_found = { $what }不存在
@@ -100,7 +101,6 @@ error-unit-parent = 单位不能是自己的上级
 error-unit-batch = 一次新建的单位须在 1 至 2000 个之间
 
 # duban-store/src/users.rs
-error-user-password = 密码长度应为8至512个字符
 error-user-unit = 单位领导和填报人须属于一个单位；管理员和查看者不属于单位
 error-user-username = 用户名为1至64个字母、数字或 . _ - @
 
@@ -235,3 +235,15 @@ error-extension-state = 延期申请状态应为 pending、approved 或 refused
 error-unit-generic = “{ $name }”指代多个单位，请对应为一组单位，而不是新建为一个单位
 error-unit-not_unmapped = “{ $name }”不是本计划中尚未对应的单位名称
 error-unit-group = 请至少选择一个单位
+
+# duban-core/src/password.rs, duban-store/src/users.rs (口令规则)
+error-password-length = 口令至少 { $min } 个字符
+error-password-classes = 口令须包含小写字母、大写字母、数字、其他字符中的至少三类
+error-password-username = 口令不能包含账号名
+error-password-common = 这是常见口令，请换一个不易猜到的
+error-password-reused = 新口令不能与最近三次使用过的口令相同
+error-password-must_change = 首次登录或口令被重置后，须先修改口令
+error-password-wrong = 当前口令不正确
+error-user-disable_self = 不能停用自己正在使用的账号
+error-password-mismatch = 两次输入的新口令不一致
+error-user-batch = 一次处理的账号须在 1 至 2000 个之间

@@ -94,6 +94,62 @@ pub(super) async fn me(auth: Auth) -> Json<Me> {
     Json(Me { user: auth.actor, lang: auth.lang })
 }
 
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct PasswordBody {
+    current: String,
+    new: String,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/me/password",
+    tag = "sessions",
+    summary = "Change your own password {current, new}: the rules of 等级保护 (8 characters, three of four classes, not the account name, not common, none of the last three); your other sessions end",
+    request_body = PasswordBody,
+    responses((status = 204, description = "Changed"), crate::openapi::Refusals),
+    extensions(("x-access" = json!("SignedIn")))
+)]
+pub(super) async fn change_password(State(s): State<AppState>, auth: Auth, body: Bytes) -> ApiResult<StatusCode> {
+    let b: PasswordBody = parse(&body)?;
+    let ctx = Ctx::new(auth.actor.clone(), s.now());
+    crate::account::change_own(&s, &ctx, &auth.session_key, &b.current, &b.new, &b.new).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/sessions",
+    tag = "sessions",
+    summary = "Your open sessions and tokens, newest first",
+    responses((status = 200, description = "OK", body = Vec<duban_store::SessionInfo>), crate::openapi::Refusals),
+    extensions(("x-access" = json!("SignedIn")))
+)]
+pub(super) async fn my_sessions(
+    State(s): State<AppState>,
+    auth: Auth,
+) -> ApiResult<Json<Vec<duban_store::SessionInfo>>> {
+    Ok(Json(s.store.sessions_of(auth.actor.user_id, &auth.session_key, s.now().timestamp()).await?))
+}
+
+#[utoipa::path(
+    delete,
+    path = "/api/v1/me/sessions/{id}",
+    tag = "sessions",
+    summary = "End one of your sessions or tokens",
+    params(("id" = String, Path)),
+    responses((status = 204, description = "Ended"), crate::openapi::Refusals),
+    extensions(("x-access" = json!("SignedIn")))
+)]
+pub(super) async fn end_my_session(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    let ctx = Ctx::new(auth.actor.clone(), s.now());
+    s.store.end_own_session(&ctx, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[utoipa::path(
     get,
     path = "/api/v1/openapi.json",

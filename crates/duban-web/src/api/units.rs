@@ -1,7 +1,7 @@
 //! The units directory and the accounts.
 
 use super::*;
-use duban_core::UnitId;
+use duban_core::{UnitId, UserId};
 
 #[utoipa::path(
     get,
@@ -97,13 +97,21 @@ pub(super) async fn list_users(State(s): State<AppState>, auth: Auth) -> ApiResu
     Ok(Json(s.store.list_users().await?))
 }
 
+/// A new account, with its initial password when duban generated it (shown this once, never stored).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(super) struct CreatedUser {
+    #[serde(flatten)]
+    user: duban_store::UserRecord,
+    initial_password: Option<String>,
+}
+
 #[utoipa::path(
     post,
     path = "/api/v1/users",
     tag = "units",
-    summary = "Add an account {username, display_name, password, role, unit_id}",
+    summary = "Add an account {username, display_name, role, unit_id[, password]}; without a password one is generated and returned once; either way it must be changed at the first sign-in",
     request_body = NewUser,
-    responses((status = 201, description = "Created", body = duban_store::UserRecord), crate::openapi::Refusals),
+    responses((status = 201, description = "Created", body = CreatedUser), crate::openapi::Refusals),
     extensions(("x-access" = json!("Admin")))
 )]
 pub(super) async fn create_user(
@@ -111,16 +119,102 @@ pub(super) async fn create_user(
     auth: Auth,
     meta: Meta,
     body: Bytes,
-) -> ApiResult<(StatusCode, Json<duban_store::UserRecord>)> {
+) -> ApiResult<(StatusCode, Json<CreatedUser>)> {
     auth.actor.require_admin()?;
-    let new: NewUser = parse(&body)?;
-    duban_store::check_password(&new.password)?;
+    let mut new: NewUser = parse(&body)?;
+    let generated = new.password.is_empty();
+    let password = if generated { duban_store::generate_initial_password() } else { new.password.clone() };
+    duban_store::check_password(&password, &new.username)?;
+    new.must_change_password = true;
     let ctx = write_ctx(&s, &auth, &meta, &body)?;
-    let pw = new.password.clone();
-    let hash = tokio::task::spawn_blocking(move || duban_store::hash_password(&pw))
-        .await
-        .map_err(|e| ApiError(Error::internal(e)))??;
-    Ok((StatusCode::CREATED, Json(s.store.create_user(&ctx, &new, &hash).await?)))
+    let hash = crate::account::hash(&password).await?;
+    let user = s.store.create_user(&ctx, &new, &hash).await?;
+    Ok((StatusCode::CREATED, Json(CreatedUser { user, initial_password: generated.then_some(password) })))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct UserIds {
+    user_ids: Vec<UserId>,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/users/activation-sheet",
+    tag = "units",
+    summary = "Issue new initial passwords to the accounts {user_ids} and get the printable 开通通知 (.xlsx) that holds them, the one place they are given",
+    request_body = UserIds,
+    responses((status = 200, description = "The 开通通知 workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), crate::openapi::Refusals),
+    extensions(("x-access" = json!("Admin")))
+)]
+pub(super) async fn activation_sheet(
+    State(s): State<AppState>,
+    auth: Auth,
+    meta: Meta,
+    body: Bytes,
+) -> ApiResult<Response> {
+    auth.actor.require_admin()?;
+    let b: UserIds = parse(&body)?;
+    // Not idempotent by key: a repeat issues new passwords, so the key is not taken.
+    let ctx = Ctx::new(auth.actor.clone(), s.now());
+    let issued = crate::account::issue_initial_passwords(&s, &ctx, &b.user_ids).await?;
+    let address = crate::account::address(&s, &meta.headers);
+    let bytes = crate::account::activation_sheet(&s, &issued, &address).await?;
+    let name = format!("activation-{}.xlsx", crate::account::today(&s));
+    Ok(super::download(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &name))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/users/{id}/disable",
+    tag = "units",
+    summary = "Disable an account: it cannot sign in, and its sessions end",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "OK", body = duban_store::UserRecord), crate::openapi::Refusals),
+    extensions(("x-access" = json!("Admin")))
+)]
+pub(super) async fn disable_user(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<UserId>,
+) -> ApiResult<Json<duban_store::UserRecord>> {
+    let ctx = Ctx::new(auth.actor.clone(), s.now());
+    Ok(Json(s.store.set_user_disabled(&ctx, id, true).await?))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/users/{id}/enable",
+    tag = "units",
+    summary = "Enable a disabled account again",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "OK", body = duban_store::UserRecord), crate::openapi::Refusals),
+    extensions(("x-access" = json!("Admin")))
+)]
+pub(super) async fn enable_user(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<UserId>,
+) -> ApiResult<Json<duban_store::UserRecord>> {
+    let ctx = Ctx::new(auth.actor.clone(), s.now());
+    Ok(Json(s.store.set_user_disabled(&ctx, id, false).await?))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/users/{id}/unlock",
+    tag = "units",
+    summary = "Lift the sign-in limits of an account (its failed sign-ins are forgotten)",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "OK", body = duban_store::UserRecord), crate::openapi::Refusals),
+    extensions(("x-access" = json!("Admin")))
+)]
+pub(super) async fn unlock_user(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<UserId>,
+) -> ApiResult<Json<duban_store::UserRecord>> {
+    let ctx = Ctx::new(auth.actor.clone(), s.now());
+    Ok(Json(s.store.unlock_user(&ctx, id).await?))
 }
 
 #[utoipa::path(

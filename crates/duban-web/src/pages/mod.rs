@@ -6,6 +6,7 @@
 //! the session's CSRF token and a one-time form token, which becomes the write's idempotency key so that a
 //! form sent twice writes once.
 
+mod account;
 mod charts;
 mod office;
 mod reporting;
@@ -55,6 +56,7 @@ pub fn routes() -> Router<AppState> {
         .merge(reporting::routes())
         .merge(office::routes())
         .merge(setup::routes())
+        .merge(account::routes())
         // Rejections become pages inside, so that the page headers (CSP) apply to them too.
         .layer(axum::middleware::from_fn(html_rejections))
         .layer(axum::middleware::map_response(security_headers))
@@ -102,6 +104,9 @@ pub struct PageUser {
     pub csrf: String,
     pub display_name: String,
     pub tr: Tr,
+    /// The stored key of this browser session (kept when the password changes; the others end).
+    pub session_key: String,
+    pub must_change_password: bool,
 }
 
 impl PageUser {
@@ -119,10 +124,16 @@ pub struct ToLogin(String);
 
 impl IntoResponse for ToLogin {
     fn into_response(self) -> Response {
+        if self.0 == CHANGE_PASSWORD {
+            return Redirect::to(CHANGE_PASSWORD).into_response();
+        }
         let next: String = url_encode(&self.0);
         Redirect::to(&format!("/login?next={next}")).into_response()
     }
 }
+
+/// Where an account that must change its password is sent, whatever page it asks for.
+pub const CHANGE_PASSWORD: &str = "/password";
 
 fn url_encode(s: &str) -> String {
     s.bytes()
@@ -140,14 +151,30 @@ impl FromRequestParts<AppState> for PageUser {
         let back = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
         let back = if parts.method == axum::http::Method::GET { back } else { "/".into() };
         let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(|| ToLogin(back.clone()))?;
-        let session =
-            state.store.session(&token, state.now()).await.ok().flatten().ok_or_else(|| ToLogin(back.clone()))?;
+        let session = state
+            .store
+            .session(&token, state.now(), state.idle_secs)
+            .await
+            .ok()
+            .flatten()
+            .ok_or_else(|| ToLogin(back.clone()))?;
         if session.kind != "browser" {
             return Err(ToLogin(back));
         }
+        // An initial or reset password is changed before anything else (the change and sign-out stay open).
+        if session.must_change_password && !matches!(parts.uri.path(), CHANGE_PASSWORD | "/logout" | "/lang") {
+            return Err(ToLogin(CHANGE_PASSWORD.to_string()));
+        }
         let lang = session.lang;
         crate::trace::record_user(&session.actor.username);
-        Ok(PageUser { actor: session.actor, csrf: session.csrf, display_name: session.display_name, tr: Tr::new(lang) })
+        Ok(PageUser {
+            actor: session.actor,
+            csrf: session.csrf,
+            display_name: session.display_name,
+            tr: Tr::new(lang),
+            session_key: session.key,
+            must_change_password: session.must_change_password,
+        })
     }
 }
 
@@ -199,7 +226,7 @@ impl Nav {
         duban_store::random_token()
     }
     pub fn with_flash(mut self, key: Option<&str>) -> Nav {
-        const KNOWN: [&str; 15] = [
+        const KNOWN: [&str; 17] = [
             "requested",
             "saved",
             "submitted",
@@ -215,6 +242,8 @@ impl Nav {
             "imported",
             "checked",
             "created_units",
+            "password_changed",
+            "ended",
         ];
         self.flash = key.filter(|k| KNOWN.contains(k)).map(|k| self.tr.t(&format!("flash-{k}")));
         self

@@ -34,6 +34,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/units", post(add_unit))
         .route("/admin/aliases", post(add_alias))
         .route("/admin/users", post(add_user))
+        .route("/admin/users/activation-sheet", post(activation_sheet))
+        .route("/admin/users/{id}/{action}", post(user_action))
         .route("/admin/exceptions", post(grant_exception))
 }
 
@@ -490,6 +492,8 @@ struct AdminPage {
     unit_names: HashMap<UnitId, String>,
     plans: Vec<(PlanId, String, Vec<duban_store::PeriodRecord>)>,
     today: String,
+    /// An account just made, with the initial password generated for it: shown this once.
+    issued: Option<(String, String)>,
 }
 
 impl AdminPage {
@@ -499,9 +503,24 @@ impl AdminPage {
     fn role_label(&self, r: &Role) -> String {
         self.nav.tr.t(&format!("account-{}", r.as_str()))
     }
+    /// What the office may do to an account: disable or enable it, and lift its sign-in lock.
+    fn actions(&self, u: &UserRecord) -> [&'static str; 2] {
+        [if u.disabled { "enable" } else { "disable" }, "unlock"]
+    }
 }
 
 async fn admin_page(State(state): State<AppState>, user: PageUser, Query(q): Query<OkQuery>) -> PageResult {
+    admin_view(&state, &user, q.ok.as_deref(), None).await
+}
+
+/// The administration page; `issued` is an account just made and its generated password, shown once.
+async fn admin_view(
+    state: &AppState,
+    user: &PageUser,
+    flash: Option<&str>,
+    issued: Option<(String, String)>,
+) -> PageResult {
+    let user = user.clone();
     user.actor.require_admin().or_page(&user)?;
     let units = state.store.list_units().await.or_page(&user)?;
     let users = state.store.list_users().await.or_page(&user)?;
@@ -511,12 +530,13 @@ async fn admin_page(State(state): State<AppState>, user: PageUser, Query(q): Que
         plans.push((p.id, p.title, periods));
     }
     Ok(render(&AdminPage {
-        nav: Nav::new(&user, "admin").with_flash(q.ok.as_deref()),
+        nav: Nav::new(&user, "admin").with_flash(flash),
         unit_names: units.iter().map(|u| (u.id, u.name.clone())).collect(),
         units,
         users,
         plans,
         today: duban_core::periods::local_date(state.now()).to_string(),
+        issued,
     }))
 }
 
@@ -553,30 +573,75 @@ async fn add_alias(State(state): State<AppState>, PageForm { user, ctx, form: f 
 struct UserForm {
     username: String,
     display_name: String,
+    /// Empty: duban generates the initial password and shows it once.
+    #[serde(default)]
     password: String,
     role: String,
     #[serde(default)]
     unit: Option<String>,
 }
 
+/// A new account; its password (typed by the office or generated) must be changed at the first sign-in.
 async fn add_user(State(state): State<AppState>, PageForm { user, ctx, form: f }: PageForm<UserForm>) -> PageResult {
     let role = Role::parse(&f.role).ok_or_else(|| Error::bad_input("user.role")).or_page(&user)?;
-    duban_store::check_password(&f.password).or_page(&user)?;
-    let password = f.password.clone();
-    let hash = tokio::task::spawn_blocking(move || duban_store::hash_password(&password))
-        .await
-        .map_err(Error::internal)
-        .and_then(|r| r)
-        .or_page(&user)?;
+    let generated = f.password.is_empty();
+    let password = if generated { duban_store::generate_initial_password() } else { f.password.clone() };
+    duban_store::check_password(&password, f.username.trim()).or_page(&user)?;
+    let hash = crate::account::hash(&password).await.or_page(&user)?;
     let new = NewUser {
         username: f.username.trim().to_string(),
         display_name: f.display_name.trim().to_string(),
         password: String::new(),
         role,
         unit_id: f.unit.as_deref().and_then(|u| u.parse().ok()),
+        must_change_password: true,
     };
-    state.store.create_user(&ctx, &new, &hash).await.or_page(&user)?;
+    let made = state.store.create_user(&ctx, &new, &hash).await.or_page(&user)?;
+    if generated {
+        return admin_view(&state, &user, Some("created"), Some((made.username, password))).await;
+    }
     Ok(see_other("/admin?ok=created"))
+}
+
+/// Disables, re-enables or unlocks an account (`action` in the path).
+async fn user_action(
+    State(state): State<AppState>,
+    Path((id, action)): Path<(duban_core::UserId, String)>,
+    PageForm { user, ctx, form: _ }: PageForm<Vec<(String, String)>>,
+) -> PageResult {
+    match action.as_str() {
+        "disable" => state.store.set_user_disabled(&ctx, id, true).await.or_page(&user)?,
+        "enable" => state.store.set_user_disabled(&ctx, id, false).await.or_page(&user)?,
+        "unlock" => state.store.unlock_user(&ctx, id).await.or_page(&user)?,
+        _ => return Err(Error::not_found(duban_core::Thing::User)).or_page(&user),
+    };
+    Ok(see_other("/admin?ok=saved#users"))
+}
+
+/// New initial passwords for the ticked accounts (fields `user`), answered with the 开通通知 that holds
+/// them: the one place they are given.
+async fn activation_sheet(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    PageForm { user, ctx, form }: PageForm<Vec<(String, String)>>,
+) -> PageResult {
+    let mut ids = Vec::new();
+    for (_, v) in form.iter().filter(|(k, _)| k == "user") {
+        ids.push(v.parse::<duban_core::UserId>().map_err(|_| Error::bad_input("user.batch")).or_page(&user)?);
+    }
+    let issued = crate::account::issue_initial_passwords(&state, &ctx, &ids).await.or_page(&user)?;
+    let address = crate::account::address(&state, &headers);
+    let bytes = crate::account::activation_sheet(&state, &issued, &address).await.or_page(&user)?;
+    let name = format!("activation-{}.xlsx", crate::account::today(&state));
+    let mut res = axum::response::IntoResponse::into_response(bytes);
+    res.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    );
+    if let Ok(v) = axum::http::HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        res.headers_mut().insert(axum::http::header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
 }
 
 #[derive(Debug, Deserialize)]

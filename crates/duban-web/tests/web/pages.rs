@@ -15,17 +15,26 @@ struct Browser {
 
 impl Browser {
     async fn login(s: &Server, user: &str) -> Browser {
+        Browser::login_with(s, user, "demo-password").await
+    }
+    async fn login_with(s: &Server, user: &str, password: &str) -> Browser {
         let http = Client::builder().cookie_store(true).redirect(redirect::Policy::none()).build().unwrap();
         let form = http.get(s.url("/login")).send().await.unwrap().text().await.unwrap();
         let login_token = super::hardening::hidden_field(&form, "login_token");
         let r = http
             .post(s.url("/login"))
-            .form(&[("username", user), ("password", "demo-password"), ("next", "/"), ("login_token", &login_token)])
+            .form(&[("username", user), ("password", password), ("next", "/"), ("login_token", &login_token)])
             .send()
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{user} signs in");
         Browser { http, base: s.url("") }
+    }
+    /// The CSRF token of the page at `path`.
+    async fn csrf_of(&self, path: &str) -> String {
+        let body = self.page(path).await;
+        let at = body.find("name=\"csrf\" value=\"").unwrap() + 19;
+        body[at..at + 64].to_string()
     }
     async fn get(&self, path: &str) -> (StatusCode, reqwest::header::HeaderMap, String) {
         let r = self.http.get(format!("{}{path}", self.base)).send().await.unwrap();
@@ -93,7 +102,7 @@ async fn user_text_is_escaped_on_every_page() {
                 ("csrf", &csrf),
                 ("username", "xss"),
                 ("display_name", PAYLOAD),
-                ("password", "a long password"),
+                ("password", "A long password1"),
                 ("role", "reporter"),
                 ("unit", &unit.to_string()),
             ],
@@ -580,6 +589,119 @@ async fn parser_warnings_are_in_the_readers_language() {
     let en = office.page(&format!("/plans/{id}/check")).await;
     assert!(en.contains("no responsible units found") && en.contains("numbering jumps from 1 to 3"), "{en}");
     assert!(!en.contains("未找到责任单位"), "Chinese on an English page");
+    s.store.close().await;
+}
+
+/// Accounts as 等级保护 2.0 asks, over HTTP: an account made without a password shows its generated one
+/// once; its first sign-in can do nothing but change it, under the rules; the 开通通知 holds new initial
+/// passwords that work; a session idle for longer than the limit ends (the clock moved, not slept); a
+/// disabled account cannot sign in; sign-ins and failures are in the audit log.
+#[tokio::test]
+async fn accounts_follow_the_graded_protection_rules() {
+    let s = start().await;
+    let office = Browser::login(&s, "office").await;
+    let csrf = office.csrf().await;
+    let (st, page) = office
+        .post(
+            "/admin/users",
+            &[
+                ("csrf", &csrf),
+                ("username", "xa_lly"),
+                ("display_name", "李联络"),
+                ("password", ""),
+                ("role", "viewer"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{page}");
+    let marker = "<p class=\"secret\"><code>";
+    let at = page.find(marker).expect("the initial password, shown once") + marker.len();
+    let initial = page[at..at + page[at..].find('<').unwrap()].to_string();
+    assert_eq!(duban_core::password::classes(&initial), 4, "{initial}");
+    assert!(!office.page("/admin").await.contains(&initial), "shown once only");
+
+    // The first sign-in: every page leads to the password form; the API refuses all but the change.
+    let person = Browser::login_with(&s, "xa_lly", &initial).await;
+    let (st, headers, _) = person.get("/dashboard").await;
+    assert_eq!((st, headers["location"].to_str().unwrap()), (StatusCode::SEE_OTHER, "/password"));
+    let form = person.page("/password").await;
+    assert!(form.contains("id=\"must-change\""), "{form}");
+    let pcsrf = person.csrf_of("/password").await;
+    let change = |new: &str| {
+        vec![
+            ("csrf", pcsrf.clone()),
+            ("current", initial.clone()),
+            ("new", new.to_string()),
+            ("repeat", new.to_string()),
+        ]
+    };
+    for (new, says) in [
+        ("short1A", "口令至少 8 个字符"),
+        ("onlylowercase1", "至少三类"),
+        ("Xa_lly-2026", "不能包含账号名"),
+        ("P@ssw0rd", "常见口令"),
+        (initial.as_str(), "最近三次"),
+    ] {
+        let f = change(new);
+        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (st, body) = person.post("/password", &pairs).await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{new}");
+        assert!(body.contains(says), "{new}: {says} in {body}");
+    }
+    let f = change("Xian-report-2026");
+    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (st, body) = person.post("/password", &pairs).await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    assert_eq!(person.get("/dashboard").await.0, StatusCode::OK, "changed: the pages open");
+
+    // Idle for 31 minutes: the session has ended; within the time it lives on.
+    let t0 = Utc.with_ymd_and_hms(2022, 7, 2, 2, 0, 0).unwrap();
+    s.set_time(t0 + chrono::Duration::minutes(29));
+    assert_eq!(person.get("/dashboard").await.0, StatusCode::OK);
+    s.set_time(t0 + chrono::Duration::minutes(29 + 31));
+    let (st, headers, _) = person.get("/dashboard").await;
+    assert_eq!(st, StatusCode::SEE_OTHER);
+    assert!(headers["location"].to_str().unwrap().starts_with("/login"), "idle: signed out");
+
+    // The 开通通知: new initial passwords for the ticked account, read back, and they work (and must be
+    // changed).
+    let office = Browser::login(&s, "office").await;
+    let admin = token(&s, "office").await;
+    let (_, users) = super::call(&s, Some(&admin), reqwest::Method::GET, "/api/v1/users", None).await;
+    let id = users.as_array().unwrap().iter().find(|u| u["username"] == "xa_lly").unwrap()["id"].to_string();
+    let issue = form_fields(&office.page("/admin").await, "id=\"issue\"");
+    let mut pairs: Vec<(&str, &str)> = issue.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    pairs.push(("user", &id));
+    let r =
+        office.http.post(format!("{}/admin/users/activation-sheet", office.base)).form(&pairs).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-disposition"].to_str().unwrap().contains(".xlsx"));
+    let bytes = r.bytes().await.unwrap();
+    let grid = duban_office::workbook::read_grid(&bytes, Some("开通通知")).unwrap();
+    let row = grid.cells.iter().find(|r| r.get(1).is_some_and(|c| c == "xa_lly")).expect("the account's row");
+    assert_eq!(row[2], "李联络");
+    let issued = row[5].clone();
+    assert!(grid.cells[1][0].contains(&s.url("/").replace("http://", "")), "the address: {:?}", grid.cells[1]);
+    let again = Browser::login_with(&s, "xa_lly", &issued).await;
+    assert_eq!(again.get("/dashboard").await.1["location"], "/password", "an issued password must be changed");
+
+    // Disabled: no sign-in; enabled again: it signs in.
+    let disable = form_fields(&office.page("/admin").await, &format!("action=\"/admin/users/{id}/disable\""));
+    let pairs: Vec<(&str, &str)> = disable.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (st, _) = office.post(&format!("/admin/users/{id}/disable"), &pairs).await;
+    assert_eq!(st, StatusCode::SEE_OTHER);
+    assert_eq!(again.get("/password").await.0, StatusCode::SEE_OTHER, "its session ended");
+    let r = reqwest::Client::new()
+        .post(s.url("/api/v1/login"))
+        .json(&json!({ "username": "xa_lly", "password": issued, "kind": "api" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "disabled");
+    let audit_of = |name: &str| format!("/api/v1/audit?entity=signin&id={name}");
+    let (_, log) = super::call(&s, Some(&admin), reqwest::Method::GET, &audit_of("xa_lly"), None).await;
+    let actions: Vec<&str> = log.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert!(actions.contains(&"signin.ok") && actions.contains(&"signin.failed"), "{actions:?}");
     s.store.close().await;
 }
 
