@@ -138,6 +138,122 @@ pub fn units_to_create(
         .collect()
 }
 
+/// The directory as the units sheet: every unit in its order, with its parent's name.
+pub async fn units_sheet(store: &Store) -> Result<Vec<u8>, Error> {
+    use duban_office::directory_sheets::{UnitSheetRow, units_xlsx};
+    let units = store.list_units().await?;
+    let name_of: BTreeMap<UnitId, &str> = units.iter().map(|u| (u.id, u.name.as_str())).collect();
+    let rows: Vec<UnitSheetRow> = (2..)
+        .zip(&units)
+        .map(|(line, u)| UnitSheetRow {
+            line,
+            name: u.name.clone(),
+            aliases: u.aliases.clone(),
+            kind: u.kind,
+            parent: u.parent_id.and_then(|p| name_of.get(&p)).map(|n| n.to_string()).unwrap_or_default(),
+            sort_order: u.sort_order,
+            contact: u.contact.clone(),
+            phone: u.phone.clone(),
+            email: u.email.clone(),
+        })
+        .collect();
+    units_xlsx(&rows)
+}
+
+/// The accounts as the accounts sheet.
+pub async fn accounts_sheet(store: &Store) -> Result<Vec<u8>, Error> {
+    use duban_office::directory_sheets::{AccountSheetRow, accounts_xlsx};
+    let units = store.list_units().await?;
+    let name_of: BTreeMap<UnitId, &str> = units.iter().map(|u| (u.id, u.name.as_str())).collect();
+    let rows: Vec<AccountSheetRow> = (2..)
+        .zip(store.list_users().await?)
+        .map(|(line, u)| AccountSheetRow {
+            line,
+            unit: u.unit_id.and_then(|id| name_of.get(&id)).map(|n| n.to_string()).unwrap_or_default(),
+            username: u.username,
+            display_name: u.display_name,
+            role: u.role,
+            phone: u.phone,
+            email: u.email,
+            disabled: u.disabled,
+        })
+        .collect();
+    accounts_xlsx(&rows)
+}
+
+/// A filled-in units sheet applied: every bad cell (a parent named nowhere included) listed, else all
+/// rows written at once. Returns (created, updated).
+/// (`rows` from [`duban_office::directory_sheets::read_units_sheet`], run where uploads are read.)
+pub async fn apply_units_sheet(
+    store: &Store,
+    ctx: &duban_store::Ctx,
+    rows: Vec<duban_office::directory_sheets::UnitSheetRow>,
+) -> Result<(usize, usize), Error> {
+    ctx.actor.require_admin()?;
+    let upserts: Vec<duban_store::UnitUpsert> = rows
+        .into_iter()
+        .map(|r| duban_store::UnitUpsert {
+            name: r.name,
+            aliases: r.aliases,
+            kind: r.kind,
+            parent: Some(r.parent).filter(|p| !p.is_empty()),
+            sort_order: r.sort_order,
+            contact: r.contact,
+            phone: r.phone,
+            email: r.email,
+        })
+        .collect();
+    store.apply_units_sheet(ctx, &upserts).await
+}
+
+/// A filled-in accounts sheet applied: every bad cell (a unit the directory lacks included) listed, else
+/// all rows written at once; new accounts get `unknown_hash` (the hash of a password nobody knows) until
+/// the office issues them initial passwords. Returns the new accounts' ids.
+pub async fn apply_accounts_sheet(
+    store: &Store,
+    ctx: &duban_store::Ctx,
+    rows: Vec<duban_office::directory_sheets::AccountSheetRow>,
+    unknown_hash: &str,
+) -> Result<Vec<duban_core::UserId>, Error> {
+    use duban_office::report_sheet::{CellProblem, problems_error};
+    ctx.actor.require_admin()?;
+    let directory = store.list_units().await?;
+    let unit_of = |n: &str| {
+        let n = duban_core::names::normalize_unit_name(n);
+        directory.iter().find(|u| u.name == n || u.aliases.contains(&n)).map(|u| u.id)
+    };
+    let mut upserts = Vec::with_capacity(rows.len());
+    for r in rows {
+        // The sheet was read against the directory: a unit it names is there, unless it went since.
+        let unit_id = if r.unit.is_empty() { None } else { unit_of(&r.unit) };
+        if !r.unit.is_empty() && unit_id.is_none() {
+            let p = CellProblem::new(r.line, "单位", "unknown_unit").arg("value", &r.unit);
+            return Err(problems_error(&[p]));
+        }
+        upserts.push(duban_store::AccountUpsert {
+            username: r.username,
+            display_name: r.display_name,
+            // Only a unit's people belong to a unit.
+            unit_id: if r.role.needs_unit() { unit_id } else { None },
+            role: r.role,
+            phone: r.phone,
+            email: r.email,
+            disabled: r.disabled,
+        });
+    }
+    store.apply_accounts_sheet(ctx, &upserts, unknown_hash).await
+}
+
+/// The directory's names and aliases, normalized: what a sheet may name as a unit or a parent.
+pub async fn known_names(store: &Store) -> Result<std::collections::HashSet<String>, Error> {
+    let units = store.list_units().await?;
+    Ok(units
+        .into_iter()
+        .flat_map(|u| std::iter::once(u.name).chain(u.aliases))
+        .map(|n| duban_core::names::normalize_unit_name(&n))
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,7 @@
 pub mod accounts;
 pub mod bulletin;
 pub mod chart;
+pub mod directory_sheets;
 pub mod docx;
 pub mod ledger;
 pub mod ledger_import;

@@ -117,6 +117,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0009_account_rules.sql"),
         include_str!("../migrations/postgres/0009_account_rules.sql"),
     ),
+    (
+        10,
+        "directory_sheets",
+        include_str!("../migrations/sqlite/0010_directory_sheets.sql"),
+        include_str!("../migrations/postgres/0010_directory_sheets.sql"),
+    ),
 ];
 
 pub(crate) trait DbResult<T> {

@@ -39,10 +39,10 @@ pub use reports::{
     ExtensionRecord, MilestoneState, ReminderRecord, ReportDraft, ReportFilter, ReportRecord, ReportValue, TodoRow,
 };
 pub use shares::{ShareInput, ShareRecord};
-pub use units::{NewUnit, UnitPatch, UnitRecord};
+pub use units::{NewUnit, UnitPatch, UnitRecord, UnitUpsert};
 pub use users::{
-    ApiSession, NewUser, SessionInfo, UserRecord, check_password, generate_initial_password, hash_password,
-    random_token, verify_password, verify_password_in,
+    AccountUpsert, ApiSession, NewUser, SessionInfo, UserRecord, check_password, generate_initial_password,
+    hash_password, random_token, verify_password, verify_password_in,
 };
 
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {

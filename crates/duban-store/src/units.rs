@@ -18,6 +18,24 @@ pub struct UnitRecord {
     pub parent_id: Option<UnitId>,
     pub contact: String,
     pub aliases: Vec<String>,
+    /// The protocol order (排序): where units are listed without a plan's printed order, smaller first.
+    pub sort_order: i64,
+    pub phone: String,
+    pub email: String,
+}
+
+/// A unit as the directory sheet gives it: found by its name (or an alias), else created; the parent by
+/// name, among the sheet's units and the directory's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitUpsert {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub kind: UnitKind,
+    pub parent: Option<String>,
+    pub sort_order: i64,
+    pub contact: String,
+    pub phone: String,
+    pub email: String,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -78,10 +96,12 @@ pub(crate) enum Resolved {
 
 impl Store {
     pub async fn list_units(&self) -> Result<Vec<UnitRecord>, Error> {
-        let rows = sqlx::query("SELECT id, name, kind, parent_id, contact FROM units ORDER BY id")
-            .fetch_all(&self.read)
-            .await
-            .db()?;
+        let rows = sqlx::query(
+            "SELECT id, name, kind, parent_id, contact, sort_order, phone, email FROM units ORDER BY sort_order, id",
+        )
+        .fetch_all(&self.read)
+        .await
+        .db()?;
         let aliases =
             sqlx::query("SELECT unit_id, alias FROM unit_aliases ORDER BY alias").fetch_all(&self.read).await.db()?;
         let mut out = Vec::with_capacity(rows.len());
@@ -98,12 +118,13 @@ impl Store {
     }
 
     pub async fn get_unit(&self, id: UnitId) -> Result<UnitRecord, Error> {
-        let row = sqlx::query("SELECT id, name, kind, parent_id, contact FROM units WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.read)
-            .await
-            .db()?
-            .ok_or_else(|| Error::not_found(duban_core::Thing::Unit))?;
+        let row =
+            sqlx::query("SELECT id, name, kind, parent_id, contact, sort_order, phone, email FROM units WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.read)
+                .await
+                .db()?
+                .ok_or_else(|| Error::not_found(duban_core::Thing::Unit))?;
         let mut u = unit_from_row(&row)?;
         let aliases = sqlx::query("SELECT alias FROM unit_aliases WHERE unit_id = $1 ORDER BY alias")
             .bind(id)
@@ -128,12 +149,14 @@ impl Store {
         ctx.actor.require_admin()?;
         let patch = patch.clone();
         self.write(ctx, async |tx| {
-            let row = sqlx::query("SELECT id, name, kind, parent_id, contact FROM units WHERE id = $1")
-                .bind(unit_id)
-                .fetch_optional(tx.conn())
-                .await
-                .db()?
-                .ok_or_else(|| Error::not_found(duban_core::Thing::Unit))?;
+            let row = sqlx::query(
+                "SELECT id, name, kind, parent_id, contact, sort_order, phone, email FROM units WHERE id = $1",
+            )
+            .bind(unit_id)
+            .fetch_optional(tx.conn())
+            .await
+            .db()?
+            .ok_or_else(|| Error::not_found(duban_core::Thing::Unit))?;
             let before = unit_from_row(&row)?;
             if let Some(Some(parent)) = patch.parent_id
                 && parent == unit_id
@@ -177,11 +200,13 @@ impl Store {
             .execute(tx.conn())
             .await
             .db()?;
-            let row = sqlx::query("SELECT id, name, kind, parent_id, contact FROM units WHERE id = $1")
-                .bind(unit_id)
-                .fetch_one(tx.conn())
-                .await
-                .db()?;
+            let row = sqlx::query(
+                "SELECT id, name, kind, parent_id, contact, sort_order, phone, email FROM units WHERE id = $1",
+            )
+            .bind(unit_id)
+            .fetch_one(tx.conn())
+            .await
+            .db()?;
             let after = unit_from_row(&row)?;
             tx.audit("unit.update", "unit", unit_id, &before, &after).await?;
             Ok(())
@@ -201,6 +226,73 @@ impl Store {
         })
         .await?;
         self.get_unit(unit_id).await
+    }
+
+    /// The directory sheet, applied in one transaction: each row updates the unit of its name (or alias)
+    /// or creates it; aliases are added; parents are set by name once every row is in. A name taken by
+    /// another unit, or a parent that is nowhere, refuses the whole sheet. Returns (created, updated).
+    pub async fn apply_units_sheet(&self, ctx: &Ctx, rows: &[UnitUpsert]) -> Result<(usize, usize), Error> {
+        ctx.actor.require_admin()?;
+        let rows = rows.to_vec();
+        self.write(ctx, async |tx| {
+            let (mut created, mut updated) = (0, 0);
+            let mut ids = Vec::with_capacity(rows.len());
+            for r in &rows {
+                let name = check_name(&r.name)?;
+                let id = match tx.resolve_name(&name).await? {
+                    Resolved::Unit(id) => {
+                        updated += 1;
+                        id
+                    }
+                    Resolved::Nothing => {
+                        created += 1;
+                        let new = NewUnit { name: name.clone(), kind: r.kind, ..NewUnit::default() };
+                        tx.create_unit(&new).await?.id
+                    }
+                    Resolved::Group(_) => {
+                        return Err(Error::new(ErrorKind::Conflict, "unit.exists").arg("name", name));
+                    }
+                };
+                sqlx::query(
+                    "UPDATE units SET kind = $1, sort_order = $2, contact = $3, phone = $4, email = $5 WHERE id = $6",
+                )
+                .bind(r.kind.as_str())
+                .bind(r.sort_order)
+                .bind(r.contact.trim())
+                .bind(r.phone.trim())
+                .bind(r.email.trim())
+                .bind(id)
+                .execute(tx.conn())
+                .await
+                .db()?;
+                for a in &r.aliases {
+                    let a = check_name(a)?;
+                    if a != name {
+                        tx.add_alias(id, &a).await?;
+                    }
+                }
+                ids.push(id);
+            }
+            for (r, id) in rows.iter().zip(&ids) {
+                let parent = match r.parent.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+                    Some(p) => match tx.resolve_name(p).await? {
+                        Resolved::Unit(pid) if pid != *id => Some(pid),
+                        _ => return Err(Error::bad_input("unit.parent_unknown").arg("name", p.to_string())),
+                    },
+                    None => None,
+                };
+                sqlx::query("UPDATE units SET parent_id = $1 WHERE id = $2")
+                    .bind(parent)
+                    .bind(*id)
+                    .execute(tx.conn())
+                    .await
+                    .db()?;
+            }
+            let summary = serde_json::json!({ "created": created, "updated": updated });
+            tx.audit("unit.sheet", "unit", "sheet", &(), &summary).await?;
+            Ok((created, updated))
+        })
+        .await
     }
 
     /// Says which units a generic name (相关市政府, 各设区市政府) stands for.
@@ -256,6 +348,9 @@ impl Tx {
             parent_id: new.parent_id,
             contact: new.contact.trim().to_string(),
             aliases,
+            sort_order: 0,
+            phone: String::new(),
+            email: String::new(),
         };
         self.audit("unit.create", "unit", id, &(), &rec).await?;
         Ok(rec)
@@ -314,6 +409,9 @@ fn unit_from_row(r: &sqlx::any::AnyRow) -> Result<UnitRecord, Error> {
         parent_id: get(r, "parent_id")?,
         contact: get(r, "contact")?,
         aliases: Vec::new(),
+        sort_order: get(r, "sort_order")?,
+        phone: get(r, "phone")?,
+        email: get(r, "email")?,
     })
 }
 

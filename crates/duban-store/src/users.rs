@@ -24,6 +24,22 @@ pub struct UserRecord {
     pub disabled: bool,
     /// The password was given by the office (initial or reset): the next sign-in must change it.
     pub must_change_password: bool,
+    /// 手机 and 邮箱, for notices.
+    pub phone: String,
+    pub email: String,
+}
+
+/// An account as the accounts sheet gives it: updated when its name exists, else created (with the hash
+/// of a password nobody knows, to be issued through the 开通通知).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountUpsert {
+    pub username: String,
+    pub display_name: String,
+    pub unit_id: Option<UnitId>,
+    pub role: Role,
+    pub phone: String,
+    pub email: String,
+    pub disabled: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -209,9 +225,94 @@ impl Store {
                 lang: duban_core::Lang::Zh,
                 disabled: false,
                 must_change_password: new.must_change_password,
+                phone: String::new(),
+                email: String::new(),
             };
             tx.audit("user.create", "user", rec.id, &(), &rec).await?;
             Ok(rec)
+        })
+        .await
+    }
+
+    /// The accounts sheet, applied in one transaction: existing accounts take the sheet's name, unit, role,
+    /// contacts and state (disabling ends their sessions); new ones are created with `new_hash` (a
+    /// password nobody knows) and must change it. Returns the ids of the accounts created, for the
+    /// 开通通知.
+    pub async fn apply_accounts_sheet(
+        &self,
+        ctx: &Ctx,
+        rows: &[AccountUpsert],
+        new_hash: &str,
+    ) -> Result<Vec<UserId>, Error> {
+        ctx.actor.require_admin()?;
+        let rows = rows.to_vec();
+        let hash = new_hash.to_string();
+        let me = ctx.actor.user_id;
+        self.write(ctx, async |tx| {
+            let mut created = Vec::new();
+            for r in &rows {
+                if r.role.needs_unit() != r.unit_id.is_some() {
+                    return Err(Error::bad_input("user.unit"));
+                }
+                let display = if r.display_name.trim().is_empty() { r.username.clone() } else { r.display_name.trim().to_string() };
+                let found = sqlx::query("SELECT id, role, disabled FROM users WHERE username = $1")
+                    .bind(&r.username)
+                    .fetch_optional(tx.conn())
+                    .await
+                    .db()?;
+                match found {
+                    Some(row) => {
+                        let id: UserId = get(&row, "id")?;
+                        if id == me && (r.disabled || r.role != Role::Admin) {
+                            return Err(Error::new(ErrorKind::Conflict, "user.disable_self"));
+                        }
+                        let before_role: String = get(&row, "role")?;
+                        sqlx::query(
+                            "UPDATE users SET display_name = $1, unit_id = $2, role = $3, phone = $4, email = $5, disabled = $6 WHERE id = $7",
+                        )
+                        .bind(&display)
+                        .bind(r.unit_id)
+                        .bind(r.role.as_str())
+                        .bind(r.phone.trim())
+                        .bind(r.email.trim())
+                        .bind(i64::from(r.disabled))
+                        .bind(id)
+                        .execute(tx.conn())
+                        .await
+                        .db()?;
+                        if r.disabled {
+                            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(tx.conn()).await.db()?;
+                        }
+                        if before_role != r.role.as_str() {
+                            tx.audit("user.role", "user", id, &before_role, &r.role.as_str()).await?;
+                        }
+                        tx.audit("user.update", "user", id, &(), &serde_json::json!({ "from": "sheet" })).await?;
+                    }
+                    None => {
+                        let row = sqlx::query(
+                            "INSERT INTO users (username, display_name, password_hash, role, unit_id, lang, disabled, created_at, \
+                             must_change_password, password_changed_at, phone, email) \
+                             VALUES ($1, $2, $3, $4, $5, 'zh-CN', $6, $7, 1, $7, $8, $9) RETURNING id",
+                        )
+                        .bind(&r.username)
+                        .bind(&display)
+                        .bind(&hash)
+                        .bind(r.role.as_str())
+                        .bind(r.unit_id)
+                        .bind(i64::from(r.disabled))
+                        .bind(tx.now)
+                        .bind(r.phone.trim())
+                        .bind(r.email.trim())
+                        .fetch_one(tx.conn())
+                        .await
+                        .db()?;
+                        let id: UserId = get(&row, "id")?;
+                        tx.audit("user.create", "user", id, &(), &serde_json::json!({ "username": r.username, "from": "sheet" })).await?;
+                        created.push(id);
+                    }
+                }
+            }
+            Ok(created)
         })
         .await
     }
@@ -275,7 +376,7 @@ impl Store {
 
     pub async fn list_users(&self) -> Result<Vec<UserRecord>, Error> {
         let rows =
-            sqlx::query("SELECT id, username, display_name, role, unit_id, lang, disabled, must_change_password FROM users ORDER BY id")
+            sqlx::query("SELECT id, username, display_name, role, unit_id, lang, disabled, must_change_password, phone, email FROM users ORDER BY id")
                 .fetch_all(&self.read)
                 .await
                 .db()?;
@@ -290,7 +391,7 @@ impl Store {
     /// The account and its password hash, for signing in.
     pub async fn user_for_login(&self, username: &str) -> Result<Option<(UserRecord, String)>, Error> {
         let row = sqlx::query(
-            "SELECT id, username, display_name, role, unit_id, lang, disabled, must_change_password, password_hash \
+            "SELECT id, username, display_name, role, unit_id, lang, disabled, must_change_password, phone, email, password_hash \
              FROM users WHERE username = $1",
         )
         .bind(username.trim())
@@ -595,7 +696,7 @@ impl Store {
 
     pub async fn get_user(&self, user_id: UserId) -> Result<UserRecord, Error> {
         let row = sqlx::query(
-            "SELECT id, username, display_name, role, unit_id, lang, disabled, must_change_password FROM users WHERE id = $1",
+            "SELECT id, username, display_name, role, unit_id, lang, disabled, must_change_password, phone, email FROM users WHERE id = $1",
         )
         .bind(user_id)
         .fetch_optional(&self.read)
@@ -636,6 +737,8 @@ fn user_from_row(r: &sqlx::any::AnyRow) -> Result<UserRecord, Error> {
         lang: crate::db::lang(&get::<String>(r, "lang")?)?,
         disabled: get::<i64>(r, "disabled")? != 0,
         must_change_password: get::<i64>(r, "must_change_password")? != 0,
+        phone: get(r, "phone")?,
+        email: get(r, "email")?,
     })
 }
 

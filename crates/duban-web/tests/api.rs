@@ -1129,3 +1129,150 @@ async fn offline_reporting_by_excel() {
     assert_eq!((st, e["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("file.wrong_type")), "{e}");
     assert_eq!(july_reports().await.len(), saved, "nothing changed by the refused uploads");
 }
+
+/// An office's own accounts sheet: a title row, then the columns in its own order.
+fn office_accounts_sheet(rows: &[[String; 7]]) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write(0, 0, "2023年城镇化工作联络员名单").unwrap();
+    // 姓名 before 账号, 状态 before 邮箱: found by their names, in any order.
+    let header = ["姓名", "账号", "单位", "角色", "手机", "状态", "邮箱"];
+    for (c, h) in (0u16..).zip(header) {
+        ws.write(1, c, h).unwrap();
+    }
+    for (r, row) in (2u32..).zip(rows) {
+        let [username, name, unit, role, phone, email, state] = row;
+        for (c, v) in (0u16..).zip([name, username, unit, role, phone, state, email]) {
+            ws.write(r, c, v.as_str()).unwrap();
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+/// The directory and the people from Excel: the units sheet out and back in (its 排序 orders the
+/// directory, a parent named nowhere refused), then 40 accounts from the office's own sheet with three bad
+/// rows (each named by row and column, nothing written), fixed and uploaded again, and their 开通通知
+/// read back with initial passwords that sign in and must be changed.
+#[tokio::test]
+async fn units_and_accounts_come_in_and_out_as_excel_sheets() {
+    let s = start().await;
+    let admin = token(&s, "office").await;
+    let post_sheet = |path: &'static str, bytes: Vec<u8>| {
+        let (url, tok) = (s.url(path), admin.clone());
+        async move {
+            let r = Client::new().post(url).bearer_auth(tok).body(bytes).send().await.unwrap();
+            let st = r.status();
+            (st, r.json::<Value>().await.unwrap())
+        }
+    };
+    // Units: downloaded, every unit on it.
+    let sheet = download(&s, &admin, "/api/v1/units.xlsx").await;
+    let grid = duban_office::workbook::read_grid(&sheet, None).unwrap();
+    let (_, units) = call(&s, Some(&admin), Method::GET, "/api/v1/units", None).await;
+    assert_eq!(grid.cells[0], duban_office::directory_sheets::UNIT_COLUMNS.map(String::from));
+    assert_eq!(grid.cells.len() - 1, units.as_array().unwrap().len());
+    // Uploaded with a new unit under 西安市政府, and 排序 set; a parent named nowhere refuses it all.
+    use duban_office::directory_sheets::{UnitSheetRow, units_xlsx};
+    let row = |name: &str, parent: &str, order: i64| UnitSheetRow {
+        line: 0,
+        name: name.into(),
+        aliases: vec![],
+        kind: duban_model::UnitKind::Department,
+        parent: parent.into(),
+        sort_order: order,
+        contact: "王五".into(),
+        phone: "029-86868686".into(),
+        email: "sjj@xa.gov.cn".into(),
+    };
+    let bad = units_xlsx(&[row("西安市数据局", "无此上级", 1)]).unwrap();
+    let (st, e) = post_sheet("/api/v1/units.xlsx", bad).await;
+    assert_eq!((st, e["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("sheet.invalid")), "{e}");
+    assert!(e["error"]["message"].as_str().unwrap().contains("第2行“上级单位”列"), "{e}");
+    let good = units_xlsx(&[row("西安市数据局", "西安市政府", 900), row("省发展改革委", "", 1)]).unwrap();
+    let (st, applied) = post_sheet("/api/v1/units.xlsx", good).await;
+    assert_eq!((st, applied["created"].as_u64(), applied["updated"].as_u64()), (StatusCode::OK, Some(1), Some(1)));
+    let (_, units) = call(&s, Some(&admin), Method::GET, "/api/v1/units", None).await;
+    let units = units.as_array().unwrap();
+    let at = |n: &str| units.iter().position(|u| u["name"] == n).unwrap();
+    assert_eq!(units.last().unwrap()["name"], "西安市数据局", "排序 900 lists it last");
+    assert!(at("省发展改革委") > at("西安市政府"), "排序 1 after the units of 排序 0");
+    let sjj = &units[at("西安市数据局")];
+    assert_eq!(
+        (sjj["parent_id"].clone(), sjj["phone"].as_str()),
+        (units[at("西安市政府")]["id"].clone(), Some("029-86868686"))
+    );
+
+    // Forty accounts, three of them wrong.
+    let mut rows: Vec<[String; 7]> = (1..=40)
+        .map(|i| {
+            // An alias the directory knows (陕西省发展和改革委员会 for 省发展改革委) is as good as the name.
+            let unit = if i % 2 == 0 { "西安市政府" } else { "陕西省发展和改革委员会" };
+            [
+                format!("lly{i:02}"),
+                format!("联络员{i}"),
+                unit.to_string(),
+                "联络员".to_string(),
+                format!("138000000{i:02}"),
+                String::new(),
+                "正常".to_string(),
+            ]
+        })
+        .collect();
+    rows[2][0] = "有 空格".into(); // line 5
+    rows[9][2] = "无此单位".into(); // line 12
+    rows[19][3] = "组长".into(); // line 22
+    let before = call(&s, Some(&admin), Method::GET, "/api/v1/users", None).await.1.as_array().unwrap().len();
+    let (st, e) = post_sheet("/api/v1/users.xlsx", office_accounts_sheet(&rows)).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{e}");
+    let m = e["error"]["message"].as_str().unwrap();
+    assert!(m.contains("3处错误"), "{m}");
+    for at in ["第5行“账号”列", "第12行“单位”列", "第22行“角色”列"] {
+        assert!(m.contains(at), "{at} in {m}");
+    }
+    let after = call(&s, Some(&admin), Method::GET, "/api/v1/users", None).await.1.as_array().unwrap().len();
+    assert_eq!(after, before, "nothing written");
+    // Fixed and uploaded again.
+    rows[2][0] = "lly03".into();
+    rows[19][3] = "单位领导".into();
+    rows[9][2] = "西安市政府".into();
+    let (st, applied) = post_sheet("/api/v1/users.xlsx", office_accounts_sheet(&rows)).await;
+    assert_eq!((st, applied["created"].as_u64()), (StatusCode::OK, Some(40)), "{applied}");
+    let (_, users) = call(&s, Some(&admin), Method::GET, "/api/v1/users", None).await;
+    let made: Vec<&Value> =
+        users.as_array().unwrap().iter().filter(|u| u["username"].as_str().unwrap().starts_with("lly")).collect();
+    assert_eq!(made.len(), 40);
+    assert!(made.iter().all(|u| u["must_change_password"] == true));
+    let lly20 = made.iter().find(|u| u["username"] == "lly20").unwrap();
+    assert_eq!(lly20["role"], "leader");
+    // The 开通通知 of the new accounts: 40 rows, and a password from it signs in (to change it).
+    let r = Client::new()
+        .post(s.url("/api/v1/users/activation-sheet"))
+        .bearer_auth(&admin)
+        .json(&json!({ "user_ids": applied["created_ids"] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let notice = duban_office::workbook::read_grid(&r.bytes().await.unwrap(), Some("开通通知")).unwrap();
+    let accounts: Vec<&Vec<String>> =
+        notice.cells.iter().skip(3).filter(|r| r.get(1).is_some_and(|c| c.starts_with("lly"))).collect();
+    assert_eq!(accounts.len(), 40);
+    let first = accounts[0];
+    let r = Client::new()
+        .post(s.url("/api/v1/login"))
+        .json(&json!({ "username": first[1], "password": first[5], "kind": "api" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let tok = r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_string();
+    let (st, e) = call(&s, Some(&tok), Method::GET, "/api/v1/plans", None).await;
+    assert_eq!((st, e["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("password.must_change")));
+    // The accounts sheet comes out with them.
+    let out = duban_office::workbook::read_grid(&download(&s, &admin, "/api/v1/users.xlsx").await, None).unwrap();
+    assert!(
+        out.cells
+            .iter()
+            .any(|r| r.first().is_some_and(|c| c == "lly40") && r.get(2).is_some_and(|c| c == "西安市政府"))
+    );
+}

@@ -53,6 +53,8 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(add_alias))
         .routes(routes!(set_group))
         .routes(routes!(activation_sheet))
+        .routes(routes!(units_sheet, upload_units_sheet))
+        .routes(routes!(accounts_sheet, upload_accounts_sheet))
         .routes(routes!(disable_user))
         .routes(routes!(enable_user))
         .routes(routes!(unlock_user))

@@ -235,3 +235,88 @@ pub(super) async fn update_unit(
     let (ctx, p) = (w.ctx, w.body);
     Ok(Json(s.store.update_unit(&ctx, id, &p).await?))
 }
+
+const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/units.xlsx",
+    tag = "units",
+    summary = "The units directory as the sheet offices keep (名称, 简称/别名, 类型, 上级单位, 排序, 联系人, 电话, 邮箱)",
+    responses((status = 200, description = "The units sheet", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), crate::openapi::Refusals),
+    extensions(("x-access" = json!("Admin")))
+)]
+pub(super) async fn units_sheet(State(s): State<AppState>, auth: Auth) -> ApiResult<Response> {
+    auth.actor.require_admin()?;
+    Ok(super::download(duban_app::directory::units_sheet(&s.store).await?, XLSX_TYPE, "units.xlsx"))
+}
+
+/// What a sheet upload did.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(super) struct SheetApplied {
+    created: usize,
+    updated: usize,
+    /// The accounts created (to be issued initial passwords through the 开通通知).
+    created_ids: Vec<UserId>,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/units.xlsx",
+    tag = "units",
+    summary = "Upload the units sheet filled in (body: the .xlsx): every bad cell listed by row and column, nothing written until all are right; units found by name are updated, the rest created",
+    request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "The units sheet"),
+    responses((status = 200, description = "OK", body = SheetApplied), crate::openapi::Refusals),
+    extensions(("x-access" = json!("Admin")))
+)]
+pub(super) async fn upload_units_sheet(
+    State(s): State<AppState>,
+    auth: Auth,
+    meta: Meta,
+    body: Bytes,
+) -> ApiResult<Json<SheetApplied>> {
+    auth.actor.require_admin()?;
+    let ctx = write_ctx(&s, &auth, &meta, &body)?;
+    let known = duban_app::directory::known_names(&s.store).await?;
+    let rows = s.uploads.run(move || duban_office::directory_sheets::read_units_sheet(&body, &known)).await??;
+    let (created, updated) = duban_app::directory::apply_units_sheet(&s.store, &ctx, rows).await?;
+    Ok(Json(SheetApplied { created, updated, created_ids: Vec::new() }))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/users.xlsx",
+    tag = "units",
+    summary = "The accounts as a sheet (账号, 姓名, 单位, 角色, 手机, 邮箱, 状态)",
+    responses((status = 200, description = "The accounts sheet", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), crate::openapi::Refusals),
+    extensions(("x-access" = json!("Admin")))
+)]
+pub(super) async fn accounts_sheet(State(s): State<AppState>, auth: Auth) -> ApiResult<Response> {
+    auth.actor.require_admin()?;
+    Ok(super::download(duban_app::directory::accounts_sheet(&s.store).await?, XLSX_TYPE, "accounts.xlsx"))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/users.xlsx",
+    tag = "units",
+    summary = "Upload the accounts sheet filled in (body: the .xlsx): every bad cell listed, nothing written until all are right; new accounts must be issued initial passwords (POST /api/v1/users/activation-sheet with created_ids)",
+    request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "The accounts sheet"),
+    responses((status = 200, description = "OK", body = SheetApplied), crate::openapi::Refusals),
+    extensions(("x-access" = json!("Admin")))
+)]
+pub(super) async fn upload_accounts_sheet(
+    State(s): State<AppState>,
+    auth: Auth,
+    meta: Meta,
+    body: Bytes,
+) -> ApiResult<Json<SheetApplied>> {
+    auth.actor.require_admin()?;
+    let ctx = write_ctx(&s, &auth, &meta, &body)?;
+    let known = duban_app::directory::known_names(&s.store).await?;
+    let rows = s.uploads.run(move || duban_office::directory_sheets::read_accounts_sheet(&body, &known)).await??;
+    let total = rows.len();
+    let unknown = crate::account::hash(&duban_store::random_token()).await?;
+    let created_ids = duban_app::directory::apply_accounts_sheet(&s.store, &ctx, rows, &unknown).await?;
+    Ok(Json(SheetApplied { created: created_ids.len(), updated: total - created_ids.len(), created_ids }))
+}

@@ -226,7 +226,7 @@ impl Nav {
         duban_store::random_token()
     }
     pub fn with_flash(mut self, key: Option<&str>) -> Nav {
-        const KNOWN: [&str; 17] = [
+        const KNOWN: [&str; 19] = [
             "requested",
             "saved",
             "submitted",
@@ -244,6 +244,8 @@ impl Nav {
             "created_units",
             "password_changed",
             "ended",
+            "sheet_applied",
+            "units_applied",
         ];
         self.flash = key.filter(|k| KNOWN.contains(k)).map(|k| self.tr.t(&format!("flash-{k}")));
         self

@@ -35,6 +35,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/aliases", post(add_alias))
         .route("/admin/users", post(add_user))
         .route("/admin/users/activation-sheet", post(activation_sheet))
+        .route("/admin/units/sheet", post(upload_units_sheet))
+        .route("/admin/users/sheet", post(upload_accounts_sheet))
         .route("/admin/users/{id}/{action}", post(user_action))
         .route("/admin/exceptions", post(grant_exception))
 }
@@ -494,6 +496,8 @@ struct AdminPage {
     today: String,
     /// An account just made, with the initial password generated for it: shown this once.
     issued: Option<(String, String)>,
+    /// Accounts to tick for the 开通通知 (those an accounts sheet just created).
+    ticked: Vec<duban_core::UserId>,
 }
 
 impl AdminPage {
@@ -504,13 +508,16 @@ impl AdminPage {
         self.nav.tr.t(&format!("account-{}", r.as_str()))
     }
     /// What the office may do to an account: disable or enable it, and lift its sign-in lock.
+    fn is_ticked(&self, u: &UserRecord) -> bool {
+        self.ticked.contains(&u.id)
+    }
     fn actions(&self, u: &UserRecord) -> [&'static str; 2] {
         [if u.disabled { "enable" } else { "disable" }, "unlock"]
     }
 }
 
 async fn admin_page(State(state): State<AppState>, user: PageUser, Query(q): Query<OkQuery>) -> PageResult {
-    admin_view(&state, &user, q.ok.as_deref(), None).await
+    admin_view(&state, &user, q.ok.as_deref(), None, Vec::new()).await
 }
 
 /// The administration page; `issued` is an account just made and its generated password, shown once.
@@ -519,6 +526,7 @@ async fn admin_view(
     user: &PageUser,
     flash: Option<&str>,
     issued: Option<(String, String)>,
+    ticked: Vec<duban_core::UserId>,
 ) -> PageResult {
     let user = user.clone();
     user.actor.require_admin().or_page(&user)?;
@@ -537,6 +545,7 @@ async fn admin_view(
         plans,
         today: duban_core::periods::local_date(state.now()).to_string(),
         issued,
+        ticked,
     }))
 }
 
@@ -598,9 +607,49 @@ async fn add_user(State(state): State<AppState>, PageForm { user, ctx, form: f }
     };
     let made = state.store.create_user(&ctx, &new, &hash).await.or_page(&user)?;
     if generated {
-        return admin_view(&state, &user, Some("created"), Some((made.username, password))).await;
+        return admin_view(&state, &user, Some("created"), Some((made.username, password)), Vec::new()).await;
     }
     Ok(see_other("/admin?ok=created"))
+}
+
+/// The units sheet filled in: every bad cell listed (on the error page), else all applied at once.
+async fn upload_units_sheet(State(state): State<AppState>, user: PageUser, mp: Multipart) -> PageResult {
+    user.actor.require_admin().or_page(&user)?;
+    let (fields, file) = read_multipart(&user, mp).await?;
+    let ctx = super::reporting::multipart_ctx(&state, &user, &fields, "/admin/units/sheet")?;
+    let Some((_, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return Err(Error::bad_input("file.empty").worded("choose")).or_page(&user);
+    };
+    let known = duban_app::directory::known_names(&state.store).await.or_page(&user)?;
+    let rows = state
+        .uploads
+        .run(move || duban_office::directory_sheets::read_units_sheet(&bytes, &known))
+        .await
+        .and_then(|r| r)
+        .or_page(&user)?;
+    duban_app::directory::apply_units_sheet(&state.store, &ctx, rows).await.or_page(&user)?;
+    Ok(see_other("/admin?ok=units_applied"))
+}
+
+/// The accounts sheet filled in; the accounts it creates come back ticked for their 开通通知.
+async fn upload_accounts_sheet(State(state): State<AppState>, user: PageUser, mp: Multipart) -> PageResult {
+    user.actor.require_admin().or_page(&user)?;
+    let (fields, file) = read_multipart(&user, mp).await?;
+    let ctx = super::reporting::multipart_ctx(&state, &user, &fields, "/admin/users/sheet")?;
+    let Some((_, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return Err(Error::bad_input("file.empty").worded("choose")).or_page(&user);
+    };
+    let known = duban_app::directory::known_names(&state.store).await.or_page(&user)?;
+    let rows = state
+        .uploads
+        .run(move || duban_office::directory_sheets::read_accounts_sheet(&bytes, &known))
+        .await
+        .and_then(|r| r)
+        .or_page(&user)?;
+    let unknown = crate::account::hash(&duban_store::random_token()).await.or_page(&user)?;
+    let created =
+        duban_app::directory::apply_accounts_sheet(&state.store, &ctx, rows, &unknown).await.or_page(&user)?;
+    admin_view(&state, &user, Some("sheet_applied"), None, created).await
 }
 
 /// Disables, re-enables or unlocks an account (`action` in the path).
