@@ -51,6 +51,9 @@ pub struct TaskSummary {
 pub struct UnitRate {
     pub unit_id: UnitId,
     pub name: String,
+    /// The unit's protocol order (排序) in the directory: ties in the ranking, and lists of units
+    /// without a plan's printed order, follow it.
+    pub sort_order: i64,
     /// Reports owed for the period (one per task held).
     pub owed: i64,
     /// Submitted or approved.

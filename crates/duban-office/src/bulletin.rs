@@ -220,7 +220,9 @@ pub fn bulletin_docx(input: &BulletinInput) -> Result<Vec<u8>, Error> {
 
     // 五、未按时报送情况
     heading(&mut d, "未按时报送情况");
-    let late: Vec<_> = s.units.iter().filter(|u| u.owed > 0 && u.on_time < u.owed).collect();
+    // In the directory's protocol order (排序), as an office lists units in a 通报.
+    let mut late: Vec<_> = s.units.iter().filter(|u| u.owed > 0 && u.on_time < u.owed).collect();
+    late.sort_by_key(|u| (u.sort_order, u.unit_id));
     if late.is_empty() {
         d.text(Style::Body, "本期各单位均按时报送进展。");
     } else {

@@ -24,7 +24,8 @@ pub(crate) struct TaskRow {
 pub(crate) struct PlanShape {
     pub(crate) tasks: Vec<TaskRow>,
     pub(crate) part_titles: BTreeMap<String, String>,
-    pub(crate) owed: Vec<(UnitId, String, i64)>,
+    /// Per unit: its name, the reports it owes per period, and its 排序.
+    pub(crate) owed: Vec<(UnitId, String, i64, i64)>,
     /// Each task's number of holders and its lead's name.
     pub(crate) holders: HashMap<ItemId, (i64, Option<String>)>,
     pub(crate) indicators: Vec<crate::IndicatorRecord>,

@@ -94,12 +94,13 @@ impl Store {
         .await
         .db()?;
         let mut rates: BTreeMap<UnitId, UnitRate> = BTreeMap::new();
-        for (unit, name, owed) in &shape.owed {
+        for (unit, name, owed, sort_order) in &shape.owed {
             rates.insert(
                 *unit,
                 UnitRate {
                     unit_id: *unit,
                     name: name.clone(),
+                    sort_order: *sort_order,
                     owed: *owed,
                     received: 0,
                     on_time: 0,
@@ -272,10 +273,12 @@ impl Store {
         let owed: i64 = units.iter().map(|u| u.owed).sum();
         let received: i64 = units.iter().map(|u| u.received).sum();
         let on_time: i64 = units.iter().map(|u| u.on_time).sum();
+        // Ranked by the figures; units level on them stand in their protocol order (排序).
         units.sort_by(|a, b| {
             b.completeness
                 .total_cmp(&a.completeness)
                 .then(b.on_time_rate.total_cmp(&a.on_time_rate))
+                .then(a.sort_order.cmp(&b.sort_order))
                 .then(a.unit_id.cmp(&b.unit_id))
         });
         let lagging: Vec<TaskSummary> =
@@ -374,21 +377,22 @@ impl Store {
         .await
         .db()?;
         let unit_names = sqlx::query(
-            "SELECT id, name FROM units WHERE id IN (SELECT a.unit_id FROM assignments a \
+            "SELECT id, name, sort_order FROM units WHERE id IN (SELECT a.unit_id FROM assignments a \
              WHERE a.item_id IN (SELECT id FROM items WHERE plan_id = $1 AND is_task = 1))",
         )
         .bind(plan_id)
         .fetch_all(&self.read)
         .await
         .db()?;
-        let mut names: HashMap<UnitId, String> = HashMap::new();
+        let mut names: HashMap<UnitId, (String, i64)> = HashMap::new();
         for r in &unit_names {
-            names.insert(get(r, "id")?, get(r, "name")?);
+            names.insert(get(r, "id")?, (get(r, "name")?, get(r, "sort_order")?));
         }
         let mut owed_by = Vec::with_capacity(owed.len());
         for r in &owed {
             let unit: UnitId = get(r, "unit_id")?;
-            owed_by.push((unit, names.remove(&unit).unwrap_or_default(), get(r, "owed")?));
+            let (name, sort_order) = names.remove(&unit).unwrap_or_default();
+            owed_by.push((unit, name, get(r, "owed")?, sort_order));
         }
         let mut holders_of: HashMap<ItemId, (i64, Option<String>)> = HashMap::new();
         for r in &holders {

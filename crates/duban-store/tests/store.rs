@@ -381,6 +381,38 @@ async fn passwords_sessions_and_account_states_follow_the_rules() {
     }
 }
 
+/// Units level on their figures stand in the ranking in their protocol order (排序), on both stores.
+#[tokio::test]
+async fn units_level_in_the_ranking_stand_in_their_protocol_order() {
+    for (db, store) in stores().await {
+        let (plan_id, _) = published_plan(&store).await;
+        let units = store.list_units().await.unwrap();
+        // 排序 the reverse of creation: nothing is reported yet, so every unit is level on the figures.
+        let n = units.len() as i64;
+        let rows: Vec<duban_store::UnitUpsert> = units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| duban_store::UnitUpsert {
+                name: u.name.clone(),
+                aliases: vec![],
+                kind: u.kind,
+                parent: None,
+                sort_order: n - i as i64,
+                contact: String::new(),
+                phone: String::new(),
+                email: String::new(),
+            })
+            .collect();
+        store.apply_units_sheet(&admin(at(2022, 2, 10)), &rows).await.unwrap();
+        let s = store.summary(plan_id, "2022-05", &Thresholds::default()).await.unwrap();
+        let orders: Vec<i64> = s.units.iter().map(|u| u.sort_order).collect();
+        assert!(orders.len() > 10 && orders.is_sorted(), "{db}: {orders:?}");
+        assert!(s.units.first().unwrap().unit_id > s.units.last().unwrap().unit_id, "{db}: not by id");
+        let listed: Vec<i64> = store.list_units().await.unwrap().iter().map(|u| u.sort_order).collect();
+        assert!(listed.is_sorted(), "{db}: the directory in 排序");
+    }
+}
+
 /// Units created from a plan's unmapped names are created all or none, and the names resolve through them
 /// in the same transaction, on both stores.
 #[tokio::test]
