@@ -18,8 +18,9 @@ pub(crate) struct TaskRow {
 }
 
 /// What the summary needs of a plan that changes only when the plan is edited: its tasks, parts, how many
-/// reports each unit owes, who holds each task, its indicators. Kept per plan and `row_version` (every edit
-/// bumps it, and the version is read from the database each time, so several servers stay right).
+/// reports each unit owes, who holds each task, its indicators. Kept per plan, `row_version` (every edit
+/// bumps it) and the directory's version (units' names and 排序), both read from the database each time,
+/// so several servers stay right.
 #[derive(Debug)]
 pub(crate) struct PlanShape {
     pub(crate) tasks: Vec<TaskRow>,
@@ -35,8 +36,8 @@ pub(crate) struct PlanShape {
     pub(crate) tasks_of_unit: HashMap<UnitId, Vec<ItemId>>,
 }
 
-/// Plan version, reports version, and the thresholds' bits.
-pub(crate) type SummaryKey = (i64, i64, u64, u64, u32);
+/// Plan version, reports version, the thresholds' bits, and the directory's version.
+pub(crate) type SummaryKey = (i64, i64, u64, u64, u32, i64);
 /// (plan, period) → the key a summary was computed at, and the summary.
 pub(crate) type KeptSummaries = HashMap<(PlanId, PeriodId), (SummaryKey, std::sync::Arc<Summary>)>;
 
@@ -45,4 +46,7 @@ pub(crate) type KeptSummaries = HashMap<(PlanId, PeriodId), (SummaryKey, std::sy
 pub(crate) struct SummaryCache(pub(crate) std::sync::Mutex<KeptSummaries>);
 
 #[derive(Debug, Default)]
-pub(crate) struct ShapeCache(pub(crate) std::sync::Mutex<HashMap<PlanId, (i64, std::sync::Arc<PlanShape>)>>);
+pub(crate) struct ShapeCache(pub(crate) std::sync::Mutex<HashMap<PlanId, KeptShape>>);
+
+/// A plan's shape with the (plan row version, directory version) it was read at.
+pub(crate) type KeptShape = ((i64, i64), std::sync::Arc<PlanShape>);

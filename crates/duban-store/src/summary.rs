@@ -20,10 +20,17 @@ impl Store {
     pub async fn summary(&self, plan_id: PlanId, period_key: &str, th: &Thresholds) -> Result<Summary, Error> {
         let plan = self.plan(plan_id).await?;
         let period = self.period_by_key(plan_id, period_key).await?;
-        // A summary is kept until the plan or any of its reports changes (both versions live in the
-        // database, so every server sees the same staleness) or the thresholds differ.
-        let key =
-            (plan.row_version, plan.reports_version, th.on_track.to_bits(), th.at_risk.to_bits(), th.due_soon_days);
+        // A summary is kept until the plan, any of its reports or the units directory changes (all three
+        // versions live in the database, so every server sees the same staleness) or the thresholds differ.
+        let directory = self.directory_version().await?;
+        let key = (
+            plan.row_version,
+            plan.reports_version,
+            th.on_track.to_bits(),
+            th.at_risk.to_bits(),
+            th.due_soon_days,
+            directory,
+        );
         if let Ok(cache) = self.summaries.0.lock()
             && let Some((k, kept)) = cache.get(&(plan_id, period.id))
             && *k == key
@@ -312,10 +319,24 @@ impl Store {
 }
 
 impl Store {
+    /// Moves with every change to the units directory (a unit's name, 排序, groups): the last audit row
+    /// about a unit or a group, read through the audit log's (entity, id) index.
+    async fn directory_version(&self) -> Result<i64, Error> {
+        let row = sqlx::query(
+            "SELECT COALESCE(MAX(seq), 0) AS v FROM audit_log WHERE entity = 'unit' OR entity = 'unit_group'",
+        )
+        .fetch_one(&self.read)
+        .await
+        .db()?;
+        get(&row, "v")
+    }
+
     async fn plan_shape(&self, plan: &crate::PlanRecord) -> Result<std::sync::Arc<PlanShape>, Error> {
+        // Units' names and 排序 are part of the shape: a rename or a new order is seen at once.
+        let version = (plan.row_version, self.directory_version().await?);
         if let Ok(cache) = self.shapes.0.lock()
-            && let Some((version, shape)) = cache.get(&plan.id)
-            && *version == plan.row_version
+            && let Some((kept, shape)) = cache.get(&plan.id)
+            && *kept == version
         {
             return Ok(shape.clone());
         }
@@ -442,7 +463,7 @@ impl Store {
             tasks_of_unit,
         });
         if let Ok(mut cache) = self.shapes.0.lock() {
-            cache.insert(plan_id, (plan.row_version, shape.clone()));
+            cache.insert(plan_id, (version, shape.clone()));
         }
         Ok(shape)
     }

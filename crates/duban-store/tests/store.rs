@@ -381,7 +381,8 @@ async fn passwords_sessions_and_account_states_follow_the_rules() {
     }
 }
 
-/// Units level on their figures stand in the ranking in their protocol order (排序), on both stores.
+/// Units level on their figures stand in the ranking in their protocol order (排序), on both stores, and a
+/// summary kept from before a change to the directory does not outlive it.
 #[tokio::test]
 async fn units_level_in_the_ranking_stand_in_their_protocol_order() {
     for (db, store) in stores().await {
@@ -403,6 +404,9 @@ async fn units_level_in_the_ranking_stand_in_their_protocol_order() {
                 email: String::new(),
             })
             .collect();
+        // A summary computed (and kept) before the new order: the change to the directory reaches it.
+        let before = store.summary(plan_id, "2022-05", &Thresholds::default()).await.unwrap();
+        assert!(before.units.first().unwrap().unit_id < before.units.last().unwrap().unit_id, "{db}: by id before");
         store.apply_units_sheet(&admin(at(2022, 2, 10)), &rows).await.unwrap();
         let s = store.summary(plan_id, "2022-05", &Thresholds::default()).await.unwrap();
         let orders: Vec<i64> = s.units.iter().map(|u| u.sort_order).collect();

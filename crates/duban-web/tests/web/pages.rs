@@ -534,6 +534,7 @@ async fn every_field_has_a_label() {
         (&office, "/import".into()),
         (&office, "/plans/1/check".into()),
         (&office, "/admin".into()),
+        (&office, "/password".into()),
         (&office, format!("/items/{item}?plan=1")),
         (&office, format!("/units/{unit}?plan=1")),
         (&reporter, "/todo?plan=1&period=2022-07".into()),
