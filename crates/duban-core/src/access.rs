@@ -12,10 +12,16 @@ use crate::ids::{UnitId, UserId};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
+    /// The office: plans, reviews, periods (业务管理员); with the duties not separated, everything.
     Admin,
     Leader,
     Reporter,
     Viewer,
+    /// 系统管理员: accounts and the units directory.
+    #[serde(rename = "sysadmin")]
+    SysAdmin,
+    /// 安全审计员: reads the audit log and the sign-in records, changes nothing.
+    Auditor,
 }
 
 impl Role {
@@ -25,22 +31,39 @@ impl Role {
             Role::Leader => "leader",
             Role::Reporter => "reporter",
             Role::Viewer => "viewer",
+            Role::SysAdmin => "sysadmin",
+            Role::Auditor => "auditor",
         }
     }
     pub fn parse(s: &str) -> Option<Role> {
-        match s {
-            "admin" => Some(Role::Admin),
-            "leader" => Some(Role::Leader),
-            "reporter" => Some(Role::Reporter),
-            "viewer" => Some(Role::Viewer),
-            _ => None,
-        }
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
     /// Leader and reporter belong to a unit; admin and viewer do not.
     pub fn needs_unit(self) -> bool {
         matches!(self, Role::Leader | Role::Reporter)
     }
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Leader, Role::Reporter, Role::Viewer];
+    pub const ALL: [Role; 6] = [Role::Admin, Role::Leader, Role::Reporter, Role::Viewer, Role::SysAdmin, Role::Auditor];
+}
+
+/// The duties 三员分立 keeps apart: the office's business, the accounts and units, the audit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Duty {
+    /// Plans, reviews, periods, reminders: the office (admin) only.
+    Business,
+    /// Accounts and the units directory: the system administrator; the office too unless separated.
+    Accounts,
+    /// The audit log and the sign-in records: the security auditor; the office too unless separated.
+    Audit,
+}
+
+/// Whether `role` carries `duty`, with the duties separated (三员分立) or not. Separated, each duty has
+/// its own role and no role carries two.
+pub fn carries(role: Role, duty: Duty, separated: bool) -> bool {
+    match duty {
+        Duty::Business => role == Role::Admin,
+        Duty::Accounts => role == Role::SysAdmin || (role == Role::Admin && !separated),
+        Duty::Audit => role == Role::Auditor || (role == Role::Admin && !separated),
+    }
 }
 
 /// The person acting, as the store and the rules see them.
@@ -65,7 +88,13 @@ impl Actor {
         match self.role {
             Role::Admin | Role::Viewer => true,
             Role::Leader | Role::Reporter => self.unit_id == Some(unit),
+            // Their duties are accounts and the audit, not the units' reports.
+            Role::SysAdmin | Role::Auditor => false,
         }
+    }
+    /// The actor of the system's own changes (first start, demo, the command line run on the server).
+    pub fn is_system(&self) -> bool {
+        self.user_id == UserId(0) && self.username == "system" && self.role == Role::Admin
     }
     /// May this person write (draft, submit, ask for an extension) for `unit`?
     pub fn can_report_for(&self, unit: UnitId) -> bool {
@@ -76,6 +105,25 @@ impl Actor {
     }
     pub fn require_read_unit(&self, unit: UnitId) -> Result<(), Error> {
         if self.can_read_unit(unit) { Ok(()) } else { Err(Error::forbidden()) }
+    }
+}
+
+#[cfg(test)]
+mod duty_tests {
+    use super::*;
+
+    #[test]
+    fn separated_each_duty_has_its_role_and_no_role_two() {
+        for role in Role::ALL {
+            let held =
+                [Duty::Business, Duty::Accounts, Duty::Audit].into_iter().filter(|d| carries(role, *d, true)).count();
+            assert!(held <= 1, "{role:?} holds {held} duties when separated");
+        }
+        assert!(carries(Role::Admin, Duty::Accounts, false) && carries(Role::Admin, Duty::Audit, false));
+        assert!(!carries(Role::Admin, Duty::Accounts, true) && !carries(Role::Admin, Duty::Audit, true));
+        assert!(carries(Role::SysAdmin, Duty::Accounts, true) && !carries(Role::SysAdmin, Duty::Business, false));
+        assert!(carries(Role::Auditor, Duty::Audit, true) && !carries(Role::Auditor, Duty::Accounts, false));
+        assert!(!carries(Role::Viewer, Duty::Audit, false));
     }
 }
 

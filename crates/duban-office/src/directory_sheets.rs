@@ -68,6 +68,8 @@ pub fn role_label(r: Role) -> &'static str {
         Role::Leader => "单位领导",
         Role::Reporter => "联络员",
         Role::Viewer => "查看",
+        Role::SysAdmin => "系统管理员",
+        Role::Auditor => "安全审计员",
     }
 }
 
@@ -77,6 +79,8 @@ fn role_of(cell: &str) -> Option<Role> {
         "单位领导" | "分管领导" | "leader" => Some(Role::Leader),
         "联络员" | "填报员" | "填报人" | "reporter" => Some(Role::Reporter),
         "查看" | "领导" | "只读" | "viewer" => Some(Role::Viewer),
+        "系统管理员" | "sysadmin" => Some(Role::SysAdmin),
+        "安全审计员" | "审计员" | "auditor" => Some(Role::Auditor),
         _ => None,
     }
 }

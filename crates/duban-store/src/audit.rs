@@ -64,6 +64,17 @@ impl Store {
                 .db()?;
         rows.iter().map(|r| Ok(AuditEntry { record: record_from_row(r)?, hash: get(r, "hash")? })).collect()
     }
+
+    /// The latest `limit` rows about `entity`, newest first.
+    pub(crate) async fn audit_recent(&self, entity: &str, limit: i64) -> Result<Vec<AuditEntry>, Error> {
+        let rows = sqlx::query(&format!("SELECT {COLS} FROM audit_log WHERE entity = $1 ORDER BY seq DESC LIMIT $2"))
+            .bind(entity)
+            .bind(limit)
+            .fetch_all(&self.read)
+            .await
+            .db()?;
+        rows.iter().map(|r| Ok(AuditEntry { record: record_from_row(r)?, hash: get(r, "hash")? })).collect()
+    }
 }
 
 fn record_from_row(r: &sqlx::any::AnyRow) -> Result<AuditRecord, Error> {

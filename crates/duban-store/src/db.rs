@@ -123,6 +123,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0010_directory_sheets.sql"),
         include_str!("../migrations/postgres/0010_directory_sheets.sql"),
     ),
+    (
+        11,
+        "settings",
+        include_str!("../migrations/sqlite/0011_settings.sql"),
+        include_str!("../migrations/postgres/0011_settings.sql"),
+    ),
 ];
 
 pub(crate) trait DbResult<T> {

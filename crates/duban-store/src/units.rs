@@ -138,7 +138,7 @@ impl Store {
     }
 
     pub async fn create_unit(&self, ctx: &Ctx, new: &NewUnit) -> Result<UnitRecord, Error> {
-        ctx.actor.require_admin()?;
+        self.require_duty(&ctx.actor, duban_core::access::Duty::Accounts).await?;
         let new = new.clone();
         self.write(ctx, async |tx| tx.create_unit(&new).await).await
     }
@@ -146,7 +146,7 @@ impl Store {
     /// Renames a unit (the old name stays as an alias, so documents that use it still resolve), or changes
     /// its kind, parent or contact.
     pub async fn update_unit(&self, ctx: &Ctx, unit_id: UnitId, patch: &UnitPatch) -> Result<UnitRecord, Error> {
-        ctx.actor.require_admin()?;
+        self.require_duty(&ctx.actor, duban_core::access::Duty::Accounts).await?;
         let patch = patch.clone();
         self.write(ctx, async |tx| {
             let row = sqlx::query(
@@ -217,7 +217,7 @@ impl Store {
 
     /// Adds another name under which `unit_id` appears in documents.
     pub async fn add_alias(&self, ctx: &Ctx, unit_id: UnitId, alias: &str) -> Result<UnitRecord, Error> {
-        ctx.actor.require_admin()?;
+        self.require_duty(&ctx.actor, duban_core::access::Duty::Accounts).await?;
         let alias = check_name(alias)?;
         self.write(ctx, async |tx| {
             tx.add_alias(unit_id, &alias).await?;
@@ -232,7 +232,7 @@ impl Store {
     /// or creates it; aliases are added; parents are set by name once every row is in. A name taken by
     /// another unit, or a parent that is nowhere, refuses the whole sheet. Returns (created, updated).
     pub async fn apply_units_sheet(&self, ctx: &Ctx, rows: &[UnitUpsert]) -> Result<(usize, usize), Error> {
-        ctx.actor.require_admin()?;
+        self.require_duty(&ctx.actor, duban_core::access::Duty::Accounts).await?;
         let rows = rows.to_vec();
         self.write(ctx, async |tx| {
             let (mut created, mut updated) = (0, 0);
@@ -297,7 +297,7 @@ impl Store {
 
     /// Says which units a generic name (相关市政府, 各设区市政府) stands for.
     pub async fn set_group(&self, ctx: &Ctx, name: &str, unit_ids: &[UnitId]) -> Result<(), Error> {
-        ctx.actor.require_admin()?;
+        self.require_duty(&ctx.actor, duban_core::access::Duty::Accounts).await?;
         let name = check_name(name)?;
         self.write(ctx, async |tx| {
             sqlx::query("DELETE FROM unit_groups WHERE name = $1").bind(&name).execute(tx.conn()).await.db()?;

@@ -175,7 +175,7 @@ impl Store {
     /// Creates an account. `password_hash` comes from [`hash_password`] (slow by design: the caller runs it
     /// off the async threads); the caller also applies [`check_password`] to passwords people choose.
     pub async fn create_user(&self, ctx: &Ctx, new: &NewUser, password_hash: &str) -> Result<UserRecord, Error> {
-        ctx.actor.require_admin()?;
+        self.require_duty(&ctx.actor, duban_core::access::Duty::Accounts).await?;
         let username = new.username.trim().to_string();
         let ok = !username.is_empty()
             && username.chars().count() <= 64
@@ -244,7 +244,7 @@ impl Store {
         rows: &[AccountUpsert],
         new_hash: &str,
     ) -> Result<Vec<UserId>, Error> {
-        ctx.actor.require_admin()?;
+        self.require_duty(&ctx.actor, duban_core::access::Duty::Accounts).await?;
         let rows = rows.to_vec();
         let hash = new_hash.to_string();
         let me = ctx.actor.user_id;
@@ -317,6 +317,69 @@ impl Store {
         .await
     }
 
+    /// Whether the duties are separated (三员分立): accounts and units for the system administrator, the
+    /// audit for the security auditor, the business for the office.
+    pub async fn separation_of_duties(&self) -> Result<bool, Error> {
+        let row = sqlx::query("SELECT value FROM settings WHERE key = 'separation_of_duties'")
+            .fetch_optional(&self.read)
+            .await
+            .db()?;
+        Ok(match row {
+            Some(r) => get::<String>(&r, "value")? == "on",
+            None => false,
+        })
+    }
+
+    /// Refused unless the actor's role carries `duty` (the system's own changes always may).
+    pub async fn require_duty(&self, actor: &Actor, duty: duban_core::access::Duty) -> Result<(), Error> {
+        if actor.is_system() || duban_core::access::carries(actor.role, duty, self.separation_of_duties().await?) {
+            Ok(())
+        } else {
+            Err(Error::forbidden())
+        }
+    }
+
+    /// Whether the actor's role carries `duty` now.
+    pub async fn has_duty(&self, actor: &Actor, duty: duban_core::access::Duty) -> Result<bool, Error> {
+        Ok(actor.is_system() || duban_core::access::carries(actor.role, duty, self.separation_of_duties().await?))
+    }
+
+    /// Separates the duties, or joins them again. Whoever carries the accounts may; separating needs an
+    /// enabled system administrator and an enabled security auditor first, so that neither duty is left
+    /// without anyone to carry it.
+    pub async fn set_separation_of_duties(&self, ctx: &Ctx, on: bool) -> Result<(), Error> {
+        self.require_duty(&ctx.actor, duban_core::access::Duty::Accounts).await?;
+        self.write(ctx, async |tx| {
+            if on {
+                for role in [Role::SysAdmin, Role::Auditor] {
+                    let n = sqlx::query("SELECT COUNT(*) AS n FROM users WHERE role = $1 AND disabled = 0")
+                        .bind(role.as_str())
+                        .fetch_one(tx.conn())
+                        .await
+                        .db()?;
+                    if get::<i64>(&n, "n")? == 0 {
+                        return Err(Error::new(ErrorKind::Conflict, "separation.needs_roles"));
+                    }
+                }
+            }
+            sqlx::query("DELETE FROM settings WHERE key = 'separation_of_duties'").execute(tx.conn()).await.db()?;
+            if on {
+                sqlx::query("INSERT INTO settings (key, value) VALUES ('separation_of_duties', 'on')")
+                    .execute(tx.conn())
+                    .await
+                    .db()?;
+            }
+            tx.audit("settings.separation_of_duties", "settings", "separation_of_duties", &!on, &on).await
+        })
+        .await
+    }
+
+    /// The latest audit rows about `entity` (`signin`, `user`, `unit` …), newest first: what the security
+    /// auditor reads.
+    pub async fn recent_audit(&self, entity: &str, limit: i64) -> Result<Vec<crate::AuditEntry>, Error> {
+        self.audit_recent(entity, limit.clamp(1, 1000)).await
+    }
+
     /// The language a person reads the pages in (`zh-CN` or `en`), remembered with the account.
     pub async fn set_user_lang(&self, ctx: &Ctx, lang: duban_core::Lang) -> Result<(), Error> {
         let lang = lang.code().to_string();
@@ -348,7 +411,7 @@ impl Store {
         password: &str,
         password_hash: &str,
     ) -> Result<(), Error> {
-        ctx.actor.require_admin()?;
+        self.require_duty(&ctx.actor, duban_core::access::Duty::Accounts).await?;
         check_password(password, username)?;
         let username = username.to_string();
         let hash = password_hash.to_string();
@@ -624,7 +687,7 @@ impl Store {
     /// The office gives accounts new initial passwords (hashed by the caller), all in one transaction: each
     /// must be changed at the next sign-in, and the accounts' sessions end.
     pub async fn reset_passwords(&self, ctx: &Ctx, resets: &[(UserId, String)]) -> Result<Vec<UserRecord>, Error> {
-        ctx.actor.require_admin()?;
+        self.require_duty(&ctx.actor, duban_core::access::Duty::Accounts).await?;
         let resets = resets.to_vec();
         self.write(ctx, async |tx| {
             for (user_id, hash) in &resets {
@@ -656,7 +719,7 @@ impl Store {
 
     /// Disables or re-enables an account; disabling ends its sessions.
     pub async fn set_user_disabled(&self, ctx: &Ctx, user_id: UserId, disabled: bool) -> Result<UserRecord, Error> {
-        ctx.actor.require_admin()?;
+        self.require_duty(&ctx.actor, duban_core::access::Duty::Accounts).await?;
         if disabled && user_id == ctx.actor.user_id {
             return Err(Error::new(ErrorKind::Conflict, "user.disable_self"));
         }
@@ -683,7 +746,7 @@ impl Store {
 
     /// Lifts the sign-in limits of an account (its failures from every address are forgotten).
     pub async fn unlock_user(&self, ctx: &Ctx, user_id: UserId) -> Result<UserRecord, Error> {
-        ctx.actor.require_admin()?;
+        self.require_duty(&ctx.actor, duban_core::access::Duty::Accounts).await?;
         let user = self.get_user(user_id).await?;
         let name = user.username.clone();
         self.write(ctx, async |tx| {

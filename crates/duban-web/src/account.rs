@@ -47,7 +47,7 @@ pub async fn issue_initial_passwords(
     ctx: &Ctx,
     users: &[UserId],
 ) -> Result<Vec<(UserRecord, String)>, Error> {
-    ctx.actor.require_admin()?;
+    state.store.require_duty(&ctx.actor, duban_core::access::Duty::Accounts).await?;
     if users.is_empty() || users.len() > 2000 {
         return Err(Error::bad_input("user.batch"));
     }

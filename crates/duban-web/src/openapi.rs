@@ -19,12 +19,17 @@ pub enum Access {
     AdminOrViewer,
     /// A unit's leader or reporter (for their own unit).
     Unit,
+    /// Accounts and the units directory: the system administrator, and the office while the duties are not
+    /// separated (三员分立).
+    Accounts,
+    /// The audit log and the sign-in records: the security auditor, and the office while not separated.
+    Audit,
 }
 
 impl Access {
     fn parse(s: &str) -> Option<Access> {
         use Access::*;
-        [Public, SignedIn, Admin, AdminOrViewer, Unit].into_iter().find(|a| format!("{a:?}") == s)
+        [Public, SignedIn, Admin, AdminOrViewer, Unit, Accounts, Audit].into_iter().find(|a| format!("{a:?}") == s)
     }
 }
 

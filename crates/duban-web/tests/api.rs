@@ -122,7 +122,7 @@ async fn token(s: &Server, user: &str) -> String {
 
 /// An account the office makes (its initial password generated), signed in once by its holder to change
 /// that password, as the first sign-in must: the holder's API token, which stays valid.
-async fn new_account(s: &Server, admin: &str, body: Value) -> String {
+pub(crate) async fn new_account(s: &Server, admin: &str, body: Value) -> String {
     let (st, made) = call(s, Some(admin), Method::POST, "/api/v1/users", Some(body)).await;
     assert_eq!(st, StatusCode::CREATED, "{made}");
     let initial = made["initial_password"].as_str().expect("a generated initial password").to_string();
@@ -208,6 +208,7 @@ fn fill(path: &str, ids: &Ids) -> String {
         "/api/v1/plans/1/summary" => "?period=2022-06",
         "/api/v1/plans/1/todo" => todo.as_str(),
         "/api/v1/audit" => "?entity=report&id=1",
+        "/api/v1/audit/recent" => "?entity=signin",
         "/api/v1/plans/1/diff" => "?from=1&to=1",
         "/api/v1/plans/1/ledger.xlsx" | "/api/v1/plans/1/ledger.csv" => "?period=2022-06",
         _ if p.ends_with("/evidence") => "?name=a.txt",
@@ -239,6 +240,7 @@ fn body_for(method: &str, path: &str, ids: &Ids) -> Option<Value> {
         "/api/v1/items/{id}/check" => json!({ "row_version": 1 }),
         "/api/v1/plans/{id}/units" => json!({ "units": [{ "name": "无此名称", "kind": "department" }] }),
         "/api/v1/users/activation-sheet" => json!({ "user_ids": [ids.user] }),
+        "/api/v1/settings/separation" => json!({ "on": false }),
         "/api/v1/me/password" => json!({ "current": "wrong", "new": "Never-applied1" }),
         "/api/v1/items/{id}/indicators" => {
             json!({ "row_version": 1, "text": "t", "metric": "m", "value": 1.0, "unit": "个", "op": ">=" })
@@ -327,6 +329,8 @@ async fn every_endpoint_for_every_role() {
                 (Access::SignedIn, _) => true,
                 (Access::Admin, r) => r == "admin",
                 (Access::AdminOrViewer, r) => r == "admin" || r == "viewer",
+                // The duties are not separated here: the office carries both.
+                (Access::Accounts | Access::Audit, r) => r == "admin",
                 (Access::Unit, r) => r == "leader" || r == "reporter",
             };
             let denied = status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN;
@@ -1275,4 +1279,61 @@ async fn units_and_accounts_come_in_and_out_as_excel_sheets() {
             .iter()
             .any(|r| r.first().is_some_and(|c| c == "lly40") && r.get(2).is_some_and(|c| c == "西安市政府"))
     );
+}
+
+/// 三员分立: separating needs a system administrator and a security auditor; separated, the office keeps
+/// the business only, the system administrator the accounts and units only, the auditor reads the audit
+/// log only; joined again, the office has all three.
+#[tokio::test]
+async fn the_duties_can_be_separated() {
+    let s = start().await;
+    let office = token(&s, "office").await;
+    let separate = |on: bool| json!({ "on": on });
+    let (st, e) = call(&s, Some(&office), Method::PUT, "/api/v1/settings/separation", Some(separate(true))).await;
+    assert_eq!((st, e["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("separation.needs_roles")), "{e}");
+    let sa = new_account(&s, &office, json!({ "username": "sa1", "role": "sysadmin" })).await;
+    let au = new_account(&s, &office, json!({ "username": "au1", "role": "auditor" })).await;
+    let (st, _) = call(&s, Some(&office), Method::PUT, "/api/v1/settings/separation", Some(separate(true))).await;
+    assert_eq!(st, StatusCode::OK);
+    let (_, on) = call(&s, Some(&au), Method::GET, "/api/v1/settings/separation", None).await;
+    assert_eq!(on["on"], true);
+    let new_user = |name: &str| json!({ "username": name, "role": "viewer" });
+    let recent = "/api/v1/audit/recent?entity=signin";
+    // The office: the business, not the accounts or the audit.
+    let (st, _) = call(&s, Some(&office), Method::POST, "/api/v1/users", Some(new_user("x1"))).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    assert_eq!(call(&s, Some(&office), Method::GET, recent, None).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(call(&s, Some(&office), Method::GET, "/api/v1/audit/verify", None).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(call(&s, Some(&office), Method::GET, "/api/v1/plans/1", None).await.0, StatusCode::OK);
+    // The system administrator: accounts and units, not the business or the audit.
+    let (st, body) = call(&s, Some(&sa), Method::POST, "/api/v1/users", Some(new_user("x2"))).await;
+    assert_eq!(st, StatusCode::CREATED, "{body}");
+    let (st, _) = call(&s, Some(&sa), Method::POST, "/api/v1/units", Some(json!({ "name": "省数据局" }))).await;
+    assert_eq!(st, StatusCode::CREATED);
+    let r = Client::new()
+        .post(s.url("/api/v1/plans?name=x.txt"))
+        .bearer_auth(&sa)
+        .body(duban_app::demo::SHAANXI_2022)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "no plans");
+    assert_eq!(call(&s, Some(&sa), Method::GET, recent, None).await.0, StatusCode::FORBIDDEN);
+    // The security auditor: reads the sign-ins, changes nothing.
+    let (st, log) = call(&s, Some(&au), Method::GET, recent, None).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(log.as_array().unwrap().iter().any(|e| e["action"] == "signin.ok" && e["entity_id"] == "sa1"), "{log}");
+    assert_eq!(call(&s, Some(&au), Method::GET, "/api/v1/audit/verify", None).await.0, StatusCode::OK);
+    assert_eq!(call(&s, Some(&au), Method::POST, "/api/v1/users", Some(new_user("x3"))).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        call(&s, Some(&au), Method::PUT, "/api/v1/settings/separation", Some(separate(false))).await.0,
+        StatusCode::FORBIDDEN
+    );
+    // The change of the setting is on record, and joining again gives the office all three.
+    let (_, settings) = call(&s, Some(&au), Method::GET, "/api/v1/audit/recent?entity=settings", None).await;
+    assert_eq!(settings[0]["action"], "settings.separation_of_duties");
+    let (st, _) = call(&s, Some(&sa), Method::PUT, "/api/v1/settings/separation", Some(separate(false))).await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, _) = call(&s, Some(&office), Method::POST, "/api/v1/users", Some(new_user("x4"))).await;
+    assert_eq!(st, StatusCode::CREATED);
 }

@@ -261,3 +261,4 @@ sheet_problem-unknown_unit = the directory has no unit “{ $value }” (upload 
 sheet_problem-unknown_parent = the parent unit “{ $value }” is neither in the sheet nor in the directory
 error-sheet-header = The sheet has no header row naming { $columns }: fill in the sheet as downloaded
 error-unit-parent_unknown = There is no parent unit “{ $name }”
+error-separation-needs_roles = Before the duties are separated there must be an enabled system administrator and an enabled security auditor

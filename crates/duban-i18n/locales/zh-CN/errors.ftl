@@ -261,3 +261,4 @@ sheet_problem-unknown_unit = 名录中没有单位“{ $value }”（可先上�
 sheet_problem-unknown_parent = 上级单位“{ $value }”既不在表中也不在名录中
 error-sheet-header = 表中找不到表头（应包含：{ $columns }），请用下载的表格填写
 error-unit-parent_unknown = 上级单位“{ $name }”不存在
+error-separation-needs_roles = 三员分立前须先有启用的系统管理员和安全审计员账号各至少一个

@@ -286,7 +286,7 @@ impl Store {
         plan_id: PlanId,
         units: &[crate::NewUnit],
     ) -> Result<Vec<UnresolvedName>, Error> {
-        ctx.actor.require_admin()?;
+        self.require_duty(&ctx.actor, duban_core::access::Duty::Accounts).await?;
         if units.is_empty() || units.len() > 2000 {
             return Err(Error::bad_input("unit.batch"));
         }

@@ -53,6 +53,8 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(add_alias))
         .routes(routes!(set_group))
         .routes(routes!(activation_sheet))
+        .routes(routes!(recent_audit))
+        .routes(routes!(get_separation, set_separation))
         .routes(routes!(units_sheet, upload_units_sheet))
         .routes(routes!(accounts_sheet, upload_accounts_sheet))
         .routes(routes!(disable_user))

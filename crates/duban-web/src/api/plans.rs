@@ -172,7 +172,7 @@ pub(super) struct NewPlanUnit {
     params(("id" = i64, Path)),
     request_body = NewPlanUnits,
     responses((status = 200, description = "The names still unmapped", body = Vec<duban_store::UnresolvedName>), crate::openapi::Refusals),
-    extensions(("x-access" = json!("Admin")))
+    extensions(("x-access" = json!("Accounts")))
 )]
 pub(super) async fn create_plan_units(
     State(s): State<AppState>,
@@ -180,7 +180,8 @@ pub(super) async fn create_plan_units(
     w: Write<NewPlanUnits>,
 ) -> ApiResult<Json<Vec<duban_store::UnresolvedName>>> {
     let (ctx, b) = (w.ctx, w.body);
-    ctx.actor.require_admin()?;
+    // Creating units is the accounts-and-units duty.
+    s.store.require_duty(&ctx.actor, duban_core::access::Duty::Accounts).await?;
     let proposals = duban_app::directory::proposals(&s.store, id).await?;
     let chosen: Vec<_> = b.units.into_iter().map(|u| (u.name, u.kind, u.parent_id)).collect();
     let units = duban_app::directory::units_to_create(&proposals, &chosen)?;

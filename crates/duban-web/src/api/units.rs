@@ -25,7 +25,7 @@ pub(super) async fn list_units(
     summary = "Add a unit {name, kind, parent_id, contact, aliases}",
     request_body = NewUnit,
     responses((status = 201, description = "Created", body = duban_store::UnitRecord), crate::openapi::Refusals),
-    extensions(("x-access" = json!("Admin")))
+    extensions(("x-access" = json!("Accounts")))
 )]
 pub(super) async fn create_unit(
     State(s): State<AppState>,
@@ -48,7 +48,7 @@ pub(super) struct AliasBody {
     params(("id" = i64, Path)),
     request_body = AliasBody,
     responses((status = 200, description = "OK", body = duban_store::UnitRecord), crate::openapi::Refusals),
-    extensions(("x-access" = json!("Admin")))
+    extensions(("x-access" = json!("Accounts")))
 )]
 pub(super) async fn add_alias(
     State(s): State<AppState>,
@@ -72,7 +72,7 @@ pub(super) struct GroupBody {
     params(("name" = String, Path)),
     request_body = GroupBody,
     responses((status = 204, description = "Done"), crate::openapi::Refusals),
-    extensions(("x-access" = json!("Admin")))
+    extensions(("x-access" = json!("Accounts")))
 )]
 pub(super) async fn set_group(
     State(s): State<AppState>,
@@ -90,10 +90,10 @@ pub(super) async fn set_group(
     tag = "units",
     summary = "Accounts",
     responses((status = 200, description = "OK", body = Vec<duban_store::UserRecord>), crate::openapi::Refusals),
-    extensions(("x-access" = json!("Admin")))
+    extensions(("x-access" = json!("Accounts")))
 )]
 pub(super) async fn list_users(State(s): State<AppState>, auth: Auth) -> ApiResult<Json<Vec<duban_store::UserRecord>>> {
-    auth.actor.require_admin()?;
+    s.store.require_duty(&auth.actor, duban_core::access::Duty::Accounts).await?;
     Ok(Json(s.store.list_users().await?))
 }
 
@@ -112,7 +112,7 @@ pub(super) struct CreatedUser {
     summary = "Add an account {username, display_name, role, unit_id[, password]}; without a password one is generated and returned once; either way it must be changed at the first sign-in",
     request_body = NewUser,
     responses((status = 201, description = "Created", body = CreatedUser), crate::openapi::Refusals),
-    extensions(("x-access" = json!("Admin")))
+    extensions(("x-access" = json!("Accounts")))
 )]
 pub(super) async fn create_user(
     State(s): State<AppState>,
@@ -120,7 +120,7 @@ pub(super) async fn create_user(
     meta: Meta,
     body: Bytes,
 ) -> ApiResult<(StatusCode, Json<CreatedUser>)> {
-    auth.actor.require_admin()?;
+    s.store.require_duty(&auth.actor, duban_core::access::Duty::Accounts).await?;
     let mut new: NewUser = parse(&body)?;
     let generated = new.password.is_empty();
     let password = if generated { duban_store::generate_initial_password() } else { new.password.clone() };
@@ -144,7 +144,7 @@ pub(super) struct UserIds {
     summary = "Issue new initial passwords to the accounts {user_ids} and get the printable 开通通知 (.xlsx) that holds them, the one place they are given",
     request_body = UserIds,
     responses((status = 200, description = "The 开通通知 workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), crate::openapi::Refusals),
-    extensions(("x-access" = json!("Admin")))
+    extensions(("x-access" = json!("Accounts")))
 )]
 pub(super) async fn activation_sheet(
     State(s): State<AppState>,
@@ -152,7 +152,7 @@ pub(super) async fn activation_sheet(
     meta: Meta,
     body: Bytes,
 ) -> ApiResult<Response> {
-    auth.actor.require_admin()?;
+    s.store.require_duty(&auth.actor, duban_core::access::Duty::Accounts).await?;
     let b: UserIds = parse(&body)?;
     // Not idempotent by key: a repeat issues new passwords, so the key is not taken.
     let ctx = Ctx::new(auth.actor.clone(), s.now());
@@ -170,7 +170,7 @@ pub(super) async fn activation_sheet(
     summary = "Disable an account: it cannot sign in, and its sessions end",
     params(("id" = i64, Path)),
     responses((status = 200, description = "OK", body = duban_store::UserRecord), crate::openapi::Refusals),
-    extensions(("x-access" = json!("Admin")))
+    extensions(("x-access" = json!("Accounts")))
 )]
 pub(super) async fn disable_user(
     State(s): State<AppState>,
@@ -188,7 +188,7 @@ pub(super) async fn disable_user(
     summary = "Enable a disabled account again",
     params(("id" = i64, Path)),
     responses((status = 200, description = "OK", body = duban_store::UserRecord), crate::openapi::Refusals),
-    extensions(("x-access" = json!("Admin")))
+    extensions(("x-access" = json!("Accounts")))
 )]
 pub(super) async fn enable_user(
     State(s): State<AppState>,
@@ -206,7 +206,7 @@ pub(super) async fn enable_user(
     summary = "Lift the sign-in limits of an account (its failed sign-ins are forgotten)",
     params(("id" = i64, Path)),
     responses((status = 200, description = "OK", body = duban_store::UserRecord), crate::openapi::Refusals),
-    extensions(("x-access" = json!("Admin")))
+    extensions(("x-access" = json!("Accounts")))
 )]
 pub(super) async fn unlock_user(
     State(s): State<AppState>,
@@ -225,7 +225,7 @@ pub(super) async fn unlock_user(
     params(("id" = i64, Path)),
     request_body = duban_store::UnitPatch,
     responses((status = 200, description = "OK", body = duban_store::UnitRecord), crate::openapi::Refusals),
-    extensions(("x-access" = json!("Admin")))
+    extensions(("x-access" = json!("Accounts")))
 )]
 pub(super) async fn update_unit(
     State(s): State<AppState>,
@@ -244,10 +244,10 @@ const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadshe
     tag = "units",
     summary = "The units directory as the sheet offices keep (名称, 简称/别名, 类型, 上级单位, 排序, 联系人, 电话, 邮箱)",
     responses((status = 200, description = "The units sheet", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), crate::openapi::Refusals),
-    extensions(("x-access" = json!("Admin")))
+    extensions(("x-access" = json!("Accounts")))
 )]
 pub(super) async fn units_sheet(State(s): State<AppState>, auth: Auth) -> ApiResult<Response> {
-    auth.actor.require_admin()?;
+    s.store.require_duty(&auth.actor, duban_core::access::Duty::Accounts).await?;
     Ok(super::download(duban_app::directory::units_sheet(&s.store).await?, XLSX_TYPE, "units.xlsx"))
 }
 
@@ -267,7 +267,7 @@ pub(super) struct SheetApplied {
     summary = "Upload the units sheet filled in (body: the .xlsx): every bad cell listed by row and column, nothing written until all are right; units found by name are updated, the rest created",
     request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "The units sheet"),
     responses((status = 200, description = "OK", body = SheetApplied), crate::openapi::Refusals),
-    extensions(("x-access" = json!("Admin")))
+    extensions(("x-access" = json!("Accounts")))
 )]
 pub(super) async fn upload_units_sheet(
     State(s): State<AppState>,
@@ -275,7 +275,7 @@ pub(super) async fn upload_units_sheet(
     meta: Meta,
     body: Bytes,
 ) -> ApiResult<Json<SheetApplied>> {
-    auth.actor.require_admin()?;
+    s.store.require_duty(&auth.actor, duban_core::access::Duty::Accounts).await?;
     let ctx = write_ctx(&s, &auth, &meta, &body)?;
     let known = duban_app::directory::known_names(&s.store).await?;
     let rows = s.uploads.run(move || duban_office::directory_sheets::read_units_sheet(&body, &known)).await??;
@@ -289,10 +289,10 @@ pub(super) async fn upload_units_sheet(
     tag = "units",
     summary = "The accounts as a sheet (账号, 姓名, 单位, 角色, 手机, 邮箱, 状态)",
     responses((status = 200, description = "The accounts sheet", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), crate::openapi::Refusals),
-    extensions(("x-access" = json!("Admin")))
+    extensions(("x-access" = json!("Accounts")))
 )]
 pub(super) async fn accounts_sheet(State(s): State<AppState>, auth: Auth) -> ApiResult<Response> {
-    auth.actor.require_admin()?;
+    s.store.require_duty(&auth.actor, duban_core::access::Duty::Accounts).await?;
     Ok(super::download(duban_app::directory::accounts_sheet(&s.store).await?, XLSX_TYPE, "accounts.xlsx"))
 }
 
@@ -303,7 +303,7 @@ pub(super) async fn accounts_sheet(State(s): State<AppState>, auth: Auth) -> Api
     summary = "Upload the accounts sheet filled in (body: the .xlsx): every bad cell listed, nothing written until all are right; new accounts must be issued initial passwords (POST /api/v1/users/activation-sheet with created_ids)",
     request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "The accounts sheet"),
     responses((status = 200, description = "OK", body = SheetApplied), crate::openapi::Refusals),
-    extensions(("x-access" = json!("Admin")))
+    extensions(("x-access" = json!("Accounts")))
 )]
 pub(super) async fn upload_accounts_sheet(
     State(s): State<AppState>,
@@ -311,7 +311,7 @@ pub(super) async fn upload_accounts_sheet(
     meta: Meta,
     body: Bytes,
 ) -> ApiResult<Json<SheetApplied>> {
-    auth.actor.require_admin()?;
+    s.store.require_duty(&auth.actor, duban_core::access::Duty::Accounts).await?;
     let ctx = write_ctx(&s, &auth, &meta, &body)?;
     let known = duban_app::directory::known_names(&s.store).await?;
     let rows = s.uploads.run(move || duban_office::directory_sheets::read_accounts_sheet(&body, &known)).await??;

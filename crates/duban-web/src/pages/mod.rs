@@ -116,6 +116,14 @@ impl PageUser {
     pub fn is_unit(&self) -> bool {
         matches!(self.actor.role, Role::Leader | Role::Reporter)
     }
+    /// The administration page: the office's, and the system administrator's (accounts and units).
+    pub fn sees_admin(&self) -> bool {
+        matches!(self.actor.role, Role::Admin | Role::SysAdmin)
+    }
+    /// The audit page: the security auditor's, and the office's while the duties are not separated.
+    pub fn sees_audit(&self) -> bool {
+        matches!(self.actor.role, Role::Admin | Role::Auditor)
+    }
 }
 
 /// Not signed in: to the login page, coming back afterwards.
@@ -206,6 +214,12 @@ impl Nav {
     }
     pub fn is_unit(&self) -> bool {
         self.user.as_ref().is_some_and(PageUser::is_unit)
+    }
+    pub fn sees_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(PageUser::sees_admin)
+    }
+    pub fn sees_audit(&self) -> bool {
+        self.user.as_ref().is_some_and(PageUser::sees_audit)
     }
     pub fn name(&self) -> &str {
         self.user.as_ref().map(|u| u.display_name.as_str()).unwrap_or("")

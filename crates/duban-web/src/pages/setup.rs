@@ -37,6 +37,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users/activation-sheet", post(activation_sheet))
         .route("/admin/units/sheet", post(upload_units_sheet))
         .route("/admin/users/sheet", post(upload_accounts_sheet))
+        .route("/admin/separation", post(set_separation))
+        .route("/audit", get(audit_page))
         .route("/admin/users/{id}/{action}", post(user_action))
         .route("/admin/exceptions", post(grant_exception))
 }
@@ -498,6 +500,11 @@ struct AdminPage {
     issued: Option<(String, String)>,
     /// Accounts to tick for the 开通通知 (those an accounts sheet just created).
     ticked: Vec<duban_core::UserId>,
+    /// Whether this person carries the accounts and units, and the office's business.
+    can_accounts: bool,
+    can_business: bool,
+    /// Whether the duties are separated (三员分立).
+    separated: bool,
 }
 
 impl AdminPage {
@@ -529,13 +536,21 @@ async fn admin_view(
     ticked: Vec<duban_core::UserId>,
 ) -> PageResult {
     let user = user.clone();
-    user.actor.require_admin().or_page(&user)?;
+    // The office's business and the accounts-and-units duty share this page; each sees its part.
+    let can_accounts = state.store.has_duty(&user.actor, duban_core::access::Duty::Accounts).await.or_page(&user)?;
+    let can_business = user.actor.is_admin();
+    if !can_accounts && !can_business {
+        return Err(Error::forbidden()).or_page(&user);
+    }
+    let separated = state.store.separation_of_duties().await.or_page(&user)?;
     let units = state.store.list_units().await.or_page(&user)?;
-    let users = state.store.list_users().await.or_page(&user)?;
+    let users = if can_accounts { state.store.list_users().await.or_page(&user)? } else { Vec::new() };
     let mut plans = Vec::new();
-    for p in state.store.list_plans().await.or_page(&user)? {
-        let periods = state.store.periods(p.id).await.or_page(&user)?;
-        plans.push((p.id, p.title, periods));
+    if can_business {
+        for p in state.store.list_plans().await.or_page(&user)? {
+            let periods = state.store.periods(p.id).await.or_page(&user)?;
+            plans.push((p.id, p.title, periods));
+        }
     }
     Ok(render(&AdminPage {
         nav: Nav::new(&user, "admin").with_flash(flash),
@@ -546,6 +561,9 @@ async fn admin_view(
         today: duban_core::periods::local_date(state.now()).to_string(),
         issued,
         ticked,
+        can_accounts,
+        can_business,
+        separated,
     }))
 }
 
@@ -614,7 +632,7 @@ async fn add_user(State(state): State<AppState>, PageForm { user, ctx, form: f }
 
 /// The units sheet filled in: every bad cell listed (on the error page), else all applied at once.
 async fn upload_units_sheet(State(state): State<AppState>, user: PageUser, mp: Multipart) -> PageResult {
-    user.actor.require_admin().or_page(&user)?;
+    state.store.require_duty(&user.actor, duban_core::access::Duty::Accounts).await.or_page(&user)?;
     let (fields, file) = read_multipart(&user, mp).await?;
     let ctx = super::reporting::multipart_ctx(&state, &user, &fields, "/admin/units/sheet")?;
     let Some((_, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
@@ -633,7 +651,7 @@ async fn upload_units_sheet(State(state): State<AppState>, user: PageUser, mp: M
 
 /// The accounts sheet filled in; the accounts it creates come back ticked for their 开通通知.
 async fn upload_accounts_sheet(State(state): State<AppState>, user: PageUser, mp: Multipart) -> PageResult {
-    user.actor.require_admin().or_page(&user)?;
+    state.store.require_duty(&user.actor, duban_core::access::Duty::Accounts).await.or_page(&user)?;
     let (fields, file) = read_multipart(&user, mp).await?;
     let ctx = super::reporting::multipart_ctx(&state, &user, &fields, "/admin/users/sheet")?;
     let Some((_, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
@@ -650,6 +668,42 @@ async fn upload_accounts_sheet(State(state): State<AppState>, user: PageUser, mp
     let created =
         duban_app::directory::apply_accounts_sheet(&state.store, &ctx, rows, &unknown).await.or_page(&user)?;
     admin_view(&state, &user, Some("sheet_applied"), None, created).await
+}
+
+#[derive(Debug, Deserialize)]
+struct SeparationForm {
+    on: String,
+}
+
+/// 三员分立 on or off.
+async fn set_separation(
+    State(state): State<AppState>,
+    PageForm { user, ctx, form: f }: PageForm<SeparationForm>,
+) -> PageResult {
+    state.store.set_separation_of_duties(&ctx, f.on == "on").await.or_page(&user)?;
+    Ok(see_other("/admin?ok=saved"))
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    nav: Nav,
+    /// (anchor, heading key, rows): the sign-ins, the changes to accounts, the settings.
+    sections: Vec<(&'static str, &'static str, Vec<duban_store::AuditEntry>)>,
+}
+
+/// What the security auditor reads: the latest sign-ins and failures, changes to accounts, and settings.
+async fn audit_page(State(state): State<AppState>, user: PageUser) -> PageResult {
+    state.store.require_duty(&user.actor, duban_core::access::Duty::Audit).await.or_page(&user)?;
+    let signins = state.store.recent_audit("signin", 200).await.or_page(&user)?;
+    let accounts = state.store.recent_audit("user", 200).await.or_page(&user)?;
+    let settings = state.store.recent_audit("settings", 50).await.or_page(&user)?;
+    let sections = vec![
+        ("signins", "audit-signins", signins),
+        ("accounts", "audit-accounts", accounts),
+        ("settings", "audit-settings", settings),
+    ];
+    Ok(render(&AuditPage { nav: Nav::new(&user, "audit"), sections }))
 }
 
 /// Disables, re-enables or unlocks an account (`action` in the path).

@@ -909,3 +909,33 @@ async fn a_malformed_page_request_gets_an_error_page_in_the_readers_language() {
     }
     s.store.close().await;
 }
+
+/// 三员分立 on the pages: the auditor's page lists the sign-ins; separated, the office's administration page
+/// keeps the periods and loses the accounts, the system administrator's keeps the accounts and has no
+/// periods, and the audit page is the auditor's alone.
+#[tokio::test]
+async fn separated_duties_show_each_role_its_part_of_the_pages() {
+    let s = start().await;
+    let admin = token(&s, "office").await;
+    super::new_account(&s, &admin, json!({ "username": "sa1", "role": "sysadmin" })).await;
+    super::new_account(&s, &admin, json!({ "username": "au1", "role": "auditor" })).await;
+    let office = Browser::login(&s, "office").await;
+    let page = office.page("/admin").await;
+    assert!(page.contains("id=\"users\"") && page.contains("admin/exceptions"), "joined: everything");
+    let csrf = office.csrf().await;
+    let (st, body) = office.post("/admin/separation", &[("csrf", &csrf), ("on", "on")]).await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    let page = office.page("/admin").await;
+    assert!(!page.contains("id=\"users\"") && page.contains("admin/exceptions"), "separated: the business only");
+    assert_eq!(office.get("/audit").await.0, StatusCode::FORBIDDEN);
+    let sysadmin = Browser::login_with(&s, "sa1", "Changed-pass1").await;
+    let page = sysadmin.page("/admin").await;
+    assert!(page.contains("id=\"users\"") && !page.contains("admin/exceptions"), "the accounts only");
+    assert!(page.contains("href=\"/admin\"") && !page.contains("href=\"/import\""), "its menu");
+    let auditor = Browser::login_with(&s, "au1", "Changed-pass1").await;
+    let audit = auditor.page("/audit").await;
+    assert!(audit.contains("登录记录") && audit.contains("signin.ok") && audit.contains("sa1"), "{audit}");
+    assert!(audit.contains("settings.separation_of_duties"), "the setting's change is on record");
+    assert_eq!(auditor.get("/admin").await.0, StatusCode::FORBIDDEN);
+    s.store.close().await;
+}
