@@ -53,6 +53,29 @@ async fn start_with(tweak: impl FnOnce(&mut AppState)) -> Server {
     serve_state(state, clock, store).await
 }
 
+/// A fresh server as an office gets it: an empty directory, no plan, one office account.
+async fn start_fresh() -> Server {
+    let dir = std::env::temp_dir().join(format!("duban_fresh_{}_{}", std::process::id(), rand_suffix()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = Store::open(dir.join("fresh.db").to_str().unwrap()).await.unwrap();
+    let now = Utc.with_ymd_and_hms(2022, 2, 10, 2, 0, 0).unwrap();
+    let office = duban_store::NewUser {
+        username: "office".into(),
+        display_name: "办公室".into(),
+        password: String::new(),
+        role: duban_core::Role::Admin,
+        unit_id: None,
+        must_change_password: false,
+    };
+    let hash = duban_store::hash_password("demo-password").unwrap();
+    store.create_user(&duban_store::Ctx::new(duban_core::Actor::system(), now), &office, &hash).await.unwrap();
+    let clock = Arc::new(AtomicI64::new(now.timestamp()));
+    let mut state = AppState::new(store.clone());
+    let c = clock.clone();
+    state.clock = Arc::new(move || DateTime::from_timestamp(c.load(Ordering::SeqCst), 0).unwrap());
+    serve_state(state, clock, store).await
+}
+
 async fn serve_state(state: AppState, clock: Arc<AtomicI64>, store: Store) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

@@ -939,3 +939,58 @@ async fn separated_duties_show_each_role_its_part_of_the_pages() {
     assert_eq!(auditor.get("/admin").await.0, StatusCode::FORBIDDEN);
     s.store.close().await;
 }
+
+/// The first week on a fresh server with a real plan (Shaanxi 2022, 36 names, none in the empty directory):
+/// every name created from "create all" (one unticked by the office and then mapped to its suggestion),
+/// the generic 相关市政府 mapped to the governments just created, and the plan published, all from the
+/// check page.
+#[tokio::test]
+async fn a_real_plan_on_a_fresh_server_is_set_up_from_the_check_page() {
+    let s = super::start_fresh().await;
+    let office = Browser::login(&s, "office").await;
+    let csrf = office.csrf_of("/import").await;
+    let plan = duban_app::demo::SHAANXI_2022.as_bytes().to_vec();
+    let (st, body) = office.post_file("/import", &[("csrf", &csrf)], ("陕西2022.txt", plan)).await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    let admin = token(&s, "office").await;
+    let (_, proposals) = super::call(&s, Some(&admin), reqwest::Method::GET, "/api/v1/plans/1/proposals", None).await;
+    let names: Vec<String> =
+        proposals.as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_string()).collect();
+    assert!(names.len() >= 30 && names.contains(&"相关市政府".to_string()), "{names:?}");
+    // "Create all", with 西安市 unticked: the office will map it to 西安市政府 once that exists.
+    let check = office.page("/plans/1/check").await;
+    let mut fields = form_fields(&check, "id=\"create-all\"");
+    let xian =
+        fields.iter().find(|(k, v)| k.starts_with("name_") && v == "西安市").map(|(k, _)| k.replace("name_", "take_"));
+    fields.retain(|(k, _)| Some(k) != xian.as_ref());
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (st, body) = office.post("/plans/1/create-units", &pairs).await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    let (_, proposals) = super::call(&s, Some(&admin), reqwest::Method::GET, "/api/v1/plans/1/proposals", None).await;
+    let mut left: Vec<&str> = proposals.as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    left.sort();
+    assert_eq!(left, ["相关市政府", "西安市"], "the rest were created");
+    let xian = proposals.as_array().unwrap().iter().find(|p| p["name"] == "西安市").unwrap();
+    assert_eq!(xian["candidates"][0]["name"], "西安市政府", "{xian}");
+    let unit = xian["candidates"][0]["unit_id"].to_string();
+    let (st, _) = office.post("/plans/1/map", &[("csrf", &csrf), ("name", "西安市"), ("unit", &unit)]).await;
+    assert_eq!(st, StatusCode::SEE_OTHER);
+    // 相关市政府: the governments the plan named, ticked.
+    let check = office.page("/plans/1/check").await;
+    let group = form_fields(&check, "name=\"name\" value=\"相关市政府\"");
+    assert!(group.iter().filter(|(k, _)| k == "unit").count() >= 2, "{group:?}");
+    let pairs: Vec<(&str, &str)> = group.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (st, body) = office.post("/plans/1/group", &pairs).await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    let (_, l) = super::call(&s, Some(&admin), reqwest::Method::GET, "/api/v1/plans/1", None).await;
+    let version = l["plan"]["row_version"].to_string();
+    let (st, body) = office.post("/plans/1/publish", &[("csrf", &csrf), ("row_version", &version)]).await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{body}");
+    let (_, l) = super::call(&s, Some(&admin), reqwest::Method::GET, "/api/v1/plans/1", None).await;
+    assert_eq!(l["plan"]["state"], "published");
+    let (_, units) = super::call(&s, Some(&admin), reqwest::Method::GET, "/api/v1/units", None).await;
+    let kind = |n: &str| units.as_array().unwrap().iter().find(|u| u["name"] == n).map(|u| u["kind"].clone());
+    assert_eq!(kind("杨凌示范区管委会"), Some(json!("zone")));
+    assert_eq!(kind("咸阳市政府"), Some(json!("government")));
+    s.store.close().await;
+}
