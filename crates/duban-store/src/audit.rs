@@ -65,11 +65,12 @@ impl Store {
         rows.iter().map(|r| Ok(AuditEntry { record: record_from_row(r)?, hash: get(r, "hash")? })).collect()
     }
 
-    /// The latest `limit` rows about `entity`, newest first.
-    pub(crate) async fn audit_recent(&self, entity: &str, limit: i64) -> Result<Vec<AuditEntry>, Error> {
+    /// The latest audit rows about `entity` (`signin`, `user`, `unit` …), newest first, at most `limit`
+    /// (1 to 1,000): what the security auditor reads.
+    pub async fn recent_audit(&self, entity: &str, limit: i64) -> Result<Vec<AuditEntry>, Error> {
         let rows = sqlx::query(&format!("SELECT {COLS} FROM audit_log WHERE entity = $1 ORDER BY seq DESC LIMIT $2"))
             .bind(entity)
-            .bind(limit)
+            .bind(limit.clamp(1, 1000))
             .fetch_all(&self.read)
             .await
             .db()?;

@@ -281,7 +281,7 @@ impl Store {
                         .await
                         .db()?;
                         if r.disabled {
-                            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(tx.conn()).await.db()?;
+                            tx.end_sessions_of(id).await?;
                         }
                         if before_role != r.role.as_str() {
                             tx.audit("user.role", "user", id, &before_role, &r.role.as_str()).await?;
@@ -332,11 +332,7 @@ impl Store {
 
     /// Refused unless the actor's role carries `duty` (the system's own changes always may).
     pub async fn require_duty(&self, actor: &Actor, duty: duban_core::access::Duty) -> Result<(), Error> {
-        if actor.is_system() || duban_core::access::carries(actor.role, duty, self.separation_of_duties().await?) {
-            Ok(())
-        } else {
-            Err(Error::forbidden())
-        }
+        if self.has_duty(actor, duty).await? { Ok(()) } else { Err(Error::forbidden()) }
     }
 
     /// Whether the actor's role carries `duty` now.
@@ -372,12 +368,6 @@ impl Store {
             tx.audit("settings.separation_of_duties", "settings", "separation_of_duties", &!on, &on).await
         })
         .await
-    }
-
-    /// The latest audit rows about `entity` (`signin`, `user`, `unit` …), newest first: what the security
-    /// auditor reads.
-    pub async fn recent_audit(&self, entity: &str, limit: i64) -> Result<Vec<crate::AuditEntry>, Error> {
-        self.audit_recent(entity, limit.clamp(1, 1000)).await
     }
 
     /// The language a person reads the pages in (`zh-CN` or `en`), remembered with the account.
@@ -704,7 +694,7 @@ impl Store {
                 if n == 0 {
                     return Err(Error::not_found(duban_core::Thing::User));
                 }
-                sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(*user_id).execute(tx.conn()).await.db()?;
+                tx.end_sessions_of(*user_id).await?;
                 tx.audit("user.password_reset", "user", *user_id, &(), &"initial password issued").await?;
             }
             Ok(())
@@ -735,7 +725,7 @@ impl Store {
                 return Err(Error::not_found(duban_core::Thing::User));
             }
             if disabled {
-                sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(tx.conn()).await.db()?;
+                tx.end_sessions_of(user_id).await?;
             }
             let action = if disabled { "user.disable" } else { "user.enable" };
             tx.audit(action, "user", user_id, &!disabled, &disabled).await
@@ -803,6 +793,14 @@ fn user_from_row(r: &sqlx::any::AnyRow) -> Result<UserRecord, Error> {
         phone: get(r, "phone")?,
         email: get(r, "email")?,
     })
+}
+
+impl crate::db::Tx {
+    /// Ends every session and token of an account (a disabled account, a password given anew).
+    async fn end_sessions_of(&mut self, user_id: UserId) -> Result<(), Error> {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(self.conn()).await.db()?;
+        Ok(())
+    }
 }
 
 /// Sign-in limits (the rules are `duban_core::signin`): failures are counted per (account name, client

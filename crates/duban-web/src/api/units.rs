@@ -160,7 +160,7 @@ pub(super) async fn activation_sheet(
     let address = crate::account::address(&s, &meta.headers);
     let bytes = crate::account::activation_sheet(&s, &issued, &address).await?;
     let name = format!("activation-{}.xlsx", crate::account::today(&s));
-    Ok(super::download(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &name))
+    Ok(super::download(bytes, XLSX_TYPE, &name))
 }
 
 #[utoipa::path(
