@@ -95,6 +95,10 @@ ids! {
     EvidenceId,
     /// A 催报 sent to a unit.
     ReminderId,
+    /// A 督办 of a lagging or overdue task, issued to its units.
+    SupervisionId,
+    /// A file a unit attached to its reply to a 督办.
+    ReplyFileId,
 }
 
 #[cfg(test)]

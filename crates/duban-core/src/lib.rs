@@ -5,6 +5,7 @@
 //! - [`access`]: roles and what each may see and change.
 //! - [`periods`]: reporting periods, due dates, grace and locks.
 //! - [`audit`]: the hash chain over the audit trail.
+//! - [`supervision`]: 督办 levels (蓝/黄/红), their escalation, states and document numbers.
 //! - [`signin`]: growing waits after failed sign-ins.
 //! - [`ids`]: typed ids of the records.
 //! - [`error`]: errors with a stable code and a message in Chinese and English.
@@ -21,9 +22,13 @@ pub mod periods;
 pub mod secret;
 pub mod signin;
 pub mod status;
+pub mod supervision;
 
 pub use access::{Actor, Role};
 pub use error::{Error, ErrorKind, Lang, Message, Thing};
-pub use ids::{EvidenceId, ExtensionId, IndicatorId, ItemId, PeriodId, PlanId, ReminderId, ReportId, UnitId, UserId};
+pub use ids::{
+    EvidenceId, ExtensionId, IndicatorId, ItemId, PeriodId, PlanId, ReminderId, ReplyFileId, ReportId, SupervisionId,
+    UnitId, UserId,
+};
 pub use lifecycle::{ReportAction, ReportState};
 pub use status::{Status, Thresholds};

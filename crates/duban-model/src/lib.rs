@@ -7,10 +7,13 @@ mod ledger;
 mod period;
 mod progress;
 mod summary;
+mod supervision;
 
 pub use duban_core::status::Comparator;
+pub use duban_core::supervision::{Level, ReplyState, SupervisionState};
 pub use duban_core::{
-    EvidenceId, ExtensionId, IndicatorId, ItemId, PeriodId, PlanId, ReminderId, ReportId, UnitId, UserId,
+    EvidenceId, ExtensionId, IndicatorId, ItemId, PeriodId, PlanId, ReminderId, ReplyFileId, ReportId, SupervisionId,
+    UnitId, UserId,
 };
 pub use extension::ExtensionState;
 pub use ledger::{
@@ -20,3 +23,4 @@ pub use ledger::{
 pub use period::PeriodRecord;
 pub use progress::ProjectProgress;
 pub use summary::{IndicatorSummary, PartSummary, ShareSummary, StatusCounts, Summary, TaskSummary, UnitRate};
+pub use supervision::{SupervisedUnit, SupervisionOverview, SupervisionRecord};

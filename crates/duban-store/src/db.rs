@@ -129,6 +129,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0011_settings.sql"),
         include_str!("../migrations/postgres/0011_settings.sql"),
     ),
+    (
+        12,
+        "supervisions",
+        include_str!("../migrations/sqlite/0012_supervisions.sql"),
+        include_str!("../migrations/postgres/0012_supervisions.sql"),
+    ),
 ];
 
 pub(crate) trait DbResult<T> {

@@ -22,6 +22,7 @@ mod plans;
 mod reports;
 mod shares;
 mod summary;
+mod supervisions;
 pub mod synthetic;
 mod units;
 mod users;
@@ -31,7 +32,8 @@ pub use db::{Backend, Ctx, Idempotency, Store, Tx};
 /// The records this store gives out are the vocabulary's (`duban-model`), re-exported here.
 pub use duban_model::{
     AssignedUnit, IndicatorRecord, IndicatorSummary, Ledger, LedgerItem, Milestone, PartSummary, PeriodRecord,
-    PlanRecord, ShareSummary, StatusCounts, Summary, TaskSummary, UnitRate, UnresolvedName,
+    PlanRecord, ShareSummary, StatusCounts, Summary, SupervisedUnit, SupervisionOverview, SupervisionRecord,
+    TaskSummary, UnitRate, UnresolvedName,
 };
 pub use evidence::EvidenceRecord;
 pub use plans::{IndicatorPatch, ItemChange, ItemPatch, NewIndicator, NewItem, PlanDiff, PlanVersion};
@@ -39,6 +41,7 @@ pub use reports::{
     ExtensionRecord, MilestoneState, ReminderRecord, ReportDraft, ReportFilter, ReportRecord, ReportValue, TodoRow,
 };
 pub use shares::{ShareInput, ShareRecord};
+pub use supervisions::{Escalation, MAX_BULK, NewSupervision, ReplyFile, SupervisionFilter, SupervisionReply};
 pub use units::{NewUnit, UnitPatch, UnitRecord, UnitUpsert};
 pub use users::{
     AccountUpsert, ApiSession, NewUser, SessionInfo, UserRecord, check_password, generate_initial_password,

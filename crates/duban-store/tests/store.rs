@@ -1226,3 +1226,166 @@ async fn a_postgres_connection_killed_mid_transaction_leaves_nothing() {
         assert!(store.audit_of("test", "1").await.unwrap().is_empty());
     }
 }
+
+/// 督办: issued on a task to its units (numbered in the year, one open per task), replied to by a unit
+/// (which sees only its own reply), escalated blue → yellow → red and no further, accepted; every step in
+/// the audit chain.
+#[tokio::test]
+async fn a_lagging_task_is_supervised_replied_to_escalated_and_closed() {
+    use duban_core::supervision::{Level, SupervisionState};
+    use duban_store::{Escalation, NewSupervision, SupervisionFilter, SupervisionReply};
+    for (name, store) in stores().await {
+        eprintln!("-- {name}");
+        let (plan_id, periods) = published_plan(&store).await;
+        let ledger = store.ledger(plan_id).await.unwrap();
+        let (task, _) = housing_task(&ledger);
+        let task = task.clone();
+        assert!(task.units.len() >= 2, "{name}: the housing task has several units");
+        let june = at(2022, 6, 20);
+        let office = admin(june);
+        let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let new = NewSupervision {
+            item_id: task.id,
+            period_id: Some(periods[0].id),
+            level: Level::Blue,
+            reason: "截至5月底滞后".into(),
+            demand: "请于6月30日前报送整改措施".into(),
+            reply_by: day("2022-06-30"),
+            units: vec![],
+        };
+        // A reply date already past, an empty demand, a task of another plan's numbering: refused.
+        let past = NewSupervision { reply_by: day("2022-06-19"), ..new.clone() };
+        assert_eq!(
+            store.issue_supervisions(&office, plan_id, &[past]).await.unwrap_err().code,
+            "supervision.reply_by_past"
+        );
+        let blank = NewSupervision { demand: "  ".into(), ..new.clone() };
+        assert_eq!(
+            store.issue_supervisions(&office, plan_id, &[blank]).await.unwrap_err().code,
+            "supervision.demand_empty"
+        );
+        let part = ledger.items[0].id;
+        let not_task = NewSupervision { item_id: part, ..new.clone() };
+        assert_eq!(store.issue_supervisions(&office, plan_id, &[not_task]).await.unwrap_err().code, "supervision.item");
+        let outsider = ledger
+            .items
+            .iter()
+            .flat_map(|p| p.children.iter())
+            .flat_map(|t| t.units.iter())
+            .find(|u| !task.units.iter().any(|t| t.unit_id == u.unit_id));
+        let outsider = outsider.unwrap().unit_id;
+        let stray = NewSupervision { units: vec![outsider], ..new.clone() };
+        assert_eq!(
+            store.issue_supervisions(&office, plan_id, &[stray]).await.unwrap_err().code,
+            "supervision.not_assigned"
+        );
+        // A reporter may not issue one.
+        let lead = task.units[0].unit_id;
+        let rep = reporter(100, lead, june);
+        assert_eq!(
+            store.issue_supervisions(&rep, plan_id, std::slice::from_ref(&new)).await.unwrap_err().code,
+            "forbidden"
+        );
+        assert!(store.supervisions(&office.actor, &SupervisionFilter::default()).await.unwrap().is_empty());
+
+        let issued = store.issue_supervisions(&office, plan_id, std::slice::from_ref(&new)).await.unwrap();
+        let s = &issued[0];
+        assert_eq!((s.number.as_str(), s.level, s.state), ("督办〔2022〕1号", Level::Blue, SupervisionState::Open));
+        assert_eq!(s.units.len(), task.units.len(), "{name}: to every unit of the task");
+        for u in &s.units {
+            let held = task.units.iter().find(|t| t.unit_id == u.unit_id).unwrap();
+            assert_eq!(u.role, held.role, "{name}: each with its role on the task");
+        }
+        assert_eq!(s.task_path, task.path.join("."));
+        // One open 督办 per task: a second is refused, so the office escalates instead.
+        let again = store.issue_supervisions(&office, plan_id, std::slice::from_ref(&new)).await.unwrap_err();
+        assert_eq!((again.kind, again.code), (ErrorKind::Conflict, "supervision.open_exists"));
+
+        // The lead replies; it sees only its own unit's line, the office sees all.
+        let reply = SupervisionReply {
+            unit_id: lead,
+            measures: "倒排工期，9月底前开工2万套".into(),
+            new_deadline: day("2022-09-30"),
+        };
+        let other = task.units[1].unit_id;
+        let wrong = reporter(101, other, june);
+        assert_eq!(store.reply_supervision(&wrong, s.id, &reply).await.unwrap_err().code, "forbidden");
+        let blank = SupervisionReply { measures: " ".into(), ..reply.clone() };
+        assert_eq!(store.reply_supervision(&rep, s.id, &blank).await.unwrap_err().code, "supervision.measures_empty");
+        let seen = store.reply_supervision(&rep, s.id, &reply).await.unwrap();
+        assert_eq!(seen.version, s.version + 1);
+        let mine = store.supervision(&rep.actor, s.id).await.unwrap();
+        assert_eq!(mine.units.len(), 1);
+        assert_eq!(mine.units[0].measures, "倒排工期，9月底前开工2万套");
+        assert_eq!(mine.units[0].new_deadline, Some(day("2022-09-30")));
+        let all = store.supervision(&office.actor, s.id).await.unwrap();
+        assert_eq!(all.replied_count(), 1);
+        let outsider_rep = reporter(102, outsider, june);
+        assert_eq!(store.supervision(&outsider_rep.actor, s.id).await.unwrap_err().code, "forbidden");
+        assert!(store.supervisions(&outsider_rep.actor, &SupervisionFilter::default()).await.unwrap().is_empty());
+        assert_eq!(store.supervisions(&rep.actor, &SupervisionFilter::default()).await.unwrap().len(), 1);
+        // A file on the reply.
+        let f = store.add_reply_file(&rep, s.id, lead, "方案.txt", "整改方案".as_bytes()).await.unwrap();
+        assert_eq!(store.reply_files(&office.actor, s.id).await.unwrap(), vec![f.clone()]);
+        // A co-unit's people do not see the lead's file.
+        assert!(store.reply_files(&wrong.actor, s.id).await.unwrap().is_empty());
+
+        // On the day after the reply date the other units' replies are overdue.
+        let july = at(2022, 7, 1);
+        assert!(all.reply_overdue(duban_core::periods::local_date(july)));
+        let o = duban_model::SupervisionOverview::of(std::slice::from_ref(&all), duban_core::periods::local_date(july));
+        assert_eq!((o.open_blue, o.reply_overdue, o.all_replied), (1, 1, 0));
+
+        // Escalation names the version the office saw: the reply moved it.
+        let esc = Escalation {
+            version: s.version,
+            reply_by: day("2022-07-10"),
+            demand: "约请分管负责同志说明情况".into(),
+            note: "逾期未回复".into(),
+            units: vec![],
+        };
+        let stale = store.escalate_supervision(&admin(july), s.id, &esc).await.unwrap_err();
+        assert_eq!(stale.kind, ErrorKind::Conflict, "{name}");
+        let yellow = store
+            .escalate_supervision(&admin(july), s.id, &Escalation { version: all.version, ..esc.clone() })
+            .await
+            .unwrap();
+        assert_eq!((yellow.level, yellow.number.as_str()), (Level::Yellow, "督办〔2022〕2号"));
+        assert_eq!(yellow.escalated_from, Some(s.id));
+        assert!(yellow.reason.contains("逾期未回复"));
+        assert_eq!(yellow.replied_count(), 0, "a new 督办 is replied to afresh");
+        let old = store.supervision(&office.actor, s.id).await.unwrap();
+        assert_eq!(old.state, SupervisionState::Escalated);
+        assert_eq!(store.reply_supervision(&rep, s.id, &reply).await.unwrap_err().code, "supervision.closed");
+        let red = store
+            .escalate_supervision(&admin(july), yellow.id, &Escalation { version: yellow.version, ..esc.clone() })
+            .await
+            .unwrap();
+        assert_eq!(red.level, Level::Red);
+        let top = store
+            .escalate_supervision(&admin(july), red.id, &Escalation { version: red.version, ..esc.clone() })
+            .await
+            .unwrap_err();
+        assert_eq!(top.code, "supervision.top_level");
+        let closed = store.accept_supervision(&admin(july), red.id, red.version, "整改到位").await.unwrap();
+        assert_eq!((closed.state, closed.decision_note.as_str()), (SupervisionState::Accepted, "整改到位"));
+        let open = store
+            .supervisions(
+                &office.actor,
+                &SupervisionFilter { state: Some(SupervisionState::Open), ..Default::default() },
+            )
+            .await
+            .unwrap();
+        assert!(open.is_empty());
+        let by_task = store
+            .supervisions(&office.actor, &SupervisionFilter { item_id: Some(task.id), ..Default::default() })
+            .await
+            .unwrap();
+        assert_eq!(by_task.iter().map(|s| s.level).collect::<Vec<_>>(), [Level::Red, Level::Yellow, Level::Blue]);
+
+        let hist = store.audit_of("supervision", &s.id.to_string()).await.unwrap();
+        let actions: Vec<&str> = hist.iter().map(|h| h.record.action.as_str()).collect();
+        assert_eq!(actions, ["supervision.issue", "supervision.reply", "supervision.file", "supervision.escalate"]);
+        assert!(store.verify_audit().await.unwrap().ok());
+    }
+}
