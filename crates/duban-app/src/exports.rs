@@ -59,14 +59,20 @@ pub async fn bulletin_file(
     let periods = store.periods(plan_id).await?;
     let number = periods.iter().position(|p| p.id == summary.period.id).map_or(1, |i| i + 1);
     let issuer = issuer.map(str::to_string).or_else(|| ledger.issuer.clone()).unwrap_or_else(|| DEFAULT_ISSUER.into());
+    let issued_on = summary.period.spec.due_on;
+    let supervisions = crate::supervision::open_on(store, reader, plan_id, issued_on).await?;
     duban_office::bulletin_docx(&duban_office::BulletinInput {
         ledger: &ledger,
         summary: &summary,
         issuer: &issuer,
         number,
-        issued_on: summary.period.spec.due_on,
+        issued_on,
+        supervisions: &supervisions,
     })
 }
+
+/// 2022-07-05 → 2022年7月5日.
+pub use duban_office::bulletin::date_zh;
 
 /// Who signs a bulletin when neither the request nor the plan names an issuer.
 pub const DEFAULT_ISSUER: &str = "工作调度办公室";

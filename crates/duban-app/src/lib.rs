@@ -6,6 +6,7 @@
 //! - [`exports`]: the Excel/CSV ledger and the Word bulletin, with what a reader may see in them;
 //! - [`imports`]: an uploaded plan (document or Excel ledger) read into a draft;
 //! - [`offline`]: a unit's offline report sheet, made and applied;
+//! - [`supervision`]: 督办 issued with the task's standing as reason, the 督办通知单, open ones as of a day;
 //! - [`demo`]: the bundled plan with simulated reports.
 
 pub mod demo;
@@ -13,3 +14,4 @@ pub mod directory;
 pub mod exports;
 pub mod imports;
 pub mod offline;
+pub mod supervision;

@@ -52,6 +52,8 @@ pub struct SupervisionRecord {
     pub reply_by: NaiveDate,
     /// The 督办 this one escalated (one level down).
     pub escalated_from: Option<SupervisionId>,
+    /// Its number (督办〔2026〕2号).
+    pub escalated_from_number: Option<String>,
     /// The office's note when it accepted or escalated.
     pub decision_note: String,
     pub issued_at: i64,
@@ -73,6 +75,29 @@ impl SupervisionRecord {
 
     pub fn replied_count(&self) -> usize {
         self.units.iter().filter(|u| u.replied()).count()
+    }
+
+    /// The 督办 as it stood at the time `at` (Unix seconds): `None` if not yet issued; open if decided
+    /// later; replies made later not yet in. So that a bulletin of a past period says what was so then.
+    pub fn as_of(&self, at: i64) -> Option<SupervisionRecord> {
+        if self.issued_at > at {
+            return None;
+        }
+        let mut r = self.clone();
+        if r.decided_at.is_some_and(|d| d > at) {
+            r.state = SupervisionState::Open;
+            r.decided_at = None;
+            r.decision_note.clear();
+        }
+        for u in &mut r.units {
+            if u.replied_at.is_some_and(|t| t > at) {
+                u.replied_at = None;
+                u.replied_by = None;
+                u.measures.clear();
+                u.new_deadline = None;
+            }
+        }
+        Some(r)
     }
 
     /// Open, and some unit's reply is overdue on `today`.

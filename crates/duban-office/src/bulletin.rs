@@ -8,7 +8,10 @@
 
 use chrono::{Datelike, NaiveDate};
 use duban_core::Status;
-use duban_model::{IndicatorSummary, Ledger, LedgerItem, StatusCounts, Summary, TaskSummary};
+use duban_model::{
+    IndicatorSummary, Ledger, LedgerItem, StatusCounts, Summary, SupervisionOverview, SupervisionRecord,
+    SupervisionState, TaskSummary,
+};
 
 use crate::chart;
 use crate::docx::{Docx, Properties, Run, Style};
@@ -28,6 +31,8 @@ pub struct BulletinInput<'a> {
     pub number: usize,
     /// The date it is issued on; also the document's creation date, so the file depends only on the data.
     pub issued_on: NaiveDate,
+    /// The plan's 督办s that are open on `issued_on`.
+    pub supervisions: &'a [SupervisionRecord],
 }
 
 /// 2022-07-05 → 2022年7月5日.
@@ -218,6 +223,8 @@ pub fn bulletin_docx(input: &BulletinInput) -> Result<Vec<u8>, Error> {
         d.table(&[6, 26, 8, 11, 15, 38], &["序号", "任务", "状态", "序时完成比", "完成时限", "责任单位"], &rows);
     }
 
+    supervision_part(&mut d, input, &mut table);
+
     // 五、未按时报送情况
     heading(&mut d, "未按时报送情况");
     // In the directory's protocol order (排序), as an office lists units in a 通报.
@@ -335,6 +342,51 @@ pub fn bulletin_docx(input: &BulletinInput) -> Result<Vec<u8>, Error> {
         author: input.issuer.to_string(),
         created: format!("{}T00:00:00Z", input.issued_on.format("%Y-%m-%d")),
     })
+}
+
+/// Under 滞后事项: the 督办s open on the day, by level, with where their replies stand.
+fn supervision_part(d: &mut Docx, input: &BulletinInput, table: &mut usize) {
+    let open: Vec<&SupervisionRecord> =
+        input.supervisions.iter().filter(|s| s.state == SupervisionState::Open).collect();
+    if open.is_empty() {
+        return;
+    }
+    let o = SupervisionOverview::of(input.supervisions, input.issued_on);
+    let levels: Vec<String> = [(o.open_red, "红色"), (o.open_yellow, "黄色"), (o.open_blue, "蓝色")]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, l)| format!("{l}{n}件"))
+        .collect();
+    let mut text = format!("目前在办督办事项{}件（{}），", o.open(), levels.join("、"));
+    text.push_str(&format!("责任单位已全部回复{}件", o.all_replied));
+    if o.reply_overdue > 0 {
+        text.push_str(&format!("，逾期未回复{}件", o.reply_overdue));
+    }
+    text.push('。');
+    d.text(Style::Body, &text);
+    *table += 1;
+    d.text(Style::Caption, &format!("表{table} 在办督办事项"));
+    let rows: Vec<Vec<String>> = open
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let overdue = s.reply_overdue(input.issued_on);
+            vec![
+                (i + 1).to_string(),
+                s.number.clone(),
+                s.level.label_zh().to_string(),
+                format!("{} {}", s.task_path, s.task_title),
+                date_zh(s.reply_by),
+                format!(
+                    "已回复{}/{}个单位{}",
+                    s.replied_count(),
+                    s.units.len(),
+                    if overdue { "，逾期未回复" } else { "" }
+                ),
+            ]
+        })
+        .collect();
+    d.table(&[6, 18, 14, 32, 14, 16], &["序号", "督办编号", "等级", "任务", "回复时限", "回复情况"], &rows);
 }
 
 #[cfg(test)]

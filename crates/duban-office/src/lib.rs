@@ -6,6 +6,7 @@
 //!   with charts ([`chart`]) drawn as PNG and a small .docx writer ([`docx`]);
 //! - [`ledger_import`]: a ledger kept in Excel, read into a plan for review ([`workbook`] reads uploads
 //!   and refuses bad files with a clear message);
+//! - [`supervision_notice`]: the 督办通知单 of a 督办, printed and sent by the office;
 //! - [`report_sheet`]: offline reporting, the sheet a unit downloads pre-filled and uploads back.
 
 pub mod accounts;
@@ -16,8 +17,10 @@ pub mod docx;
 pub mod ledger;
 pub mod ledger_import;
 pub mod report_sheet;
+pub mod supervision_notice;
 pub mod workbook;
 
 pub use bulletin::{BulletinInput, bulletin_docx};
 pub use duban_core::Error;
 pub use ledger::{HEADERS, ProgressLine, Row, format_value, ledger_csv, ledger_rows, ledger_xlsx, target_text};
+pub use supervision_notice::{NoticeInput, notice_docx};

@@ -84,8 +84,10 @@ pub const MAX_BULK: usize = 500;
 
 const COLS: &str = "s.id, s.plan_id, s.item_id, s.period_id, s.year, s.seq, s.level, s.state, s.reason, s.demand, \
     s.reply_by, s.escalated_from, s.decision_note, s.issued_at, s.decided_at, s.version, \
-    COALESCE(u.username, 'system') AS issued_by, i.path AS task_path, i.title AS task_title";
-const FROM: &str = "FROM supervisions s JOIN items i ON i.id = s.item_id LEFT JOIN users u ON u.id = s.issued_by";
+    COALESCE(u.username, 'system') AS issued_by, i.path AS task_path, i.title AS task_title, \
+    f.year AS from_year, f.seq AS from_seq";
+const FROM: &str = "FROM supervisions s JOIN items i ON i.id = s.item_id LEFT JOIN users u ON u.id = s.issued_by \
+    LEFT JOIN supervisions f ON f.id = s.escalated_from";
 const UNIT_COLS: &str = "SELECT x.supervision_id, x.unit_id, n.name, x.role, x.measures, x.new_deadline, \
     x.replied_at, r.username AS replied_by FROM supervision_units x JOIN units n ON n.id = x.unit_id \
     LEFT JOIN users r ON r.id = x.replied_by";
@@ -621,6 +623,10 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<SupervisionRecord, Error> {
         demand: get(r, "demand")?,
         reply_by: duban_core::periods::parse_date(&reply_by)?,
         escalated_from: get(r, "escalated_from")?,
+        escalated_from_number: match (get::<Option<i64>>(r, "from_year")?, get::<Option<i64>>(r, "from_seq")?) {
+            (Some(y), Some(n)) => Some(document_number(i32::try_from(y).map_err(Error::internal)?, n)),
+            _ => None,
+        },
         decision_note: get(r, "decision_note")?,
         issued_at: get(r, "issued_at")?,
         issued_by: get(r, "issued_by")?,

@@ -1352,6 +1352,7 @@ async fn a_lagging_task_is_supervised_replied_to_escalated_and_closed() {
             .unwrap();
         assert_eq!((yellow.level, yellow.number.as_str()), (Level::Yellow, "督办〔2022〕2号"));
         assert_eq!(yellow.escalated_from, Some(s.id));
+        assert_eq!(yellow.escalated_from_number.as_deref(), Some("督办〔2022〕1号"));
         assert!(yellow.reason.contains("逾期未回复"));
         assert_eq!(yellow.replied_count(), 0, "a new 督办 is replied to afresh");
         let old = store.supervision(&office.actor, s.id).await.unwrap();

@@ -188,6 +188,9 @@ struct Ids {
     evidence: i64,
     /// An account made for the table, which it may disable, enable and unlock.
     user: i64,
+    /// A 督办 on `item`, sent to `unit` among others, and a file on the unit's reply.
+    supervision: i64,
+    reply_file: i64,
 }
 
 async fn ids(s: &Server, admin: &str, unit: i64) -> Ids {
@@ -211,6 +214,8 @@ async fn ids(s: &Server, admin: &str, unit: i64) -> Ids {
         unit,
         report: report["id"].as_i64().unwrap(),
         evidence: 0,
+        supervision: 0,
+        reply_file: 0,
     }
 }
 
@@ -225,6 +230,9 @@ fn fill(path: &str, ids: &Ids) -> String {
     let p = p.replace("/plans/{id}/items", "/plans/1/items");
     let p = p.replace("/evidence/{id}", &format!("/evidence/{}", ids.evidence));
     let p = p.replace("/users/{id}", &format!("/users/{}", ids.user));
+    let p = p.replace("/supervisions/{id}", &format!("/supervisions/{}", ids.supervision));
+    let p = p.replace("/reply-files/{id}", &format!("/reply-files/{}", ids.reply_file));
+    let files = format!("?unit_id={}&name=a.txt", ids.unit);
     let p = p.replace("{name}", "%E7%9B%B8%E5%85%B3%E5%B8%82%E6%94%BF%E5%BA%9C");
     let todo = format!("?period=2022-06&unit={}", ids.unit);
     let query = match p.as_str() {
@@ -235,6 +243,7 @@ fn fill(path: &str, ids: &Ids) -> String {
         "/api/v1/plans/1/diff" => "?from=1&to=1",
         "/api/v1/plans/1/ledger.xlsx" | "/api/v1/plans/1/ledger.csv" => "?period=2022-06",
         _ if p.ends_with("/evidence") => "?name=a.txt",
+        _ if p.starts_with("/api/v1/supervisions/") && p.ends_with("/files") => files.as_str(),
         _ if p.starts_with("/api/v1/items/") && !p.ends_with("indicators") => "?row_version=1",
         "/api/v1/indicators/1" => "?row_version=1",
         _ => "",
@@ -282,6 +291,13 @@ fn body_for(method: &str, path: &str, ids: &Ids) -> Option<Value> {
         "/api/v1/indicators/{id}/shares" => json!({ "shares": [] }),
         "/api/v1/plans/{id}/items" => json!({ "row_version": 0, "title": "新任务" }),
         "/api/v1/indicators/{id}" => json!({ "row_version": 0, "baseline": 1.0 }),
+        "/api/v1/supervisions" => {
+            json!({ "plan_id": ids.plan, "item_ids": [ids.item], "level": "blue", "reply_by": "2022-07-20" })
+        }
+        "/api/v1/supervisions/{id}/reply" => {
+            json!({ "unit_id": ids.unit, "measures": "加快推进", "new_deadline": "2022-09-30" })
+        }
+        "/api/v1/supervisions/{id}/escalate" => json!({ "version": 0, "reply_by": "2022-07-20", "demand": "d" }),
         _ => json!({ "version": 0 }),
     })
 }
@@ -328,6 +344,30 @@ async fn every_endpoint_for_every_role() {
     );
     assert_eq!(r.headers()["x-content-type-options"], "nosniff");
     assert_eq!(r.text().await.unwrap(), "佐证说明");
+    // A 督办 on the unit's task with a file on its reply, for the 督办 endpoints.
+    let (st, issued) = call(
+        &s,
+        Some(&admin),
+        Method::POST,
+        "/api/v1/supervisions",
+        Some(json!({ "plan_id": 1, "period": "2022-06", "item_ids": [ids.item], "level": "blue", "reply_by": "2022-07-20" })),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED, "{issued}");
+    ids.supervision = issued[0]["id"].as_i64().unwrap();
+    let r =
+        Client::new()
+            .post(s.url(&format!(
+                "/api/v1/supervisions/{}/files?unit_id={unit}&name=%E6%96%B9%E6%A1%88.txt",
+                ids.supervision
+            )))
+            .bearer_auth(&rep_token)
+            .body("整改方案")
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    ids.reply_file = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
     // A leader of the same unit.
     let leader = new_account(&s, &admin, json!({ "username": "lead1", "role": "leader", "unit_id": unit })).await;
     let tokens = [
@@ -791,6 +831,111 @@ async fn the_committed_openapi_document_is_current() {
         assert!(page.contains(&e.path.replace('&', "&amp;")), "{}", e.path);
     }
     assert!(!page.contains("http://") && !page.contains("https://") && !page.contains("//cdn"));
+}
+
+/// 督办 over HTTP: issued on June's lagging tasks with their standing as the reason, replied to by a unit
+/// (which sees its own reply only), escalated, printed as a 督办通知单 that reads back with the case and
+/// the reply, and counted in the bulletin.
+#[tokio::test]
+async fn a_supervision_is_issued_replied_to_escalated_and_printed() {
+    let s = start().await;
+    let admin = token(&s, "office").await;
+    let (_, summary) = call(&s, Some(&admin), Method::GET, "/api/v1/plans/1/summary?period=2022-06", None).await;
+    let lagging: Vec<i64> =
+        summary["lagging"].as_array().unwrap().iter().map(|t| t["item_id"].as_i64().unwrap()).take(2).collect();
+    assert_eq!(lagging.len(), 2, "the demo has lagging tasks in June");
+    let body =
+        json!({ "plan_id": 1, "period": "2022-06", "item_ids": lagging, "level": "blue", "reply_by": "2022-07-10" });
+    // A level we do not have is refused before anything is written.
+    let mut bad = body.clone();
+    bad["level"] = json!("green");
+    let (st, _) = call(&s, Some(&admin), Method::POST, "/api/v1/supervisions", Some(bad)).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    let (st, issued) = call(&s, Some(&admin), Method::POST, "/api/v1/supervisions", Some(body.clone())).await;
+    assert_eq!(st, StatusCode::CREATED, "{issued}");
+    let first = &issued[0];
+    assert_eq!(first["number"], "督办〔2022〕1号");
+    assert_eq!(issued[1]["number"], "督办〔2022〕2号");
+    let reason = first["reason"].as_str().unwrap();
+    assert!(reason.starts_with("2022年6月调度显示，该任务"), "{reason}");
+    assert!(reason.contains("滞后") || reason.contains("逾期"), "{reason}");
+    assert!(first["demand"].as_str().unwrap().contains("整改措施"), "the default demand");
+    // Both again: all or none, the first conflict refuses the lot.
+    let (st, e) = call(&s, Some(&admin), Method::POST, "/api/v1/supervisions", Some(body)).await;
+    assert_eq!((st, e["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("supervision.open_exists")));
+    let (_, open) = call(&s, Some(&admin), Method::GET, "/api/v1/supervisions?plan_id=1&state=open", None).await;
+    assert_eq!(open.as_array().unwrap().len(), 2);
+    let (st, e) = call(&s, Some(&admin), Method::GET, "/api/v1/supervisions?state=closed", None).await;
+    assert_eq!((st, e["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("supervision.state")));
+
+    // The unit of the first: a reporter of it replies, and sees only its own unit's line.
+    let id = first["id"].as_i64().unwrap();
+    let unit = first["units"][0]["unit_id"].as_i64().unwrap();
+    let name = format!("rep{}", rand_suffix());
+    let rep = new_account(&s, &admin, json!({ "username": name, "role": "reporter", "unit_id": unit })).await;
+    let (_, mine) = call(&s, Some(&rep), Method::GET, "/api/v1/supervisions", None).await;
+    assert!(mine.as_array().unwrap().iter().any(|m| m["id"] == id));
+    assert!(mine.as_array().unwrap().iter().all(|m| m["units"].as_array().unwrap().len() == 1));
+    let reply = json!({ "unit_id": unit, "measures": "倒排工期，8月底前完成", "new_deadline": "2022-08-31" });
+    let (st, replied) =
+        call(&s, Some(&rep), Method::POST, &format!("/api/v1/supervisions/{id}/reply"), Some(reply.clone())).await;
+    assert_eq!(st, StatusCode::OK, "{replied}");
+    let (st, e) = call(&s, Some(&admin), Method::POST, &format!("/api/v1/supervisions/{id}/reply"), Some(reply)).await;
+    assert_eq!(
+        (st, e["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("forbidden")),
+        "the office does not reply"
+    );
+
+    // The notice reads back with the case and the reply.
+    let r = Client::new()
+        .get(s.url(&format!("/api/v1/supervisions/{id}/notice.docx")))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-disposition"].to_str().unwrap().contains("filename*=UTF-8''"));
+    let bytes = r.bytes().await.unwrap().to_vec();
+    assert_eq!(bytes, download(&s, &admin, &format!("/api/v1/supervisions/{id}/notice.docx")).await, "same bytes");
+    let text = duban_plan::docx::docx_text(&bytes).unwrap();
+    for want in [
+        "督办通知单",
+        "督办〔2022〕1号",
+        "蓝色督办（提醒）",
+        first["task_title"].as_str().unwrap(),
+        reason,
+        "倒排工期，8月底前完成",
+        "2022年8月31日",
+        "2022年7月10日",
+    ] {
+        assert!(text.contains(want), "{want} in {text}");
+    }
+    let unit_name = first["units"][0]["name"].as_str().unwrap();
+    assert!(text.contains(&format!("{unit_name}：")) || text.contains(&format!("{unit_name}、")), "the addressee");
+
+    // Escalated: a yellow one replaces it; the old one can no longer be replied to.
+    let esc = json!({ "version": replied["version"], "reply_by": "2022-07-15", "demand": "请分管负责同志说明情况", "note": "措施不具体" });
+    let (st, yellow) =
+        call(&s, Some(&admin), Method::POST, &format!("/api/v1/supervisions/{id}/escalate"), Some(esc)).await;
+    assert_eq!(st, StatusCode::CREATED, "{yellow}");
+    assert_eq!((yellow["level"].as_str(), yellow["number"].as_str()), (Some("yellow"), Some("督办〔2022〕3号")));
+    let text = duban_plan::docx::docx_text(
+        &download(&s, &admin, &format!("/api/v1/supervisions/{}/notice.docx", yellow["id"])).await,
+    )
+    .unwrap();
+    assert!(
+        text.contains("黄色督办") && text.contains("由督办〔2022〕1号升级") && text.contains("措施不具体"),
+        "{text}"
+    );
+
+    // The bulletin of June counts the open ones by level.
+    let bulletin =
+        duban_plan::docx::docx_text(&download(&s, &admin, "/api/v1/plans/1/bulletin.docx?period=2022-06").await)
+            .unwrap();
+    assert!(bulletin.contains("目前在办督办事项2件（黄色1件、蓝色1件）"), "{bulletin}");
+    assert!(bulletin.contains("督办〔2022〕3号") && bulletin.contains("督办〔2022〕2号"));
+    assert!(!bulletin.contains("督办〔2022〕1号"), "the escalated one is not open");
 }
 
 /// The 调度通报 of June 2022 (demo data): a well-formed Word package whose text names every lagging task

@@ -29,6 +29,7 @@ mod periods;
 mod plans;
 mod reports;
 mod sessions;
+mod supervisions;
 mod units;
 
 use self::audit::*;
@@ -36,6 +37,7 @@ use self::periods::*;
 use self::plans::*;
 use self::reports::*;
 use self::sessions::*;
+use self::supervisions::*;
 use self::units::*;
 
 /// The API's routes with their description: each handler's `#[utoipa::path]` gives both its route and
@@ -100,6 +102,14 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(remind))
         .routes(routes!(list_extensions, request_extension))
         .routes(routes!(decide_extension))
+        .routes(routes!(list_supervisions, issue_supervisions))
+        .routes(routes!(get_supervision))
+        .routes(routes!(reply_supervision))
+        .routes(routes!(accept_supervision))
+        .routes(routes!(escalate_supervision))
+        .routes(routes!(supervision_notice))
+        .routes(routes!(list_reply_files, add_reply_file))
+        .routes(routes!(download_reply_file))
         .routes(routes!(audit_of))
         .routes(routes!(verify_audit))
 }
@@ -171,6 +181,27 @@ fn write_ctx(state: &AppState, auth: &Auth, meta: &Meta, body: &[u8]) -> ApiResu
 
 fn read_ctx(state: &AppState, auth: &Auth) -> Ctx {
     Ctx::new(auth.actor.clone(), state.now())
+}
+
+/// A file under its own (often Chinese) name: the RFC 5987 `filename*` beside an ASCII `fallback`; always a
+/// download, never rendered in place.
+fn named_download(bytes: Vec<u8>, content_type: &str, fallback: &str, name: &str) -> Response {
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(content_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
+        })
+        .collect();
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    res
 }
 
 fn download(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {

@@ -64,25 +64,7 @@ pub(super) async fn download_evidence(
     Path(id): Path<EvidenceId>,
 ) -> ApiResult<Response> {
     let (meta, bytes) = s.store.get_evidence(&auth.actor, id).await?;
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&meta.content_type) {
-        h.insert(header::CONTENT_TYPE, v);
-    }
-    // RFC 5987 name for non-ASCII file names; always a download, never rendered in place.
-    let encoded: String = meta
-        .file_name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
-        })
-        .collect();
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"evidence-{id}\"; filename*=UTF-8''{encoded}"))
-    {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    Ok(res)
+    Ok(named_download(bytes, &meta.content_type, &format!("evidence-{id}"), &meta.file_name))
 }
 
 #[utoipa::path(
