@@ -11,6 +11,7 @@ mod charts;
 mod office;
 mod reporting;
 mod setup;
+mod supervision;
 
 use askama::Template;
 use axum::Router;
@@ -57,6 +58,7 @@ pub fn routes() -> Router<AppState> {
         .merge(office::routes())
         .merge(setup::routes())
         .merge(account::routes())
+        .merge(supervision::routes())
         // Rejections become pages inside, so that the page headers (CSP) apply to them too.
         .layer(axum::middleware::from_fn(html_rejections))
         .layer(axum::middleware::map_response(security_headers))
@@ -221,6 +223,9 @@ impl Nav {
     pub fn sees_audit(&self) -> bool {
         self.user.as_ref().is_some_and(PageUser::sees_audit)
     }
+    pub fn sees_supervisions(&self) -> bool {
+        self.user.as_ref().is_some_and(supervision::reads_supervisions)
+    }
     pub fn name(&self) -> &str {
         self.user.as_ref().map(|u| u.display_name.as_str()).unwrap_or("")
     }
@@ -240,7 +245,7 @@ impl Nav {
         duban_store::random_token()
     }
     pub fn with_flash(mut self, key: Option<&str>) -> Nav {
-        const KNOWN: [&str; 19] = [
+        const KNOWN: [&str; 23] = [
             "requested",
             "saved",
             "submitted",
@@ -260,6 +265,10 @@ impl Nav {
             "ended",
             "sheet_applied",
             "units_applied",
+            "supervised",
+            "replied",
+            "accepted",
+            "escalated",
         ];
         self.flash = key.filter(|k| KNOWN.contains(k)).map(|k| self.tr.t(&format!("flash-{k}")));
         self

@@ -20,6 +20,7 @@ use serde::Deserialize;
 
 use super::charts::{Point, heat_map, line_chart, progress_bars, status_bar};
 use super::reporting::{target_text, units_text};
+use super::supervision::SupervisionText as _;
 use super::{Nav, OrPage, PageForm, PageResult, PageUser, ScopeQuery, render, scope, see_other, url_encode};
 use crate::AppState;
 
@@ -215,9 +216,25 @@ struct DashboardPage {
     heat_svg: String,
     late: Vec<(UnitRate, usize)>,
     behind: Vec<IndicatorSummary>,
+    /// Open 督办s by task, and their figures (none for those who do not read 督办s).
+    supervised: HashMap<ItemId, duban_store::SupervisionRecord>,
+    sup: Option<duban_store::SupervisionOverview>,
+    levels: [duban_core::supervision::Level; 3],
+    default_reply_by: String,
+    min_date: String,
+    default_demand: &'static str,
+}
+
+impl super::supervision::SupervisionText for DashboardPage {
+    fn tr(&self) -> &crate::i18n::Tr {
+        &self.nav.tr
+    }
 }
 
 impl DashboardPage {
+    fn supervised(&self, t: &TaskSummary) -> Option<&duban_store::SupervisionRecord> {
+        self.supervised.get(&t.item_id)
+    }
     fn light(&self, t: &TaskSummary) -> &'static str {
         if t.due_soon && t.status != Status::Completed && t.status != Status::Overdue {
             "light-blue"
@@ -273,7 +290,19 @@ async fn dashboard(State(state): State<AppState>, user: PageUser, Query(q): Quer
         s.indicators.iter().filter(|i| matches!(i.status, Status::Lagging | Status::Overdue)).cloned().collect();
     behind.sort_by(|a, b| a.ratio.unwrap_or(0.0).total_cmp(&b.ratio.unwrap_or(0.0)));
     behind.truncate(10);
+    let supervised = super::supervision::open_by_task(&state, &user, sc.plan.id).await?;
+    let today = duban_core::periods::local_date(state.now());
+    let sup = super::supervision::reads_supervisions(&user).then(|| {
+        let open: Vec<duban_store::SupervisionRecord> = supervised.values().cloned().collect();
+        duban_store::SupervisionOverview::of(&open, today)
+    });
     Ok(render(&DashboardPage {
+        supervised,
+        sup,
+        levels: duban_core::supervision::Level::ALL,
+        default_reply_by: (today + chrono::Duration::days(super::supervision::REPLY_DAYS)).to_string(),
+        min_date: today.to_string(),
+        default_demand: duban_app::supervision::DEFAULT_DEMAND,
         plan_id: sc.plan.id,
         plan_title: sc.plan.title.clone(),
         period_key: period.spec.key.clone(),
@@ -459,6 +488,27 @@ struct TaskPage {
     charts: Vec<(String, String)>,
     history: Vec<(String, String, ReportRecord)>,
     audit: Vec<AuditEntry>,
+    /// The task's 督办s, newest first, and what the issue form starts with (for the office).
+    supervisions: Vec<duban_store::SupervisionRecord>,
+    period_key: String,
+    levels: [duban_core::supervision::Level; 3],
+    default_reply_by: String,
+    min_date: String,
+    default_demand: &'static str,
+}
+
+impl super::supervision::SupervisionText for TaskPage {
+    fn tr(&self) -> &crate::i18n::Tr {
+        &self.nav.tr
+    }
+}
+
+impl TaskPage {
+    /// The office may issue a 督办 while none is open on the task.
+    fn can_supervise(&self) -> bool {
+        self.nav.is_admin()
+            && !self.supervisions.iter().any(|s| s.state == duban_core::supervision::SupervisionState::Open)
+    }
 }
 
 async fn task_page(
@@ -539,7 +589,28 @@ async fn task_page(
     let mut nav = Nav::new(&user, "ledger");
     nav.plan_id = Some(sc.plan.id);
     nav.period = sc.period.as_ref().map(|p| p.spec.key.clone());
-    Ok(render(&TaskPage { plan_id: sc.plan.id, units: units_text(&item, &tr), item, charts, history, audit, nav }))
+    let supervisions = if super::supervision::reads_supervisions(&user) {
+        let f = duban_store::SupervisionFilter { item_id: Some(id), ..Default::default() };
+        state.store.supervisions(&user.actor, &f).await.or_page(&user)?
+    } else {
+        Vec::new()
+    };
+    let today = duban_core::periods::local_date(state.now());
+    Ok(render(&TaskPage {
+        plan_id: sc.plan.id,
+        units: units_text(&item, &tr),
+        item,
+        charts,
+        history,
+        audit,
+        supervisions,
+        period_key: sc.period.as_ref().map(|p| p.spec.key.clone()).unwrap_or_default(),
+        levels: duban_core::supervision::Level::ALL,
+        default_reply_by: (today + chrono::Duration::days(super::supervision::REPLY_DAYS)).to_string(),
+        min_date: today.to_string(),
+        default_demand: duban_app::supervision::DEFAULT_DEMAND,
+        nav,
+    }))
 }
 
 // ---- unit page -------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 //! The unit's pages: the to-do list of a period, the report form (pre-filled from the last period), evidence
 //! files, and the offline Excel sheet.
 
+use super::supervision::SupervisionText as _;
 use duban_core::IndicatorId;
 use duban_core::ItemId;
 use duban_core::{PlanId, ReportId, UnitId};
@@ -73,6 +74,14 @@ struct TodoPage {
     rows: Vec<TodoRow>,
     done: usize,
     units: Vec<(UnitId, String)>,
+    /// Open 督办s sent to the unit.
+    supervisions: Vec<duban_store::SupervisionRecord>,
+}
+
+impl super::supervision::SupervisionText for TodoPage {
+    fn tr(&self) -> &crate::i18n::Tr {
+        &self.nav.tr
+    }
 }
 
 impl TodoPage {
@@ -112,6 +121,17 @@ async fn todo(State(state): State<AppState>, user: PageUser, Query(q): Query<Tod
     let done = rows.iter().filter(|r| matches!(r.state, Some(ReportState::Submitted | ReportState::Approved))).count();
     let unit_name = units.iter().find(|u| u.id == unit_id).map(|u| u.name.clone()).unwrap_or_default();
     let today = duban_core::periods::local_date(state.now());
+    let supervisions = if super::supervision::reads_supervisions(&user) {
+        let f = duban_store::SupervisionFilter {
+            plan_id: Some(sc.plan.id),
+            unit_id: Some(unit_id),
+            state: Some(duban_core::supervision::SupervisionState::Open),
+            ..Default::default()
+        };
+        state.store.supervisions(&user.actor, &f).await.or_page(&user)?
+    } else {
+        Vec::new()
+    };
     let mut nav = Nav::new(&user, "todo").with_flash(q.ok.as_deref());
     nav.plan_id = Some(sc.plan.id);
     nav.period = Some(period.spec.key.clone());
@@ -127,6 +147,7 @@ async fn todo(State(state): State<AppState>, user: PageUser, Query(q): Query<Tod
         unit_name,
         rows,
         done,
+        supervisions,
         units: if user.actor.unit_id.is_none() {
             units.iter().map(|u| (u.id, u.name.clone())).collect()
         } else {

@@ -310,3 +310,80 @@ async fn a_first_plan_is_mapped_and_published_from_the_check_page_in_a_real_brow
     c.close().await.unwrap();
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// 督办 in the browser: the office ticks a lagging task on the dashboard and issues a yellow 督办; the
+/// lead unit's reporter finds it on the to-do page and replies with measures, a new deadline and a file;
+/// the office sees the reply, escalates to red, and closes it.
+#[tokio::test]
+async fn a_lagging_task_is_supervised_replied_to_escalated_and_closed_in_a_real_browser() {
+    let Some((_driver, c)) = browser().await else { return };
+    let s = start().await;
+    let dir = std::env::temp_dir().join(format!("duban_supervision_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("整改方案.txt");
+    std::fs::write(&file, "整改方案：倒排工期，挂图作战").unwrap();
+
+    login(&c, &s, "office").await;
+    c.goto(&s.url("/dashboard?plan=1&period=2022-06")).await.unwrap();
+    let first = wait_for(&c, "#lagging input[name=item]").await;
+    let item = first.attr("value").await.unwrap().unwrap();
+    first.click().await.unwrap();
+    c.find(Locator::Css("#sup-level option[value=yellow]")).await.unwrap().click().await.unwrap();
+    shot(&c, "dashboard-supervise").await;
+    c.find(Locator::Id("supervise")).await.unwrap().click().await.unwrap();
+    flash_says(&c, "督办已下发").await;
+    assert!(text(&c, "#level").await.contains("黄色督办"));
+    let reason = text(&c, "#reason").await;
+    assert!(reason.starts_with("2022年6月调度显示，该任务"), "{reason}");
+    let number = text(&c, "h1").await.split_whitespace().next().unwrap().to_string();
+    assert_eq!(number, "督办〔2022〕1号");
+    let sup_url = c.current_url().await.unwrap().path().to_string();
+    let unit = c.find(Locator::Css("#replies tbody tr")).await.unwrap().attr("data-unit").await.unwrap().unwrap();
+    // The dashboard marks the task with its 督办 instead of a box to tick, and counts it.
+    c.goto(&s.url("/dashboard?plan=1&period=2022-06")).await.unwrap();
+    let row = text(&c, &format!("#lagging li[data-item='{item}']")).await;
+    assert!(row.contains(&number), "{row}");
+    assert_eq!(text(&c, "#sup-yellow").await, "1");
+    logout(&c).await;
+
+    // The unit's reporter: on the to-do page, then the reply with a file.
+    let unit: i64 = unit.parse().unwrap();
+    login(&c, &s, &format!("unit{unit:02}")).await;
+    c.goto(&s.url("/todo?plan=1")).await.unwrap();
+    let mine = text(&c, "#todo-supervision").await;
+    assert!(mine.contains(&number), "{mine}");
+    c.find(Locator::Css("#todo-supervision a")).await.unwrap().click().await.unwrap();
+    wait_for(&c, "#reply-form").await;
+    fill(&c, "measures", "倒排工期，9月底前补齐缺口").await;
+    c.execute("document.getElementById('new_deadline').value = '2022-09-30'", vec![]).await.unwrap();
+    c.find(Locator::Id("file")).await.unwrap().send_keys(file.to_str().unwrap()).await.unwrap();
+    shot(&c, "supervision-reply").await;
+    c.find(Locator::Id("reply")).await.unwrap().click().await.unwrap();
+    flash_says(&c, "回复已提交").await;
+    let replies = text(&c, "#replies").await;
+    assert!(replies.contains("倒排工期，9月底前补齐缺口") && replies.contains("整改方案.txt"), "{replies}");
+    assert_eq!(c.find_all(Locator::Css("#replies tbody tr")).await.unwrap().len(), 1, "its own line only");
+    assert!(c.find(Locator::Id("escalate")).await.is_err(), "a unit does not escalate");
+    logout(&c).await;
+
+    // The office: the reply is there; escalate to red, then close.
+    login(&c, &s, "office").await;
+    c.goto(&s.url(&sup_url)).await.unwrap();
+    let replies = text(&c, "#replies").await;
+    assert!(replies.contains("倒排工期，9月底前补齐缺口") && replies.contains("2022年9月30日"), "{replies}");
+    fill(&c, "esc-note", "措施不具体").await;
+    c.find(Locator::Id("escalate")).await.unwrap().click().await.unwrap();
+    flash_says(&c, "已升级督办").await;
+    assert!(text(&c, "#level").await.contains("红色督办"));
+    assert!(text(&c, "#case").await.contains(&number), "names the one it replaces");
+    assert!(c.find(Locator::Id("escalate")).await.is_err(), "red is the last level");
+    shot(&c, "supervision-red").await;
+    fill(&c, "accept-note", "已约谈，整改到位").await;
+    c.find(Locator::Id("accept")).await.unwrap().click().await.unwrap();
+    flash_says(&c, "督办已办结").await;
+    assert_eq!(text(&c, "#sup-state").await, "已办结");
+    c.goto(&s.url("/supervisions?plan=1&state=all")).await.unwrap();
+    assert_eq!(c.find_all(Locator::Css("#supervisions tbody tr")).await.unwrap().len(), 2);
+    shot(&c, "supervisions").await;
+    c.close().await.unwrap();
+}
