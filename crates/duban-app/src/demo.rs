@@ -41,6 +41,8 @@ pub struct DemoSummary {
     pub units: usize,
     pub accounts: Vec<(String, String)>,
     pub reports: usize,
+    /// 督办s issued (escalations included).
+    pub supervisions: usize,
 }
 
 /// The task's projects (as the parser found them) with a simulated state for month `m` (0-based).
@@ -87,18 +89,102 @@ fn at(day: NaiveDate, hour: u32) -> DateTime<Utc> {
 /// demo accounts (hashing once keeps start-up fast).
 /// The demo as it was: the 2022 plan with January to June reported (the tests' fixture).
 pub async fn load(store: &Store, password_hash: &str) -> Result<DemoSummary, Error> {
-    load_year(store, password_hash, 2022, 6).await
+    load_with(store, password_hash, 2022, 6, false).await
 }
 
 /// The demo moved to `year` (the plan's text says that year instead of 2022), with the first `months`
 /// months reported, so that `duban serve --demo` has open periods today.
+/// It also has 督办s at each level (see [`supervise`]); the tests' fixture ([`load`]) has none, so that
+/// their numbers start at 1.
 pub async fn load_year(store: &Store, password_hash: &str, year: i32, months: usize) -> Result<DemoSummary, Error> {
+    load_with(store, password_hash, year, months, true).await
+}
+
+async fn load_with(
+    store: &Store,
+    password_hash: &str,
+    year: i32,
+    months: usize,
+    supervision: bool,
+) -> Result<DemoSummary, Error> {
     // Thousands of small simulated writes: synced only at the end (the first real write after it syncs
     // them all), not one disk flush each.
     store.set_sync_every_commit(false).await?;
-    let loaded = load_year_unsynced(store, password_hash, year, months).await;
+    let mut loaded = load_year_unsynced(store, password_hash, year, months).await;
+    if supervision && let Ok(d) = &mut loaded {
+        match supervise(store, d.plan_id, months).await {
+            Ok(n) => d.supervisions = n,
+            Err(e) => loaded = Err(e),
+        }
+    }
     store.set_sync_every_commit(true).await?;
     loaded
+}
+
+/// SIMULATED 督办s (the texts say so): after the last reported period but one, the office supervises the
+/// three tasks furthest behind (blue); each lead replies two days later; a week on, the office closes the
+/// first, escalates the second to yellow (not yet replied to) and leaves the third open. Returns how many
+/// 督办s were issued.
+pub async fn supervise(store: &Store, plan_id: PlanId, months: usize) -> Result<usize, Error> {
+    let periods = store.periods(plan_id).await?;
+    let Some(period) = months.checked_sub(2).and_then(|i| periods.get(i)) else { return Ok(0) };
+    let summary = store.summary(plan_id, &period.spec.key, &duban_core::Thresholds::default()).await?;
+    let mut behind: Vec<&duban_model::TaskSummary> =
+        summary.lagging.iter().filter(|t| t.ratio.is_some() && t.unit_count > 0).collect();
+    behind.sort_by(|a, b| a.ratio.unwrap_or(0.0).total_cmp(&b.ratio.unwrap_or(0.0)).then(a.item_id.cmp(&b.item_id)));
+    let items: Vec<duban_core::ItemId> = behind.iter().take(3).map(|t| t.item_id).collect();
+    if items.is_empty() {
+        return Ok(0);
+    }
+    let issued_on = period.spec.due_on + Duration::days(3);
+    let office = Ctx::new(Actor::system(), at(issued_on, 10));
+    let req = crate::supervision::IssueRequest {
+        plan_id,
+        period: Some(&period.spec.key),
+        items: &items,
+        level: duban_core::supervision::Level::Blue,
+        reply_by: issued_on + Duration::days(7),
+        demand: "（模拟数据）请分析滞后原因，制定整改措施，明确新的完成时限，7日内书面回复。",
+    };
+    let issued = crate::supervision::issue(store, &office, &req, &duban_core::Thresholds::default()).await?;
+    let mut count = issued.len();
+    let users = store.list_users().await?;
+    for s in &issued {
+        let Some(lead) = s.units.first() else { continue };
+        let username = format!("unit{:02}", lead.unit_id);
+        let actor = Actor {
+            user_id: users.iter().find(|u| u.username == username).map_or(UserId(0), |u| u.id),
+            username,
+            role: Role::Reporter,
+            unit_id: Some(lead.unit_id),
+        };
+        let reply = duban_store::SupervisionReply {
+            unit_id: lead.unit_id,
+            measures: "（模拟数据）已召开专题会议，倒排工期、挂图作战，每周调度项目进展。".into(),
+            new_deadline: issued_on + Duration::days(60),
+        };
+        store.reply_supervision(&Ctx::new(actor, at(issued_on + Duration::days(2), 15)), s.id, &reply).await?;
+    }
+    let decide = Ctx::new(Actor::system(), at(issued_on + Duration::days(8), 10));
+    if let Some(s) = issued.first() {
+        let s = store.supervision(&Actor::system(), s.id).await?;
+        store
+            .accept_supervision(&decide, s.id, s.version, "（模拟数据）整改措施具体，同意办结，纳入下期调度。")
+            .await?;
+    }
+    if let Some(s) = issued.get(1) {
+        let s = store.supervision(&Actor::system(), s.id).await?;
+        let e = duban_store::Escalation {
+            version: s.version,
+            reply_by: issued_on + Duration::days(15),
+            demand: "（模拟数据）请分管负责同志说明情况，提出加快推进的具体举措。".into(),
+            note: "（模拟数据）配合单位均未回复".into(),
+            units: Vec::new(),
+        };
+        store.escalate_supervision(&decide, s.id, &e).await?;
+        count += 1;
+    }
+    Ok(count)
 }
 
 async fn load_year_unsynced(
@@ -306,5 +392,5 @@ async fn load_year_unsynced(
             }
         }
     }
-    Ok(DemoSummary { plan_id: rec.id, units: units.len(), accounts, reports: written })
+    Ok(DemoSummary { plan_id: rec.id, units: units.len(), accounts, reports: written, supervisions: 0 })
 }

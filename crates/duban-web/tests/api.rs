@@ -1505,3 +1505,35 @@ async fn the_duties_can_be_separated() {
     let (st, _) = call(&s, Some(&office), Method::POST, "/api/v1/users", Some(new_user("x4"))).await;
     assert_eq!(st, StatusCode::CREATED);
 }
+
+/// `serve --demo` has 督办s to show: issued after May on the tasks furthest behind, replied to by their
+/// leads, one closed, one escalated to yellow and not yet answered, one still open.
+#[tokio::test]
+async fn the_demo_has_supervision_at_each_stage() {
+    use duban_core::supervision::{Level, SupervisionState};
+    let dir = std::env::temp_dir().join(format!("duban_demo_sup_{}_{}", std::process::id(), rand_suffix()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = Store::open(dir.join("demo.db").to_str().unwrap()).await.unwrap();
+    let hash = duban_store::hash_password("demo-password").unwrap();
+    let d = duban_app::demo::load_year(&store, &hash, 2022, 6).await.unwrap();
+    assert_eq!(d.supervisions, 4);
+    let all =
+        store.supervisions(&duban_core::Actor::system(), &duban_store::SupervisionFilter::default()).await.unwrap();
+    let states: Vec<(Level, SupervisionState)> = all.iter().rev().map(|s| (s.level, s.state)).collect();
+    assert_eq!(
+        states,
+        [
+            (Level::Blue, SupervisionState::Accepted),
+            (Level::Blue, SupervisionState::Escalated),
+            (Level::Blue, SupervisionState::Open),
+            (Level::Yellow, SupervisionState::Open),
+        ]
+    );
+    assert!(all.iter().all(|s| s.reason.starts_with("2022年5月调度显示")), "cites May");
+    let blue_open = &all[1];
+    assert_eq!(blue_open.replied_count(), 1, "the lead replied");
+    assert!(blue_open.units[0].measures.contains("（模拟数据）"));
+    let o = duban_store::SupervisionOverview::of(&all, chrono::NaiveDate::from_ymd_opt(2022, 7, 2).unwrap());
+    assert_eq!((o.open_blue, o.open_yellow, o.open_red, o.accepted), (1, 1, 0, 1));
+    assert_eq!(o.reply_overdue, 2, "by July both open ones have units that did not reply");
+}
