@@ -5,12 +5,14 @@
 //! - [`access`]: roles and what each may see and change.
 //! - [`periods`]: reporting periods, due dates, grace and locks.
 //! - [`audit`]: the hash chain over the audit trail.
+//! - [`assessment`]: 考核: events, the office's rules (points per event), scores line by line.
 //! - [`supervision`]: 督办 levels (蓝/黄/红), their escalation, states and document numbers.
 //! - [`signin`]: growing waits after failed sign-ins.
 //! - [`ids`]: typed ids of the records.
 //! - [`error`]: errors with a stable code and a message in Chinese and English.
 
 pub mod access;
+pub mod assessment;
 pub mod audit;
 pub mod error;
 pub mod evidence;

@@ -2,6 +2,7 @@
 //! files, the use cases, the pages and the API). Plain data with serde, no I/O, so that the office-file
 //! code depends on this and not on the database.
 
+mod assessment;
 mod extension;
 mod ledger;
 mod period;
@@ -9,6 +10,7 @@ mod progress;
 mod summary;
 mod supervision;
 
+pub use assessment::{AssessedLine, AssessedUnit, Assessment, PeriodRules};
 pub use duban_core::status::Comparator;
 pub use duban_core::supervision::{Level, ReplyState, SupervisionState};
 pub use duban_core::{

@@ -6,10 +6,12 @@
 //!   with charts ([`chart`]) drawn as PNG and a small .docx writer ([`docx`]);
 //! - [`ledger_import`]: a ledger kept in Excel, read into a plan for review ([`workbook`] reads uploads
 //!   and refuses bad files with a clear message);
+//! - [`assessment_sheet`]: the 考核 scores and their lines as an Excel workbook;
 //! - [`supervision_notice`]: the 督办通知单 of a 督办, printed and sent by the office;
 //! - [`report_sheet`]: offline reporting, the sheet a unit downloads pre-filled and uploads back.
 
 pub mod accounts;
+pub mod assessment_sheet;
 pub mod bulletin;
 pub mod chart;
 pub mod directory_sheets;

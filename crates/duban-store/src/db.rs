@@ -135,6 +135,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0012_supervisions.sql"),
         include_str!("../migrations/postgres/0012_supervisions.sql"),
     ),
+    (
+        13,
+        "assessment_rules",
+        include_str!("../migrations/sqlite/0013_assessment_rules.sql"),
+        include_str!("../migrations/postgres/0013_assessment_rules.sql"),
+    ),
 ];
 
 pub(crate) trait DbResult<T> {

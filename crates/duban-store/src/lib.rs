@@ -13,6 +13,7 @@
 //! pool is cheaper and fairer than retrying on `SQLITE_BUSY`), reads through a pool of several. On
 //! PostgreSQL, writers are ordered by the row lock on the audit chain's head.
 
+mod assessment;
 mod audit;
 mod cache;
 mod db;
@@ -27,6 +28,7 @@ pub mod synthetic;
 mod units;
 mod users;
 
+pub use assessment::{OwedReport, RulesVersion};
 pub use audit::{AuditEntry, AuditReport};
 pub use db::{Backend, Ctx, Idempotency, Store, Tx};
 /// The records this store gives out are the vocabulary's (`duban-model`), re-exported here.

@@ -297,6 +297,7 @@ fn body_for(method: &str, path: &str, ids: &Ids) -> Option<Value> {
         "/api/v1/supervisions/{id}/reply" => {
             json!({ "unit_id": ids.unit, "measures": "加快推进", "new_deadline": "2022-09-30" })
         }
+        "/api/v1/plans/{id}/assessment/rules" => json!({ "rules": { "base": 100, "points": {} }, "reason": "r" }),
         "/api/v1/supervisions/{id}/escalate" => json!({ "version": 0, "reply_by": "2022-07-20", "demand": "d" }),
         _ => json!({ "version": 0 }),
     })
@@ -1536,4 +1537,202 @@ async fn the_demo_has_supervision_at_each_stage() {
     let o = duban_store::SupervisionOverview::of(&all, chrono::NaiveDate::from_ymd_opt(2022, 7, 2).unwrap());
     assert_eq!((o.open_blue, o.open_yellow, o.open_red, o.accepted), (1, 1, 0, 1));
     assert_eq!(o.reply_overdue, 2, "by July both open ones have units that did not reply");
+}
+
+/// 考核 on a small plan, computed by hand: every event and point of every unit matches, for January and
+/// for the year to date; new rules leave a locked January as it was scored.
+#[tokio::test]
+async fn a_score_computed_by_hand_matches_event_by_event() {
+    use duban_core::assessment::{Event, Rules};
+    use duban_core::{Actor, ItemId, Role, UnitId, UserId};
+    use duban_store::{Ctx, NewUnit, ReportDraft};
+    let dir = std::env::temp_dir().join(format!("duban_assess_{}_{}", std::process::id(), rand_suffix()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = Store::open(dir.join("a.db").to_str().unwrap()).await.unwrap();
+    let day = |m: u32, d: u32, h: u32| Utc.with_ymd_and_hms(2022, m, d, h, 0, 0).unwrap();
+    let office = |t| Ctx::new(Actor::system(), t);
+    let text = "2022年测试工作要点\n一、重点任务\n（一）建设保障性住房。（甲厅牵头，乙厅配合）\n（二）推进数字政府。（丙局负责）\n";
+    let plan = duban_plan::parse_text(text);
+    let rec = store.import_plan(&office(day(1, 10, 2)), "t.txt", text, &plan).await.unwrap();
+    let mut ids = std::collections::HashMap::new();
+    for n in ["甲厅", "乙厅", "丙局"] {
+        let u =
+            store.create_unit(&office(day(1, 10, 2)), &NewUnit { name: n.into(), ..Default::default() }).await.unwrap();
+        ids.insert(n, u.id);
+    }
+    assert!(store.resolve_plan_names(&office(day(1, 10, 2)), rec.id).await.unwrap().is_empty());
+    let rec = store.plan(rec.id).await.unwrap();
+    store.publish_plan(&office(day(1, 10, 2)), rec.id, rec.row_version).await.unwrap();
+    let periods = store
+        .create_periods(&office(day(1, 10, 2)), rec.id, &duban_core::periods::monthly(2022, 5, 3).unwrap())
+        .await
+        .unwrap();
+    let jan = periods[0].id;
+    let ledger = store.ledger(rec.id).await.unwrap();
+    let tasks: Vec<&duban_store::LedgerItem> = ledger.all_items().into_iter().filter(|i| i.is_task).collect();
+    let (housing, digital) = (tasks[0].id, tasks[1].id);
+    let rep = |unit: &str, t| {
+        let unit_id = ids[unit];
+        Ctx::new(
+            Actor {
+                user_id: UserId(100 + unit_id.get()),
+                username: format!("r{unit_id}"),
+                role: Role::Reporter,
+                unit_id: Some(unit_id),
+            },
+            t,
+        )
+    };
+    // 甲厅 (lead on housing) sends on 7 February, after the 5th: late, and at 2 % it lags.
+    let a = rep("甲厅", day(2, 7, 2));
+    let d =
+        ReportDraft { progress: "开工".into(), percent: Some(2.0), ..ReportDraft::new(jan, housing, ids["甲厅"]) };
+    let r = store.save_report(&a, &d).await.unwrap();
+    store.submit_report(&a, r.id, r.version).await.unwrap();
+    // 乙厅 (co on housing) sends nothing: missing once January locks (after 8 February).
+    // 丙局 finishes digital on time, is returned once, fixes it.
+    let c = rep("丙局", day(2, 3, 2));
+    let d = ReportDraft {
+        progress: "完成".into(),
+        percent: Some(100.0),
+        finished: true,
+        ..ReportDraft::new(jan, digital, ids["丙局"])
+    };
+    let r = store.save_report(&c, &d).await.unwrap();
+    let r = store.submit_report(&c, r.id, r.version).await.unwrap();
+    let r = store.review_report(&office(day(2, 4, 2)), r.id, r.version, false, "补充材料").await.unwrap();
+    let c2 = rep("丙局", day(2, 4, 3));
+    let r = store.save_report(&c2, &ReportDraft { version: Some(r.version), ..d.clone() }).await.unwrap();
+    let r = store.submit_report(&c2, r.id, r.version).await.unwrap();
+    store.review_report(&office(day(2, 4, 4)), r.id, r.version, true, "").await.unwrap();
+    // A 督办 on housing, reply by 15 February: 甲厅 answers, 乙厅 does not (February's event).
+    let sup = store
+        .issue_supervisions(
+            &office(day(2, 10, 2)),
+            rec.id,
+            &[duban_store::NewSupervision {
+                item_id: housing,
+                period_id: Some(jan),
+                level: duban_core::supervision::Level::Blue,
+                reason: "滞后".into(),
+                demand: "回复".into(),
+                reply_by: chrono::NaiveDate::from_ymd_opt(2022, 2, 15).unwrap(),
+                units: vec![],
+            }],
+        )
+        .await
+        .unwrap();
+    let reply = duban_store::SupervisionReply {
+        unit_id: ids["甲厅"],
+        measures: "加快".into(),
+        new_deadline: chrono::NaiveDate::from_ymd_opt(2022, 3, 31).unwrap(),
+    };
+    store.reply_supervision(&rep("甲厅", day(2, 12, 2)), sup[0].id, &reply).await.unwrap();
+
+    let th = duban_core::Thresholds::default();
+    let now = day(2, 20, 2);
+    let lines = |a: &duban_model::Assessment, unit: &str| -> Vec<(Event, Option<ItemId>, String, f64)> {
+        let u = a.unit(ids[unit]).unwrap();
+        let mut l: Vec<_> = u.lines.iter().map(|l| (l.event, l.item_id, l.period_key.clone(), l.points)).collect();
+        l.sort_by_key(|x| x.0);
+        l
+    };
+    let year = duban_app::assessment::assess(&store, &Actor::system(), rec.id, None, now, &th).await.unwrap();
+    let j = "2022-01".to_string();
+    let f = "2022-02".to_string();
+    assert_eq!(
+        lines(&year, "甲厅"),
+        [(Event::ReportLate, Some(housing), j.clone(), -1.0), (Event::LaggingLead, Some(housing), j.clone(), -1.0)]
+    );
+    assert_eq!(
+        lines(&year, "乙厅"),
+        [
+            (Event::ReportMissing, Some(housing), j.clone(), -2.0),
+            (Event::LaggingCo, Some(housing), j.clone(), -0.5),
+            (Event::SupervisionUnanswered, Some(housing), f.clone(), -1.0),
+        ]
+    );
+    assert_eq!(
+        lines(&year, "丙局"),
+        [
+            (Event::ReportReturned, Some(digital), j.clone(), -0.5),
+            (Event::FinishedEarly, Some(digital), j.clone(), 2.0)
+        ]
+    );
+    let totals: Vec<(UnitId, usize, f64)> = year.units.iter().map(|u| (u.unit_id, u.rank, u.total)).collect();
+    assert_eq!(totals, [(ids["丙局"], 1, 101.5), (ids["甲厅"], 2, 98.0), (ids["乙厅"], 3, 96.5)]);
+    let month =
+        duban_app::assessment::assess(&store, &Actor::system(), rec.id, Some("2022-01"), now, &th).await.unwrap();
+    assert_eq!(month.unit(ids["乙厅"]).unwrap().total, 97.5, "January alone: no 督办 line");
+    assert!(month.unit(ids["乙厅"]).unwrap().lines.iter().any(|l| l.subject.contains("建设保障性住房")));
+
+    // New rules on 20 February: January (locked on the 8th) keeps the defaults; February takes the new.
+    let mut rules = Rules::default();
+    rules.points.insert(Event::SupervisionUnanswered, -5.0);
+    rules.points.insert(Event::ReportLate, -9.0);
+    let err = store.set_assessment_rules(&office(now), rec.id, &rules, " ").await.unwrap_err();
+    assert_eq!(err.code, "assessment.reason");
+    let v = store.set_assessment_rules(&office(now), rec.id, &rules, "督办回复纳入重点考核").await.unwrap();
+    assert_eq!(v.version, 1);
+    let year = duban_app::assessment::assess(&store, &Actor::system(), rec.id, None, now, &th).await.unwrap();
+    let versions: Vec<(String, i64)> = year.rules.iter().map(|r| (r.period_key.clone(), r.version)).collect();
+    assert_eq!(versions, [(j.clone(), 0), (f.clone(), 1)]);
+    assert_eq!(year.unit(ids["甲厅"]).unwrap().total, 98.0, "January's late report still −1");
+    assert_eq!(year.unit(ids["乙厅"]).unwrap().total, 92.5, "February's unanswered 督办 now −5");
+    // A unit's people see their own line only.
+    let mine = duban_app::assessment::assess(&store, &rep("甲厅", now).actor, rec.id, None, now, &th).await.unwrap();
+    assert_eq!(mine.units.len(), 1);
+    assert_eq!((mine.units[0].unit_id, mine.units[0].rank), (ids["甲厅"], 2), "with its rank among all");
+}
+
+/// 考核 over HTTP on the demo: rules read and set by the office only, scores as JSON and as an Excel sheet
+/// that reads back with the same totals.
+#[tokio::test]
+async fn assessment_rules_and_scores_over_http() {
+    let s = start().await;
+    let admin = token(&s, "office").await;
+    let leader = token(&s, "leader").await;
+    let (st, rules) = call(&s, Some(&leader), Method::GET, "/api/v1/plans/1/assessment/rules", None).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(rules[0]["version"], 0);
+    assert_eq!(rules[0]["rules"]["points"]["report_missing"], -2.0);
+    let body =
+        json!({ "rules": { "base": 100, "points": { "report_late": -2, "finished_early": 3 } }, "reason": "年中调整" });
+    let (st, _) = call(&s, Some(&leader), Method::PUT, "/api/v1/plans/1/assessment/rules", Some(body.clone())).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let mut bad = body.clone();
+    bad["rules"]["points"]["report_late"] = json!(1e9);
+    let (st, e) = call(&s, Some(&admin), Method::PUT, "/api/v1/plans/1/assessment/rules", Some(bad)).await;
+    assert_eq!((st, e["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("assessment.points")));
+    let (st, v) = call(&s, Some(&admin), Method::PUT, "/api/v1/plans/1/assessment/rules", Some(body)).await;
+    assert_eq!((st, v["version"].as_i64()), (StatusCode::OK, Some(1)), "{v}");
+
+    let (st, a) = call(&s, Some(&leader), Method::GET, "/api/v1/plans/1/assessment?period=2022-06", None).await;
+    assert_eq!(st, StatusCode::OK, "{a}");
+    let units = a["units"].as_array().unwrap();
+    assert!(units.len() > 30, "every unit owing reports is scored");
+    assert!(units.windows(2).all(|w| w[0]["total"].as_f64() >= w[1]["total"].as_f64()), "best first");
+    for u in units {
+        let sum: f64 = u["lines"].as_array().unwrap().iter().map(|l| l["points"].as_f64().unwrap()).sum();
+        assert!((u["base"].as_f64().unwrap() + sum - u["total"].as_f64().unwrap()).abs() < 1e-9, "{u}");
+    }
+    assert!(units.iter().any(|u| !u["lines"].as_array().unwrap().is_empty()), "the demo has late and lagging work");
+    // June is still open on 2 July: scored under the rules just set.
+    assert_eq!(a["rules"][0]["version"], 1);
+    let (st, _) = call(&s, Some(&leader), Method::GET, "/api/v1/plans/1/assessment?period=2031-01", None).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+
+    let bytes = download(&s, &leader, "/api/v1/plans/1/assessment.xlsx?period=2022-06").await;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    use calamine::Reader;
+    let sheet = wb.worksheet_range("考核得分").unwrap();
+    let rows: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    assert_eq!(rows[2][..6], ["排名", "单位", "基础分", "扣分", "加分", "得分"]);
+    for (row, u) in rows[3..].iter().zip(units) {
+        assert_eq!(row[1], u["name"].as_str().unwrap());
+        assert_eq!(row[5].parse::<f64>().unwrap(), u["total"].as_f64().unwrap());
+    }
+    let lines = wb.worksheet_range("扣加分明细").unwrap();
+    let count: usize = units.iter().map(|u| u["lines"].as_array().unwrap().len()).sum();
+    assert_eq!(lines.rows().count(), count + 1, "every line, under one header");
 }

@@ -281,3 +281,8 @@ error-supervision-not_assigned = Unit { $unit } is not responsible for that task
 error-supervision-no_units = Task { $task } has no responsible unit to supervise
 error-supervision-level = A supervision level is blue, yellow or red
 error-supervision-state = A supervision state is open, accepted or escalated
+
+error-assessment-base = The base score must be a finite number of at most { $max }
+error-assessment-points = The points of "{ $event }" must be a finite number of at most { $max }
+error-assessment-reason = Say why the scoring rules change
+error-assessment-reason_long = The reason is too long (at most { $max } characters)

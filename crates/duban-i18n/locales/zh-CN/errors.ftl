@@ -281,3 +281,8 @@ error-supervision-not_assigned = 单位 { $unit } 不是该任务的责任单位
 error-supervision-no_units = 任务 { $task } 没有责任单位，不能督办
 error-supervision-level = 督办等级应为 blue、yellow 或 red
 error-supervision-state = 督办状态应为 open、accepted 或 escalated
+
+error-assessment-base = 基础分应为有限数值，绝对值不超过 { $max }
+error-assessment-points = 事项“{ $event }”的分值应为有限数值，绝对值不超过 { $max }
+error-assessment-reason = 请说明修改计分规则的理由
+error-assessment-reason_long = 修改理由过长（最多 { $max } 字）

@@ -24,6 +24,7 @@ pub const MAX_UPLOAD_BYTES: usize = 32 * 1024 * 1024 + 4096;
 /// A sign-in is a name and a password: its body is refused past this before it is read further.
 pub const LOGIN_BODY_BYTES: usize = 16 * 1024;
 
+mod assessment;
 mod audit;
 mod periods;
 mod plans;
@@ -32,6 +33,7 @@ mod sessions;
 mod supervisions;
 mod units;
 
+use self::assessment::*;
 use self::audit::*;
 use self::periods::*;
 use self::plans::*;
@@ -110,6 +112,9 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(supervision_notice))
         .routes(routes!(list_reply_files, add_reply_file))
         .routes(routes!(download_reply_file))
+        .routes(routes!(assessment))
+        .routes(routes!(assessment_xlsx))
+        .routes(routes!(assessment_rules, set_assessment_rules))
         .routes(routes!(audit_of))
         .routes(routes!(verify_audit))
 }
