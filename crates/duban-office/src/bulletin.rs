@@ -9,7 +9,7 @@
 use chrono::{Datelike, NaiveDate};
 use duban_core::Status;
 use duban_model::{
-    IndicatorSummary, Ledger, LedgerItem, StatusCounts, Summary, SupervisionOverview, SupervisionRecord,
+    Assessment, IndicatorSummary, Ledger, LedgerItem, StatusCounts, Summary, SupervisionOverview, SupervisionRecord,
     SupervisionState, TaskSummary,
 };
 
@@ -33,6 +33,8 @@ pub struct BulletinInput<'a> {
     pub issued_on: NaiveDate,
     /// The plan's 督办s that are open on `issued_on`.
     pub supervisions: &'a [SupervisionRecord],
+    /// The units' 考核 scores for the period as of `issued_on`.
+    pub assessment: Option<&'a Assessment>,
 }
 
 /// 2022-07-05 → 2022年7月5日.
@@ -325,6 +327,31 @@ pub fn bulletin_docx(input: &BulletinInput) -> Result<Vec<u8>, Error> {
             })
             .collect();
         d.table(&[6, 40, 12, 12, 14, 14], &["排名", "单位", "应报（份）", "已报（份）", "完整率", "按时率"], &rows);
+    }
+    if let Some(a) = input.assessment.filter(|a| !a.units.is_empty()) {
+        table += 1;
+        let version = a.rules.first().map_or(0, |r| r.version);
+        let rule = if version == 0 { "默认计分规则".to_string() } else { format!("第{version}版计分规则") };
+        d.text(Style::Body, &format!("按{rule}，本期各单位考核得分如下（表{table}）。"));
+        d.text(Style::Caption, &format!("表{table} 各单位考核得分"));
+        let pts = crate::assessment_sheet::points_text;
+        let rows: Vec<Vec<String>> = a
+            .units
+            .iter()
+            .map(|u| {
+                let top: Vec<&str> = {
+                    let mut seen: Vec<&str> = Vec::new();
+                    for l in &u.lines {
+                        if !seen.contains(&l.event_zh.as_str()) {
+                            seen.push(&l.event_zh);
+                        }
+                    }
+                    seen
+                };
+                vec![u.rank.to_string(), u.name.clone(), pts(u.deductions), pts(u.bonus), pts(u.total), top.join("、")]
+            })
+            .collect();
+        d.table(&[6, 30, 10, 10, 10, 34], &["排名", "单位", "扣分", "加分", "得分", "扣加分事项"], &rows);
     }
 
     // 八、下步工作要求

@@ -1735,4 +1735,13 @@ async fn assessment_rules_and_scores_over_http() {
     let lines = wb.worksheet_range("扣加分明细").unwrap();
     let count: usize = units.iter().map(|u| u["lines"].as_array().unwrap().len()).sum();
     assert_eq!(lines.rows().count(), count + 1, "every line, under one header");
+
+    // The bulletin has the scores as of its day, under the version then in force.
+    let text =
+        duban_plan::docx::docx_text(&download(&s, &leader, "/api/v1/plans/1/bulletin.docx?period=2022-06").await)
+            .unwrap();
+    assert!(text.contains("按第1版计分规则，本期各单位考核得分如下"), "{text}");
+    assert!(text.contains("各单位考核得分"));
+    let best = &units[0];
+    assert!(text.contains(best["name"].as_str().unwrap()));
 }

@@ -7,6 +7,7 @@
 //! form sent twice writes once.
 
 mod account;
+mod assessment;
 mod charts;
 mod office;
 mod reporting;
@@ -59,6 +60,7 @@ pub fn routes() -> Router<AppState> {
         .merge(setup::routes())
         .merge(account::routes())
         .merge(supervision::routes())
+        .merge(assessment::routes())
         // Rejections become pages inside, so that the page headers (CSP) apply to them too.
         .layer(axum::middleware::from_fn(html_rejections))
         .layer(axum::middleware::map_response(security_headers))
@@ -245,7 +247,7 @@ impl Nav {
         duban_store::random_token()
     }
     pub fn with_flash(mut self, key: Option<&str>) -> Nav {
-        const KNOWN: [&str; 23] = [
+        const KNOWN: [&str; 24] = [
             "requested",
             "saved",
             "submitted",
@@ -269,6 +271,7 @@ impl Nav {
             "replied",
             "accepted",
             "escalated",
+            "rules_set",
         ];
         self.flash = key.filter(|k| KNOWN.contains(k)).map(|k| self.tr.t(&format!("flash-{k}")));
         self

@@ -216,6 +216,8 @@ struct DashboardPage {
     heat_svg: String,
     late: Vec<(UnitRate, usize)>,
     behind: Vec<IndicatorSummary>,
+    /// Each unit's 考核 score for the period (a unit's people: their own).
+    scores: HashMap<UnitId, f64>,
     /// Open 督办s by task, and their figures (none for those who do not read 督办s).
     supervised: HashMap<ItemId, duban_store::SupervisionRecord>,
     sup: Option<duban_store::SupervisionOverview>,
@@ -232,6 +234,9 @@ impl super::supervision::SupervisionText for DashboardPage {
 }
 
 impl DashboardPage {
+    fn score(&self, u: &UnitRate) -> String {
+        self.scores.get(&u.unit_id).map(super::assessment::points).unwrap_or_default()
+    }
     fn supervised(&self, t: &TaskSummary) -> Option<&duban_store::SupervisionRecord> {
         self.supervised.get(&t.item_id)
     }
@@ -296,7 +301,23 @@ async fn dashboard(State(state): State<AppState>, user: PageUser, Query(q): Quer
         let open: Vec<duban_store::SupervisionRecord> = supervised.values().cloned().collect();
         duban_store::SupervisionOverview::of(&open, today)
     });
+    let scores = if super::supervision::reads_supervisions(&user) {
+        let a = duban_app::assessment::assess(
+            &state.store,
+            &user.actor,
+            sc.plan.id,
+            Some(&period.spec.key),
+            state.now(),
+            &state.thresholds,
+        )
+        .await
+        .or_page(&user)?;
+        a.units.iter().map(|u| (u.unit_id, u.total)).collect()
+    } else {
+        HashMap::new()
+    };
     Ok(render(&DashboardPage {
+        scores,
         supervised,
         sup,
         levels: duban_core::supervision::Level::ALL,
@@ -625,11 +646,19 @@ struct UnitPage {
     rates: Vec<(String, String, UnitRate)>,
     lagging: Vec<TaskSummary>,
     heat_svg: String,
+    /// The unit's 考核 score for the period, line by line.
+    score: Option<duban_model::AssessedUnit>,
 }
 
 impl UnitPage {
     fn bar(&self, ratio: &f64) -> String {
         status_bar(*ratio, &self.nav.tr.pct(*ratio))
+    }
+    fn points(&self, v: &f64) -> String {
+        super::assessment::points(v)
+    }
+    fn event_label(&self, e: &duban_core::assessment::Event) -> String {
+        self.nav.tr.t(&format!("event-{}", e.as_str()))
     }
 }
 
@@ -670,5 +699,20 @@ async fn unit_page(
     nav.plan_id = Some(sc.plan.id);
     nav.period = sc.period.as_ref().map(|p| p.spec.key.clone());
     let period_key = sc.period.as_ref().map(|p| p.spec.key.clone()).unwrap_or_default();
-    Ok(render(&UnitPage { plan_id: sc.plan.id, period_key, unit, rates, lagging, heat_svg, nav }))
+    let score = match &sc.period {
+        Some(p) if super::supervision::reads_supervisions(&user) => duban_app::assessment::assess(
+            &state.store,
+            &user.actor,
+            sc.plan.id,
+            Some(&p.spec.key),
+            state.now(),
+            &state.thresholds,
+        )
+        .await
+        .or_page(&user)?
+        .unit(id)
+        .cloned(),
+        _ => None,
+    };
+    Ok(render(&UnitPage { plan_id: sc.plan.id, period_key, unit, rates, lagging, heat_svg, score, nav }))
 }

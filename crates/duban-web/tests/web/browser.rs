@@ -387,3 +387,32 @@ async fn a_lagging_task_is_supervised_replied_to_escalated_and_closed_in_a_real_
     shot(&c, "supervisions").await;
     c.close().await.unwrap();
 }
+
+/// 考核 in the browser: the office reads June's scores, sets a new rule with its reason, and the new
+/// version scores the open period; the dashboard's ranking shows the same score as the assessment page.
+#[tokio::test]
+async fn the_office_sets_scoring_rules_and_reads_scores_in_a_real_browser() {
+    let Some((_driver, c)) = browser().await else { return };
+    let s = start().await;
+    login(&c, &s, "office").await;
+    c.goto(&s.url("/assessment?plan=1&period=2022-06")).await.unwrap();
+    let first = wait_for(&c, "#scores tbody tr").await;
+    let unit = first.attr("data-unit").await.unwrap().unwrap();
+    let score = text(&c, &format!("#scores tr[data-unit='{unit}'] td.total")).await;
+    c.goto(&s.url("/dashboard?plan=1&period=2022-06")).await.unwrap();
+    let shown = text(&c, &format!("#ranking tr[data-unit='{unit}'] td.score")).await;
+    assert_eq!(shown, score, "one source for the ranking and the assessment");
+
+    c.goto(&s.url("/assessment?plan=1&period=2022-06")).await.unwrap();
+    let before: f64 = text(&c, "#scores tbody tr td.total").await.parse().unwrap();
+    fill(&c, "base", "120").await;
+    fill(&c, "reason", "年中调整基础分").await;
+    shot(&c, "assessment").await;
+    c.find(Locator::Id("set-rules")).await.unwrap().click().await.unwrap();
+    flash_says(&c, "计分规则已保存为新版本").await;
+    assert!(text(&c, "#rules-history").await.contains("年中调整基础分"));
+    c.goto(&s.url("/assessment?plan=1&period=2022-06")).await.unwrap();
+    let after: f64 = text(&c, "#scores tbody tr td.total").await.parse().unwrap();
+    assert_eq!(after, before + 20.0, "June is open: scored under the new base");
+    c.close().await.unwrap();
+}
