@@ -111,14 +111,57 @@ async fn load_with(
     // them all), not one disk flush each.
     store.set_sync_every_commit(false).await?;
     let mut loaded = load_year_unsynced(store, password_hash, year, months).await;
-    if supervision && let Ok(d) = &mut loaded {
-        match supervise(store, d.plan_id, months).await {
-            Ok(n) => d.supervisions = n,
-            Err(e) => loaded = Err(e),
-        }
+    if supervision && let Ok(d) = &loaded {
+        let extra = demo_extras(store, password_hash, year, d.plan_id, months).await;
+        loaded = match extra {
+            Ok(n) => loaded.map(|mut d| {
+                d.supervisions = n;
+                d.accounts.push((SIGNOFF_LEADER.to_string(), "省发展改革委分管领导（演示）".to_string()));
+                d
+            }),
+            Err(e) => Err(e),
+        };
     }
     store.set_sync_every_commit(true).await?;
     loaded
+}
+
+/// What `serve --demo` has beyond the tests' fixture: 督办s, and a unit that signs off. Returns the 督办s
+/// issued.
+async fn demo_extras(
+    store: &Store,
+    password_hash: &str,
+    year: i32,
+    plan_id: PlanId,
+    months: usize,
+) -> Result<usize, Error> {
+    let n = supervise(store, plan_id, months).await?;
+    sign_off(store, password_hash, at(NaiveDate::from_ymd_opt(year, 1, 20).unwrap_or_default(), 10)).await?;
+    Ok(n)
+}
+
+/// The demo's unit leader who signs its unit's reports (单位审签 is on for 省发展改革委).
+pub const SIGNOFF_LEADER: &str = "lead-fgw";
+
+/// 单位审签 on for 省发展改革委, with a leader account to sign: its reporter's reports from now on wait for
+/// the leader before they reach the office.
+async fn sign_off(store: &Store, password_hash: &str, now: DateTime<Utc>) -> Result<(), Error> {
+    let office = Ctx::new(Actor::system(), now);
+    let Some(unit) = store.list_units().await?.into_iter().find(|u| u.name == "省发展改革委") else {
+        return Ok(());
+    };
+    let patch = duban_store::UnitPatch { signoff: Some(true), ..Default::default() };
+    store.update_unit(&office, unit.id, &patch).await?;
+    let new = NewUser {
+        username: SIGNOFF_LEADER.into(),
+        display_name: "省发展改革委分管领导（演示）".into(),
+        password: String::new(),
+        role: Role::Leader,
+        unit_id: Some(unit.id),
+        must_change_password: false,
+    };
+    store.create_user(&office, &new, password_hash).await?;
+    Ok(())
 }
 
 /// SIMULATED 督办s (the texts say so): after the last reported period but one, the office supervises the

@@ -32,5 +32,5 @@ pub use ids::{
     EvidenceId, ExtensionId, IndicatorId, ItemId, PeriodId, PlanId, ReminderId, ReplyFileId, ReportId, SupervisionId,
     UnitId, UserId,
 };
-pub use lifecycle::{ReportAction, ReportState};
+pub use lifecycle::{ReportAction, ReportState, submit_goes_to};
 pub use status::{Status, Thresholds};

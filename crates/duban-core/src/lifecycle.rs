@@ -2,6 +2,10 @@
 //!
 //! A unit edits its report while it is a draft or has been returned, and submits it. The office approves or
 //! returns a submitted report, and only the office reopens an approved one (back to draft, with a reason).
+//!
+//! Where the unit signs off its reports (单位审签), a reporter's submit goes to the unit's leader first
+//! (`signing`): the leader signs it, and it goes to the office, or sends it back inside the unit (a draft
+//! again, with a reason). A leader's own submit is signed by sending it.
 
 use serde::{Deserialize, Serialize};
 
@@ -12,6 +16,8 @@ use crate::error::{Error, ErrorKind};
 #[serde(rename_all = "lowercase")]
 pub enum ReportState {
     Draft,
+    /// With the unit's leader for sign-off (单位审签), not yet sent to the office.
+    Signing,
     Submitted,
     Returned,
     Approved,
@@ -21,6 +27,7 @@ impl ReportState {
     pub fn as_str(self) -> &'static str {
         match self {
             ReportState::Draft => "draft",
+            ReportState::Signing => "signing",
             ReportState::Submitted => "submitted",
             ReportState::Returned => "returned",
             ReportState::Approved => "approved",
@@ -29,6 +36,7 @@ impl ReportState {
     pub fn parse(s: &str) -> Option<ReportState> {
         match s {
             "draft" => Some(ReportState::Draft),
+            "signing" => Some(ReportState::Signing),
             "submitted" => Some(ReportState::Submitted),
             "returned" => Some(ReportState::Returned),
             "approved" => Some(ReportState::Approved),
@@ -38,6 +46,7 @@ impl ReportState {
     pub fn zh(self) -> &'static str {
         match self {
             ReportState::Draft => "草稿",
+            ReportState::Signing => "待审签",
             ReportState::Submitted => "已报送",
             ReportState::Returned => "已退回",
             ReportState::Approved => "已审核",
@@ -62,6 +71,10 @@ pub enum ReportAction {
     Approve,
     Return,
     Reopen,
+    /// The unit's leader signs a report and sends it to the office.
+    Sign,
+    /// The unit's leader sends it back inside the unit.
+    SendBack,
 }
 
 impl ReportAction {
@@ -72,7 +85,19 @@ impl ReportAction {
             ReportAction::Approve => "approve",
             ReportAction::Return => "return",
             ReportAction::Reopen => "reopen",
+            ReportAction::Sign => "sign",
+            ReportAction::SendBack => "send_back",
         }
+    }
+}
+
+/// Where a submit sends the report: to the unit's leader when the unit signs off and a reporter sends it,
+/// else to the office.
+pub fn submit_goes_to(actor: &Actor, unit_signs_off: bool) -> ReportState {
+    if unit_signs_off && actor.role == crate::access::Role::Reporter {
+        ReportState::Signing
+    } else {
+        ReportState::Submitted
     }
 }
 
@@ -106,6 +131,16 @@ pub fn next_state(
                 None => Err(Error::not_found(crate::Thing::Report)),
             }
         }
+        A::Sign | A::SendBack => {
+            if !(actor.role == crate::access::Role::Leader && actor.unit_id == Some(report_unit)) {
+                return Err(Error::forbidden());
+            }
+            match current {
+                Some(S::Signing) => Ok(if action == A::Sign { S::Submitted } else { S::Draft }),
+                Some(s) => Err(wrong_state(s, action)),
+                None => Err(Error::not_found(crate::Thing::Report)),
+            }
+        }
         A::Reopen => {
             actor.require_admin()?;
             match current {
@@ -124,13 +159,7 @@ fn wrong_state(state: ReportState, action: ReportAction) -> Error {
 }
 
 fn action_key(action: ReportAction) -> &'static str {
-    match action {
-        ReportAction::Save => "save",
-        ReportAction::Submit => "submit",
-        ReportAction::Approve => "approve",
-        ReportAction::Return => "return",
-        ReportAction::Reopen => "reopen",
-    }
+    action.as_str()
 }
 
 #[cfg(test)]
@@ -162,6 +191,26 @@ mod tests {
         let s = next_state(Some(s), ReportAction::Approve, &office, UNIT).unwrap();
         assert_eq!(s, ReportState::Approved);
         assert_eq!(next_state(Some(s), ReportAction::Reopen, &office, UNIT).unwrap(), ReportState::Draft);
+    }
+
+    #[test]
+    fn a_unit_that_signs_off_sends_through_its_leader() {
+        let rep = actor(Role::Reporter, Some(7));
+        let leader = actor(Role::Leader, Some(7));
+        let other_leader = actor(Role::Leader, Some(8));
+        assert_eq!(submit_goes_to(&rep, true), ReportState::Signing);
+        assert_eq!(submit_goes_to(&leader, true), ReportState::Submitted, "a leader signs by sending");
+        assert_eq!(submit_goes_to(&rep, false), ReportState::Submitted);
+        let s = Some(ReportState::Signing);
+        assert_eq!(next_state(s, ReportAction::Save, &rep, UNIT).unwrap_err().code, "report.wrong_state");
+        assert_eq!(next_state(s, ReportAction::Sign, &rep, UNIT).unwrap_err().code, "forbidden");
+        assert_eq!(next_state(s, ReportAction::Sign, &other_leader, UNIT).unwrap_err().code, "forbidden");
+        assert_eq!(next_state(s, ReportAction::Sign, &leader, UNIT).unwrap(), ReportState::Submitted);
+        assert_eq!(next_state(s, ReportAction::SendBack, &leader, UNIT).unwrap(), ReportState::Draft);
+        let sent = Some(ReportState::Submitted);
+        assert_eq!(next_state(sent, ReportAction::Sign, &leader, UNIT).unwrap_err().code, "report.wrong_state");
+        assert!(!ReportState::Signing.is_reported(), "not yet with the office");
+        assert_eq!(ReportState::parse("signing"), Some(ReportState::Signing));
     }
 
     #[test]

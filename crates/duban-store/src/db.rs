@@ -141,6 +141,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0013_assessment_rules.sql"),
         include_str!("../migrations/postgres/0013_assessment_rules.sql"),
     ),
+    (
+        14,
+        "unit_signoff",
+        include_str!("../migrations/sqlite/0014_unit_signoff.sql"),
+        include_str!("../migrations/postgres/0014_unit_signoff.sql"),
+    ),
 ];
 
 pub(crate) trait DbResult<T> {

@@ -89,6 +89,11 @@ pub struct ReportRecord {
     pub updated_at: i64,
     pub milestones: Vec<MilestoneState>,
     pub values: Vec<ReportValue>,
+    /// 单位审签: the leader who signed it for the unit, and when (a leader's own sending signs it).
+    pub signed_by: Option<String>,
+    pub signed_at: Option<i64>,
+    /// The leader's reason when the report was last sent back inside the unit.
+    pub unit_note: String,
 }
 
 /// Which reports to list; every part given must hold.
@@ -145,7 +150,8 @@ pub struct ExtensionRecord {
 }
 
 const REPORT_COLS: &str = "id, period_id, item_id, unit_id, state, progress, problems, next_steps, percent, finished, \
-     return_reason, submitted_at, first_submitted_at, reviewed_at, version, updated_at, milestones";
+     return_reason, submitted_at, first_submitted_at, reviewed_at, version, updated_at, milestones, signed_by, signed_at, \
+     unit_note";
 
 const MAX_TEXT: usize = 20_000;
 
@@ -181,6 +187,26 @@ impl Store {
     /// Sends the report to the office.
     pub async fn submit_report(&self, ctx: &Ctx, id: ReportId, version: i64) -> Result<ReportRecord, Error> {
         self.write(ctx, async |tx| tx.submit(id, version).await).await
+    }
+
+    /// 单位审签: the unit's leader signs a report its reporter sent (it goes to the office) or sends it back
+    /// inside the unit with a reason.
+    pub async fn sign_report(
+        &self,
+        ctx: &Ctx,
+        id: ReportId,
+        version: i64,
+        sign: bool,
+        note: &str,
+    ) -> Result<ReportRecord, Error> {
+        let note = note.trim().to_string();
+        if !sign && note.is_empty() {
+            return Err(Error::bad_input("report.reason_required"));
+        }
+        if note.chars().count() > 2000 {
+            return Err(Error::bad_input("report.reason_long"));
+        }
+        self.write(ctx, async |tx| tx.sign(id, version, sign, &note).await).await
     }
 
     /// The office approves a submitted report, or returns it with a reason.
@@ -650,19 +676,82 @@ impl Tx {
         Ok(after)
     }
 
-    /// Sends a report to the office.
+    /// Sends a report to the office, or, where the unit signs off and a reporter sends it, to the unit's
+    /// leader.
     pub(crate) async fn submit(&mut self, id: ReportId, version: i64) -> Result<ReportRecord, Error> {
         let before = self.report(id).await?;
-        let state = next_state(Some(before.state), ReportAction::Submit, &self.actor, before.unit_id)?;
+        next_state(Some(before.state), ReportAction::Submit, &self.actor, before.unit_id)?;
         let period = self.period(before.period_id).await?;
         self.check_open(&period, before.unit_id).await?;
         check_version(&before, version)?;
         if before.progress.trim().is_empty() {
             return Err(Error::bad_input("report.progress_empty"));
         }
+        let signs_off = self.unit_signs_off(before.unit_id).await?;
+        let state = duban_core::submit_goes_to(&self.actor, signs_off);
+        if state == ReportState::Signing {
+            self.set_state(id, state).await?;
+            let after = self.report(id).await?;
+            self.audit("report.to_signing", "report", id, &before, &after).await?;
+            return Ok(after);
+        }
+        // A leader's sending is its signature.
+        let signer = (self.actor.role == duban_core::Role::Leader).then(|| self.actor.username.clone());
+        self.send_to_office(id, signer.as_deref()).await?;
+        let after = self.report(id).await?;
+        self.touch_reports(after.period_id).await?;
+        self.audit("report.submit", "report", id, &before, &after).await?;
+        Ok(after)
+    }
+
+    /// The unit's leader signs a report waiting for it (to the office) or sends it back inside the unit.
+    pub(crate) async fn sign(
+        &mut self,
+        id: ReportId,
+        version: i64,
+        sign: bool,
+        note: &str,
+    ) -> Result<ReportRecord, Error> {
+        let before = self.report(id).await?;
+        let action = if sign { ReportAction::Sign } else { ReportAction::SendBack };
+        let state = next_state(Some(before.state), action, &self.actor, before.unit_id)?;
+        check_version(&before, version)?;
+        if sign {
+            let period = self.period(before.period_id).await?;
+            self.check_open(&period, before.unit_id).await?;
+            let signer = self.actor.username.clone();
+            self.send_to_office(id, Some(&signer)).await?;
+        } else {
+            sqlx::query("UPDATE reports SET unit_note = $1 WHERE id = $2")
+                .bind(note)
+                .bind(id)
+                .execute(self.conn())
+                .await
+                .db()?;
+            self.set_state(id, state).await?;
+        }
+        let after = self.report(id).await?;
+        self.touch_reports(after.period_id).await?;
+        self.audit(if sign { "report.sign" } else { "report.send_back" }, "report", id, &before, &after).await?;
+        Ok(after)
+    }
+
+    async fn unit_signs_off(&mut self, unit_id: UnitId) -> Result<bool, Error> {
+        let row = sqlx::query("SELECT signoff FROM units WHERE id = $1")
+            .bind(unit_id)
+            .fetch_optional(self.conn())
+            .await
+            .db()?;
+        Ok(match row {
+            Some(r) => get::<i64>(&r, "signoff")? != 0,
+            None => false,
+        })
+    }
+
+    /// A state change inside the unit (to or from its leader): no dates move.
+    async fn set_state(&mut self, id: ReportId, state: ReportState) -> Result<(), Error> {
         sqlx::query(
-            "UPDATE reports SET state = $1, submitted_at = $2, first_submitted_at = COALESCE(first_submitted_at, $2), \
-             version = version + 1, updated_at = $2, updated_by = $3 WHERE id = $4",
+            "UPDATE reports SET state = $1, version = version + 1, updated_at = $2, updated_by = $3 WHERE id = $4",
         )
         .bind(state.as_str())
         .bind(self.now)
@@ -671,10 +760,24 @@ impl Tx {
         .execute(self.conn())
         .await
         .db()?;
-        let after = self.report(id).await?;
-        self.touch_reports(after.period_id).await?;
-        self.audit("report.submit", "report", id, &before, &after).await?;
-        Ok(after)
+        Ok(())
+    }
+
+    /// The report reaches the office now: submitted, its first sending kept, signed by `signer` if any.
+    async fn send_to_office(&mut self, id: ReportId, signer: Option<&str>) -> Result<(), Error> {
+        sqlx::query(
+            "UPDATE reports SET state = 'submitted', submitted_at = $1, first_submitted_at = COALESCE(first_submitted_at, $1), \
+             version = version + 1, updated_at = $1, updated_by = $2, signed_by = $3, \
+             signed_at = CASE WHEN $3 IS NULL THEN NULL ELSE $1 END, unit_note = '' WHERE id = $4",
+        )
+        .bind(self.now)
+        .bind(self.actor.user_id)
+        .bind(signer)
+        .bind(id)
+        .execute(self.conn())
+        .await
+        .db()?;
+        Ok(())
     }
 
     /// A report of the period's plan changed: kept summaries of the plan are stale.
@@ -855,6 +958,9 @@ pub(crate) fn report_from_row(r: &sqlx::any::AnyRow) -> Result<ReportRecord, Err
         updated_at: get(r, "updated_at")?,
         milestones: serde_json::from_str(&get::<String>(r, "milestones")?).map_err(Error::internal)?,
         values: Vec::new(),
+        signed_by: get(r, "signed_by")?,
+        signed_at: get(r, "signed_at")?,
+        unit_note: get(r, "unit_note")?,
     })
 }
 

@@ -22,6 +22,8 @@ pub struct UnitRecord {
     pub sort_order: i64,
     pub phone: String,
     pub email: String,
+    /// 单位审签: its reporters' reports go to its leader before the office.
+    pub signoff: bool,
 }
 
 /// A unit as the directory sheet gives it: found by its name (or an alias), else created; the parent by
@@ -76,6 +78,9 @@ pub struct UnitPatch {
     #[serde(default, with = "double_option")]
     pub parent_id: Option<Option<UnitId>>,
     pub contact: Option<String>,
+    /// 单位审签 on or off.
+    #[serde(default)]
+    pub signoff: Option<bool>,
 }
 
 mod double_option {
@@ -97,7 +102,7 @@ pub(crate) enum Resolved {
 impl Store {
     pub async fn list_units(&self) -> Result<Vec<UnitRecord>, Error> {
         let rows = sqlx::query(
-            "SELECT id, name, kind, parent_id, contact, sort_order, phone, email FROM units ORDER BY sort_order, id",
+            "SELECT id, name, kind, parent_id, contact, sort_order, phone, email, signoff FROM units ORDER BY sort_order, id",
         )
         .fetch_all(&self.read)
         .await
@@ -118,13 +123,14 @@ impl Store {
     }
 
     pub async fn get_unit(&self, id: UnitId) -> Result<UnitRecord, Error> {
-        let row =
-            sqlx::query("SELECT id, name, kind, parent_id, contact, sort_order, phone, email FROM units WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&self.read)
-                .await
-                .db()?
-                .ok_or_else(|| Error::not_found(duban_core::Thing::Unit))?;
+        let row = sqlx::query(
+            "SELECT id, name, kind, parent_id, contact, sort_order, phone, email, signoff FROM units WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await
+        .db()?
+        .ok_or_else(|| Error::not_found(duban_core::Thing::Unit))?;
         let mut u = unit_from_row(&row)?;
         let aliases = sqlx::query("SELECT alias FROM unit_aliases WHERE unit_id = $1 ORDER BY alias")
             .bind(id)
@@ -150,7 +156,7 @@ impl Store {
         let patch = patch.clone();
         self.write(ctx, async |tx| {
             let row = sqlx::query(
-                "SELECT id, name, kind, parent_id, contact, sort_order, phone, email FROM units WHERE id = $1",
+                "SELECT id, name, kind, parent_id, contact, sort_order, phone, email, signoff FROM units WHERE id = $1",
             )
             .bind(unit_id)
             .fetch_optional(tx.conn())
@@ -190,18 +196,19 @@ impl Store {
             }
             sqlx::query(
                 "UPDATE units SET kind = COALESCE($1, kind), contact = COALESCE($2, contact), \
-                 parent_id = CASE WHEN $3 = 1 THEN $4 ELSE parent_id END WHERE id = $5",
+                 parent_id = CASE WHEN $3 = 1 THEN $4 ELSE parent_id END, signoff = COALESCE($6, signoff) WHERE id = $5",
             )
             .bind(patch.kind.map(UnitKind::as_str))
             .bind(patch.contact.as_deref().map(str::trim).map(str::to_string))
             .bind(i64::from(patch.parent_id.is_some()))
             .bind(patch.parent_id.flatten())
             .bind(unit_id)
+            .bind(patch.signoff.map(i64::from))
             .execute(tx.conn())
             .await
             .db()?;
             let row = sqlx::query(
-                "SELECT id, name, kind, parent_id, contact, sort_order, phone, email FROM units WHERE id = $1",
+                "SELECT id, name, kind, parent_id, contact, sort_order, phone, email, signoff FROM units WHERE id = $1",
             )
             .bind(unit_id)
             .fetch_one(tx.conn())
@@ -351,6 +358,7 @@ impl Tx {
             sort_order: 0,
             phone: String::new(),
             email: String::new(),
+            signoff: false,
         };
         self.audit("unit.create", "unit", id, &(), &rec).await?;
         Ok(rec)
@@ -412,6 +420,7 @@ fn unit_from_row(r: &sqlx::any::AnyRow) -> Result<UnitRecord, Error> {
         sort_order: get(r, "sort_order")?,
         phone: get(r, "phone")?,
         email: get(r, "email")?,
+        signoff: get::<i64>(r, "signoff")? != 0,
     })
 }
 

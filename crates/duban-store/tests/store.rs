@@ -1390,3 +1390,82 @@ async fn a_lagging_task_is_supervised_replied_to_escalated_and_closed() {
         assert!(store.verify_audit().await.unwrap().ok());
     }
 }
+
+/// 单位审签: in a unit that signs off, a reporter's report waits for the unit's leader, who sends it back
+/// inside the unit with a reason or signs it to the office; only then is it received, and on time by when
+/// it was signed. A leader's own sending is signed by it. Every step is in the audit trail.
+#[tokio::test]
+async fn a_unit_that_signs_off_sends_its_reports_through_its_leader() {
+    for (name, store) in stores().await {
+        eprintln!("-- {name}");
+        let (plan_id, periods) = published_plan(&store).await;
+        let ledger = store.ledger(plan_id).await.unwrap();
+        let (task, _) = housing_task(&ledger);
+        let unit = task.units[0].unit_id;
+        let may = periods.iter().find(|p| p.spec.key == "2022-05").unwrap();
+        let now = at(2022, 6, 2);
+        let patch = duban_store::UnitPatch { signoff: Some(true), ..Default::default() };
+        let u = store.update_unit(&admin(now), unit, &patch).await.unwrap();
+        assert!(u.signoff, "{name}");
+        let rep = reporter(100, unit, now);
+        let leader = Ctx::new(
+            Actor { user_id: UserId(200), username: "lead200".into(), role: Role::Leader, unit_id: Some(unit) },
+            at(2022, 6, 3),
+        );
+        let d = ReportDraft { progress: "开工".into(), ..ReportDraft::new(may.id, task.id, unit) };
+        let r = store.save_report(&rep, &d).await.unwrap();
+        let r = store.submit_report(&rep, r.id, r.version).await.unwrap();
+        assert_eq!(r.state, ReportState::Signing, "{name}: to the leader first");
+        assert_eq!((r.submitted_at, r.first_submitted_at), (None, None));
+        assert_eq!(store.sign_report(&rep, r.id, r.version, true, "").await.unwrap_err().code, "forbidden");
+        assert_eq!(
+            store.review_report(&admin(now), r.id, r.version, true, "").await.unwrap_err().code,
+            "report.wrong_state",
+            "the office cannot act on it yet"
+        );
+        let s = store.summary(plan_id, "2022-05", &Thresholds::default()).await.unwrap();
+        assert_eq!(s.units.iter().find(|x| x.unit_id == unit).unwrap().received, 0, "not received while signing");
+        // Sent back inside the unit: a draft again, with the leader's reason.
+        assert_eq!(
+            store.sign_report(&leader, r.id, r.version, false, " ").await.unwrap_err().code,
+            "report.reason_required"
+        );
+        let back = store.sign_report(&leader, r.id, r.version, false, "请补充开工套数").await.unwrap();
+        assert_eq!((back.state, back.unit_note.as_str()), (ReportState::Draft, "请补充开工套数"));
+        let r = store
+            .save_report(
+                &rep,
+                &ReportDraft { progress: "开工3.2万套".into(), version: Some(back.version), ..d.clone() },
+            )
+            .await
+            .unwrap();
+        let r = store.submit_report(&rep, r.id, r.version).await.unwrap();
+        assert_eq!(r.state, ReportState::Signing);
+        // Signed on 3 June, before the 5th: received, on time, signed by the leader.
+        let signed = store.sign_report(&leader, r.id, r.version, true, "").await.unwrap();
+        assert_eq!(signed.state, ReportState::Submitted);
+        assert_eq!(signed.signed_by.as_deref(), Some("lead200"));
+        assert_eq!(signed.first_submitted_at, Some(at(2022, 6, 3).timestamp()));
+        assert!(signed.unit_note.is_empty());
+        let s = store.summary(plan_id, "2022-05", &Thresholds::default()).await.unwrap();
+        let rate = s.units.iter().find(|x| x.unit_id == unit).unwrap();
+        assert_eq!((rate.received, rate.on_time), (1, 1));
+        // A leader's own report goes straight to the office, signed by it.
+        let other = ledger
+            .all_items()
+            .into_iter()
+            .find(|i| i.is_task && i.id != task.id && i.units.iter().any(|u| u.unit_id == unit));
+        if let Some(other) = other {
+            let d = ReportDraft { progress: "推进".into(), ..ReportDraft::new(may.id, other.id, unit) };
+            let r = store.save_report(&leader, &d).await.unwrap();
+            let r = store.submit_report(&leader, r.id, r.version).await.unwrap();
+            assert_eq!((r.state, r.signed_by.as_deref()), (ReportState::Submitted, Some("lead200")));
+        }
+        let hist = store.audit_of("report", &signed.id.to_string()).await.unwrap();
+        let actions: Vec<&str> = hist.iter().map(|h| h.record.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            ["report.save", "report.to_signing", "report.send_back", "report.save", "report.to_signing", "report.sign"]
+        );
+    }
+}

@@ -19,6 +19,8 @@ pub enum Access {
     AdminOrViewer,
     /// A unit's leader or reporter (for their own unit).
     Unit,
+    /// A unit's leader (for their own unit): 单位审签.
+    UnitLeader,
     /// Accounts and the units directory: the system administrator, and the office while the duties are not
     /// separated (三员分立).
     Accounts,
@@ -29,7 +31,9 @@ pub enum Access {
 impl Access {
     fn parse(s: &str) -> Option<Access> {
         use Access::*;
-        [Public, SignedIn, Admin, AdminOrViewer, Unit, Accounts, Audit].into_iter().find(|a| format!("{a:?}") == s)
+        [Public, SignedIn, Admin, AdminOrViewer, Unit, UnitLeader, Accounts, Audit]
+            .into_iter()
+            .find(|a| format!("{a:?}") == s)
     }
 }
 

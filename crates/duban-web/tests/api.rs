@@ -283,6 +283,7 @@ fn body_for(method: &str, path: &str, ids: &Ids) -> Option<Value> {
         }
         "/api/v1/reports/{id}/return" => json!({ "version": 0, "reason": "r" }),
         "/api/v1/reports/{id}/reopen" => json!({ "reason": "r" }),
+        "/api/v1/reports/{id}/sign" => json!({ "version": 0, "sign": true }),
         "/api/v1/reminders" => json!({ "period_id": ids.period, "unit_id": ids.unit, "note": "请报送" }),
         "/api/v1/extensions" => {
             json!({ "item_id": ids.item, "unit_id": ids.unit, "requested_on": "2023-03-31", "reason": "r" })
@@ -396,6 +397,7 @@ async fn every_endpoint_for_every_role() {
                 // The duties are not separated here: the office carries both.
                 (Access::Accounts | Access::Audit, r) => r == "admin",
                 (Access::Unit, r) => r == "leader" || r == "reporter",
+                (Access::UnitLeader, r) => r == "leader",
             };
             let denied = status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN;
             table.push(format!("{:6} {:40} {:9} -> {}", e.method, e.path, role, status.as_u16()));
@@ -1518,6 +1520,9 @@ async fn the_demo_has_supervision_at_each_stage() {
     let hash = duban_store::hash_password("demo-password").unwrap();
     let d = duban_app::demo::load_year(&store, &hash, 2022, 6).await.unwrap();
     assert_eq!(d.supervisions, 4);
+    let fgw = store.list_units().await.unwrap().into_iter().find(|u| u.name == "省发展改革委").unwrap();
+    assert!(fgw.signoff, "the demo has one unit that signs off");
+    assert!(d.accounts.iter().any(|(a, _)| a == duban_app::demo::SIGNOFF_LEADER));
     let all =
         store.supervisions(&duban_core::Actor::system(), &duban_store::SupervisionFilter::default()).await.unwrap();
     let states: Vec<(Level, SupervisionState)> = all.iter().rev().map(|s| (s.level, s.state)).collect();
@@ -1744,4 +1749,84 @@ async fn assessment_rules_and_scores_over_http() {
     assert!(text.contains("各单位考核得分"));
     let best = &units[0];
     assert!(text.contains(best["name"].as_str().unwrap()));
+}
+
+/// 单位审签 over HTTP: with sign-off on, a reporter's July report waits for the unit's leader, who sends it
+/// back with a reason and then signs the fixed one to the office; the office's queue has it only then.
+#[tokio::test]
+async fn a_units_leader_signs_off_its_reports() {
+    let s = start().await;
+    s.set_time(Utc.with_ymd_and_hms(2022, 8, 2, 2, 0, 0).unwrap());
+    let admin = token(&s, "office").await;
+    let (item, unit) = housing_task(&s).await;
+    let (st, u) =
+        call(&s, Some(&admin), Method::PATCH, &format!("/api/v1/units/{unit}"), Some(json!({ "signoff": true }))).await;
+    assert_eq!((st, u["signoff"].as_bool()), (StatusCode::OK, Some(true)), "{u}");
+    let rep = token(&s, &format!("unit{unit:02}")).await;
+    let leader = new_account(
+        &s,
+        &admin,
+        json!({ "username": format!("ld{}", rand_suffix()), "role": "leader", "unit_id": unit }),
+    )
+    .await;
+    let (_, periods) = call(&s, Some(&admin), Method::GET, "/api/v1/plans/1/periods", None).await;
+    let july = periods.as_array().unwrap().iter().find(|p| p["key"] == "2022-07").unwrap()["id"].as_i64().unwrap();
+    let draft = json!({ "period_id": july, "item_id": item, "unit_id": unit, "progress": "七月开工1万套" });
+    let (st, r) = call(&s, Some(&rep), Method::PUT, "/api/v1/reports", Some(draft)).await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    let (_, r) = call(
+        &s,
+        Some(&rep),
+        Method::POST,
+        &format!("/api/v1/reports/{}/submit", r["id"]),
+        Some(json!({ "version": r["version"] })),
+    )
+    .await;
+    assert_eq!(r["state"], "signing", "{r}");
+    let queue = async || {
+        let path = format!("/api/v1/reports?period_id={july}&state=submitted&unit_id={unit}");
+        let (_, q) = call(&s, Some(&admin), Method::GET, &path, None).await;
+        q.as_array().unwrap().len()
+    };
+    assert_eq!(queue().await, 0, "not with the office yet");
+    let id = r["id"].as_i64().unwrap();
+    let sign = |v: &Value, sign: bool, note: &str| json!({ "version": v["version"], "sign": sign, "note": note });
+    let (st, e) =
+        call(&s, Some(&rep), Method::POST, &format!("/api/v1/reports/{id}/sign"), Some(sign(&r, true, ""))).await;
+    assert_eq!(
+        (st, e["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("forbidden")),
+        "a reporter does not sign"
+    );
+    let (st, e) =
+        call(&s, Some(&leader), Method::POST, &format!("/api/v1/reports/{id}/sign"), Some(sign(&r, false, ""))).await;
+    assert_eq!((st, e["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("report.reason_required")));
+    let (_, back) = call(
+        &s,
+        Some(&leader),
+        Method::POST,
+        &format!("/api/v1/reports/{id}/sign"),
+        Some(sign(&r, false, "请写明竣工套数")),
+    )
+    .await;
+    assert_eq!((back["state"].as_str(), back["unit_note"].as_str()), (Some("draft"), Some("请写明竣工套数")));
+    let fixed = json!({ "period_id": july, "item_id": item, "unit_id": unit, "progress": "七月开工1万套，竣工0.2万套", "version": back["version"] });
+    let (_, r) = call(&s, Some(&rep), Method::PUT, "/api/v1/reports", Some(fixed)).await;
+    let (_, r) = call(
+        &s,
+        Some(&rep),
+        Method::POST,
+        &format!("/api/v1/reports/{id}/submit"),
+        Some(json!({ "version": r["version"] })),
+    )
+    .await;
+    assert_eq!(r["state"], "signing");
+    let (st, signed) =
+        call(&s, Some(&leader), Method::POST, &format!("/api/v1/reports/{id}/sign"), Some(sign(&r, true, ""))).await;
+    assert_eq!((st, signed["state"].as_str()), (StatusCode::OK, Some("submitted")), "{signed}");
+    assert!(signed["signed_by"].as_str().unwrap().starts_with("ld"));
+    assert_eq!(queue().await, 1, "now the office has it");
+    let (_, hist) = call(&s, Some(&admin), Method::GET, &format!("/api/v1/audit?entity=report&id={id}"), None).await;
+    let actions: Vec<&str> = hist.as_array().unwrap().iter().map(|h| h["action"].as_str().unwrap()).collect();
+    assert!(actions.ends_with(&["report.send_back", "report.save", "report.to_signing", "report.sign"]), "{actions:?}");
 }

@@ -140,7 +140,7 @@ pub fn serve(bind: &str, database: &str, options: ServeOptions) -> Result<(), Cl
                 .await
                 .map_err(store_error)?;
             println!(
-                "演示数据已载入 / demo loaded: plan {} ({} units, {} simulated reports, {} 督办, {:.1}s); accounts: office (admin), leader (viewer), unit01…unit{:02} (reporters)",
+                "演示数据已载入 / demo loaded: plan {} ({} units, {} simulated reports, {} 督办, {:.1}s); accounts: office (admin), leader (viewer), unit01…unit{:02} (reporters), lead-fgw (省发展改革委's leader, signs its reports)",
                 d.plan_id,
                 d.units,
                 d.reports,

@@ -175,6 +175,7 @@ sheet_problem-report_closed = the report is { $state }, so it cannot change; ask
 
 # Report states and actions inside a sentence.
 report_state-draft = draft
+report_state-signing = awaiting sign-off
 report_state-submitted = submitted
 report_state-returned = returned
 report_state-approved = approved
@@ -183,6 +184,8 @@ report_action-submit = submitted
 report_action-approve = approved
 report_action-return = returned
 report_action-reopen = reopened
+report_action-sign = sign and send
+report_action-send_back = send back
 error-report-wrong_state = The report is { $state }; it cannot be { $action }
 error-ledger-no_header = No header row in the first 20 rows of sheet { $sheet } (it should name 重点任务 or 具体举措, and 责任单位 …)
 error-plan-empty-sheet = Sheet { $sheet } has no task rows under its header

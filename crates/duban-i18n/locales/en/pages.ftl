@@ -39,6 +39,7 @@ status-lagging = Behind schedule
 status-not-reported = Not reported
 status-overdue = Overdue
 state-none = Not started
+state-signing = Awaiting sign-off
 state-draft = Draft
 state-submitted = Submitted
 state-returned = Returned
@@ -413,3 +414,17 @@ event-overdue_co = Overdue task (co-unit)
 event-finished_early = Task finished early
 event-supervision_unanswered = Supervision unanswered
 flash-rules_set = The scoring rules were saved as a new version
+
+# unit sign-off
+signoff-title = Unit sign-off
+signoff-note = Sent back by the unit's leader:
+signoff-signed = Signed by
+signoff-waiting = This report is with the unit's leader for sign-off; once signed it goes to the office.
+signoff-reason = Reason (required to send back)
+signoff-sign = Sign and send to the office
+signoff-send-back = Send back
+signoff-unit = Unit sign-off (reporters' reports go to the unit's leader before the office)
+flash-signed = Signed and sent to the office
+flash-sent_back = Sent back to the reporter
+signoff-on = On (click to turn off)
+signoff-off = Off (click to turn on)

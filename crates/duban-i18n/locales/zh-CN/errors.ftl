@@ -175,6 +175,7 @@ sheet_problem-report_closed = 该报告{ $state }，不能再修改；如需修�
 
 # Report states and actions inside a sentence.
 report_state-draft = 草稿
+report_state-signing = 待审签
 report_state-submitted = 已报送
 report_state-returned = 已退回
 report_state-approved = 已审核
@@ -183,6 +184,8 @@ report_action-submit = 报送
 report_action-approve = 审核通过
 report_action-return = 退回
 report_action-reopen = 重新打开
+report_action-sign = 审签报送
+report_action-send_back = 退回修改
 error-report-wrong_state = 报告当前为“{ $state }”，不能{ $action }
 error-ledger-no_header = 工作表“{ $sheet }”的前20行中没有找到表头（应含“重点任务”或“具体举措”，以及“责任单位”等列）
 error-plan-empty-sheet = 工作表“{ $sheet }”的表头下没有任务行

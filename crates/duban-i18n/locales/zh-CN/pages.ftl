@@ -39,6 +39,7 @@ status-lagging = 滞后
 status-not-reported = 未报送
 status-overdue = 逾期
 state-none = 未填报
+state-signing = 待审签
 state-draft = 草稿
 state-submitted = 已报送
 state-returned = 已退回
@@ -413,3 +414,17 @@ event-overdue_co = 配合任务逾期
 event-finished_early = 提前完成任务
 event-supervision_unanswered = 督办逾期未回复
 flash-rules_set = 计分规则已保存为新版本
+
+# 单位审签
+signoff-title = 单位审签
+signoff-note = 单位退回修改意见：
+signoff-signed = 审签人
+signoff-waiting = 本报告已提交单位领导审签，审签通过后报送办公室。
+signoff-reason = 退回意见（退回时必填）
+signoff-sign = 审签通过并报送
+signoff-send-back = 退回修改
+signoff-unit = 单位审签（填报人提交后须经单位领导审签再报送）
+flash-signed = 已审签并报送办公室
+flash-sent_back = 已退回填报人修改
+signoff-on = 已开启（点击关闭）
+signoff-off = 未开启（点击开启）

@@ -98,6 +98,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_reports, save_report))
         .routes(routes!(get_report))
         .routes(routes!(submit_report))
+        .routes(routes!(sign_report))
         .routes(routes!(approve_report))
         .routes(routes!(return_report))
         .routes(routes!(reopen_report))

@@ -300,6 +300,34 @@ pub(super) async fn return_report(
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct SignBody {
+    version: i64,
+    /// true: sign and send to the office; false: send back inside the unit (a `note` is required).
+    sign: bool,
+    #[serde(default)]
+    note: String,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/reports/{id}/sign",
+    tag = "reports",
+    summary = "单位审签: the unit's leader signs a report awaiting it (to the office) or sends it back {version, sign, note}",
+    params(("id" = i64, Path)),
+    request_body = SignBody,
+    responses((status = 200, description = "OK", body = duban_store::ReportRecord), crate::openapi::Refusals),
+    extensions(("x-access" = json!("UnitLeader")))
+)]
+pub(super) async fn sign_report(
+    State(s): State<AppState>,
+    Path(id): Path<ReportId>,
+    w: Write<SignBody>,
+) -> ApiResult<Json<duban_store::ReportRecord>> {
+    let (ctx, b) = (w.ctx, w.body);
+    Ok(Json(s.store.sign_report(&ctx, id, b.version, b.sign, &b.note).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
 pub(super) struct ReasonBody {
     #[serde(default)]
     reason: String,

@@ -221,7 +221,7 @@ pub(super) async fn unlock_user(
     patch,
     path = "/api/v1/units/{id}",
     tag = "units",
-    summary = "Rename a unit (the old name stays an alias) or change kind, parent_id, contact",
+    summary = "Rename a unit (the old name stays an alias) or change kind, parent_id, contact, signoff (单位审签)",
     params(("id" = i64, Path)),
     request_body = duban_store::UnitPatch,
     responses((status = 200, description = "OK", body = duban_store::UnitRecord), crate::openapi::Refusals),

@@ -247,7 +247,7 @@ impl Nav {
         duban_store::random_token()
     }
     pub fn with_flash(mut self, key: Option<&str>) -> Nav {
-        const KNOWN: [&str; 24] = [
+        const KNOWN: [&str; 26] = [
             "requested",
             "saved",
             "submitted",
@@ -272,6 +272,8 @@ impl Nav {
             "accepted",
             "escalated",
             "rules_set",
+            "signed",
+            "sent_back",
         ];
         self.flash = key.filter(|k| KNOWN.contains(k)).map(|k| self.tr.t(&format!("flash-{k}")));
         self

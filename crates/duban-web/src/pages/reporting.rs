@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/report", get(report_form).post(report_submit))
         .route("/report/evidence", post(upload_evidence))
         .route("/report/extension", post(request_extension))
+        .route("/report/sign", post(sign_report))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -97,6 +98,7 @@ impl TodoPage {
             Some(ReportState::Draft) => "st-draft",
             Some(ReportState::Submitted) => "st-submitted",
             Some(ReportState::Returned) => "st-returned",
+            Some(ReportState::Signing) => "st-signing",
             Some(ReportState::Approved) => "st-approved",
         }
     }
@@ -217,6 +219,19 @@ impl ReportPage {
     }
     fn units_text(&self) -> String {
         units_text(&self.item, &self.nav.tr)
+    }
+    /// The report waits for the unit's leader.
+    fn signing(&self) -> bool {
+        self.report.as_ref().is_some_and(|r| r.state == ReportState::Signing)
+    }
+    /// The unit's leader may sign it or send it back.
+    fn can_sign(&self) -> bool {
+        self.signing()
+            && self
+                .nav
+                .user
+                .as_ref()
+                .is_some_and(|u| u.actor.role == duban_core::Role::Leader && u.actor.unit_id == Some(self.unit_id))
     }
 }
 
@@ -459,6 +474,25 @@ async fn report_submit(
         }
         Err(e) => Err(e).or_page(&user),
     }
+}
+
+#[derive(Debug, Deserialize)]
+struct SignForm {
+    plan: PlanId,
+    period: String,
+    report: ReportId,
+    version: i64,
+    decision: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// 单位审签 by the unit's leader: sign (to the office) or send back inside the unit.
+async fn sign_report(State(state): State<AppState>, PageForm { user, ctx, form: f }: PageForm<SignForm>) -> PageResult {
+    let sign = f.decision == "sign";
+    state.store.sign_report(&ctx, f.report, f.version, sign, &f.note).await.or_page(&user)?;
+    let flash = if sign { "signed" } else { "sent_back" };
+    Ok(see_other(&format!("/todo?plan={}&period={}&ok={flash}", f.plan, super::url_encode(&f.period))))
 }
 
 #[derive(Debug, Deserialize)]

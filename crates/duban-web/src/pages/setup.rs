@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/indicators/{id}/edit", post(edit_indicator))
         .route("/admin", get(admin_page))
         .route("/admin/units", post(add_unit))
+        .route("/admin/units/{id}/signoff", post(set_signoff))
         .route("/admin/aliases", post(add_alias))
         .route("/admin/users", post(add_user))
         .route("/admin/users/activation-sheet", post(activation_sheet))
@@ -583,6 +584,22 @@ async fn add_unit(State(state): State<AppState>, PageForm { user, ctx, form: f }
     };
     state.store.create_unit(&ctx, &new).await.or_page(&user)?;
     Ok(see_other("/admin?ok=created"))
+}
+
+#[derive(Debug, Deserialize)]
+struct SignoffForm {
+    on: bool,
+}
+
+/// 单位审签 on or off for a unit.
+async fn set_signoff(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<UnitId>,
+    PageForm { user, ctx, form: f }: PageForm<SignoffForm>,
+) -> PageResult {
+    let patch = duban_store::UnitPatch { signoff: Some(f.on), ..Default::default() };
+    state.store.update_unit(&ctx, id, &patch).await.or_page(&user)?;
+    Ok(see_other("/admin?ok=saved"))
 }
 
 #[derive(Debug, Deserialize)]

@@ -416,3 +416,82 @@ async fn the_office_sets_scoring_rules_and_reads_scores_in_a_real_browser() {
     assert_eq!(after, before + 20.0, "June is open: scored under the new base");
     c.close().await.unwrap();
 }
+
+/// 单位审签 in the browser: the office turns sign-off on for a unit; its reporter submits; the unit's
+/// leader sends it back with a reason; the reporter sees the reason, fixes and resubmits; the leader signs
+/// it to the office.
+#[tokio::test]
+async fn a_units_leader_sends_back_and_signs_a_report_in_a_real_browser() {
+    let Some((_driver, c)) = browser().await else { return };
+    let s = start().await;
+    s.set_time(Utc.with_ymd_and_hms(2022, 8, 2, 2, 0, 0).unwrap());
+    let (item, unit) = super::housing_task(&s).await;
+    let admin = super::token(&s, "office").await;
+    let leader_name = format!("lead{unit:02}");
+    super::new_account(&s, &admin, json!({ "username": leader_name, "role": "leader", "unit_id": unit })).await;
+
+    login(&c, &s, "office").await;
+    c.goto(&s.url("/admin")).await.unwrap();
+    c.find(Locator::Css(&format!("#units-table tr[data-unit='{unit}'] button.signoff-toggle")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    flash_says(&c, "").await;
+    let pressed = c
+        .find(Locator::Css(&format!("#units-table tr[data-unit='{unit}'] button.signoff-toggle")))
+        .await
+        .unwrap()
+        .attr("aria-pressed")
+        .await
+        .unwrap();
+    assert_eq!(pressed.as_deref(), Some("true"));
+    logout(&c).await;
+
+    login(&c, &s, &format!("unit{unit:02}")).await;
+    c.goto(&s.url(&format!("/report?plan=1&period=2022-07&item={item}"))).await.unwrap();
+    fill(&c, "progress", "七月新开工1万套").await;
+    c.find(Locator::Id("submit")).await.unwrap().click().await.unwrap();
+    wait_for(&c, "p.flash").await;
+    assert_eq!(text(&c, &format!("tr[data-item='{item}'] .state")).await, "待审签");
+    logout(&c).await;
+
+    let sign_in_leader = async || {
+        c.goto(&s.url("/login")).await.unwrap();
+        c.find(Locator::Id("username")).await.unwrap().send_keys(&leader_name).await.unwrap();
+        c.find(Locator::Id("password")).await.unwrap().send_keys("Changed-pass1").await.unwrap();
+        c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
+        wait_for(&c, "header.top").await;
+    };
+    sign_in_leader().await;
+    c.goto(&s.url("/todo?plan=1&period=2022-07")).await.unwrap();
+    c.find(Locator::Css(&format!("tr[data-item='{item}'] a.button"))).await.unwrap().click().await.unwrap();
+    wait_for(&c, "#signoff").await;
+    fill(&c, "sign-note", "请补充竣工套数").await;
+    shot(&c, "signoff").await;
+    c.find(Locator::Id("send-back")).await.unwrap().click().await.unwrap();
+    flash_says(&c, "已退回填报人修改").await;
+    logout(&c).await;
+
+    login(&c, &s, &format!("unit{unit:02}")).await;
+    c.goto(&s.url(&format!("/report?plan=1&period=2022-07&item={item}"))).await.unwrap();
+    assert!(text(&c, "#unit-note").await.contains("请补充竣工套数"));
+    fill(&c, "progress", "七月新开工1万套，竣工0.2万套").await;
+    c.find(Locator::Id("submit")).await.unwrap().click().await.unwrap();
+    wait_for(&c, "p.flash").await;
+    logout(&c).await;
+
+    sign_in_leader().await;
+    c.goto(&s.url(&format!("/report?plan=1&period=2022-07&item={item}&unit={unit}"))).await.unwrap();
+    wait_for(&c, "#signoff").await;
+    c.find(Locator::Id("sign")).await.unwrap().click().await.unwrap();
+    flash_says(&c, "已审签并报送办公室").await;
+    assert_eq!(text(&c, &format!("tr[data-item='{item}'] .state")).await, "已报送");
+    let report = s.july_report(item, unit).await;
+    assert_eq!(
+        (report["state"].as_str(), report["signed_by"].as_str()),
+        (Some("submitted"), Some(leader_name.as_str()))
+    );
+    c.close().await.unwrap();
+}
