@@ -3,6 +3,7 @@
 //! - [`status`]: expected progress on the time line, 已完成/正常推进/滞后/未报送/逾期, year-end forecasts.
 //! - [`lifecycle`]: who may move a progress report from which state to which.
 //! - [`access`]: roles and what each may see and change.
+//! - [`reporting`]: direct or consolidated reporting (co-units contribute to the lead).
 //! - [`periods`]: reporting periods, due dates, grace and locks.
 //! - [`audit`]: the hash chain over the audit trail.
 //! - [`assessment`]: 考核: events, the office's rules (points per event), scores line by line.
@@ -21,6 +22,7 @@ pub mod lifecycle;
 pub mod names;
 pub mod password;
 pub mod periods;
+pub mod reporting;
 pub mod secret;
 pub mod signin;
 pub mod status;

@@ -147,6 +147,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0014_unit_signoff.sql"),
         include_str!("../migrations/postgres/0014_unit_signoff.sql"),
     ),
+    (
+        15,
+        "reporting_mode",
+        include_str!("../migrations/sqlite/0015_reporting_mode.sql"),
+        include_str!("../migrations/postgres/0015_reporting_mode.sql"),
+    ),
 ];
 
 pub(crate) trait DbResult<T> {

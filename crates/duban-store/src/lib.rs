@@ -20,6 +20,7 @@ mod db;
 mod evidence;
 mod periods;
 mod plans;
+mod reporting;
 mod reports;
 mod shares;
 mod summary;
@@ -39,6 +40,7 @@ pub use duban_model::{
 };
 pub use evidence::EvidenceRecord;
 pub use plans::{IndicatorPatch, ItemChange, ItemPatch, NewIndicator, NewItem, PlanDiff, PlanVersion};
+pub use reporting::ReportingSetting;
 pub use reports::{
     ExtensionRecord, MilestoneState, ReminderRecord, ReportDraft, ReportFilter, ReportRecord, ReportValue, TodoRow,
 };

@@ -1,5 +1,7 @@
 //! Progress reports and their life cycle, the to-do list of a unit, 催报 reminders and 延期申请.
 
+use std::collections::HashMap;
+
 use duban_core::lifecycle::next_state;
 use duban_core::periods::{local_date, parse_date};
 use duban_core::{Actor, Error, ErrorKind, ReportAction, ReportState};
@@ -113,6 +115,8 @@ pub struct ReportFilter {
 /// One line of a unit's to-do list: a task it holds and where its report for the period stands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TodoRow {
+    /// Where leads consolidate and the unit is a co-unit: the lead(s) its report goes to (due earlier).
+    pub to_lead: Option<String>,
     pub item_id: ItemId,
     pub path: String,
     pub title: String,
@@ -149,7 +153,7 @@ pub struct ExtensionRecord {
     pub decision_note: String,
 }
 
-const REPORT_COLS: &str = "id, period_id, item_id, unit_id, state, progress, problems, next_steps, percent, finished, \
+pub(crate) const REPORT_COLS: &str = "id, period_id, item_id, unit_id, state, progress, problems, next_steps, percent, finished, \
      return_reason, submitted_at, first_submitted_at, reviewed_at, version, updated_at, milestones, signed_by, signed_at, \
      unit_note";
 
@@ -230,6 +234,11 @@ impl Store {
             let before = tx.report(id).await?;
             let state = next_state(Some(before.state), action, &tx.actor, before.unit_id)?;
             check_version(&before, version)?;
+            // A contribution is the lead's to read and return; the office reviews the lead's report.
+            let plan_id = tx.plan_of_item(before.item_id).await?;
+            if tx.is_contribution(plan_id, before.item_id, before.unit_id).await? {
+                return Err(Error::new(ErrorKind::Conflict, "report.contribution"));
+            }
             sqlx::query(
                 "UPDATE reports SET state = $1, return_reason = $2, reviewed_at = $3, reviewed_by = $4, \
                  version = version + 1, updated_at = $3, updated_by = $4 WHERE id = $5",
@@ -392,17 +401,45 @@ impl Store {
         .fetch_all(&self.read)
         .await
         .db()?;
+        let contributions = self.contribution_pairs(period.plan_id).await?;
+        let lead_days = self.reporting(period.plan_id).await?.lead_days;
+        let leads = if contributions.is_empty() {
+            HashMap::new()
+        } else {
+            let rows = sqlx::query(
+                "SELECT a.item_id, u.name FROM assignments a JOIN units u ON u.id = a.unit_id JOIN items i ON i.id = a.item_id \
+                 WHERE i.plan_id = $1 AND a.role = 'lead' ORDER BY a.item_id, a.position",
+            )
+            .bind(period.plan_id)
+            .fetch_all(&self.read)
+            .await
+            .db()?;
+            let mut m: HashMap<ItemId, Vec<String>> = HashMap::new();
+            for r in &rows {
+                m.entry(get(r, "item_id")?).or_default().push(get(r, "name")?);
+            }
+            m
+        };
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
             let state: Option<String> = get(r, "state")?;
+            let item_id: ItemId = get(r, "item_id")?;
+            let to_lead = contributions
+                .contains(&(item_id, unit_id))
+                .then(|| leads.get(&item_id).map(|l| l.join("、")).unwrap_or_default());
+            let due_on = match to_lead {
+                Some(_) => duban_core::reporting::contribution_due(period.spec.due_on, lead_days),
+                None => period.spec.due_on,
+            };
             out.push(TodoRow {
-                item_id: get(r, "item_id")?,
+                to_lead,
+                item_id,
                 path: get(r, "path")?,
                 title: get(r, "title")?,
                 role: crate::db::unit_role(&get::<String>(r, "role")?)?,
                 unit_id,
                 period_id,
-                due_on: period.spec.due_on.to_string(),
+                due_on: due_on.to_string(),
                 locked,
                 report_id: get(r, "report_id")?,
                 state: state.as_deref().and_then(ReportState::parse),
@@ -781,7 +818,7 @@ impl Tx {
     }
 
     /// A report of the period's plan changed: kept summaries of the plan are stale.
-    async fn touch_reports(&mut self, period_id: PeriodId) -> Result<(), Error> {
+    pub(crate) async fn touch_reports(&mut self, period_id: PeriodId) -> Result<(), Error> {
         sqlx::query("UPDATE plans SET reports_version = reports_version + 1 WHERE id = (SELECT plan_id FROM periods WHERE id = $1)")
             .bind(period_id)
             .execute(self.conn())

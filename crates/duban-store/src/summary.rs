@@ -11,6 +11,7 @@ use duban_core::{Error, Status, Thresholds};
 
 use crate::cache::{PlanShape, TaskRow};
 use crate::db::{DbResult, Store, get};
+use crate::reporting::is_contribution_sql;
 use duban_model::{
     IndicatorSummary, PartSummary, PeriodRecord, ShareSummary, StatusCounts, Summary, TaskSummary, UnitRate,
 };
@@ -62,41 +63,49 @@ impl Store {
         let (tasks, part_titles, indicators) = (&shape.tasks, &shape.part_titles, &shape.indicators);
 
         // "On time" is sent by the end of the due day in the office's time zone (UTC+8).
-        let due_end = period
-            .spec
-            .due_on
-            .succ_opt()
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .map(|t| t.and_utc().timestamp() - 8 * 3600 - 1)
-            .unwrap_or(i64::MAX);
-        let per_unit = sqlx::query(
-            "SELECT unit_id, \
-             SUM(CASE WHEN state IN ('submitted', 'approved') THEN 1 ELSE 0 END) AS received, \
-             SUM(CASE WHEN first_submitted_at IS NOT NULL AND first_submitted_at <= $2 THEN 1 ELSE 0 END) AS on_time \
-             FROM reports WHERE period_id = $1 GROUP BY unit_id",
-        )
+        let due_end = end_of_day(period.spec.due_on);
+        // Where leads consolidate, a contribution is on time by its own, earlier day, and the task's
+        // progress and figures are the lead's consolidated report's (contributions are the lead's input).
+        let reporting = self.reporting(plan_id).await?;
+        let consolidated = i64::from(reporting.mode == duban_core::reporting::ReportingMode::Consolidated);
+        let contribution_end =
+            end_of_day(duban_core::reporting::contribution_due(period.spec.due_on, reporting.lead_days));
+        let per_unit = sqlx::query(&format!(
+            "SELECT r.unit_id, \
+             SUM(CASE WHEN r.state IN ('submitted', 'approved') THEN 1 ELSE 0 END) AS received, \
+             SUM(CASE WHEN r.first_submitted_at IS NOT NULL AND r.first_submitted_at <= \
+                 (CASE WHEN {} THEN $4 ELSE $2 END) THEN 1 ELSE 0 END) AS on_time \
+             FROM reports r WHERE r.period_id = $1 GROUP BY r.unit_id",
+            is_contribution_sql(3)
+        ))
         .bind(period.id)
         .bind(due_end)
+        .bind(consolidated)
+        .bind(contribution_end)
         .fetch_all(&self.read)
         .await
         .db()?;
-        let per_item = sqlx::query(
-            "SELECT item_id, MIN(percent) AS percent, MIN(finished) AS finished_all, COUNT(*) AS received FROM reports \
-             WHERE period_id = $1 AND state IN ('submitted', 'approved') GROUP BY item_id",
-        )
+        let per_item = sqlx::query(&format!(
+            "SELECT r.item_id, MIN(r.percent) AS percent, MIN(r.finished) AS finished_all, COUNT(*) AS received FROM reports r \
+             WHERE r.period_id = $1 AND r.state IN ('submitted', 'approved') AND NOT {} GROUP BY r.item_id",
+            is_contribution_sql(2)
+        ))
         .bind(period.id)
+        .bind(consolidated)
         .fetch_all(&self.read)
         .await
         .db()?;
-        let values = sqlx::query(
+        let values = sqlx::query(&format!(
             "SELECT v.indicator_id, r.unit_id, v.value, p.ends_on, r.submitted_at FROM indicators n \
              JOIN items i ON i.id = n.item_id JOIN report_values v ON v.indicator_id = n.id \
              JOIN reports r ON r.id = v.report_id JOIN periods p ON p.id = r.period_id \
-             WHERE i.plan_id = $1 AND p.ends_on <= $2 AND r.state IN ('submitted', 'approved') \
+             WHERE i.plan_id = $1 AND p.ends_on <= $2 AND r.state IN ('submitted', 'approved') AND NOT {} \
              ORDER BY v.indicator_id, p.ends_on, r.submitted_at",
-        )
+            is_contribution_sql(3)
+        ))
         .bind(plan_id)
         .bind(as_of.to_string())
+        .bind(consolidated)
         .fetch_all(&self.read)
         .await
         .db()?;
@@ -316,6 +325,14 @@ impl Store {
             indicators: ind_out,
         })
     }
+}
+
+/// The end of `day` in the office's time zone (UTC+8), in Unix seconds.
+fn end_of_day(day: NaiveDate) -> i64 {
+    day.succ_opt()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc().timestamp() - 8 * 3600 - 1)
+        .unwrap_or(i64::MAX)
 }
 
 impl Store {

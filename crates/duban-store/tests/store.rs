@@ -1469,3 +1469,101 @@ async fn a_unit_that_signs_off_sends_its_reports_through_its_leader() {
         );
     }
 }
+
+/// Leads consolidate: co-units' reports are contributions to the lead (due three days earlier, returned by
+/// the lead, never reviewed by the office); the task's progress is the lead's report; switching back to
+/// direct reporting counts every report against the office again.
+#[tokio::test]
+async fn where_leads_consolidate_co_units_contribute_to_the_lead() {
+    use duban_core::reporting::ReportingMode;
+    for (name, store) in stores().await {
+        eprintln!("-- {name}");
+        let office = |t| admin(t);
+        let text = "2022年测试工作要点\n一、重点任务\n（一）建设保障性住房。（甲厅牵头，乙厅、丙厅配合）\n（二）推进数字政府。（丁局负责）\n";
+        let plan = duban_plan::parse_text(text);
+        let t0 = at(2022, 1, 10);
+        let rec = store.import_plan(&office(t0), "t.txt", text, &plan).await.unwrap();
+        let mut ids = std::collections::HashMap::new();
+        for n in ["甲厅", "乙厅", "丙厅", "丁局"] {
+            let u = store.create_unit(&office(t0), &NewUnit { name: n.into(), ..Default::default() }).await.unwrap();
+            ids.insert(n, u.id);
+        }
+        assert!(store.resolve_plan_names(&office(t0), rec.id).await.unwrap().is_empty());
+        let r = store.plan(rec.id).await.unwrap();
+        store.publish_plan(&office(t0), r.id, r.row_version).await.unwrap();
+        let periods = store.create_periods(&office(t0), rec.id, &monthly(2022, 5, 3).unwrap()).await.unwrap();
+        let jan = periods[0].id;
+        let ledger = store.ledger(rec.id).await.unwrap();
+        let housing = ledger.all_items().into_iter().find(|i| i.is_task && i.title.contains("住房")).unwrap().id;
+        assert_eq!(
+            store.set_reporting(&office(t0), rec.id, ReportingMode::Consolidated, 3, " ").await.unwrap_err().code,
+            "reporting.reason"
+        );
+        let set = store
+            .set_reporting(&office(t0), rec.id, ReportingMode::Consolidated, 3, "牵头单位负责汇总报送")
+            .await
+            .unwrap();
+        assert_eq!((set.version, set.mode), (1, ReportingMode::Consolidated));
+
+        let rep = |n: &str, t| reporter(100 + ids[n].get(), ids[n], t);
+        let send = async |n: &str, t, percent: f64| {
+            let d = ReportDraft {
+                progress: format!("{n}进展"),
+                percent: Some(percent),
+                ..ReportDraft::new(jan, housing, ids[n])
+            };
+            let r = store.save_report(&rep(n, t), &d).await.unwrap();
+            store.submit_report(&rep(n, t), r.id, r.version).await.unwrap()
+        };
+        let yi = send("乙厅", at(2022, 2, 1), 1.0).await;
+        let bing = send("丙厅", at(2022, 2, 4), 1.0).await;
+        // The office does not review a contribution; the lead reads and returns it.
+        let e = store.review_report(&office(at(2022, 2, 4)), yi.id, yi.version, true, "").await.unwrap_err();
+        assert_eq!((e.kind, e.code), (ErrorKind::Conflict, "report.contribution"), "{name}");
+        let lead = rep("甲厅", at(2022, 2, 4));
+        assert_eq!(store.contributions(&lead.actor, jan, housing).await.unwrap().len(), 2);
+        let outsider = rep("丁局", at(2022, 2, 4));
+        assert!(store.contributions(&outsider.actor, jan, housing).await.unwrap().is_empty(), "not its to read");
+        assert_eq!(
+            store.return_contribution(&outsider, bing.id, bing.version, "补充").await.unwrap_err().code,
+            "forbidden"
+        );
+        let back = store.return_contribution(&lead, bing.id, bing.version, "请补充竣工数").await.unwrap();
+        assert_eq!((back.state, back.return_reason.as_str()), (ReportState::Returned, "请补充竣工数"));
+        let c = rep("丙厅", at(2022, 2, 4));
+        let fixed = store
+            .save_report(
+                &c,
+                &ReportDraft {
+                    progress: "丙厅进展，竣工0.1万套".into(),
+                    percent: Some(1.0),
+                    version: Some(back.version),
+                    ..ReportDraft::new(jan, housing, ids["丙厅"])
+                },
+            )
+            .await
+            .unwrap();
+        store.submit_report(&c, fixed.id, fixed.version).await.unwrap();
+        // The lead's consolidated report on the 5th, at 10 %: the task is on track by the lead's figure.
+        send("甲厅", at(2022, 2, 5), 10.0).await;
+        let s = store.summary(rec.id, "2022-01", &Thresholds::default()).await.unwrap();
+        let t = s.tasks.iter().find(|t| t.item_id == housing).unwrap();
+        assert_eq!(t.status, Status::OnTrack, "{name}: the lead's report, not the contributions' 1 %");
+        let rate = |s: &duban_store::Summary, n: &str| {
+            let u = s.units.iter().find(|u| u.unit_id == ids[n]).unwrap();
+            (u.received, u.on_time)
+        };
+        assert_eq!(rate(&s, "乙厅"), (1, 1), "by the contribution's day, the 2nd");
+        assert_eq!(rate(&s, "丙厅"), (1, 0), "the 4th is late for a contribution");
+        assert_eq!(rate(&s, "甲厅"), (1, 1));
+        let todo = store.todo(&rep("乙厅", at(2022, 2, 1)), jan, ids["乙厅"]).await.unwrap();
+        assert_eq!((todo[0].to_lead.as_deref(), todo[0].due_on.as_str()), (Some("甲厅"), "2022-02-02"));
+        // Back to direct reporting: everyone to the office, by the 5th, and the task takes the worst.
+        store.set_reporting(&office(at(2022, 2, 6)), rec.id, ReportingMode::Direct, 3, "恢复各单位直报").await.unwrap();
+        let s = store.summary(rec.id, "2022-01", &Thresholds::default()).await.unwrap();
+        assert_eq!(rate(&s, "丙厅"), (1, 1));
+        assert_eq!(s.tasks.iter().find(|t| t.item_id == housing).unwrap().status, Status::Lagging);
+        assert!(store.todo(&rep("乙厅", at(2022, 2, 6)), jan, ids["乙厅"]).await.unwrap()[0].to_lead.is_none());
+        assert_eq!(store.reporting_history(rec.id).await.unwrap().len(), 2);
+    }
+}

@@ -233,10 +233,12 @@ fn fill(path: &str, ids: &Ids) -> String {
     let p = p.replace("/supervisions/{id}", &format!("/supervisions/{}", ids.supervision));
     let p = p.replace("/reply-files/{id}", &format!("/reply-files/{}", ids.reply_file));
     let files = format!("?unit_id={}&name=a.txt", ids.unit);
+    let contributions = format!("?period_id={}&item_id={}", ids.period, ids.item);
     let p = p.replace("{name}", "%E7%9B%B8%E5%85%B3%E5%B8%82%E6%94%BF%E5%BA%9C");
     let todo = format!("?period=2022-06&unit={}", ids.unit);
     let query = match p.as_str() {
         "/api/v1/plans/1/summary" => "?period=2022-06",
+        "/api/v1/contributions" => contributions.as_str(),
         "/api/v1/plans/1/todo" => todo.as_str(),
         "/api/v1/audit" => "?entity=report&id=1",
         "/api/v1/audit/recent" => "?entity=signin",
@@ -284,6 +286,8 @@ fn body_for(method: &str, path: &str, ids: &Ids) -> Option<Value> {
         "/api/v1/reports/{id}/return" => json!({ "version": 0, "reason": "r" }),
         "/api/v1/reports/{id}/reopen" => json!({ "reason": "r" }),
         "/api/v1/reports/{id}/sign" => json!({ "version": 0, "sign": true }),
+        "/api/v1/reports/{id}/return-contribution" => json!({ "version": 0, "reason": "r" }),
+        "/api/v1/plans/{id}/reporting" => json!({ "mode": "direct", "reason": "r" }),
         "/api/v1/reminders" => json!({ "period_id": ids.period, "unit_id": ids.unit, "note": "请报送" }),
         "/api/v1/extensions" => {
             json!({ "item_id": ids.item, "unit_id": ids.unit, "requested_on": "2023-03-31", "reason": "r" })

@@ -289,3 +289,9 @@ error-assessment-base = The base score must be a finite number of at most { $max
 error-assessment-points = The points of "{ $event }" must be a finite number of at most { $max }
 error-assessment-reason = Say why the scoring rules change
 error-assessment-reason_long = The reason is too long (at most { $max } characters)
+
+error-reporting-reason = Say why the reporting mode changes
+error-reporting-reason_long = The reason is too long (at most { $max } characters)
+error-reporting-lead_days = The co-units' lead time must be 0 to { $max } days
+error-report-contribution = This is a co-unit's contribution to the lead; the office reviews the lead's consolidated report
+error-report-not_contribution = This report is not a contribution to the lead

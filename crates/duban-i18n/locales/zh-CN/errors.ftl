@@ -289,3 +289,9 @@ error-assessment-base = 基础分应为有限数值，绝对值不超过 { $max 
 error-assessment-points = 事项“{ $event }”的分值应为有限数值，绝对值不超过 { $max }
 error-assessment-reason = 请说明修改计分规则的理由
 error-assessment-reason_long = 修改理由过长（最多 { $max } 字）
+
+error-reporting-reason = 请说明调整报送方式的理由
+error-reporting-reason_long = 理由过长（最多 { $max } 字）
+error-reporting-lead_days = 配合单位提前天数应在 0 到 { $max } 之间
+error-report-contribution = 该报告是配合单位报送牵头单位的材料，由牵头单位汇总后报送办公室，办公室审核牵头单位的报告
+error-report-not_contribution = 该报告不是报送牵头单位的配合材料

@@ -462,3 +462,97 @@ pub(super) async fn decide_extension(
     let (ctx, b) = (w.ctx, w.body);
     Ok(Json(s.store.decide_extension(&ctx, id, b.approve, &b.note).await?))
 }
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/plans/{id}/reporting",
+    tag = "reports",
+    summary = "How the plan's units report: direct, or consolidated by the leads (with the co-units' lead days); every version, newest first",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "The mode in force, then the history", body = Vec<duban_store::ReportingSetting>), crate::openapi::Refusals),
+    extensions(("x-access" = json!("SignedIn")))
+)]
+pub(super) async fn get_reporting(
+    State(s): State<AppState>,
+    _auth: Auth,
+    Path(id): Path<PlanId>,
+) -> ApiResult<Json<Vec<duban_store::ReportingSetting>>> {
+    s.store.plan(id).await?;
+    let mut out = vec![s.store.reporting(id).await?];
+    out.extend(s.store.reporting_history(id).await?.into_iter().skip(1));
+    Ok(Json(out))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct ReportingBody {
+    mode: duban_core::reporting::ReportingMode,
+    #[serde(default = "default_lead_days")]
+    lead_days: u32,
+    reason: String,
+}
+
+fn default_lead_days() -> u32 {
+    duban_core::reporting::DEFAULT_LEAD_DAYS
+}
+
+#[utoipa::path(
+    put,
+    path = "/api/v1/plans/{id}/reporting",
+    tag = "reports",
+    summary = "Set the reporting mode {mode: direct|consolidated, lead_days, reason}",
+    params(("id" = i64, Path)),
+    request_body = ReportingBody,
+    responses((status = 200, description = "OK", body = duban_store::ReportingSetting), crate::openapi::Refusals),
+    extensions(("x-access" = json!("Admin")))
+)]
+pub(super) async fn set_reporting(
+    State(s): State<AppState>,
+    Path(id): Path<PlanId>,
+    w: Write<ReportingBody>,
+) -> ApiResult<Json<duban_store::ReportingSetting>> {
+    let b = w.body;
+    Ok(Json(s.store.set_reporting(&w.ctx, id, b.mode, b.lead_days, &b.reason).await?))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct ContributionQuery {
+    period_id: PeriodId,
+    item_id: ItemId,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/contributions",
+    tag = "reports",
+    summary = "The co-units' contributions to a task for a period (?period_id=&item_id=; the lead's people, the office, leadership)",
+    params(ContributionQuery),
+    responses((status = 200, description = "OK", body = Vec<duban_store::ReportRecord>), crate::openapi::Refusals),
+    extensions(("x-access" = json!("SignedIn")))
+)]
+pub(super) async fn list_contributions(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query(q): Query<ContributionQuery>,
+) -> ApiResult<Json<Vec<duban_store::ReportRecord>>> {
+    Ok(Json(s.store.contributions(&auth.actor, q.period_id, q.item_id).await?))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/reports/{id}/return-contribution",
+    tag = "reports",
+    summary = "The lead passes a co-unit's contribution back with a reason {version, reason}",
+    params(("id" = i64, Path)),
+    request_body = VersionBody,
+    responses((status = 200, description = "OK", body = duban_store::ReportRecord), crate::openapi::Refusals),
+    extensions(("x-access" = json!("Unit")))
+)]
+pub(super) async fn return_contribution(
+    State(s): State<AppState>,
+    Path(id): Path<ReportId>,
+    w: Write<VersionBody>,
+) -> ApiResult<Json<duban_store::ReportRecord>> {
+    let (ctx, b) = (w.ctx, w.body);
+    Ok(Json(s.store.return_contribution(&ctx, id, b.version, &b.reason).await?))
+}
