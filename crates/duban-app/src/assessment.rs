@@ -86,6 +86,9 @@ pub async fn assess(
         .supervisions(&Actor::system(), &SupervisionFilter { plan_id: Some(plan_id), ..Default::default() })
         .await?;
 
+    // Where leads consolidate, a contribution is late after its own, earlier day.
+    let contributions = store.contribution_pairs(plan_id).await?;
+    let lead_days = store.reporting(plan_id).await?.lead_days;
     let mut occurrences: Vec<Occurrence> = Vec::new();
     let mut completed_before: HashSet<ItemId> = HashSet::new();
     let mut units_order: Vec<(UnitId, String, i64)> = Vec::new();
@@ -103,6 +106,7 @@ pub async fn assess(
         if is_scored {
             units_order = summary.units.iter().map(|u| (u.unit_id, u.name.clone(), u.sort_order)).collect();
             let due_end = end_of_day(p.spec.due_on);
+            let contribution_end = end_of_day(duban_core::reporting::contribution_due(p.spec.due_on, lead_days));
             let locked = p.spec.is_locked(today);
             let at = |unit_id, event, item_id| Occurrence {
                 unit_id,
@@ -113,7 +117,8 @@ pub async fn assess(
             };
             for o in &owed {
                 let received = matches!(o.state, Some(ReportState::Submitted | ReportState::Approved));
-                if received && o.first_submitted_at.is_some_and(|t| t > due_end) {
+                let due = if contributions.contains(&(o.item_id, o.unit_id)) { contribution_end } else { due_end };
+                if received && o.first_submitted_at.is_some_and(|t| t > due) {
                     occurrences.push(at(o.unit_id, Event::ReportLate, o.item_id));
                 } else if !received && locked {
                     occurrences.push(at(o.unit_id, Event::ReportMissing, o.item_id));

@@ -136,8 +136,56 @@ async fn demo_extras(
     months: usize,
 ) -> Result<usize, Error> {
     let n = supervise(store, plan_id, months).await?;
-    sign_off(store, password_hash, at(NaiveDate::from_ymd_opt(year, 1, 20).unwrap_or_default(), 10)).await?;
+    let start = at(NaiveDate::from_ymd_opt(year, 1, 20).unwrap_or_default(), 10);
+    sign_off(store, password_hash, start).await?;
+    // After the simulated months: leads consolidate from the first day of the month now open.
+    let month = u32::try_from(months + 1).unwrap_or(12).min(12);
+    let now = at(NaiveDate::from_ymd_opt(year, month, 1).unwrap_or_default(), 10);
+    mark_leads(store, plan_id, now, 3).await?;
     Ok(n)
+}
+
+/// SIMULATED (the plan says 按职责分工负责 without leads): marks the first-listed unit of the first `count`
+/// tasks with three units or more as their lead and the others as co-units, with a reason that says so,
+/// and sets the plan to consolidated reporting. Returns the tasks marked.
+pub async fn mark_leads(
+    store: &Store,
+    plan_id: PlanId,
+    now: DateTime<Utc>,
+    count: usize,
+) -> Result<Vec<duban_core::ItemId>, Error> {
+    let office = Ctx::new(Actor::system(), now);
+    let ledger = store.ledger(plan_id).await?;
+    let mut tasks: Vec<&duban_store::LedgerItem> =
+        ledger.all_items().into_iter().filter(|i| i.is_task && i.units.len() >= 3).collect();
+    tasks.sort_by_key(|t| t.id);
+    let mut marked = Vec::new();
+    for t in tasks.into_iter().take(count) {
+        let units: Vec<(UnitId, String)> = t
+            .units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.unit_id, if i == 0 { "lead" } else { "co" }.to_string()))
+            .collect();
+        let plan = store.plan(plan_id).await?;
+        let patch = duban_store::ItemPatch {
+            units: Some(units),
+            reason: Some("（模拟数据）演示：标注牵头单位和配合单位".into()),
+            ..Default::default()
+        };
+        store.update_item(&office, t.id, plan.row_version, &patch).await?;
+        marked.push(t.id);
+    }
+    store
+        .set_reporting(
+            &office,
+            plan_id,
+            duban_core::reporting::ReportingMode::Consolidated,
+            duban_core::reporting::DEFAULT_LEAD_DAYS,
+            "（模拟数据）演示牵头单位汇总报送",
+        )
+        .await?;
+    Ok(marked)
 }
 
 /// The demo's unit leader who signs its unit's reports (单位审签 is on for 省发展改革委).

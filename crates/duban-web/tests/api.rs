@@ -1527,6 +1527,18 @@ async fn the_demo_has_supervision_at_each_stage() {
     let fgw = store.list_units().await.unwrap().into_iter().find(|u| u.name == "省发展改革委").unwrap();
     assert!(fgw.signoff, "the demo has one unit that signs off");
     assert!(d.accounts.iter().any(|(a, _)| a == duban_app::demo::SIGNOFF_LEADER));
+    // Three tasks with leads marked (simulated, and the reason says so), consolidated reporting.
+    let ledger = store.ledger(d.plan_id).await.unwrap();
+    let led: Vec<_> = ledger
+        .all_items()
+        .into_iter()
+        .filter(|i| i.units.iter().any(|u| u.role == duban_model::UnitRole::Lead))
+        .collect();
+    assert_eq!(led.len(), 3);
+    assert!(led.iter().all(|t| t.units.iter().filter(|u| u.role == duban_model::UnitRole::Lead).count() == 1));
+    let mode = store.reporting(d.plan_id).await.unwrap();
+    assert_eq!(mode.mode, duban_core::reporting::ReportingMode::Consolidated);
+    assert!(mode.reason.contains("模拟数据"));
     let all =
         store.supervisions(&duban_core::Actor::system(), &duban_store::SupervisionFilter::default()).await.unwrap();
     let states: Vec<(Level, SupervisionState)> = all.iter().rev().map(|s| (s.level, s.state)).collect();
@@ -1833,4 +1845,109 @@ async fn a_units_leader_signs_off_its_reports() {
     let (_, hist) = call(&s, Some(&admin), Method::GET, &format!("/api/v1/audit?entity=report&id={id}"), None).await;
     let actions: Vec<&str> = hist.as_array().unwrap().iter().map(|h| h["action"].as_str().unwrap()).collect();
     assert!(actions.ends_with(&["report.send_back", "report.save", "report.to_signing", "report.sign"]), "{actions:?}");
+}
+
+/// Leads consolidate over HTTP: a co-unit's July report goes to the lead; the office cannot review it; the
+/// lead reads it, passes it back, and sends its own; the office returns the lead's report, which reaches the
+/// lead.
+#[tokio::test]
+async fn co_units_contribute_and_the_lead_consolidates_over_http() {
+    let s = start().await;
+    s.set_time(Utc.with_ymd_and_hms(2022, 8, 1, 2, 0, 0).unwrap());
+    let marked = duban_app::demo::mark_leads(
+        &s.store,
+        duban_core::PlanId(1),
+        Utc.with_ymd_and_hms(2022, 7, 20, 2, 0, 0).unwrap(),
+        1,
+    )
+    .await
+    .unwrap();
+    let item = marked[0].get();
+    let admin = token(&s, "office").await;
+    let (_, mode) = call(&s, Some(&admin), Method::GET, "/api/v1/plans/1/reporting", None).await;
+    assert_eq!(mode[0]["mode"], "consolidated");
+    let (_, ledger) = call(&s, Some(&admin), Method::GET, "/api/v1/plans/1", None).await;
+    let mut stack: Vec<Value> = ledger["items"].as_array().unwrap().clone();
+    let mut task = Value::Null;
+    while let Some(i) = stack.pop() {
+        if i["id"] == item {
+            task = i.clone();
+        }
+        stack.extend(i["children"].as_array().unwrap().iter().cloned());
+    }
+    let lead = task["units"][0]["unit_id"].as_i64().unwrap();
+    let co = task["units"][1]["unit_id"].as_i64().unwrap();
+    assert_eq!((task["units"][0]["role"].as_str(), task["units"][1]["role"].as_str()), (Some("lead"), Some("co")));
+    let (_, periods) = call(&s, Some(&admin), Method::GET, "/api/v1/plans/1/periods", None).await;
+    let july = periods.as_array().unwrap().iter().find(|p| p["key"] == "2022-07").unwrap()["id"].as_i64().unwrap();
+    let co_tok = token(&s, &format!("unit{co:02}")).await;
+    let lead_tok = token(&s, &format!("unit{lead:02}")).await;
+    let (_, todo) =
+        call(&s, Some(&co_tok), Method::GET, &format!("/api/v1/plans/1/todo?period=2022-07&unit={co}"), None).await;
+    let row = todo.as_array().unwrap().iter().find(|r| r["item_id"] == item).unwrap().clone();
+    assert_eq!(row["due_on"], "2022-08-02", "three days before the lead's 5 August");
+    assert!(row["to_lead"].is_string());
+    let send = async |tok: &str, unit: i64, text: &str| {
+        let d = json!({ "period_id": july, "item_id": item, "unit_id": unit, "progress": text });
+        let (_, r) = call(&s, Some(tok), Method::PUT, "/api/v1/reports", Some(d)).await;
+        let (_, r) = call(
+            &s,
+            Some(tok),
+            Method::POST,
+            &format!("/api/v1/reports/{}/submit", r["id"]),
+            Some(json!({ "version": r["version"] })),
+        )
+        .await;
+        r
+    };
+    let c = send(&co_tok, co, "配合：七月完成选址").await;
+    assert_eq!(c["state"], "submitted", "{c}");
+    let (st, e) = call(
+        &s,
+        Some(&admin),
+        Method::POST,
+        &format!("/api/v1/reports/{}/approve", c["id"]),
+        Some(json!({ "version": c["version"] })),
+    )
+    .await;
+    assert_eq!((st, e["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("report.contribution")));
+    let path = format!("/api/v1/contributions?period_id={july}&item_id={item}");
+    let (_, mine) = call(&s, Some(&lead_tok), Method::GET, &path, None).await;
+    assert!(mine.as_array().unwrap().iter().any(|r| r["id"] == c["id"]), "{mine}");
+    let (_, none) = call(&s, Some(&co_tok), Method::GET, &path, None).await;
+    assert_eq!(none.as_array().unwrap().len(), 0, "a co-unit does not read the others'");
+    let body = json!({ "version": c["version"], "reason": "请补充用地面积" });
+    let (st, back) = call(
+        &s,
+        Some(&co_tok),
+        Method::POST,
+        &format!("/api/v1/reports/{}/return-contribution", c["id"]),
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "{back}");
+    let (_, back) = call(
+        &s,
+        Some(&lead_tok),
+        Method::POST,
+        &format!("/api/v1/reports/{}/return-contribution", c["id"]),
+        Some(body),
+    )
+    .await;
+    assert_eq!((back["state"].as_str(), back["return_reason"].as_str()), (Some("returned"), Some("请补充用地面积")));
+    // The lead's consolidated report goes to the office; the office returns it to the lead.
+    let l = send(&lead_tok, lead, "汇总：七月完成选址2处").await;
+    let (st, r) = call(
+        &s,
+        Some(&admin),
+        Method::POST,
+        &format!("/api/v1/reports/{}/return", l["id"]),
+        Some(json!({ "version": l["version"], "reason": "请说明进度" })),
+    )
+    .await;
+    assert_eq!((st, r["state"].as_str()), (StatusCode::OK, Some("returned")), "{r}");
+    let (_, todo) =
+        call(&s, Some(&lead_tok), Method::GET, &format!("/api/v1/plans/1/todo?period=2022-07&unit={lead}"), None).await;
+    let row = todo.as_array().unwrap().iter().find(|r| r["item_id"] == item).unwrap().clone();
+    assert_eq!((row["return_reason"].as_str(), row["to_lead"].is_null()), (Some("请说明进度"), true));
 }

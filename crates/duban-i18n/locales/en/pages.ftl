@@ -428,3 +428,17 @@ flash-signed = Signed and sent to the office
 flash-sent_back = Sent back to the reporter
 signoff-on = On (click to turn off)
 signoff-off = Off (click to turn on)
+
+# leads consolidate
+consolidate-title = Co-units' contributions
+consolidate-prefilled = Filled in from the co-units' contributions (figures summed); check and edit before sending to the office.
+consolidate-return = Return to the co-unit
+consolidate-to-lead = To the lead: { $lead }
+consolidate-mode = Reporting
+consolidate-direct = Every responsible unit reports to the office
+consolidate-consolidated = Co-units report to the lead, which sends one consolidated report
+consolidate-lead-days = Co-units' days ahead
+consolidate-reason = Why
+consolidate-save = Save the reporting mode
+consolidate-beside = Contributions
+flash-mode_set = The reporting mode was changed

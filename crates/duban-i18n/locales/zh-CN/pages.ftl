@@ -428,3 +428,17 @@ flash-signed = 已审签并报送办公室
 flash-sent_back = 已退回填报人修改
 signoff-on = 已开启（点击关闭）
 signoff-off = 未开启（点击开启）
+
+# 牵头单位汇总
+consolidate-title = 配合单位报送情况
+consolidate-prefilled = 已按配合单位报送的内容预填（数值为各单位之和），请核对修改后报送办公室。
+consolidate-return = 退回配合单位
+consolidate-to-lead = 报送牵头单位：{ $lead }
+consolidate-mode = 报送方式
+consolidate-direct = 各责任单位直接报送办公室
+consolidate-consolidated = 配合单位报牵头单位，牵头单位汇总后报送办公室
+consolidate-lead-days = 配合单位提前天数
+consolidate-reason = 调整理由
+consolidate-save = 保存报送方式
+consolidate-beside = 配合单位材料
+flash-mode_set = 报送方式已调整

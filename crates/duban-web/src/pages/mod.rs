@@ -247,7 +247,7 @@ impl Nav {
         duban_store::random_token()
     }
     pub fn with_flash(mut self, key: Option<&str>) -> Nav {
-        const KNOWN: [&str; 26] = [
+        const KNOWN: [&str; 27] = [
             "requested",
             "saved",
             "submitted",
@@ -274,6 +274,7 @@ impl Nav {
             "rules_set",
             "signed",
             "sent_back",
+            "mode_set",
         ];
         self.flash = key.filter(|k| KNOWN.contains(k)).map(|k| self.tr.t(&format!("flash-{k}")));
         self

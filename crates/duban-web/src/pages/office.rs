@@ -27,6 +27,7 @@ use crate::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/review", get(review).post(review_submit))
+        .route("/reporting", post(set_reporting))
         .route("/extensions/{id}", post(decide_extension))
         .route("/dashboard", get(dashboard))
         .route("/remind", post(remind))
@@ -67,6 +68,8 @@ pub struct ReviewRow {
     pub unit: String,
     pub task: String,
     pub path: String,
+    /// Where leads consolidate: the co-units' contributions the lead's report was made from.
+    pub contributions: Vec<(String, ReportRecord)>,
 }
 
 #[derive(Template)]
@@ -78,6 +81,16 @@ struct ReviewPage {
     period_label: String,
     rows: Vec<ReviewRow>,
     extensions: Vec<(ExtensionRecord, String, String)>,
+    reporting: duban_store::ReportingSetting,
+}
+
+impl ReviewPage {
+    fn consolidated(&self) -> bool {
+        self.reporting.mode == duban_core::reporting::ReportingMode::Consolidated
+    }
+    fn state_label(&self, r: &ReportRecord) -> String {
+        self.nav.tr.report_state(r.state)
+    }
 }
 
 async fn review(State(state): State<AppState>, user: PageUser, Query(q): Query<ReviewQuery>) -> PageResult {
@@ -104,15 +117,39 @@ async fn review(State(state): State<AppState>, user: PageUser, Query(q): Query<R
     let items = ledger.by_id();
     let units: HashMap<UnitId, String> =
         state.store.list_units().await.or_page(&user)?.into_iter().map(|u| (u.id, u.name)).collect();
+    // Contributions are the leads' to read; the office reviews the leads' reports with them beside.
+    let pairs = state.store.contribution_pairs(sc.plan.id).await.or_page(&user)?;
+    let mut beside: HashMap<ItemId, Vec<(String, ReportRecord)>> = HashMap::new();
+    if !pairs.is_empty() {
+        let all = state
+            .store
+            .list_reports(
+                &user.actor,
+                &ReportFilter {
+                    plan_id: Some(sc.plan.id),
+                    period_id: Some(period.id),
+                    limit: Some(5000),
+                    ..ReportFilter::default()
+                },
+            )
+            .await
+            .or_page(&user)?;
+        for r in all.into_iter().filter(|r| pairs.contains(&(r.item_id, r.unit_id))) {
+            beside.entry(r.item_id).or_default().push((units.get(&r.unit_id).cloned().unwrap_or_default(), r));
+        }
+    }
     let rows = reports
         .into_iter()
+        .filter(|r| !pairs.contains(&(r.item_id, r.unit_id)))
         .map(|r| ReviewRow {
             unit: units.get(&r.unit_id).cloned().unwrap_or_default(),
             task: items.get(&r.item_id).map(|i| i.title.clone()).unwrap_or_default(),
             path: items.get(&r.item_id).map(|i| i.path.join(".")).unwrap_or_default(),
+            contributions: beside.get(&r.item_id).cloned().unwrap_or_default(),
             report: r,
         })
         .collect();
+    let reporting = state.store.reporting(sc.plan.id).await.or_page(&user)?;
     let extensions = state
         .store
         .extensions(&user.actor, Some(duban_model::ExtensionState::Pending))
@@ -134,8 +171,34 @@ async fn review(State(state): State<AppState>, user: PageUser, Query(q): Query<R
         period_label: user.tr.period(&period.spec),
         rows,
         extensions,
+        reporting,
         nav,
     }))
+}
+
+#[derive(Debug, Deserialize)]
+struct ReportingForm {
+    plan: PlanId,
+    mode: String,
+    #[serde(default)]
+    lead_days: Option<u32>,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    period: String,
+}
+
+/// The office sets how the plan's units report.
+async fn set_reporting(
+    State(state): State<AppState>,
+    PageForm { user, ctx, form: f }: PageForm<ReportingForm>,
+) -> PageResult {
+    let mode = duban_core::reporting::ReportingMode::parse(&f.mode)
+        .ok_or_else(|| Error::bad_input("form.invalid").arg("e", "mode"))
+        .or_page(&user)?;
+    let days = f.lead_days.unwrap_or(duban_core::reporting::DEFAULT_LEAD_DAYS);
+    state.store.set_reporting(&ctx, f.plan, mode, days, &f.reason).await.or_page(&user)?;
+    Ok(see_other(&format!("/review?plan={}&period={}&ok=mode_set", f.plan, url_encode(&f.period))))
 }
 
 async fn review_submit(

@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/report/evidence", post(upload_evidence))
         .route("/report/extension", post(request_extension))
         .route("/report/sign", post(sign_report))
+        .route("/report/return-contribution", post(return_contribution))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -202,6 +203,10 @@ struct ReportPage {
     errors: HashMap<String, String>,
     evidence: Vec<EvidenceRecord>,
     history: Vec<(String, ReportRecord)>,
+    /// The co-units' contributions, where this unit leads a task they contribute to.
+    contributions: Vec<(String, ReportRecord)>,
+    /// The form was filled from the contributions (no report of the lead's own yet).
+    consolidated: bool,
 }
 
 impl ReportPage {
@@ -219,6 +224,12 @@ impl ReportPage {
     }
     fn units_text(&self) -> String {
         units_text(&self.item, &self.nav.tr)
+    }
+    fn contribution_state(&self, r: &ReportRecord) -> String {
+        self.nav.tr.report_state(r.state)
+    }
+    fn can_return(&self, r: &ReportRecord) -> bool {
+        self.nav.is_unit() && r.state == ReportState::Submitted
     }
     /// The report waits for the unit's leader.
     fn signing(&self) -> bool {
@@ -301,12 +312,53 @@ async fn build_report_page(
         .and_then(|i| i.checked_sub(1))
         .and_then(|i| periods.get(i))
         .and_then(|prev| all.iter().find(|r| r.period_id == prev.id));
+    // The lead of a task whose co-units contribute: their reports, and a first draft made from them.
+    let is_lead = item.units.iter().any(|u| u.unit_id == unit_id && u.role == duban_model::UnitRole::Lead);
+    let contributions = if is_lead {
+        state.store.contributions(&user.actor, period.id, item.id).await.or_page(user)?
+    } else {
+        Vec::new()
+    };
+    let name_of = |u: UnitId| item.units.iter().find(|a| a.unit_id == u).map(|a| a.name.clone()).unwrap_or_default();
+    let sent: Vec<&ReportRecord> = contributions.iter().filter(|c| c.state.is_reported()).collect();
+    let consolidated = report.is_none() && !sent.is_empty() && entered.is_none();
+    let merged = consolidated.then(|| {
+        let join = |text: &dyn Fn(&ReportRecord) -> &str| {
+            sent.iter()
+                .filter(|c| !text(c).trim().is_empty())
+                .map(|c| format!("【{}】{}", name_of(c.unit_id), text(c).trim()))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let mut values: HashMap<IndicatorId, f64> = HashMap::new();
+        for c in &sent {
+            for v in &c.values {
+                *values.entry(v.indicator_id).or_default() += v.value;
+            }
+        }
+        FormValues {
+            progress: join(&|c| c.progress.as_str()),
+            problems: join(&|c| c.problems.as_str()),
+            next_steps: join(&|c| c.next_steps.as_str()),
+            percent: String::new(),
+            finished: false,
+            values: values
+                .into_iter()
+                .map(|(k, v)| {
+                    let s = format!("{v:.4}");
+                    (k, s.trim_end_matches('0').trim_end_matches('.').to_string())
+                })
+                .collect(),
+        }
+    });
+    let contributions: Vec<(String, ReportRecord)> =
+        contributions.into_iter().map(|c| (name_of(c.unit_id), c)).collect();
     let source = report.as_ref().or(previous);
-    let carried = report.is_none() && previous.is_some();
+    let carried = report.is_none() && previous.is_some() && !consolidated;
     let editable = user.is_unit()
         && user.actor.unit_id == Some(unit_id)
         && report.as_ref().is_none_or(|r| matches!(r.state, ReportState::Draft | ReportState::Returned));
-    let f = entered.unwrap_or_else(|| FormValues {
+    let f = entered.or(merged).unwrap_or_else(|| FormValues {
         progress: source.map(|r| r.progress.clone()).unwrap_or_default(),
         problems: source.map(|r| r.problems.clone()).unwrap_or_default(),
         next_steps: source.map(|r| r.next_steps.clone()).unwrap_or_default(),
@@ -356,6 +408,8 @@ async fn build_report_page(
         errors,
         evidence,
         history,
+        contributions,
+        consolidated,
     })
 }
 
@@ -493,6 +547,31 @@ async fn sign_report(State(state): State<AppState>, PageForm { user, ctx, form: 
     state.store.sign_report(&ctx, f.report, f.version, sign, &f.note).await.or_page(&user)?;
     let flash = if sign { "signed" } else { "sent_back" };
     Ok(see_other(&format!("/todo?plan={}&period={}&ok={flash}", f.plan, super::url_encode(&f.period))))
+}
+
+#[derive(Debug, Deserialize)]
+struct ReturnContributionForm {
+    plan: PlanId,
+    period: String,
+    item: ItemId,
+    report: ReportId,
+    version: i64,
+    #[serde(default)]
+    reason: String,
+}
+
+/// The lead passes a contribution back to its co-unit.
+async fn return_contribution(
+    State(state): State<AppState>,
+    PageForm { user, ctx, form: f }: PageForm<ReturnContributionForm>,
+) -> PageResult {
+    state.store.return_contribution(&ctx, f.report, f.version, &f.reason).await.or_page(&user)?;
+    Ok(see_other(&format!(
+        "/report?plan={}&period={}&item={}&ok=returned",
+        f.plan,
+        super::url_encode(&f.period),
+        f.item
+    )))
 }
 
 #[derive(Debug, Deserialize)]

@@ -495,3 +495,84 @@ async fn a_units_leader_sends_back_and_signs_a_report_in_a_real_browser() {
     );
     c.close().await.unwrap();
 }
+
+/// Leads consolidate in the browser: the office turns consolidated reporting on; a co-unit's contribution
+/// reaches the lead's report form, which is filled in from it; the lead passes another back and sends its
+/// report; the office's queue has the lead's report with the contributions beside it, and not theirs.
+#[tokio::test]
+async fn the_lead_consolidates_its_co_units_contributions_in_a_real_browser() {
+    let Some((_driver, c)) = browser().await else { return };
+    let s = start().await;
+    s.set_time(Utc.with_ymd_and_hms(2022, 8, 1, 2, 0, 0).unwrap());
+    let at = Utc.with_ymd_and_hms(2022, 7, 20, 2, 0, 0).unwrap();
+    let item = duban_app::demo::mark_leads(&s.store, duban_core::PlanId(1), at, 1).await.unwrap()[0];
+    let ledger = s.store.ledger(duban_core::PlanId(1)).await.unwrap();
+    let task = ledger.item(item).unwrap().clone();
+    let (lead, co1, co2) = (task.units[0].unit_id.get(), task.units[1].unit_id.get(), task.units[2].unit_id.get());
+    // Back to direct from the office's page, then consolidated again, as an office would switch.
+    login(&c, &s, "office").await;
+    c.goto(&s.url("/review?plan=1&period=2022-07")).await.unwrap();
+    c.find(Locator::Css("#mode option[value=direct]")).await.unwrap().click().await.unwrap();
+    fill(&c, "mode-reason", "先各自直报").await;
+    c.find(Locator::Id("set-mode")).await.unwrap().click().await.unwrap();
+    flash_says(&c, "报送方式已调整").await;
+    c.find(Locator::Css("#mode option[value=consolidated]")).await.unwrap().click().await.unwrap();
+    fill(&c, "mode-reason", "牵头单位负责汇总报送").await;
+    c.find(Locator::Id("set-mode")).await.unwrap().click().await.unwrap();
+    flash_says(&c, "报送方式已调整").await;
+    assert!(text(&c, "#reporting-mode").await.contains("牵头单位汇总后报送办公室"));
+    logout(&c).await;
+
+    // Two co-units contribute (over the API, as their own people).
+    for (unit, words) in [(co1, "完成选址2处"), (co2, "完成规划")] {
+        let tok = super::token(&s, &format!("unit{unit:02}")).await;
+        let (_, periods) = super::call(&s, Some(&tok), reqwest::Method::GET, "/api/v1/plans/1/periods", None).await;
+        let july = periods.as_array().unwrap().iter().find(|p| p["key"] == "2022-07").unwrap()["id"].clone();
+        let d = json!({ "period_id": july, "item_id": item, "unit_id": unit, "progress": words });
+        let (_, r) = super::call(&s, Some(&tok), reqwest::Method::PUT, "/api/v1/reports", Some(d)).await;
+        let submit = format!("/api/v1/reports/{}/submit", r["id"]);
+        super::call(&s, Some(&tok), reqwest::Method::POST, &submit, Some(json!({ "version": r["version"] }))).await;
+    }
+
+    login(&c, &s, &format!("unit{lead:02}")).await;
+    c.goto(&s.url(&format!("/report?plan=1&period=2022-07&item={item}"))).await.unwrap();
+    wait_for(&c, "#contributions").await;
+    assert_eq!(c.find_all(Locator::Css("#contributions tbody tr")).await.unwrap().len(), 2);
+    let prefilled = c.find(Locator::Id("progress")).await.unwrap().prop("value").await.unwrap().unwrap_or_default();
+    assert!(prefilled.contains("完成选址2处") && prefilled.contains("完成规划"), "{prefilled}");
+    assert!(c.find(Locator::Id("consolidated-note")).await.is_ok());
+    shot(&c, "consolidate").await;
+    let row = c.find(Locator::Css(&format!("#contributions tr[data-contribution='{co2}']"))).await.unwrap();
+    row.find(Locator::Css("input[name=reason]")).await.unwrap().send_keys("请补充规划批复文号").await.unwrap();
+    row.find(Locator::Css("button")).await.unwrap().click().await.unwrap();
+    flash_says(&c, "已退回").await;
+    let returned = text(&c, &format!("#contributions tr[data-contribution='{co2}']")).await;
+    assert!(returned.contains("请补充规划批复文号"), "{returned}");
+    fill(&c, "progress", "汇总：完成选址2处，规划编制中").await;
+    c.find(Locator::Id("submit")).await.unwrap().click().await.unwrap();
+    flash_says(&c, "已报送").await;
+    logout(&c).await;
+
+    login(&c, &s, "office").await;
+    c.goto(&s.url("/review?plan=1&period=2022-07")).await.unwrap();
+    let queue = text(&c, "#queue").await;
+    assert!(queue.contains("汇总：完成选址2处"), "{queue}");
+    assert!(queue.contains("配合单位材料 2"), "both contributions beside it: {queue}");
+    let beside = c
+        .find(Locator::Css("#queue details.beside"))
+        .await
+        .unwrap()
+        .prop("textContent")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(beside.contains("完成选址2处") && beside.contains("已退回"), "the returned one says so: {beside}");
+    let co_rows = c.find_all(Locator::Css(&format!("#queue tr[data-report] input[value^='{}:']", co1))).await.unwrap();
+    assert!(co_rows.is_empty());
+    assert_eq!(
+        c.find_all(Locator::Css("#queue tbody > tr")).await.unwrap().len(),
+        1,
+        "only the lead's report is the office's to review"
+    );
+    c.close().await.unwrap();
+}
