@@ -1950,4 +1950,25 @@ async fn co_units_contribute_and_the_lead_consolidates_over_http() {
         call(&s, Some(&lead_tok), Method::GET, &format!("/api/v1/plans/1/todo?period=2022-07&unit={lead}"), None).await;
     let row = todo.as_array().unwrap().iter().find(|r| r["item_id"] == item).unwrap().clone();
     assert_eq!((row["return_reason"].as_str(), row["to_lead"].is_null()), (Some("请说明进度"), true));
+    // The lead fixes and resends; the office approves.
+    let fixed = json!({ "period_id": july, "item_id": item, "unit_id": lead, "progress": "汇总：七月完成选址2处，进度30%", "version": r["version"] });
+    let (_, r) = call(&s, Some(&lead_tok), Method::PUT, "/api/v1/reports", Some(fixed)).await;
+    let (_, r) = call(
+        &s,
+        Some(&lead_tok),
+        Method::POST,
+        &format!("/api/v1/reports/{}/submit", r["id"]),
+        Some(json!({ "version": r["version"] })),
+    )
+    .await;
+    assert_eq!(r["state"], "submitted", "{r}");
+    let (st, r) = call(
+        &s,
+        Some(&admin),
+        Method::POST,
+        &format!("/api/v1/reports/{}/approve", r["id"]),
+        Some(json!({ "version": r["version"] })),
+    )
+    .await;
+    assert_eq!((st, r["state"].as_str()), (StatusCode::OK, Some("approved")));
 }
