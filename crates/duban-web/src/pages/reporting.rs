@@ -203,8 +203,9 @@ struct ReportPage {
     errors: HashMap<String, String>,
     evidence: Vec<EvidenceRecord>,
     history: Vec<(String, ReportRecord)>,
-    /// The co-units' contributions, where this unit leads a task they contribute to.
-    contributions: Vec<(String, ReportRecord)>,
+    /// The co-units and their contributions (none yet: not sent), where this unit leads a task they
+    /// contribute to.
+    contributions: Vec<(String, Option<ReportRecord>)>,
     /// The form was filled from the contributions (no report of the lead's own yet).
     consolidated: bool,
 }
@@ -224,6 +225,10 @@ impl ReportPage {
     }
     fn units_text(&self) -> String {
         units_text(&self.item, &self.nav.tr)
+    }
+    /// Contributions sent (submitted or approved) of those owed.
+    fn sent_count(&self) -> usize {
+        self.contributions.iter().filter(|(_, r)| r.as_ref().is_some_and(|r| r.state.is_reported())).count()
     }
     fn contribution_state(&self, r: &ReportRecord) -> String {
         self.nav.tr.report_state(r.state)
@@ -351,8 +356,18 @@ async fn build_report_page(
                 .collect(),
         }
     });
-    let contributions: Vec<(String, ReportRecord)> =
-        contributions.into_iter().map(|c| (name_of(c.unit_id), c)).collect();
+    // Every co-unit, with its contribution or none yet.
+    let contributions: Vec<(String, Option<ReportRecord>)> = if is_lead
+        && state.store.reporting(q.plan).await.or_page(user)?.mode == duban_core::reporting::ReportingMode::Consolidated
+    {
+        item.units
+            .iter()
+            .filter(|u| u.role == duban_model::UnitRole::Co)
+            .map(|u| (u.name.clone(), contributions.iter().find(|c| c.unit_id == u.unit_id).cloned()))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let source = report.as_ref().or(previous);
     let carried = report.is_none() && previous.is_some() && !consolidated;
     let editable = user.is_unit()

@@ -537,7 +537,10 @@ async fn the_lead_consolidates_its_co_units_contributions_in_a_real_browser() {
     login(&c, &s, &format!("unit{lead:02}")).await;
     c.goto(&s.url(&format!("/report?plan=1&period=2022-07&item={item}"))).await.unwrap();
     wait_for(&c, "#contributions").await;
-    assert_eq!(c.find_all(Locator::Css("#contributions tbody tr")).await.unwrap().len(), 2);
+    let co_units = task.units.iter().filter(|u| u.role == duban_model::UnitRole::Co).count();
+    assert_eq!(c.find_all(Locator::Css("#contributions tbody tr")).await.unwrap().len(), co_units, "every co-unit");
+    assert_eq!(c.find_all(Locator::Css("#contributions tbody tr.missing")).await.unwrap().len(), co_units - 2);
+    assert!(text(&c, "#contributions h2").await.contains(&format!("2/{co_units}")));
     let prefilled = c.find(Locator::Id("progress")).await.unwrap().prop("value").await.unwrap().unwrap_or_default();
     assert!(prefilled.contains("完成选址2处") && prefilled.contains("完成规划"), "{prefilled}");
     assert!(c.find(Locator::Id("consolidated-note")).await.is_ok());
