@@ -483,5 +483,15 @@ async fn load_year_unsynced(
             }
         }
     }
+    // The simulated months' notices are history: read, so that each account starts with none unread.
+    let end = at(
+        periods.get(months.min(12).saturating_sub(1)).map_or(start.date_naive(), |p| p.spec.due_on)
+            + Duration::days(10),
+        10,
+    );
+    for u in store.list_users().await? {
+        let actor = Actor { user_id: u.id, username: u.username.clone(), role: u.role, unit_id: u.unit_id };
+        store.mark_notices_read(&Ctx::new(actor, end), None).await?;
+    }
     Ok(DemoSummary { plan_id: rec.id, units: units.len(), accounts, reports: written, supervisions: 0 })
 }

@@ -99,6 +99,8 @@ ids! {
     SupervisionId,
     /// A file a unit attached to its reply to a 督办.
     ReplyFileId,
+    /// A notice to one person.
+    NoticeId,
 }
 
 #[cfg(test)]

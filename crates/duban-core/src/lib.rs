@@ -4,6 +4,7 @@
 //! - [`lifecycle`]: who may move a progress report from which state to which.
 //! - [`access`]: roles and what each may see and change.
 //! - [`reporting`]: direct or consolidated reporting (co-units contribute to the lead).
+//! - [`notice`]: the kinds of notices people get.
 //! - [`periods`]: reporting periods, due dates, grace and locks.
 //! - [`audit`]: the hash chain over the audit trail.
 //! - [`assessment`]: 考核: events, the office's rules (points per event), scores line by line.
@@ -20,6 +21,7 @@ pub mod evidence;
 pub mod ids;
 pub mod lifecycle;
 pub mod names;
+pub mod notice;
 pub mod password;
 pub mod periods;
 pub mod reporting;
@@ -31,8 +33,8 @@ pub mod supervision;
 pub use access::{Actor, Role};
 pub use error::{Error, ErrorKind, Lang, Message, Thing};
 pub use ids::{
-    EvidenceId, ExtensionId, IndicatorId, ItemId, PeriodId, PlanId, ReminderId, ReplyFileId, ReportId, SupervisionId,
-    UnitId, UserId,
+    EvidenceId, ExtensionId, IndicatorId, ItemId, NoticeId, PeriodId, PlanId, ReminderId, ReplyFileId, ReportId,
+    SupervisionId, UnitId, UserId,
 };
 pub use lifecycle::{ReportAction, ReportState, submit_goes_to};
 pub use status::{Status, Thresholds};

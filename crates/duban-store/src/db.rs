@@ -153,6 +153,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0015_reporting_mode.sql"),
         include_str!("../migrations/postgres/0015_reporting_mode.sql"),
     ),
+    (
+        16,
+        "notices",
+        include_str!("../migrations/sqlite/0016_notices.sql"),
+        include_str!("../migrations/postgres/0016_notices.sql"),
+    ),
 ];
 
 pub(crate) trait DbResult<T> {

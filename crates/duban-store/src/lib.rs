@@ -18,6 +18,7 @@ mod audit;
 mod cache;
 mod db;
 mod evidence;
+mod notices;
 mod periods;
 mod plans;
 mod reporting;
@@ -39,6 +40,7 @@ pub use duban_model::{
     TaskSummary, UnitRate, UnresolvedName,
 };
 pub use evidence::EvidenceRecord;
+pub use notices::{NewNotice, NoticeRecord, UnitPeople};
 pub use plans::{IndicatorPatch, ItemChange, ItemPatch, NewIndicator, NewItem, PlanDiff, PlanVersion};
 pub use reporting::ReportingSetting;
 pub use reports::{

@@ -80,7 +80,12 @@ impl Store {
         let until = parse_date(until)?;
         self.get_unit(unit_id).await?;
         self.write(ctx, async |tx| {
-            tx.period(period_id).await?;
+            let period = tx.period(period_id).await?;
+            let link = format!("/todo?plan={}&period={}", period.plan_id, period.spec.key);
+            let n = crate::NewNotice::new(duban_core::notice::NoticeKind::PeriodUnlocked, link)
+                .arg("period", &period.spec.key)
+                .arg("date", until);
+            tx.notify_unit(unit_id, crate::UnitPeople::All, &n).await?;
             sqlx::query("DELETE FROM lock_exceptions WHERE period_id = $1 AND unit_id = $2")
                 .bind(period_id)
                 .bind(unit_id)

@@ -245,6 +245,17 @@ impl Store {
             let after = report_from_row(&row)?;
             tx.touch_reports(after.period_id).await?;
             tx.audit("report.return_contribution", "report", id, &before, &after).await?;
+            let period = tx.period(after.period_id).await?;
+            let n = tx
+                .report_notice(
+                    duban_core::notice::NoticeKind::ContributionReturned,
+                    &period,
+                    after.item_id,
+                    after.unit_id,
+                )
+                .await?
+                .arg("reason", &reason);
+            tx.notify_unit(after.unit_id, crate::UnitPeople::All, &n).await?;
             Ok(after)
         })
         .await

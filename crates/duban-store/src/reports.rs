@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::Ctx;
 use crate::db::{DbResult, Store, Tx, get};
+use crate::notices::{NewNotice, UnitPeople};
+use duban_core::notice::NoticeKind;
 use duban_model::{
     ExtensionId, ExtensionState, IndicatorId, ItemId, PeriodId, PeriodRecord, PlanId, ProjectProgress, ReminderId,
     ReportId, UnitId,
@@ -254,6 +256,10 @@ impl Store {
             let after = tx.report(id).await?;
             tx.touch_reports(after.period_id).await?;
             tx.audit(if approve { "report.approve" } else { "report.return" }, "report", id, &before, &after).await?;
+            let period = tx.period(after.period_id).await?;
+            let kind = if approve { NoticeKind::ReportApproved } else { NoticeKind::ReportReturned };
+            let n = tx.report_notice(kind, &period, after.item_id, after.unit_id).await?.arg("reason", &reason);
+            tx.notify_unit(after.unit_id, UnitPeople::All, &n).await?;
             Ok(after)
         })
         .await
@@ -478,6 +484,10 @@ impl Store {
             .db()?;
             let rec = ReminderRecord { id: get(&row, "id")?, period_id, unit_id, item_id, note: note.clone(), sent_at: tx.now };
             tx.audit("reminder.send", "reminder", rec.id, &(), &rec).await?;
+            let period = tx.period(period_id).await?;
+            let link = format!("/todo?plan={}&period={}", period.plan_id, period.spec.key);
+            let n = NewNotice::new(NoticeKind::Reminder, link).arg("period", &period.spec.key).arg("note", &note);
+            tx.notify_unit(unit_id, UnitPeople::All, &n).await?;
             Ok(rec)
         })
         .await
@@ -608,6 +618,13 @@ impl Store {
             }
             let after = ExtensionRecord { state, decision_note: note.clone(), ..before.clone() };
             tx.audit("extension.decide", "extension", id, &before, &after).await?;
+            let task = tx.task_label(before.item_id).await?;
+            let n = NewNotice::new(NoticeKind::ExtensionDecided, "/todo")
+                .arg("task", task)
+                .arg("state", state.as_str())
+                .arg("date", &before.requested_on)
+                .arg("note", &note);
+            tx.notify_unit(before.unit_id, UnitPeople::All, &n).await?;
             Ok(after)
         })
         .await
@@ -730,6 +747,8 @@ impl Tx {
             self.set_state(id, state).await?;
             let after = self.report(id).await?;
             self.audit("report.to_signing", "report", id, &before, &after).await?;
+            let n = self.report_notice(NoticeKind::AwaitingSignoff, &period, after.item_id, after.unit_id).await?;
+            self.notify_unit(after.unit_id, UnitPeople::Leaders, &n).await?;
             return Ok(after);
         }
         // A leader's sending is its signature.
@@ -738,7 +757,28 @@ impl Tx {
         let after = self.report(id).await?;
         self.touch_reports(after.period_id).await?;
         self.audit("report.submit", "report", id, &before, &after).await?;
+        self.notify_contribution(&period, &after).await?;
         Ok(after)
+    }
+
+    /// A contribution reached the office's place in the flow: it goes to the task's lead, who hears of it.
+    async fn notify_contribution(&mut self, period: &PeriodRecord, r: &ReportRecord) -> Result<(), Error> {
+        if !self.is_contribution(period.plan_id, r.item_id, r.unit_id).await? {
+            return Ok(());
+        }
+        let from = self.unit_name(r.unit_id).await?;
+        let leads = sqlx::query("SELECT unit_id FROM assignments WHERE item_id = $1 AND role = 'lead'")
+            .bind(r.item_id)
+            .fetch_all(self.conn())
+            .await
+            .db()?;
+        for l in &leads {
+            let lead: UnitId = get(l, "unit_id")?;
+            let n =
+                self.report_notice(NoticeKind::ContributionReceived, period, r.item_id, lead).await?.arg("unit", &from);
+            self.notify_unit(lead, UnitPeople::All, &n).await?;
+        }
+        Ok(())
     }
 
     /// The unit's leader signs a report waiting for it (to the office) or sends it back inside the unit.
@@ -770,6 +810,16 @@ impl Tx {
         let after = self.report(id).await?;
         self.touch_reports(after.period_id).await?;
         self.audit(if sign { "report.sign" } else { "report.send_back" }, "report", id, &before, &after).await?;
+        let period = self.period(after.period_id).await?;
+        if sign {
+            self.notify_contribution(&period, &after).await?;
+        } else {
+            let n = self
+                .report_notice(NoticeKind::SentBack, &period, after.item_id, after.unit_id)
+                .await?
+                .arg("reason", note);
+            self.notify_unit(after.unit_id, UnitPeople::Reporters, &n).await?;
+        }
         Ok(after)
     }
 

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
+use duban_core::notice::NoticeKind;
 use duban_core::periods::local_date;
 use duban_core::supervision::{Level, MAX_TEXT, SupervisionState, document_number};
 use duban_core::{Actor, Error, ErrorKind, ItemId, PeriodId, PlanId, ReplyFileId, Role, SupervisionId, Thing, UnitId};
@@ -158,6 +159,7 @@ impl Store {
                 let id = tx.insert_supervision(plan_id, n, None).await?;
                 let rec = tx.supervision(id).await?;
                 tx.audit("supervision.issue", "supervision", id, &(), &rec).await?;
+                tx.notify_supervised(&rec, NoticeKind::SupervisionIssued).await?;
                 out.push(rec);
             }
             Ok(out)
@@ -206,6 +208,12 @@ impl Store {
             tx.bump_supervision(id).await?;
             let after = tx.supervision(id).await?;
             tx.audit("supervision.reply", "supervision", id, &before, &after).await?;
+            let unit = tx.unit_name(reply.unit_id).await?;
+            let n = crate::NewNotice::new(NoticeKind::SupervisionReplied, format!("/supervisions/{id}"))
+                .arg("number", &after.number)
+                .arg("unit", unit)
+                .arg("task", format!("{} {}", after.task_path, after.task_title));
+            tx.notify_office(&n).await?;
             Ok(after)
         })
         .await
@@ -226,6 +234,7 @@ impl Store {
             tx.decide(id, SupervisionState::Accepted, note).await?;
             let after = tx.supervision(id).await?;
             tx.audit("supervision.accept", "supervision", id, &before, &after).await?;
+            tx.notify_supervised(&after, NoticeKind::SupervisionClosed).await?;
             Ok(after)
         })
         .await
@@ -275,6 +284,7 @@ impl Store {
             let new_id = tx.insert_supervision(before.plan_id, &next, Some(id)).await?;
             let rec = tx.supervision(new_id).await?;
             tx.audit("supervision.issue", "supervision", new_id, &(), &rec).await?;
+            tx.notify_supervised(&rec, NoticeKind::SupervisionIssued).await?;
             Ok(rec)
         })
         .await
@@ -547,6 +557,19 @@ impl Tx {
                 .db()?;
         }
         Ok(id)
+    }
+
+    /// Tells every unit of a 督办 about it.
+    async fn notify_supervised(&mut self, s: &SupervisionRecord, kind: NoticeKind) -> Result<(), Error> {
+        let n = crate::NewNotice::new(kind, format!("/supervisions/{}", s.id))
+            .arg("number", &s.number)
+            .arg("level", s.level.as_str())
+            .arg("task", format!("{} {}", s.task_path, s.task_title))
+            .arg("date", s.reply_by);
+        for u in &s.units {
+            self.notify_unit(u.unit_id, crate::UnitPeople::All, &n).await?;
+        }
+        Ok(())
     }
 
     /// The 督办 as the office decides on it: open, and at the version the office saw.

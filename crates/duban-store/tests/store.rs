@@ -1567,3 +1567,104 @@ async fn where_leads_consolidate_co_units_contribute_to_the_lead() {
         assert_eq!(store.reporting_history(rec.id).await.unwrap().len(), 2);
     }
 }
+
+/// Notices: an event writes them in its own transaction to the people who must hear of it (a unit's
+/// reporters and leaders, its leaders only, or the office), never to the person acting nor to a disabled
+/// account; each person reads theirs and marks them read.
+#[tokio::test]
+async fn events_notify_the_right_people() {
+    use duban_core::notice::NoticeKind;
+    use duban_store::SupervisionReply;
+    for (name, store) in stores().await {
+        eprintln!("-- {name}");
+        let (plan_id, periods) = published_plan(&store).await;
+        let ledger = store.ledger(plan_id).await.unwrap();
+        let (task, _) = housing_task(&ledger);
+        let unit = task.units[0].unit_id;
+        let other = task.units[1].unit_id;
+        let may = periods.iter().find(|p| p.spec.key == "2022-05").unwrap();
+        let now = at(2022, 6, 2);
+        let mk = async |username: &str, role: Role, unit_id: Option<UnitId>| {
+            let new = NewUser {
+                username: username.into(),
+                display_name: username.into(),
+                password: String::new(),
+                role,
+                unit_id,
+                must_change_password: false,
+            };
+            let u = store.create_user(&admin(now), &new, "x").await.unwrap();
+            Actor { user_id: u.id, username: u.username, role, unit_id }
+        };
+        let rep = mk("n_rep", Role::Reporter, Some(unit)).await;
+        let lead = mk("n_lead", Role::Leader, Some(unit)).await;
+        let gone = mk("n_gone", Role::Reporter, Some(unit)).await;
+        let elsewhere = mk("n_else", Role::Reporter, Some(other)).await;
+        let office = mk("n_office", Role::Admin, None).await;
+        store.set_user_disabled(&admin(now), gone.user_id, true).await.unwrap();
+
+        let c = Ctx::new(rep.clone(), now);
+        let r = store
+            .save_report(&c, &ReportDraft { progress: "开工".into(), ..ReportDraft::new(may.id, task.id, unit) })
+            .await
+            .unwrap();
+        let r = store.submit_report(&c, r.id, r.version).await.unwrap();
+        let o = Ctx::new(office.clone(), at(2022, 6, 3));
+        store.review_report(&o, r.id, r.version, false, "请补充数据").await.unwrap();
+        store.remind(&o, may.id, unit, None, "请尽快报送").await.unwrap();
+        let kinds = async |a: &Actor| -> Vec<NoticeKind> {
+            store.notices(a, false, 100).await.unwrap().iter().map(|n| n.kind).rev().collect()
+        };
+        assert_eq!(kinds(&rep).await, [NoticeKind::ReportReturned, NoticeKind::Reminder], "{name}");
+        assert_eq!(kinds(&lead).await, [NoticeKind::ReportReturned, NoticeKind::Reminder]);
+        assert!(kinds(&gone).await.is_empty(), "a disabled account hears nothing");
+        assert!(kinds(&elsewhere).await.is_empty(), "another unit hears nothing");
+        assert!(kinds(&office).await.is_empty(), "the person acting is not told of it");
+        let returned = &store.notices(&rep, false, 100).await.unwrap()[1];
+        assert_eq!(returned.args["reason"], "请补充数据");
+        assert_eq!(returned.args["period"], "2022-05");
+        assert!(returned.args["task"].contains(&task.title));
+        assert_eq!(returned.link, format!("/report?plan={plan_id}&period=2022-05&item={}&unit={unit}", task.id));
+
+        // A 督办 reaches both units; a reply reaches the office (all its accounts but the one acting).
+        let sup = store
+            .issue_supervisions(
+                &admin(now),
+                plan_id,
+                &[duban_store::NewSupervision {
+                    item_id: task.id,
+                    period_id: Some(may.id),
+                    level: duban_core::supervision::Level::Yellow,
+                    reason: "滞后".into(),
+                    demand: "回复".into(),
+                    reply_by: chrono::NaiveDate::from_ymd_opt(2022, 6, 20).unwrap(),
+                    units: vec![],
+                }],
+            )
+            .await
+            .unwrap();
+        assert_eq!(kinds(&elsewhere).await, [NoticeKind::SupervisionIssued]);
+        let reply = SupervisionReply {
+            unit_id: unit,
+            measures: "加快".into(),
+            new_deadline: chrono::NaiveDate::from_ymd_opt(2022, 9, 30).unwrap(),
+        };
+        store.reply_supervision(&Ctx::new(lead.clone(), now), sup[0].id, &reply).await.unwrap();
+        assert_eq!(kinds(&office).await, [NoticeKind::SupervisionReplied]);
+        assert_eq!(store.notices(&office, false, 10).await.unwrap()[0].args["unit"], task.units[0].name);
+
+        // Read: one, then all.
+        assert_eq!(store.unread_notices(&rep).await.unwrap(), 3);
+        let first = store.notices(&rep, true, 10).await.unwrap().pop().unwrap();
+        let link = store.mark_notices_read(&Ctx::new(rep.clone(), now), Some(first.id)).await.unwrap();
+        assert_eq!(link.as_deref(), Some(first.link.as_str()));
+        assert_eq!(store.unread_notices(&rep).await.unwrap(), 2);
+        let theirs = store.notices(&office, false, 1).await.unwrap()[0].id;
+        let e = store.mark_notices_read(&Ctx::new(rep.clone(), now), Some(theirs)).await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound, "another person's notice is not found");
+        store.mark_notices_read(&Ctx::new(rep.clone(), now), None).await.unwrap();
+        assert_eq!(store.unread_notices(&rep).await.unwrap(), 0);
+        assert_eq!(store.notices(&rep, false, 10).await.unwrap().len(), 3, "read ones are kept");
+        assert_eq!(store.unread_notices(&lead).await.unwrap(), 3, "each person reads their own");
+    }
+}

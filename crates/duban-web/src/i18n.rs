@@ -42,6 +42,20 @@ impl Tr {
         self.format(&format!("warning-{code}"), &args).unwrap_or_else(|| message.to_string())
     }
 
+    /// A notice's text in this language: its catalog text (`notice-<kind>`) filled with its particulars;
+    /// a 督办 level is named in this language too.
+    pub fn notice(&self, n: &duban_store::NoticeRecord) -> String {
+        let mut args: Vec<(&str, String)> = n.args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        for (k, v) in &mut args {
+            match *k {
+                "level" => *v = self.t(&format!("level-{v}")),
+                "state" => *v = self.t(&format!("notice-state-{v}")),
+                _ => {}
+            }
+        }
+        self.format(&format!("notice-{}", n.kind.as_str()), &args).unwrap_or_else(|| n.kind.as_str().to_string())
+    }
+
     pub fn code(&self) -> &'static str {
         self.lang.code()
     }

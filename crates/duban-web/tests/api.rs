@@ -232,6 +232,7 @@ fn fill(path: &str, ids: &Ids) -> String {
     let p = p.replace("/users/{id}", &format!("/users/{}", ids.user));
     let p = p.replace("/supervisions/{id}", &format!("/supervisions/{}", ids.supervision));
     let p = p.replace("/reply-files/{id}", &format!("/reply-files/{}", ids.reply_file));
+    let p = p.replace("/notices/{id}", "/notices/1");
     let files = format!("?unit_id={}&name=a.txt", ids.unit);
     let contributions = format!("?period_id={}&item_id={}", ids.period, ids.item);
     let p = p.replace("{name}", "%E7%9B%B8%E5%85%B3%E5%B8%82%E6%94%BF%E5%BA%9C");
@@ -1971,4 +1972,48 @@ async fn co_units_contribute_and_the_lead_consolidates_over_http() {
     )
     .await;
     assert_eq!((st, r["state"].as_str()), (StatusCode::OK, Some("approved")));
+}
+
+/// Notices over HTTP: the office's return reaches the unit's reporter as a notice in its language, with a
+/// link to the report; reading it clears the count.
+#[tokio::test]
+async fn a_return_reaches_the_unit_as_a_notice() {
+    let s = start().await;
+    let admin = token(&s, "office").await;
+    let (item, unit) = housing_task(&s).await;
+    let rep = token(&s, &format!("unit{unit:02}")).await;
+    let (_, before) = call(&s, Some(&rep), Method::GET, "/api/v1/notices?unread=true", None).await;
+    let (_, reports) = call(
+        &s,
+        Some(&admin),
+        Method::GET,
+        &format!("/api/v1/reports?unit_id={unit}&item_id={item}&state=submitted"),
+        None,
+    )
+    .await;
+    let r = &reports.as_array().unwrap()[0];
+    let (st, _) = call(
+        &s,
+        Some(&admin),
+        Method::POST,
+        &format!("/api/v1/reports/{}/return", r["id"]),
+        Some(json!({ "version": r["version"], "reason": "请补充开工清单" })),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    let (_, after) = call(&s, Some(&rep), Method::GET, "/api/v1/notices?unread=true", None).await;
+    let after = after.as_array().unwrap();
+    assert_eq!(after.len(), before.as_array().unwrap().len() + 1);
+    let n = &after[0];
+    assert_eq!(n["kind"], "report_returned");
+    let text = n["text"].as_str().unwrap();
+    assert!(text.contains("被办公室退回") && text.contains("请补充开工清单"), "{text}");
+    assert!(n["link"].as_str().unwrap().starts_with("/report?plan=1&period="));
+    let (st, _) = call(&s, Some(&rep), Method::POST, &format!("/api/v1/notices/{}/read", n["id"]), None).await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    let (_, left) = call(&s, Some(&rep), Method::GET, "/api/v1/notices?unread=true", None).await;
+    assert_eq!(left.as_array().unwrap().len(), after.len() - 1);
+    // Someone else's notice is not theirs to read.
+    let (st, _) = call(&s, Some(&admin), Method::POST, &format!("/api/v1/notices/{}/read", n["id"]), None).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
 }

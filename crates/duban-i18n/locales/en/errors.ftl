@@ -8,6 +8,7 @@ thing-parent_item = parent item
 thing-indicator = indicator
 thing-report = report
 thing-extension = extension request
+thing-notice = notice
 thing-supervision = supervision notice
 thing-evidence = evidence file
 thing-unit = unit

@@ -442,3 +442,27 @@ consolidate-reason = Why
 consolidate-save = Save the reporting mode
 consolidate-beside = Contributions
 flash-mode_set = The reporting mode was changed
+
+# notices
+nav-notices = Notices
+notices-title = Notices
+notices-unread = { $n } unread notices
+notices-all = All notices
+notices-unread-only = Unread only
+notices-read-all = Mark all read
+notices-none = No notices
+notice-report_returned = Your report on "{ $task }" ({ $period }) was returned by the office: { $reason }
+notice-report_approved = Your report on "{ $task }" ({ $period }) was approved
+notice-reminder = Reminder from the office: please report for { $period }. { $note }
+notice-awaiting_signoff = The report on "{ $task }" ({ $period }) waits for your sign-off
+notice-sent_back = Your unit's leader sent back the report on "{ $task }" ({ $period }): { $reason }
+notice-contribution_received = { $unit } sent its contribution on "{ $task }" ({ $period }) for you to consolidate
+notice-contribution_returned = The lead returned your unit's contribution on "{ $task }" ({ $period }): { $reason }
+notice-supervision_issued = { $number } ({ $level }): "{ $task }"; reply with your measures by { $date }
+notice-supervision_replied = { $unit } replied to { $number } ("{ $task }")
+notice-supervision_closed = { $number } ("{ $task }") is closed
+notice-extension_decided = The request to extend "{ $task }" to { $date } was { $state }. { $note }
+notice-period_unlocked = The office lets your unit report for { $period } until { $date }
+notice-state-approved = approved
+notice-state-refused = refused
+todo-reminders = Reminders from the office

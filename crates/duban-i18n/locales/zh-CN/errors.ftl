@@ -8,6 +8,7 @@ thing-parent_item = 上级任务
 thing-indicator = 指标
 thing-report = 报告
 thing-extension = 延期申请
+thing-notice = 通知
 thing-supervision = 督办
 thing-evidence = 佐证材料
 thing-unit = 单位

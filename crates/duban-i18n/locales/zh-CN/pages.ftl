@@ -442,3 +442,27 @@ consolidate-reason = 调整理由
 consolidate-save = 保存报送方式
 consolidate-beside = 配合单位材料
 flash-mode_set = 报送方式已调整
+
+# 通知
+nav-notices = 通知
+notices-title = 通知
+notices-unread = { $n } 条未读通知
+notices-all = 查看全部通知
+notices-unread-only = 只看未读
+notices-read-all = 全部标为已读
+notices-none = 暂无通知
+notice-report_returned = 您单位报送的“{ $task }”（{ $period }）被办公室退回：{ $reason }
+notice-report_approved = 您单位报送的“{ $task }”（{ $period }）已审核通过
+notice-reminder = 办公室催报：请报送 { $period } 的进展。{ $note }
+notice-awaiting_signoff = “{ $task }”（{ $period }）的进展待您审签
+notice-sent_back = 单位领导退回了“{ $task }”（{ $period }）的进展：{ $reason }
+notice-contribution_received = { $unit } 报送了“{ $task }”（{ $period }）的配合材料，请汇总
+notice-contribution_returned = 牵头单位退回了您单位“{ $task }”（{ $period }）的配合材料：{ $reason }
+notice-supervision_issued = { $number }（{ $level }）：“{ $task }”，请于 { $date } 前回复整改措施
+notice-supervision_replied = { $unit } 回复了 { $number }（“{ $task }”）
+notice-supervision_closed = { $number }（“{ $task }”）已办结
+notice-extension_decided = “{ $task }”延期至 { $date } 的申请{ $state }。{ $note }
+notice-period_unlocked = 办公室已允许您单位在 { $date } 前补报 { $period } 的进展
+notice-state-approved = 已获批准
+notice-state-refused = 未获批准
+todo-reminders = 办公室催报

@@ -26,6 +26,7 @@ pub const LOGIN_BODY_BYTES: usize = 16 * 1024;
 
 mod assessment;
 mod audit;
+mod notices;
 mod periods;
 mod plans;
 mod reports;
@@ -35,6 +36,7 @@ mod units;
 
 use self::assessment::*;
 use self::audit::*;
+use self::notices::*;
 use self::periods::*;
 use self::plans::*;
 use self::reports::*;
@@ -116,6 +118,9 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(supervision_notice))
         .routes(routes!(list_reply_files, add_reply_file))
         .routes(routes!(download_reply_file))
+        .routes(routes!(list_notices))
+        .routes(routes!(read_notice))
+        .routes(routes!(read_all_notices))
         .routes(routes!(assessment))
         .routes(routes!(assessment_xlsx))
         .routes(routes!(assessment_rules, set_assessment_rules))

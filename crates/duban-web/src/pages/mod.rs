@@ -9,6 +9,7 @@
 mod account;
 mod assessment;
 mod charts;
+mod notices;
 mod office;
 mod reporting;
 mod setup;
@@ -61,6 +62,7 @@ pub fn routes() -> Router<AppState> {
         .merge(account::routes())
         .merge(supervision::routes())
         .merge(assessment::routes())
+        .merge(notices::routes())
         // Rejections become pages inside, so that the page headers (CSP) apply to them too.
         .layer(axum::middleware::from_fn(html_rejections))
         .layer(axum::middleware::map_response(security_headers))
@@ -111,6 +113,8 @@ pub struct PageUser {
     /// The stored key of this browser session (kept when the password changes; the others end).
     pub session_key: String,
     pub must_change_password: bool,
+    /// Unread notices, for the count in the header.
+    pub unread: i64,
 }
 
 impl PageUser {
@@ -179,7 +183,10 @@ impl FromRequestParts<AppState> for PageUser {
         }
         let lang = session.lang;
         crate::trace::record_user(&session.actor.username);
+        // The count on every page; a failure to read it is no reason to refuse the page.
+        let unread = state.store.unread_notices(&session.actor).await.unwrap_or(0);
         Ok(PageUser {
+            unread,
             actor: session.actor,
             csrf: session.csrf,
             display_name: session.display_name,
@@ -224,6 +231,9 @@ impl Nav {
     }
     pub fn sees_audit(&self) -> bool {
         self.user.as_ref().is_some_and(PageUser::sees_audit)
+    }
+    pub fn unread(&self) -> i64 {
+        self.user.as_ref().map_or(0, |u| u.unread)
     }
     pub fn sees_supervisions(&self) -> bool {
         self.user.as_ref().is_some_and(supervision::reads_supervisions)

@@ -78,6 +78,8 @@ struct TodoPage {
     units: Vec<(UnitId, String)>,
     /// Open 督办s sent to the unit.
     supervisions: Vec<duban_store::SupervisionRecord>,
+    /// 催报 the unit got for the period, newest first.
+    reminders: Vec<duban_store::ReminderRecord>,
 }
 
 impl super::supervision::SupervisionText for TodoPage {
@@ -135,6 +137,9 @@ async fn todo(State(state): State<AppState>, user: PageUser, Query(q): Query<Tod
     } else {
         Vec::new()
     };
+    let mut reminders: Vec<duban_store::ReminderRecord> =
+        state.store.reminders(period.id).await.or_page(&user)?.into_iter().filter(|r| r.unit_id == unit_id).collect();
+    reminders.reverse();
     let mut nav = Nav::new(&user, "todo").with_flash(q.ok.as_deref());
     nav.plan_id = Some(sc.plan.id);
     nav.period = Some(period.spec.key.clone());
@@ -151,6 +156,7 @@ async fn todo(State(state): State<AppState>, user: PageUser, Query(q): Query<Tod
         rows,
         done,
         supervisions,
+        reminders,
         units: if user.actor.unit_id.is_none() {
             units.iter().map(|u| (u.id, u.name.clone())).collect()
         } else {

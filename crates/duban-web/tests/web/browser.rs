@@ -579,3 +579,34 @@ async fn the_lead_consolidates_its_co_units_contributions_in_a_real_browser() {
     );
     c.close().await.unwrap();
 }
+
+/// Notices in the browser: a 催报 shows as a count in the header and on the to-do page; opening the notice
+/// goes to the to-do and clears the count.
+#[tokio::test]
+async fn a_reminder_reaches_the_unit_in_a_real_browser() {
+    let Some((_driver, c)) = browser().await else { return };
+    let s = start().await;
+    login(&c, &s, "office").await;
+    c.goto(&s.url("/dashboard?plan=1&period=2022-06")).await.unwrap();
+    let row = wait_for(&c, "#late tbody tr").await;
+    let unit = row.attr("data-unit").await.unwrap().unwrap();
+    row.find(Locator::Css("button")).await.unwrap().click().await.unwrap();
+    wait_for(&c, "p.flash").await;
+    logout(&c).await;
+
+    let unit: i64 = unit.parse().unwrap();
+    login(&c, &s, &format!("unit{unit:02}")).await;
+    let badge = text(&c, "#notice-count .badge").await;
+    assert_eq!(badge, "1", "one unread notice");
+    c.goto(&s.url("/todo?plan=1&period=2022-06")).await.unwrap();
+    assert!(text(&c, "#todo-reminders").await.contains("请"), "the reminder on the to-do page");
+    c.find(Locator::Id("notice-count")).await.unwrap().click().await.unwrap();
+    let notice = wait_for(&c, "#notices li.unread").await;
+    assert!(notice.text().await.unwrap().contains("办公室催报"));
+    shot(&c, "notices").await;
+    notice.find(Locator::Css("button")).await.unwrap().click().await.unwrap();
+    wait_for(&c, "#todo").await;
+    assert!(c.current_url().await.unwrap().as_str().contains("/todo?plan=1&period=2022-06"));
+    assert!(c.find(Locator::Css("#notice-count .badge")).await.is_err(), "read: no count");
+    c.close().await.unwrap();
+}
