@@ -44,17 +44,7 @@ impl Store {
             next_state(Some(report.state), ReportAction::Save, &tx.actor, report.unit_id)?;
             let period = tx.period(report.period_id).await?;
             tx.check_open(&period, report.unit_id).await?;
-            let used = sqlx::query(
-                "SELECT CAST(COALESCE(SUM(e.size), 0) AS BIGINT) AS used FROM evidence e JOIN reports r ON r.id = e.report_id \
-                 WHERE r.unit_id = $1",
-            )
-            .bind(report.unit_id)
-            .fetch_one(tx.conn())
-            .await
-            .db()?;
-            if get::<i64>(&used, "used")?.saturating_add(size) > quota {
-                return Err(duban_core::evidence::quota_exceeded(quota));
-            }
+            tx.check_quota(report.unit_id, size, quota).await?;
             let row = sqlx::query(
                 "INSERT INTO evidence (report_id, file_name, content_type, size, sha256, data, created_at, created_by) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -126,6 +116,25 @@ impl Store {
             tx.audit("evidence.delete", "report", rec.report_id, &rec, &()).await
         })
         .await
+    }
+}
+
+impl crate::db::Tx {
+    /// A unit's files (on its reports and on its 督办 replies) stay within the evidence quota.
+    pub(crate) async fn check_quota(&mut self, unit: duban_core::UnitId, size: i64, quota: i64) -> Result<(), Error> {
+        let used = sqlx::query(
+            "SELECT CAST(COALESCE((SELECT SUM(e.size) FROM evidence e JOIN reports r ON r.id = e.report_id \
+             WHERE r.unit_id = $1), 0) + COALESCE((SELECT SUM(f.size) FROM supervision_files f WHERE f.unit_id = $1), 0) \
+             AS BIGINT) AS used",
+        )
+        .bind(unit)
+        .fetch_one(self.conn())
+        .await
+        .db()?;
+        if get::<i64>(&used, "used")?.saturating_add(size) > quota {
+            return Err(duban_core::evidence::quota_exceeded(quota));
+        }
+        Ok(())
     }
 }
 

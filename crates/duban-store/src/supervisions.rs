@@ -380,18 +380,7 @@ impl Store {
             if !sup.units.iter().any(|u| u.unit_id == unit_id) {
                 return Err(Error::bad_input("supervision.not_addressed"));
             }
-            let used = sqlx::query(
-                "SELECT CAST(COALESCE((SELECT SUM(e.size) FROM evidence e JOIN reports r ON r.id = e.report_id \
-                 WHERE r.unit_id = $1), 0) + COALESCE((SELECT SUM(f.size) FROM supervision_files f WHERE f.unit_id = $1), 0) \
-                 AS BIGINT) AS used",
-            )
-            .bind(unit_id)
-            .fetch_one(tx.conn())
-            .await
-            .db()?;
-            if get::<i64>(&used, "used")?.saturating_add(size) > quota {
-                return Err(duban_core::evidence::quota_exceeded(quota));
-            }
+            tx.check_quota(unit_id, size, quota).await?;
             let row = sqlx::query(
                 "INSERT INTO supervision_files (supervision_id, unit_id, file_name, content_type, size, sha256, data, \
                  created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
