@@ -31,10 +31,14 @@ pub enum NoticeKind {
     ExtensionDecided,
     /// The office let the unit report into a locked period.
     PeriodUnlocked,
+    /// A period's due day is near and the unit still owes reports (scheduled: three days and one day before).
+    DeadlineApproaching,
+    /// A period locked with the unit's reports still owed (scheduled: the days after it locks).
+    PeriodLocked,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 12] = [
+    pub const ALL: [NoticeKind; 14] = [
         NoticeKind::ReportReturned,
         NoticeKind::ReportApproved,
         NoticeKind::Reminder,
@@ -47,6 +51,8 @@ impl NoticeKind {
         NoticeKind::SupervisionClosed,
         NoticeKind::ExtensionDecided,
         NoticeKind::PeriodUnlocked,
+        NoticeKind::DeadlineApproaching,
+        NoticeKind::PeriodLocked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -63,6 +69,8 @@ impl NoticeKind {
             NoticeKind::SupervisionClosed => "supervision_closed",
             NoticeKind::ExtensionDecided => "extension_decided",
             NoticeKind::PeriodUnlocked => "period_unlocked",
+            NoticeKind::DeadlineApproaching => "deadline_approaching",
+            NoticeKind::PeriodLocked => "period_locked",
         }
     }
 
@@ -70,6 +78,12 @@ impl NoticeKind {
         NoticeKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
+
+/// Scheduled notices: how many days before a period's due day units that still owe are told.
+pub const DUE_REMINDER_DAYS: [i64; 2] = [3, 1];
+/// After a period locks, units that still owe are told within this many days (not a month later, when a
+/// server that was down comes back).
+pub const LOCKED_WINDOW_DAYS: i64 = 3;
 
 #[cfg(test)]
 mod tests {

@@ -159,6 +159,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0016_notices.sql"),
         include_str!("../migrations/postgres/0016_notices.sql"),
     ),
+    (
+        17,
+        "notice_once",
+        include_str!("../migrations/sqlite/0017_notice_once.sql"),
+        include_str!("../migrations/postgres/0017_notice_once.sql"),
+    ),
 ];
 
 pub(crate) trait DbResult<T> {

@@ -110,7 +110,86 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The scheduled notices due at `now`: to units that still owe reports for a period of a published plan,
+    /// three days and one day before its due day, and in the days after it locks. Each person gets each at
+    /// most once (a key per period and occasion), so the sweep can run as often as wanted, on any number of
+    /// servers. Returns how many notices were written.
+    pub async fn sweep_scheduled_notices(&self, now: chrono::DateTime<chrono::Utc>) -> Result<u64, Error> {
+        use duban_core::notice::{DUE_REMINDER_DAYS, LOCKED_WINDOW_DAYS};
+        let today = duban_core::periods::local_date(now);
+        let periods = sqlx::query(
+            "SELECT p.id, p.plan_id, p.key, p.due_on, p.grace_days FROM periods p JOIN plans l ON l.id = p.plan_id \
+             WHERE l.state = 'published'",
+        )
+        .fetch_all(&self.read)
+        .await
+        .db()?;
+        let mut tx = self.begin_unaudited().await?;
+        tx.now = now.timestamp();
+        let mut written = 0;
+        for p in &periods {
+            let due = duban_core::periods::parse_date(&get::<String>(p, "due_on")?)?;
+            let grace = get::<i64>(p, "grace_days")?;
+            let last_open = due + chrono::Duration::days(grace);
+            let left = (due - today).num_days();
+            let after_lock = (today - last_open).num_days();
+            let (kind, key, date) = if DUE_REMINDER_DAYS.contains(&left) {
+                (NoticeKind::DeadlineApproaching, format!("due:{left}"), due)
+            } else if (1..=LOCKED_WINDOW_DAYS).contains(&after_lock) {
+                (NoticeKind::PeriodLocked, "locked".to_string(), last_open)
+            } else {
+                continue;
+            };
+            let period_id: duban_core::PeriodId = get(p, "id")?;
+            let plan_id: duban_core::PlanId = get(p, "plan_id")?;
+            let period_key: String = get(p, "key")?;
+            let owing = sqlx::query(
+                "SELECT a.unit_id, COUNT(*) AS n FROM assignments a JOIN items i ON i.id = a.item_id \
+                 LEFT JOIN reports r ON r.item_id = a.item_id AND r.unit_id = a.unit_id AND r.period_id = $1 \
+                 WHERE i.plan_id = $2 AND i.is_task = 1 AND (r.id IS NULL OR r.state NOT IN ('submitted', 'approved')) \
+                 GROUP BY a.unit_id",
+            )
+            .bind(period_id)
+            .bind(plan_id)
+            .fetch_all(tx.conn())
+            .await
+            .db()?;
+            for o in &owing {
+                let unit: UnitId = get(o, "unit_id")?;
+                let n = NewNotice::new(kind, format!("/todo?plan={plan_id}&period={period_key}"))
+                    .arg("period", &period_key)
+                    .arg("date", date)
+                    .arg("n", get::<i64>(o, "n")?);
+                written += tx.notify_unit_once(unit, &n, &format!("{key}:{period_id}")).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(written)
+    }
+}
+
 impl Tx {
+    /// Notices `n` to the people of `unit` who have not had the notice of this `key`.
+    async fn notify_unit_once(&mut self, unit: UnitId, n: &NewNotice, key: &str) -> Result<u64, Error> {
+        let args = serde_json::to_string(&n.args).map_err(Error::internal)?;
+        let done = sqlx::query(
+            "INSERT INTO notices (user_id, kind, args_json, link, created_at, dedup_key) \
+             SELECT u.id, $1, $2, $3, $4, $5 FROM users u WHERE u.unit_id = $6 AND u.role IN ('leader', 'reporter') \
+             AND u.disabled = 0 AND NOT EXISTS (SELECT 1 FROM notices x WHERE x.user_id = u.id AND x.dedup_key = $5)",
+        )
+        .bind(n.kind.as_str())
+        .bind(&args)
+        .bind(&n.link)
+        .bind(self.now)
+        .bind(key)
+        .bind(unit)
+        .execute(self.conn())
+        .await
+        .db()?;
+        Ok(done.rows_affected())
+    }
+
     /// Notices `n` to the people of `unit` (not the person acting).
     pub(crate) async fn notify_unit(&mut self, unit: UnitId, who: UnitPeople, n: &NewNotice) -> Result<(), Error> {
         let roles = match who {

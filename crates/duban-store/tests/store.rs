@@ -1668,3 +1668,84 @@ async fn events_notify_the_right_people() {
         assert_eq!(store.unread_notices(&lead).await.unwrap(), 3, "each person reads their own");
     }
 }
+
+/// Scheduled notices, on a clock passed in: three days and one day before May's due day (5 June) the units
+/// that still owe are told, once however often the sweep runs; a unit that has sent everything is not; the
+/// day after May locks (8 June) those still owing are told that.
+#[tokio::test]
+async fn deadlines_and_locks_reach_the_units_that_still_owe() {
+    use duban_core::notice::NoticeKind;
+    for (name, store) in stores().await {
+        eprintln!("-- {name}");
+        let (plan_id, periods) = published_plan(&store).await;
+        let ledger = store.ledger(plan_id).await.unwrap();
+        let may = periods.iter().find(|p| p.spec.key == "2022-05").unwrap();
+        // A unit holding exactly one task, which it reports; and one that reports nothing.
+        let tasks: Vec<&duban_store::LedgerItem> = ledger.all_items().into_iter().filter(|i| i.is_task).collect();
+        let holds = |u: UnitId| tasks.iter().filter(|t| t.units.iter().any(|a| a.unit_id == u)).count();
+        let all_units: BTreeSet<UnitId> = tasks.iter().flat_map(|t| t.units.iter().map(|u| u.unit_id)).collect();
+        let done_unit = *all_units.iter().find(|u| holds(**u) == 1).unwrap();
+        let idle_unit = *all_units.iter().find(|u| **u != done_unit).unwrap();
+        let mk = async |username: &str, unit: UnitId| {
+            let new = NewUser {
+                username: username.into(),
+                display_name: username.into(),
+                password: String::new(),
+                role: Role::Reporter,
+                unit_id: Some(unit),
+                must_change_password: false,
+            };
+            let u = store.create_user(&admin(at(2022, 6, 1)), &new, "x").await.unwrap();
+            Actor { user_id: u.id, username: u.username, role: Role::Reporter, unit_id: Some(unit) }
+        };
+        let done = mk("s_done", done_unit).await;
+        let idle = mk("s_idle", idle_unit).await;
+        let task = tasks.iter().find(|t| t.units.iter().any(|a| a.unit_id == done_unit)).unwrap();
+        let c = Ctx::new(done.clone(), at(2022, 6, 1));
+        let r = store
+            .save_report(&c, &ReportDraft { progress: "完成".into(), ..ReportDraft::new(may.id, task.id, done_unit) })
+            .await
+            .unwrap();
+        store.submit_report(&c, r.id, r.version).await.unwrap();
+
+        let kinds = async |a: &Actor| -> Vec<(NoticeKind, String)> {
+            store
+                .notices(a, false, 100)
+                .await
+                .unwrap()
+                .iter()
+                .rev()
+                .map(|n| (n.kind, n.args["period"].clone()))
+                .collect()
+        };
+        // 1 June: nothing due in three days or one.
+        store.sweep_scheduled_notices(at(2022, 6, 1)).await.unwrap();
+        assert!(kinds(&idle).await.is_empty(), "{name}");
+        // 2 June, three days before: told, once, however often.
+        let n = store.sweep_scheduled_notices(at(2022, 6, 2)).await.unwrap();
+        assert!(n >= 1);
+        assert_eq!(store.sweep_scheduled_notices(at(2022, 6, 2)).await.unwrap(), 0, "nothing twice");
+        assert_eq!(kinds(&idle).await, [(NoticeKind::DeadlineApproaching, "2022-05".to_string())]);
+        let owed = store.notices(&idle, false, 1).await.unwrap()[0].args["n"].parse::<usize>().unwrap();
+        assert_eq!(owed, holds(idle_unit), "every task it owes");
+        assert!(kinds(&done).await.is_empty(), "a unit that sent everything is not chased");
+        // 4 June, one day before; 9 June, the day after it locked (due the 5th, three days' grace).
+        store.sweep_scheduled_notices(at(2022, 6, 4)).await.unwrap();
+        store.sweep_scheduled_notices(at(2022, 6, 9)).await.unwrap();
+        store.sweep_scheduled_notices(at(2022, 6, 10)).await.unwrap();
+        let got: Vec<NoticeKind> = kinds(&idle).await.into_iter().filter(|k| k.1 == "2022-05").map(|k| k.0).collect();
+        assert_eq!(got, [NoticeKind::DeadlineApproaching, NoticeKind::DeadlineApproaching, NoticeKind::PeriodLocked]);
+        // Long after, a restarted server does not announce an old lock.
+        let before = store.notices(&idle, false, 100).await.unwrap().len();
+        store.sweep_scheduled_notices(at(2022, 6, 30)).await.unwrap();
+        let late: Vec<String> = store
+            .notices(&idle, false, 100)
+            .await
+            .unwrap()
+            .iter()
+            .take(store.notices(&idle, false, 100).await.unwrap().len() - before)
+            .map(|n| n.args["period"].clone())
+            .collect();
+        assert!(!late.contains(&"2022-05".to_string()), "{late:?}");
+    }
+}

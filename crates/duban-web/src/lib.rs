@@ -132,3 +132,23 @@ async fn security_headers(req: axum::extract::Request, next: axum::middleware::N
     }
     r
 }
+
+/// How often the server looks for scheduled notices to write (a deadline in three days or one, a period
+/// locked); each is written once however often it looks.
+pub const NOTICE_SWEEP: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Writes the scheduled notices now and every [`NOTICE_SWEEP`] after, on the state's clock, for as long as
+/// the server runs. A failed sweep is logged and tried again at the next.
+pub fn spawn_scheduled_notices(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(NOTICE_SWEEP);
+        loop {
+            tick.tick().await;
+            match state.store.sweep_scheduled_notices(state.now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(notices = n, "scheduled notices written"),
+                Err(e) => crate::error::log_error(&e, "notice sweep", ""),
+            }
+        }
+    });
+}

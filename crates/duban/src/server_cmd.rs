@@ -158,6 +158,7 @@ pub fn serve(bind: &str, database: &str, options: ServeOptions) -> Result<(), Cl
         state.thresholds = thresholds;
         state.secure_cookies = secure_cookies;
         state.idle_secs = idle_secs;
+        duban_web::spawn_scheduled_notices(state.clone());
         let app = duban_web::router(state);
         duban_web::serve::serve(listener, app, async {
             let _ = tokio::signal::ctrl_c().await;

@@ -466,3 +466,5 @@ notice-period_unlocked = The office lets your unit report for { $period } until 
 notice-state-approved = approved
 notice-state-refused = refused
 todo-reminders = Reminders from the office
+notice-deadline_approaching = Reports for { $period } are due on { $date }; your unit still owes { $n }
+notice-period_locked = Reporting for { $period } closed on { $date } with { $n } of your unit's reports still owed; ask the office to reopen it

@@ -466,3 +466,5 @@ notice-period_unlocked = 办公室已允许您单位在 { $date } 前补报 { $p
 notice-state-approved = 已获批准
 notice-state-refused = 未获批准
 todo-reminders = 办公室催报
+notice-deadline_approaching = { $period } 的进展将于 { $date } 截止报送，您单位还有 { $n } 项未报送
+notice-period_locked = { $period } 已于 { $date } 截止报送，您单位还有 { $n } 项未报送，请联系办公室补报
