@@ -4,17 +4,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 use duban_core::assessment::{Event, Occurrence, Rules, score};
-use duban_core::periods::local_date;
+use duban_core::periods::{end_of_day, local_date};
 use duban_core::{Actor, Error, ItemId, PeriodId, PlanId, ReportState, Role, Status, Thresholds, UnitId};
 use duban_model::{AssessedLine, AssessedUnit, Assessment, PeriodRecord, PeriodRules, UnitRole};
 use duban_store::{RulesVersion, Store, SupervisionFilter};
-
-/// The end of `day` in the office's calendar (UTC+8), in Unix seconds.
-fn end_of_day(day: NaiveDate) -> i64 {
-    day.and_time(NaiveTime::MIN).and_utc().timestamp() + 24 * 3600 - 8 * 3600 - 1
-}
 
 /// The version in force for `period` on `today`: for a locked period the last set by the end of its last
 /// open day; for an open one the current. Versions are oldest first, the defaults (version 0) among them.

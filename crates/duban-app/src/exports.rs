@@ -62,7 +62,7 @@ pub async fn bulletin_file(
     let issued_on = summary.period.spec.due_on;
     let supervisions = crate::supervision::open_on(store, reader, plan_id, issued_on).await?;
     // Scored as of the bulletin's day, so that the same records give the same file.
-    let as_of = issued_on.and_hms_opt(23, 59, 59).unwrap_or_default().and_utc() - chrono::Duration::hours(8);
+    let as_of = chrono::DateTime::from_timestamp(duban_core::periods::end_of_day(issued_on), 0).unwrap_or_default();
     let assessment = crate::assessment::assess(store, reader, plan_id, Some(period), as_of, th).await?;
     duban_office::bulletin_docx(&duban_office::BulletinInput {
         ledger: &ledger,

@@ -2,8 +2,8 @@
 //! period written into the notice (督办事由), printed as a 督办通知单, and counted in the bulletin as it stood
 //! on the bulletin's day.
 
-use chrono::{NaiveDate, NaiveTime};
-use duban_core::periods::local_date;
+use chrono::NaiveDate;
+use duban_core::periods::{end_of_day, local_date};
 use duban_core::supervision::Level;
 use duban_core::{Actor, Error, ItemId, PlanId, SupervisionId, Thresholds};
 use duban_model::{SupervisionRecord, TaskSummary};
@@ -73,11 +73,6 @@ pub async fn issue(
     store.issue_supervisions(ctx, req.plan_id, &list).await
 }
 
-/// The end of `day` in the office's calendar (UTC+8), in Unix seconds.
-fn end_of_day(day: NaiveDate) -> i64 {
-    day.and_time(NaiveTime::MIN).and_utc().timestamp() + 24 * 3600 - 8 * 3600 - 1
-}
-
 /// The plan's 督办s as they stood at the end of `day`, open ones only.
 pub async fn open_on(
     store: &Store,
@@ -118,19 +113,4 @@ pub async fn notice_file(
         issued_on,
     })?;
     Ok((format!("督办通知单-{}-{}.docx", s.year, s.seq), bytes))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_day_ends_at_midnight_in_beijing() {
-        let day = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap_or_default();
-        let end = end_of_day(day);
-        let t = chrono::DateTime::from_timestamp(end, 0).unwrap_or_default();
-        assert_eq!(local_date(t), day);
-        let next = chrono::DateTime::from_timestamp(end + 1, 0).unwrap_or_default();
-        assert_eq!(local_date(next), day.succ_opt().unwrap_or_default());
-    }
 }

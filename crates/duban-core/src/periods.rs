@@ -139,8 +139,30 @@ fn bad_year(year: i32) -> Error {
 }
 
 /// Parses `YYYY-MM-DD`.
+/// The last second of `day` in the office's calendar (UTC+8), in Unix seconds: what "by the due day" and
+/// "as it stood on that day" are measured against.
+pub fn end_of_day(day: NaiveDate) -> i64 {
+    day.and_time(chrono::NaiveTime::MIN).and_utc().timestamp() + 24 * 3600 - 8 * 3600 - 1
+}
+
 pub fn parse_date(s: &str) -> Result<NaiveDate, Error> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| Error::bad_input("date").arg("s", s))
+}
+
+#[cfg(test)]
+mod end_of_day_tests {
+    use super::*;
+
+    #[test]
+    fn the_day_ends_at_midnight_in_beijing() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap_or_default();
+        let end = end_of_day(day);
+        assert_eq!(local_date(DateTime::from_timestamp(end, 0).unwrap_or_default()), day);
+        assert_eq!(
+            local_date(DateTime::from_timestamp(end + 1, 0).unwrap_or_default()),
+            day.succ_opt().unwrap_or_default()
+        );
+    }
 }
 
 #[cfg(test)]

@@ -36,6 +36,12 @@ impl Default for ReportingSetting {
     }
 }
 
+/// The reporting mode in force for a plan (`$1`): its last version.
+const CURRENT_SQL: &str = "SELECT version, mode, lead_days, reason, created_at, created_by FROM plan_reporting \
+     WHERE plan_id = $1 ORDER BY version DESC LIMIT 1";
+/// The lead units of a task (`$1`).
+pub(crate) const LEADS_SQL: &str = "SELECT unit_id FROM assignments WHERE item_id = $1 AND role = 'lead'";
+
 /// SQL true when report `r` is a contribution: the plan consolidates (`$flag` = 1), the report's unit is a
 /// co-unit of the task, and the task has a lead. `flag` is the statement's parameter number.
 pub(crate) fn is_contribution_sql(flag: u32) -> String {
@@ -47,14 +53,7 @@ pub(crate) fn is_contribution_sql(flag: u32) -> String {
 
 impl Store {
     pub async fn reporting(&self, plan_id: PlanId) -> Result<ReportingSetting, Error> {
-        let row = sqlx::query(
-            "SELECT version, mode, lead_days, reason, created_at, created_by FROM plan_reporting WHERE plan_id = $1 \
-             ORDER BY version DESC LIMIT 1",
-        )
-        .bind(plan_id)
-        .fetch_optional(&self.read)
-        .await
-        .db()?;
+        let row = sqlx::query(CURRENT_SQL).bind(plan_id).fetch_optional(&self.read).await.db()?;
         match row {
             Some(r) => setting_from_row(&r),
             None => Ok(ReportingSetting::default()),
@@ -262,11 +261,7 @@ impl Store {
     }
 
     async fn leads_of(&self, item_id: ItemId) -> Result<Vec<UnitId>, Error> {
-        let rows = sqlx::query("SELECT unit_id FROM assignments WHERE item_id = $1 AND role = 'lead'")
-            .bind(item_id)
-            .fetch_all(&self.read)
-            .await
-            .db()?;
+        let rows = sqlx::query(LEADS_SQL).bind(item_id).fetch_all(&self.read).await.db()?;
         rows.iter().map(|r| get(r, "unit_id")).collect()
     }
 
@@ -296,14 +291,7 @@ impl Store {
 
 impl Tx {
     pub(crate) async fn reporting(&mut self, plan_id: PlanId) -> Result<ReportingSetting, Error> {
-        let row = sqlx::query(
-            "SELECT version, mode, lead_days, reason, created_at, created_by FROM plan_reporting WHERE plan_id = $1 \
-             ORDER BY version DESC LIMIT 1",
-        )
-        .bind(plan_id)
-        .fetch_optional(self.conn())
-        .await
-        .db()?;
+        let row = sqlx::query(CURRENT_SQL).bind(plan_id).fetch_optional(self.conn()).await.db()?;
         match row {
             Some(r) => setting_from_row(&r),
             None => Ok(ReportingSetting::default()),
@@ -337,11 +325,7 @@ impl Tx {
     }
 
     async fn leads_of(&mut self, item_id: ItemId) -> Result<Vec<UnitId>, Error> {
-        let rows = sqlx::query("SELECT unit_id FROM assignments WHERE item_id = $1 AND role = 'lead'")
-            .bind(item_id)
-            .fetch_all(self.conn())
-            .await
-            .db()?;
+        let rows = sqlx::query(LEADS_SQL).bind(item_id).fetch_all(self.conn()).await.db()?;
         rows.iter().map(|r| get(r, "unit_id")).collect()
     }
 }

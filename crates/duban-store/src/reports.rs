@@ -767,11 +767,7 @@ impl Tx {
             return Ok(());
         }
         let from = self.unit_name(r.unit_id).await?;
-        let leads = sqlx::query("SELECT unit_id FROM assignments WHERE item_id = $1 AND role = 'lead'")
-            .bind(r.item_id)
-            .fetch_all(self.conn())
-            .await
-            .db()?;
+        let leads = sqlx::query(crate::reporting::LEADS_SQL).bind(r.item_id).fetch_all(self.conn()).await.db()?;
         for l in &leads {
             let lead: UnitId = get(l, "unit_id")?;
             let n =

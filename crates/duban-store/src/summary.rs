@@ -12,6 +12,7 @@ use duban_core::{Error, Status, Thresholds};
 use crate::cache::{PlanShape, TaskRow};
 use crate::db::{DbResult, Store, get};
 use crate::reporting::is_contribution_sql;
+use duban_core::periods::end_of_day;
 use duban_model::{
     IndicatorSummary, PartSummary, PeriodRecord, ShareSummary, StatusCounts, Summary, TaskSummary, UnitRate,
 };
@@ -325,14 +326,6 @@ impl Store {
             indicators: ind_out,
         })
     }
-}
-
-/// The end of `day` in the office's time zone (UTC+8), in Unix seconds.
-fn end_of_day(day: NaiveDate) -> i64 {
-    day.succ_opt()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t.and_utc().timestamp() - 8 * 3600 - 1)
-        .unwrap_or(i64::MAX)
 }
 
 impl Store {
